@@ -1,0 +1,3 @@
+//! Integration tests of aug-core, one module per feature.
+
+mod tidy;
