@@ -16,7 +16,9 @@
 #![forbid(unsafe_code)]
 
 mod error;
+mod fa;
 pub mod print;
+pub mod rx;
 mod tree;
 
 pub use error::{ErrorCode, Span};
