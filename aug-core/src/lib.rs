@@ -17,6 +17,7 @@
 
 mod augeas;
 mod error;
+mod fa;
 mod fs;
 pub mod lens;
 pub mod print;
