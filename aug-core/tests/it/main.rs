@@ -1,4 +1,5 @@
 //! Integration tests of aug-core, one module per feature.
 
+mod handle;
 mod rx;
 mod tidy;
