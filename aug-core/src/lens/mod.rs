@@ -505,13 +505,11 @@ impl Lens {
         let mut stack = vec![self.clone()];
         while let Some(l) = stack.pop() {
             match &l.0.kind {
-                Kind::Del { re, default } => {
-                    if !re.is_match(default.as_bytes()) {
-                        return Err(LensError::DelDefault {
-                            default: default.clone(),
-                            regex: re.to_string(),
-                        });
-                    }
+                Kind::Del { re, default } if !re.is_match(default.as_bytes()) => {
+                    return Err(LensError::DelDefault {
+                        default: default.clone(),
+                        regex: re.to_string(),
+                    });
                 }
                 Kind::Concat(v) | Kind::Union(v) => stack.extend(v.iter().cloned()),
                 Kind::Subtree(c) | Kind::Star(c) | Kind::Maybe(c) | Kind::Square(c) => {
