@@ -13,7 +13,8 @@
 //! # Dialect
 //! The dialect is libfa's, checked against GNU regcomp's syntax rules as Augeas uses them
 //! (see `/work/shared/reference/lens-language.md` §5):
-//! - `|`, concatenation, `*`, `+`, `?`, `{n}`, `{n,}`, `{n,m}` and `{,m}`, groups; `()` and
+//! - `|`, concatenation, `*`, `+`, `?`, `{n}`, `{n,}` and `{n,m}` (not `{,m}`, which Augeas
+//!   rejects), groups; `()` and
 //!   empty alternatives such as `(|a)` denote ε. A repetition may be followed by `?`
 //!   (`a*?` is `(a*)?`) but not by `*`, `+` or `{` (`a**` is an error, as in GNU).
 //! - `.` is any byte but `\n`; `[^…]` does match `\n`.
