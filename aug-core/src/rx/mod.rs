@@ -227,6 +227,12 @@ impl Regex {
         Ok(!any_accepting(&other.product(self, |a, b| a && !b)?))
     }
 
+    /// The words of the language, shortest first, or `None` if there are more than
+    /// `limit` of them (libfa's `fa_enumerate`, which `square` uses).
+    pub fn enumerate(&self, limit: usize) -> Result<Option<Vec<Vec<u8>>>, RxError> {
+        Ok(self.dfa()?.enumerate(limit))
+    }
+
     /// Whether the whole of `text` is in the language.
     pub fn is_match(&self, text: &[u8]) -> bool {
         self.fwd().full_match(text)
@@ -317,7 +323,9 @@ impl Regex {
     }
 
     fn product(&self, other: &Regex, op: fn(bool, bool) -> bool) -> Result<Dfa, RxError> {
-        product(&*self.dfa()?, &*other.dfa()?, op).map_err(|limit| self.too_complex(limit))
+        product(&*self.dfa()?, &*other.dfa()?, op)
+            .map(|d| d.minimize())
+            .map_err(|limit| self.too_complex(limit))
     }
 
     fn too_complex(&self, limit: usize) -> RxError {

@@ -304,6 +304,18 @@ fn queries() {
 }
 
 #[test]
+fn enumerate() {
+    let words = |p: &str, limit| re(p).enumerate(limit).unwrap();
+    let bytes = |ws: &[&str]| Some(ws.iter().map(|w| w.as_bytes().to_vec()).collect::<Vec<_>>());
+    assert_eq!(words("a|bc|()", 10), bytes(&["", "a", "bc"]));
+    assert_eq!(words("[xy]z", 10), bytes(&["xz", "yz"]));
+    assert_eq!(words("[xy]z", 1), None);
+    assert_eq!(words("a*", 10), None);
+    assert_eq!(words("a{0,3}", 10), bytes(&["", "a", "aa", "aaa"]));
+    assert_eq!(Regex::never().enumerate(10).unwrap(), Some(vec![]));
+}
+
+#[test]
 fn state_limit() {
     // `(a|b)*a(a|b){20}` needs 2^21 DFA states: set operations refuse, matching works.
     let r = re("(a|b)*a(a|b){20}");
