@@ -329,10 +329,16 @@ impl Regex {
     }
 
     fn too_complex(&self, limit: usize) -> RxError {
-        RxError::TooComplex {
-            regex: self.to_string(),
-            limit,
+        let mut regex = self.to_string();
+        if regex.len() > 200 {
+            let cut = (0..=200)
+                .rev()
+                .find(|&i| regex.is_char_boundary(i))
+                .unwrap_or(0);
+            regex.truncate(cut);
+            regex.push('…');
         }
+        RxError::TooComplex { regex, limit }
     }
 }
 
