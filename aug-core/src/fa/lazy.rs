@@ -226,13 +226,14 @@ impl LazyDfa {
             }
             s += 1;
         }
-        Ok(Dfa {
+        let full = Dfa {
             classes: dfa.classes,
             nclasses: dfa.nclasses,
             trans: dfa.trans,
             accept: dfa.accept,
             start: dfa.start,
-        })
+        };
+        Ok(full.minimize())
     }
 }
 

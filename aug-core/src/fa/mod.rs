@@ -174,6 +174,89 @@ impl Dfa {
         self.accept.get(s as usize).copied().unwrap_or(false)
     }
 
+    /// The minimal equivalent DFA, by Moore's partition refinement. All states are
+    /// assumed reachable, which holds for materialised DFAs and products.
+    pub(crate) fn minimize(&self) -> Dfa {
+        let n = self.accept.len();
+        let mut block: Vec<u32> = self.accept.iter().map(|&a| u32::from(a)).collect();
+        let mut count =
+            usize::from(self.accept.contains(&true)) + usize::from(self.accept.contains(&false));
+        let mut reps: Vec<u32>;
+        loop {
+            let mut index: HashMap<Vec<u32>, u32> = HashMap::new();
+            let mut next_block = vec![0u32; n];
+            reps = Vec::new();
+            for s in 0..n {
+                let mut sig = Vec::with_capacity(self.nclasses + 1);
+                sig.push(block[s]);
+                for c in 0..self.nclasses {
+                    sig.push(block[self.next(s as u32, c as u8) as usize]);
+                }
+                let fresh = index.len() as u32;
+                next_block[s] = *index.entry(sig).or_insert_with(|| {
+                    reps.push(s as u32);
+                    fresh
+                });
+            }
+            block = next_block;
+            if index.len() == count {
+                break;
+            }
+            count = index.len();
+        }
+        let mut trans = Vec::with_capacity(reps.len() * self.nclasses);
+        for &r in &reps {
+            for c in 0..self.nclasses {
+                trans.push(block[self.next(r, c as u8) as usize]);
+            }
+        }
+        Dfa {
+            classes: self.classes,
+            nclasses: self.nclasses,
+            trans,
+            accept: reps.iter().map(|&r| self.accepts(r)).collect(),
+            start: block[self.start as usize],
+        }
+    }
+
+    /// The words of the language in order of length, or `None` if there are more than
+    /// `limit` (in particular if the language is infinite).
+    pub(crate) fn enumerate(&self, limit: usize) -> Option<Vec<Vec<u8>>> {
+        let live = self.live();
+        let sets = self.class_sets();
+        let is_live = |s: u32| live.get(s as usize).copied().unwrap_or(false);
+        let mut words = Vec::new();
+        let mut queue = VecDeque::new();
+        if is_live(self.start) {
+            queue.push_back((self.start, Vec::new()));
+        }
+        // Every queued prefix extends to a word, so an infinite language overflows
+        // `limit` eventually and the loop ends.
+        while let Some((s, word)) = queue.pop_front() {
+            if self.accepts(s) {
+                if words.len() == limit {
+                    return None;
+                }
+                words.push(word.clone());
+            }
+            for (c, set) in sets.iter().enumerate() {
+                let t = self.next(s, c as u8);
+                if !is_live(t) {
+                    continue;
+                }
+                for b in set.iter() {
+                    let mut w = word.clone();
+                    w.push(b);
+                    queue.push_back((t, w));
+                }
+            }
+            if queue.len() > limit.saturating_mul(256).max(1 << 16) {
+                return None;
+            }
+        }
+        Some(words)
+    }
+
     /// The set of bytes in each class.
     pub(crate) fn class_sets(&self) -> Vec<ByteSet> {
         let mut sets = vec![ByteSet::EMPTY; self.nclasses];

@@ -13,7 +13,8 @@
 //! # Dialect
 //! The dialect is libfa's, checked against GNU regcomp's syntax rules as Augeas uses them
 //! (see `/work/shared/reference/lens-language.md` §5):
-//! - `|`, concatenation, `*`, `+`, `?`, `{n}`, `{n,}`, `{n,m}` and `{,m}`, groups; `()` and
+//! - `|`, concatenation, `*`, `+`, `?`, `{n}`, `{n,}` and `{n,m}` (not `{,m}`, which Augeas
+//!   rejects), groups; `()` and
 //!   empty alternatives such as `(|a)` denote ε. A repetition may be followed by `?`
 //!   (`a*?` is `(a*)?`) but not by `*`, `+` or `{` (`a**` is an error, as in GNU).
 //! - `.` is any byte but `\n`; `[^…]` does match `\n`.
@@ -226,6 +227,12 @@ impl Regex {
         Ok(!any_accepting(&other.product(self, |a, b| a && !b)?))
     }
 
+    /// The words of the language, shortest first, or `None` if there are more than
+    /// `limit` of them (libfa's `fa_enumerate`, which `square` uses).
+    pub fn enumerate(&self, limit: usize) -> Result<Option<Vec<Vec<u8>>>, RxError> {
+        Ok(self.dfa()?.enumerate(limit))
+    }
+
     /// Whether the whole of `text` is in the language.
     pub fn is_match(&self, text: &[u8]) -> bool {
         self.fwd().full_match(text)
@@ -316,14 +323,22 @@ impl Regex {
     }
 
     fn product(&self, other: &Regex, op: fn(bool, bool) -> bool) -> Result<Dfa, RxError> {
-        product(&*self.dfa()?, &*other.dfa()?, op).map_err(|limit| self.too_complex(limit))
+        product(&*self.dfa()?, &*other.dfa()?, op)
+            .map(|d| d.minimize())
+            .map_err(|limit| self.too_complex(limit))
     }
 
     fn too_complex(&self, limit: usize) -> RxError {
-        RxError::TooComplex {
-            regex: self.to_string(),
-            limit,
+        let mut regex = self.to_string();
+        if regex.len() > 200 {
+            let cut = (0..=200)
+                .rev()
+                .find(|&i| regex.is_char_boundary(i))
+                .unwrap_or(0);
+            regex.truncate(cut);
+            regex.push('…');
         }
+        RxError::TooComplex { regex, limit }
     }
 }
 

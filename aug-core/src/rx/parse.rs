@@ -125,7 +125,7 @@ impl Parser<'_> {
         Ok(node)
     }
 
-    /// Parses `n}`, `n,}`, `n,m}` or `,m}` after a `{` at `open`; leaves `pos` after `}`.
+    /// Parses `n}`, `n,}` or `n,m}` after a `{` at `open`; leaves `pos` after `}`.
     fn interval(&mut self, open: usize) -> Result<(u32, Option<u32>), RxError> {
         let min = self.number(open)?;
         let comma = self.peek() == Some(b',');
@@ -140,7 +140,9 @@ impl Parser<'_> {
             Some(_) => return Err(self.err(open, "invalid content of \\{\\}")),
             None => return Err(self.err(open, "unmatched \\{")),
         }
-        let Some(min) = min.or(comma.then_some(0).filter(|_| max.is_some())) else {
+        // GNU reads `{,m}` as `{0,m}`, but libfa rejects it and so does Augeas
+        // (augparse fails to load `/a{,2}/`).
+        let Some(min) = min else {
             return Err(self.err(open, "invalid content of \\{\\}"));
         };
         if max.is_some_and(|m| m < min) {
