@@ -15,9 +15,15 @@
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod augeas;
 mod error;
+mod fa;
+mod fs;
+pub mod lens;
 pub mod print;
+pub mod rx;
 mod tree;
 
+pub use augeas::{AUGEAS_VERSION, Augeas, Error, Flags, Module};
 pub use error::{ErrorCode, Span};
 pub use tree::{Descendants, NodeId, NodeSpan, Subtree, Tree};

@@ -1,0 +1,345 @@
+//! The get direction: text to tree, plus the skeleton and dictionary that put uses to
+//! reproduce the original layout.
+//!
+//! Splitting follows Augeas: a concatenation gives each part the longest text that still
+//! lets the remaining parts match (POSIX submatch rules), a union takes the first
+//! alternative whose language contains the text, and an iteration takes the longest match
+//! at each step (greedy, exactly like C Augeas, which can reject text a cleverer split would
+//! accept). Every scan stops as soon as its automaton dies, so reading a file of many lines
+//! is linear in its size.
+
+use super::{Kind, Lens};
+use crate::error::Span;
+use crate::rx::Regex;
+use crate::tree::{NodeSpan, Subtree};
+use std::collections::{HashMap, VecDeque};
+use std::ops::Range;
+
+/// Why get failed: where, in which lens, and what was expected there.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{span}: {message} (lens {lens}{})", expected_suffix(.expected))]
+pub struct GetError {
+    /// Where in the input the failure was detected.
+    pub span: Span,
+    /// Augeas's message, e.g. `Iterated lens matched less than it should`.
+    pub message: String,
+    /// The lens that failed.
+    pub lens: String,
+    /// What that lens expected at this position, when known.
+    pub expected: Option<String>,
+}
+
+fn expected_suffix(e: &Option<String>) -> String {
+    e.as_ref()
+        .map_or_else(String::new, |e| format!(", expected {e}"))
+}
+
+/// The layout a get recorded for one lens: the lens-shaped skeleton of the original text.
+#[derive(Debug, Clone)]
+pub(crate) enum Skel {
+    /// The text a `del` matched, as a byte range of the original.
+    Del(usize, usize),
+    Store,
+    Key,
+    Label,
+    Value,
+    Seq,
+    Counter,
+    /// A `[ … ]`: its content lives in the dictionary under the node's label.
+    Subtree,
+    Concat(Vec<Skel>),
+    Star(Vec<Skel>),
+    /// An optional lens that matched nothing.
+    Empty,
+    Square(Box<Skel>),
+    /// Placeholder when no skeleton is wanted.
+    None,
+}
+
+/// Per tree level: for each label, the skeletons and sub-dictionaries of the subtrees with
+/// that label, in document order.
+#[derive(Debug, Default)]
+pub(crate) struct Dict(HashMap<Option<String>, VecDeque<(Skel, Dict)>>);
+
+impl Dict {
+    pub(crate) fn new() -> Self {
+        Dict::default()
+    }
+
+    /// Appends a subtree's layout under its label.
+    fn push(&mut self, label: Option<String>, entry: (Skel, Dict)) {
+        self.0.entry(label).or_default().push_back(entry);
+    }
+
+    /// Takes the next unused layout of a subtree labelled `label`.
+    pub(crate) fn pop(&mut self, label: &Option<String>) -> Option<(Skel, Dict)> {
+        self.0.get_mut(label).and_then(VecDeque::pop_front)
+    }
+}
+
+/// The result of [`Lens::get`]: the top-level nodes, and the layout for put.
+#[derive(Debug)]
+pub struct Parsed {
+    /// The nodes the text produced at the top level.
+    pub children: Vec<Subtree>,
+    /// The value the lens set at the top level, if any.
+    pub value: Option<String>,
+    pub(crate) skel: Skel,
+    pub(crate) dict: Dict,
+}
+
+#[derive(Default)]
+struct Level {
+    key: Option<(String, Range<usize>)>,
+    value: Option<(String, Range<usize>)>,
+    children: Vec<Subtree>,
+    dict: Dict,
+}
+
+struct State<'a> {
+    text: &'a [u8],
+    seqs: HashMap<String, u64>,
+    skel: bool,
+    spans: bool,
+}
+
+impl Lens {
+    /// Reads `text` into a tree (the lens's get direction).
+    pub fn get(&self, text: &str) -> Result<Parsed, GetError> {
+        self.get_with(text, false, false)
+    }
+
+    /// Like [`Lens::get`]; `spans` records where each node came from, `skel` records the
+    /// layout put needs.
+    pub(crate) fn get_with(&self, text: &str, spans: bool, skel: bool) -> Result<Parsed, GetError> {
+        let mut st = State {
+            text: text.as_bytes(),
+            seqs: HashMap::new(),
+            skel,
+            spans,
+        };
+        let n = st.text.len();
+        if !matches!(self.0.kind, Kind::Star(_)) && !self.0.ctype.matches_span(st.text, 0, n) {
+            let pos = self.0.ctype.longest_match(st.text, 0, n).unwrap_or(0);
+            return Err(st.error(self, pos, "Get did not match entire input"));
+        }
+        let mut lvl = Level::default();
+        let skel = st.get(self, 0, n, &mut lvl)?;
+        Ok(Parsed {
+            children: lvl.children,
+            value: lvl.value.map(|v| v.0),
+            skel,
+            dict: lvl.dict,
+        })
+    }
+
+    /// Reads `text` and returns the skeleton and dictionary put needs.
+    pub(crate) fn parse_layout(&self, text: &str) -> Result<(Skel, Dict), GetError> {
+        let p = self.get_with(text, false, true)?;
+        Ok((p.skel, p.dict))
+    }
+}
+
+/// Splits `[s, e)` into `parts.len()` consecutive pieces, piece `i` in `parts[i]` and the rest
+/// in `suffix[i]`, giving earlier pieces the longest text possible. Returns the `n + 1`
+/// boundaries.
+pub(crate) fn split_concat(
+    text: &[u8],
+    s: usize,
+    e: usize,
+    parts: &[&Regex],
+    suffix: &[Regex],
+) -> Option<Vec<usize>> {
+    let n = parts.len();
+    let mut bounds = Vec::with_capacity(n + 1);
+    bounds.push(s);
+    let mut p = s;
+    for i in 0..n.saturating_sub(1) {
+        let ends = parts.get(i)?.match_ends(text, p, e);
+        let starts = suffix.get(i)?.match_starts(text, p, e);
+        // Both lists are ascending: walk them from the top to find the largest common one.
+        let (mut a, mut b) = (ends.len(), starts.len());
+        let mut found = None;
+        while a > 0 && b > 0 {
+            let (x, y) = (ends[a - 1], starts[b - 1]);
+            if x == y {
+                found = Some(x);
+                break;
+            } else if x > y {
+                a -= 1;
+            } else {
+                b -= 1;
+            }
+        }
+        p = found?;
+        bounds.push(p);
+    }
+    if !parts.last()?.matches_span(text, p, e) {
+        return None;
+    }
+    bounds.push(e);
+    Some(bounds)
+}
+
+fn utf8(text: &[u8], s: usize, e: usize) -> String {
+    String::from_utf8_lossy(text.get(s..e).unwrap_or_default()).into_owned()
+}
+
+impl State<'_> {
+    fn error(&self, lens: &Lens, pos: usize, message: &str) -> GetError {
+        GetError {
+            span: Span::at(self.text, pos),
+            message: message.to_owned(),
+            lens: lens.to_string(),
+            expected: Some(format!("/{}/", lens.0.ctype)),
+        }
+    }
+
+    fn get(&mut self, lens: &Lens, s: usize, e: usize, lvl: &mut Level) -> Result<Skel, GetError> {
+        let text = self.text;
+        Ok(match &lens.0.kind {
+            Kind::Del { .. } => {
+                if self.skel {
+                    Skel::Del(s, e)
+                } else {
+                    Skel::None
+                }
+            }
+            Kind::Store { .. } => {
+                lvl.value = Some((utf8(text, s, e), s..e));
+                Skel::Store
+            }
+            Kind::Key { .. } => {
+                lvl.key = Some((utf8(text, s, e), s..e));
+                Skel::Key
+            }
+            Kind::Label(l) => {
+                lvl.key = Some((l.clone(), s..s));
+                Skel::Label
+            }
+            Kind::Value(v) => {
+                lvl.value = Some((v.clone(), s..s));
+                Skel::Value
+            }
+            Kind::Seq(name) => {
+                let c = self.seqs.entry(name.clone()).or_insert(1);
+                lvl.key = Some((c.to_string(), s..s));
+                *c += 1;
+                Skel::Seq
+            }
+            Kind::Counter(name) => {
+                self.seqs.insert(name.clone(), 1);
+                Skel::Counter
+            }
+            Kind::Concat(parts) => {
+                let regs: Vec<&Regex> = parts.iter().map(|p| &p.0.ctype).collect();
+                let bounds = split_concat(text, s, e, &regs, &lens.0.csuffix)
+                    .ok_or_else(|| self.error(lens, s, "concatenation did not match"))?;
+                let mut skels = Vec::with_capacity(parts.len());
+                for (i, p) in parts.iter().enumerate() {
+                    let (a, b) = (bounds[i], bounds[i + 1]);
+                    skels.push(self.get(p, a, b, lvl)?);
+                }
+                if self.skel {
+                    Skel::Concat(skels)
+                } else {
+                    Skel::None
+                }
+            }
+            Kind::Union(alts) => {
+                let alt = alts
+                    .iter()
+                    .find(|a| a.0.ctype.matches_span(text, s, e))
+                    .ok_or_else(|| {
+                        self.error(lens, s, "None of the alternatives in the union match")
+                    })?;
+                self.get(alt, s, e, lvl)?
+            }
+            Kind::Star(body) => {
+                let mut skels = Vec::new();
+                let mut p = s;
+                while p < e {
+                    match body.0.ctype.longest_match(text, p, e) {
+                        Some(q) if q > p => {
+                            let sk = self.get(body, p, q, lvl)?;
+                            if self.skel {
+                                skels.push(sk);
+                            }
+                            p = q;
+                        }
+                        _ => break,
+                    }
+                }
+                if p < e {
+                    return Err(self.error(body, p, "Iterated lens matched less than it should"));
+                }
+                if self.skel {
+                    Skel::Star(skels)
+                } else {
+                    Skel::None
+                }
+            }
+            Kind::Maybe(body) => {
+                if body.0.ctype.matches_span(text, s, e) && (s < e || body.0.ctype.matches_empty())
+                {
+                    self.get(body, s, e, lvl)?
+                } else {
+                    Skel::Empty
+                }
+            }
+            Kind::Subtree(body) => {
+                let mut sub = Level::default();
+                let skel = self.get(body, s, e, &mut sub)?;
+                let label = sub.key.as_ref().map(|k| k.0.clone());
+                let span = self.spans.then(|| NodeSpan {
+                    label: sub.key.as_ref().map_or(s..s, |k| k.1.clone()),
+                    value: sub.value.as_ref().map_or(s..s, |v| v.1.clone()),
+                    span: s..e,
+                });
+                lvl.children.push(Subtree {
+                    label: label.clone(),
+                    value: sub.value.map(|v| v.0),
+                    span,
+                    children: sub.children,
+                });
+                if self.skel {
+                    lvl.dict.push(label, (skel, sub.dict));
+                    Skel::Subtree
+                } else {
+                    Skel::None
+                }
+            }
+            Kind::Square(inner) => {
+                let Kind::Concat(parts) = &inner.0.kind else {
+                    return Err(self.error(lens, s, "malformed square lens"));
+                };
+                let regs: Vec<&Regex> = parts.iter().map(|p| &p.0.ctype).collect();
+                let bounds = split_concat(text, s, e, &regs, &inner.0.csuffix)
+                    .ok_or_else(|| self.error(lens, s, "square did not match"))?;
+                let n = parts.len();
+                let left = text.get(bounds[0]..bounds[1]).unwrap_or_default();
+                let right = text.get(bounds[n - 1]..bounds[n]).unwrap_or_default();
+                if left != right {
+                    return Err(self.error(
+                        lens,
+                        bounds[n - 1],
+                        &format!(
+                            "Parse error: {} expected at the end of the square, found {}",
+                            String::from_utf8_lossy(left),
+                            String::from_utf8_lossy(right)
+                        ),
+                    ));
+                }
+                let mut skels = Vec::with_capacity(n);
+                for (i, p) in parts.iter().enumerate() {
+                    skels.push(self.get(p, bounds[i], bounds[i + 1], lvl)?);
+                }
+                if self.skel {
+                    Skel::Square(Box::new(Skel::Concat(skels)))
+                } else {
+                    Skel::None
+                }
+            }
+        })
+    }
+}

@@ -1,0 +1,533 @@
+//! Bidirectional lenses: the combinators (del, store, key, label, value, seq, counter,
+//! subtree, concatenation, union, star, maybe, square), their types, and the checks Augeas
+//! always runs when a lens is built. `get` and `put` live in submodules.
+//!
+//! A [`Lens`] is an immutable value, cheap to clone. Every lens knows four regular
+//! languages: its *ctype* (the text it accepts), its *atype* (the encoded sequence of tree
+//! nodes it produces at the current level), and, for lenses that set the label or value of
+//! the enclosing node, its *ktype* and *vtype*.
+
+mod get;
+mod put;
+#[cfg(test)]
+mod tests;
+
+pub use get::{GetError, Parsed};
+pub use put::PutError;
+
+use crate::rx::{Regex, RxError};
+use std::fmt;
+use std::sync::Arc;
+
+/// Separates a node's label from its value in the tree encoding used by put.
+pub(crate) const ENC_EQ: &str = "\u{3}";
+/// Ends one node in the tree encoding used by put.
+pub(crate) const ENC_SLASH: &str = "\u{4}";
+
+/// An error found while building a lens (the checks Augeas always runs).
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum LensError {
+    /// A regular expression of the lens is invalid.
+    #[error("invalid regexp: {0}")]
+    Regex(#[from] RxError),
+    /// Two parts of a concatenation both set the value of the enclosing node.
+    #[error("Multiple stores in concat")]
+    MultipleStoresConcat,
+    /// Two parts of a concatenation both set the label of the enclosing node.
+    #[error("Multiple keys/labels in concat")]
+    MultipleKeysConcat,
+    /// An iterated lens sets the value of the enclosing node.
+    #[error("Multiple stores in iteration")]
+    MultipleStoresIter,
+    /// An iterated lens sets the label of the enclosing node.
+    #[error("Multiple keys/labels in iteration")]
+    MultipleKeysIter,
+    /// `square` was given a left lens other than `key` or `del`, or a right lens other
+    /// than `del`.
+    #[error("square: {0}")]
+    Square(String),
+    /// A `del` default that its regexp does not accept (typecheck only).
+    #[error("del: default '{default}' does not match /{regex}/")]
+    DelDefault {
+        /// The default string.
+        default: String,
+        /// The regexp.
+        regex: String,
+    },
+    /// A union or concatenation with no members.
+    #[error("{0} of no lenses")]
+    Empty(&'static str),
+}
+
+/// The combinator a lens node is made of.
+#[derive(Debug)]
+pub(crate) enum Kind {
+    Del {
+        re: Regex,
+        default: String,
+    },
+    Store {
+        re: Regex,
+    },
+    Key {
+        re: Regex,
+    },
+    Label(String),
+    Value(String),
+    Seq(String),
+    Counter(String),
+    Concat(Vec<Lens>),
+    Union(Vec<Lens>),
+    Subtree(Lens),
+    Star(Lens),
+    Maybe(Lens),
+    /// `square left body right`, stored as the concatenation of the three.
+    Square(Lens),
+}
+
+#[derive(Debug)]
+pub(crate) struct Node {
+    pub(crate) kind: Kind,
+    pub(crate) ctype: Regex,
+    pub(crate) atype: Regex,
+    pub(crate) ktype: Option<Regex>,
+    pub(crate) vtype: Option<Regex>,
+    /// Sets the label of the enclosing node.
+    pub(crate) key: bool,
+    /// Sets the value of the enclosing node.
+    pub(crate) value: bool,
+    /// For concatenations: `ctype` of children `i+1..` for each `i` (suffix languages).
+    pub(crate) csuffix: Vec<Regex>,
+    /// For concatenations: `atype` of children `i+1..` for each `i`.
+    pub(crate) asuffix: Vec<Regex>,
+    pub(crate) name: Option<Arc<str>>,
+}
+
+/// A bidirectional lens. Build one with the functions of this module ([`del`], [`store`],
+/// [`key`], [`subtree`], [`concat`], [`union`], ...).
+#[derive(Clone)]
+pub struct Lens(pub(crate) Arc<Node>);
+
+impl fmt::Debug for Lens {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{self}")
+    }
+}
+
+impl fmt::Display for Lens {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(n) = &self.0.name {
+            return f.write_str(n);
+        }
+        match &self.0.kind {
+            Kind::Del { re, default } => write!(f, "del /{re}/ {default:?}"),
+            Kind::Store { re } => write!(f, "store /{re}/"),
+            Kind::Key { re } => write!(f, "key /{re}/"),
+            Kind::Label(s) => write!(f, "label {s:?}"),
+            Kind::Value(s) => write!(f, "value {s:?}"),
+            Kind::Seq(s) => write!(f, "seq {s:?}"),
+            Kind::Counter(s) => write!(f, "counter {s:?}"),
+            Kind::Concat(v) => write_list(f, v, " . "),
+            Kind::Union(v) => write_list(f, v, " | "),
+            Kind::Subtree(l) => write!(f, "[ {l} ]"),
+            Kind::Star(l) => write!(f, "({l})*"),
+            Kind::Maybe(l) => write!(f, "({l})?"),
+            Kind::Square(l) => write!(f, "square({l})"),
+        }
+    }
+}
+
+fn write_list(f: &mut fmt::Formatter<'_>, v: &[Lens], sep: &str) -> fmt::Result {
+    f.write_str("(")?;
+    for (i, l) in v.iter().enumerate() {
+        if i > 0 {
+            f.write_str(sep)?;
+        }
+        write!(f, "{l}")?;
+    }
+    f.write_str(")")
+}
+
+fn leaf(kind: Kind, ctype: Regex) -> Lens {
+    let (ktype, vtype, key, value) = match &kind {
+        Kind::Key { re } => (Some(re.restrict()), None, true, false),
+        Kind::Store { re } => (None, Some(re.restrict()), false, true),
+        Kind::Label(s) => (Some(Regex::literal(s)), None, true, false),
+        Kind::Value(s) => (None, Some(Regex::literal(s)), false, true),
+        Kind::Seq(_) => (Some(seq_ktype()), None, true, false),
+        _ => (None, None, false, false),
+    };
+    Lens(Arc::new(Node {
+        kind,
+        ctype,
+        atype: Regex::epsilon(),
+        ktype,
+        vtype,
+        key,
+        value,
+        csuffix: Vec::new(),
+        asuffix: Vec::new(),
+        name: None,
+    }))
+}
+
+fn seq_ktype() -> Regex {
+    Regex::parse("[0-9]+", false).unwrap_or_else(|_| Regex::never())
+}
+
+/// `del re default`: matches `re` and puts nothing in the tree; put re-emits the original
+/// text, or `default` for new nodes.
+pub fn del(re: Regex, default: &str) -> Lens {
+    let ctype = re.clone();
+    leaf(
+        Kind::Del {
+            re,
+            default: default.to_owned(),
+        },
+        ctype,
+    )
+}
+
+/// `store re`: matches `re` and makes it the value of the enclosing node.
+pub fn store(re: Regex) -> Lens {
+    let ctype = re.clone();
+    leaf(Kind::Store { re }, ctype)
+}
+
+/// `key re`: matches `re` and makes it the label of the enclosing node.
+pub fn key(re: Regex) -> Lens {
+    let ctype = re.clone();
+    leaf(Kind::Key { re }, ctype)
+}
+
+/// `label s`: sets the label of the enclosing node to `s`; consumes no text.
+pub fn label(s: &str) -> Lens {
+    leaf(Kind::Label(s.to_owned()), Regex::epsilon())
+}
+
+/// `value s`: sets the value of the enclosing node to `s`; consumes no text.
+pub fn value(s: &str) -> Lens {
+    leaf(Kind::Value(s.to_owned()), Regex::epsilon())
+}
+
+/// `seq name`: labels the enclosing node with the next number of counter `name`.
+pub fn seq(name: &str) -> Lens {
+    leaf(Kind::Seq(name.to_owned()), Regex::epsilon())
+}
+
+/// `counter name`: resets counter `name` to 1; consumes no text.
+pub fn counter(name: &str) -> Lens {
+    leaf(Kind::Counter(name.to_owned()), Regex::epsilon())
+}
+
+/// `[ l ]`: a tree node whose label, value and children come from `l`.
+pub fn subtree(l: Lens) -> Lens {
+    let k = l.0.ktype.clone().unwrap_or_else(Regex::epsilon);
+    let v = l.0.vtype.clone().unwrap_or_else(Regex::epsilon);
+    let atype = k
+        .concat(&Regex::literal(ENC_EQ))
+        .concat(&v)
+        .concat(&Regex::literal(ENC_SLASH));
+    let ctype = l.0.ctype.clone();
+    Lens(Arc::new(Node {
+        kind: Kind::Subtree(l),
+        ctype,
+        atype,
+        ktype: None,
+        vtype: None,
+        key: false,
+        value: false,
+        csuffix: Vec::new(),
+        asuffix: Vec::new(),
+        name: None,
+    }))
+}
+
+fn join_opt(
+    a: &Option<Regex>,
+    b: &Option<Regex>,
+    f: impl Fn(&Regex, &Regex) -> Regex,
+) -> Option<Regex> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(f(a, b)),
+        (Some(a), None) | (None, Some(a)) => Some(a.clone()),
+        (None, None) => None,
+    }
+}
+
+/// `l1 . l2 . …`: the concatenation of `lenses`.
+pub fn concat(lenses: Vec<Lens>) -> Result<Lens, LensError> {
+    // Flatten nested concatenations that carry no name of their own.
+    let mut parts: Vec<Lens> = Vec::with_capacity(lenses.len());
+    for l in lenses {
+        match &l.0.kind {
+            Kind::Concat(v) if l.0.name.is_none() => parts.extend(v.iter().cloned()),
+            _ => parts.push(l),
+        }
+    }
+    if parts.len() == 1 {
+        return parts.pop().ok_or(LensError::Empty("concatenation"));
+    }
+    let Some(first) = parts.first() else {
+        return Err(LensError::Empty("concatenation"));
+    };
+    let (mut key, mut value) = (first.0.key, first.0.value);
+    let mut ktype = first.0.ktype.clone();
+    let mut vtype = first.0.vtype.clone();
+    for p in parts.iter().skip(1) {
+        if key && p.0.key {
+            return Err(LensError::MultipleKeysConcat);
+        }
+        if value && p.0.value {
+            return Err(LensError::MultipleStoresConcat);
+        }
+        key |= p.0.key;
+        value |= p.0.value;
+        ktype = join_opt(&ktype, &p.0.ktype, Regex::concat);
+        vtype = join_opt(&vtype, &p.0.vtype, Regex::concat);
+    }
+    let n = parts.len();
+    let mut csuffix = vec![Regex::epsilon(); n];
+    let mut asuffix = vec![Regex::epsilon(); n];
+    for i in (0..n.saturating_sub(1)).rev() {
+        let next = &parts[i + 1].0;
+        csuffix[i] = if i + 2 == n {
+            next.ctype.clone()
+        } else {
+            next.ctype.concat(&csuffix[i + 1])
+        };
+        asuffix[i] = if i + 2 == n {
+            next.atype.clone()
+        } else {
+            next.atype.concat(&asuffix[i + 1])
+        };
+    }
+    let ctype = first.0.ctype.concat(&csuffix[0]);
+    let atype = first.0.atype.concat(&asuffix[0]);
+    Ok(Lens(Arc::new(Node {
+        kind: Kind::Concat(parts),
+        ctype,
+        atype,
+        ktype,
+        vtype,
+        key,
+        value,
+        csuffix,
+        asuffix,
+        name: None,
+    })))
+}
+
+/// `l1 | l2 | …`: the first alternative whose language matches.
+pub fn union(lenses: Vec<Lens>) -> Result<Lens, LensError> {
+    let mut parts: Vec<Lens> = Vec::with_capacity(lenses.len());
+    for l in lenses {
+        match &l.0.kind {
+            Kind::Union(v) if l.0.name.is_none() => parts.extend(v.iter().cloned()),
+            _ => parts.push(l),
+        }
+    }
+    if parts.len() == 1 {
+        return parts.pop().ok_or(LensError::Empty("union"));
+    }
+    let Some(first) = parts.first() else {
+        return Err(LensError::Empty("union"));
+    };
+    let mut ctype = first.0.ctype.clone();
+    let mut atype = first.0.atype.clone();
+    let mut ktype = first.0.ktype.clone();
+    let mut vtype = first.0.vtype.clone();
+    let (mut key, mut value) = (first.0.key, first.0.value);
+    for p in parts.iter().skip(1) {
+        ctype = ctype.union(&p.0.ctype);
+        atype = atype.union(&p.0.atype);
+        ktype = join_opt(&ktype, &p.0.ktype, Regex::union);
+        vtype = join_opt(&vtype, &p.0.vtype, Regex::union);
+        key |= p.0.key;
+        value |= p.0.value;
+    }
+    Ok(Lens(Arc::new(Node {
+        kind: Kind::Union(parts),
+        ctype,
+        atype,
+        ktype,
+        vtype,
+        key,
+        value,
+        csuffix: Vec::new(),
+        asuffix: Vec::new(),
+        name: None,
+    })))
+}
+
+/// `square left body right`: like `left . body . right`, but in get the texts matched by
+/// `left` and `right` must be equal, and in put `right` re-emits the node's label when
+/// `left` is a `key`.
+pub fn square(left: Lens, body: Lens, right: Lens) -> Result<Lens, LensError> {
+    if !matches!(left.0.kind, Kind::Key { .. } | Kind::Del { .. }) {
+        return Err(LensError::Square(format!(
+            "the left lens must be a key or a del, not {left}"
+        )));
+    }
+    if !matches!(right.0.kind, Kind::Del { .. }) {
+        return Err(LensError::Square(format!(
+            "the right lens must be a del, not {right}"
+        )));
+    }
+    if let (Kind::Del { default: d1, .. }, Kind::Del { default: d2, .. }) =
+        (&left.0.kind, &right.0.kind)
+        && d1 != d2
+    {
+        return Err(LensError::Square(format!(
+            "the two dels must have the same default, not {d1:?} and {d2:?}"
+        )));
+    }
+    // Build the concatenation without flattening it into a surrounding one.
+    let inner = concat(vec![left, body, right])?;
+    let n = &inner.0;
+    Ok(Lens(Arc::new(Node {
+        ctype: n.ctype.clone(),
+        atype: n.atype.clone(),
+        ktype: n.ktype.clone(),
+        vtype: n.vtype.clone(),
+        key: n.key,
+        value: n.value,
+        csuffix: Vec::new(),
+        asuffix: Vec::new(),
+        name: None,
+        kind: Kind::Square(inner),
+    })))
+}
+
+impl Lens {
+    fn iter_check(&self) -> Result<(), LensError> {
+        if self.0.value {
+            return Err(LensError::MultipleStoresIter);
+        }
+        if self.0.key {
+            return Err(LensError::MultipleKeysIter);
+        }
+        Ok(())
+    }
+
+    /// `l*`: zero or more repetitions, each taking the longest match (Augeas's greedy
+    /// iteration).
+    pub fn star(&self) -> Result<Lens, LensError> {
+        self.iter_check()?;
+        Ok(Lens(Arc::new(Node {
+            kind: Kind::Star(self.clone()),
+            ctype: self.0.ctype.star(),
+            atype: self.0.atype.star(),
+            ktype: None,
+            vtype: None,
+            key: false,
+            value: false,
+            csuffix: Vec::new(),
+            asuffix: Vec::new(),
+            name: None,
+        })))
+    }
+
+    /// `l+`: `l . l*`.
+    pub fn plus(&self) -> Result<Lens, LensError> {
+        concat(vec![self.clone(), self.star()?])
+    }
+
+    /// `l?`: zero or one occurrence.
+    pub fn opt(&self) -> Lens {
+        Lens(Arc::new(Node {
+            kind: Kind::Maybe(self.clone()),
+            ctype: self.0.ctype.opt(),
+            atype: self.0.atype.opt(),
+            ktype: self.0.ktype.as_ref().map(Regex::opt),
+            vtype: self.0.vtype.as_ref().map(Regex::opt),
+            key: self.0.key,
+            value: self.0.value,
+            csuffix: Vec::new(),
+            asuffix: Vec::new(),
+            name: None,
+        }))
+    }
+
+    /// The same lens with a name used in error messages (e.g. `Hosts.record`).
+    pub fn named(&self, name: &str) -> Lens {
+        let n = &self.0;
+        Lens(Arc::new(Node {
+            kind: match &n.kind {
+                Kind::Del { re, default } => Kind::Del {
+                    re: re.clone(),
+                    default: default.clone(),
+                },
+                Kind::Store { re } => Kind::Store { re: re.clone() },
+                Kind::Key { re } => Kind::Key { re: re.clone() },
+                Kind::Label(s) => Kind::Label(s.clone()),
+                Kind::Value(s) => Kind::Value(s.clone()),
+                Kind::Seq(s) => Kind::Seq(s.clone()),
+                Kind::Counter(s) => Kind::Counter(s.clone()),
+                Kind::Concat(v) => Kind::Concat(v.clone()),
+                Kind::Union(v) => Kind::Union(v.clone()),
+                Kind::Subtree(l) => Kind::Subtree(l.clone()),
+                Kind::Star(l) => Kind::Star(l.clone()),
+                Kind::Maybe(l) => Kind::Maybe(l.clone()),
+                Kind::Square(l) => Kind::Square(l.clone()),
+            },
+            ctype: n.ctype.clone(),
+            atype: n.atype.clone(),
+            ktype: n.ktype.clone(),
+            vtype: n.vtype.clone(),
+            key: n.key,
+            value: n.value,
+            csuffix: n.csuffix.clone(),
+            asuffix: n.asuffix.clone(),
+            name: Some(Arc::from(name)),
+        }))
+    }
+
+    /// The regular language of the text this lens accepts.
+    pub fn ctype(&self) -> &Regex {
+        &self.0.ctype
+    }
+
+    /// The regular language of the encoded tree nodes this lens produces at its level.
+    pub fn atype(&self) -> &Regex {
+        &self.0.atype
+    }
+
+    /// The name given with [`Lens::named`], if any.
+    pub fn name(&self) -> Option<&str> {
+        self.0.name.as_deref()
+    }
+
+    /// Runs the checks of Augeas's typechecker that are cheap: every `del` default matches
+    /// its regexp. Returns the first problem found.
+    pub fn typecheck(&self) -> Result<(), LensError> {
+        let mut stack = vec![self.clone()];
+        while let Some(l) = stack.pop() {
+            match &l.0.kind {
+                Kind::Del { re, default } if !re.is_match(default.as_bytes()) => {
+                    return Err(LensError::DelDefault {
+                        default: default.clone(),
+                        regex: re.to_string(),
+                    });
+                }
+                Kind::Concat(v) | Kind::Union(v) => stack.extend(v.iter().cloned()),
+                Kind::Subtree(c) | Kind::Star(c) | Kind::Maybe(c) | Kind::Square(c) => {
+                    stack.push(c.clone())
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Parses a regexp in Augeas's dialect (a convenience for writing lenses in Rust).
+pub fn rx(pattern: &str) -> Result<Regex, LensError> {
+    Ok(Regex::parse(pattern, false)?)
+}
+
+/// The literal string `s` as a regexp (Augeas's string-to-regexp coercion).
+pub fn lit(s: &str) -> Regex {
+    Regex::literal(s)
+}

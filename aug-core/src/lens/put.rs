@@ -1,0 +1,455 @@
+//! The put direction: tree plus original text to new text.
+//!
+//! The children of each node are encoded as `label \x03 value \x04 …` and split among the
+//! parts of the lens with the parts' *atypes*, exactly as Augeas does. Layout comes from the
+//! skeleton and dictionary of the original text: the n-th subtree labelled L at a level
+//! reuses the layout of the n-th original subtree labelled L; everything new is written with
+//! the `del` defaults.
+
+use super::get::{Dict, Skel, split_concat};
+use super::{ENC_EQ, ENC_SLASH, Kind, Lens};
+use crate::print::{node_path, quote_value};
+use crate::rx::Regex;
+use crate::tree::{NodeId, Tree};
+
+/// Why put failed. No text is produced when put fails.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PutError {
+    /// The tree cannot be written by the lens.
+    #[error("{path}: {message}")]
+    Tree {
+        /// The path of the node whose subtree could not be written.
+        path: String,
+        /// The lens that failed.
+        lens: String,
+        /// What went wrong, e.g. `Value 'abc' does not match regexp /[0-9]+/ in store lens`.
+        message: String,
+    },
+    /// The original text could not be parsed to recover its layout.
+    #[error("parse of the original text failed: {0}")]
+    Skeleton(#[from] super::GetError),
+}
+
+/// The children of one node, encoded for matching against atypes.
+struct Level<'t> {
+    node: NodeId,
+    kids: &'t [NodeId],
+    enc: Vec<u8>,
+    /// `off[i]` is where child `i`'s encoding starts; `off[kids.len()]` is the end.
+    off: Vec<usize>,
+}
+
+impl<'t> Level<'t> {
+    fn new(tree: &'t Tree, node: NodeId) -> Self {
+        let kids = tree.children(node);
+        let mut enc = Vec::new();
+        let mut off = Vec::with_capacity(kids.len() + 1);
+        for &k in kids {
+            off.push(enc.len());
+            enc.extend_from_slice(tree.label(k).unwrap_or("").as_bytes());
+            enc.extend_from_slice(ENC_EQ.as_bytes());
+            enc.extend_from_slice(tree.value(k).unwrap_or("").as_bytes());
+            enc.extend_from_slice(ENC_SLASH.as_bytes());
+        }
+        off.push(enc.len());
+        Level {
+            node,
+            kids,
+            enc,
+            off,
+        }
+    }
+
+    fn range(&self, sp: Split) -> (usize, usize) {
+        (
+            self.off.get(sp.lo).copied().unwrap_or(0),
+            self.off.get(sp.hi).copied().unwrap_or(0),
+        )
+    }
+
+    /// The node index whose encoding starts at byte `pos`.
+    fn index_of(&self, pos: usize) -> Option<usize> {
+        self.off.binary_search(&pos).ok()
+    }
+}
+
+/// A range of consecutive children, `[lo, hi)`.
+#[derive(Debug, Clone, Copy)]
+struct Split {
+    lo: usize,
+    hi: usize,
+}
+
+struct Put<'a> {
+    tree: &'a Tree,
+    text: &'a [u8],
+    out: String,
+}
+
+impl Lens {
+    /// Writes the children (and value) of `node` back to text, reusing the layout of
+    /// `original` (the lens's put direction). With an unchanged tree the result is
+    /// `original` itself, byte for byte.
+    pub fn put(&self, tree: &Tree, node: NodeId, original: &str) -> Result<String, PutError> {
+        let (skel, mut dict) = self.parse_layout(original)?;
+        let mut p = Put {
+            tree,
+            text: original.as_bytes(),
+            out: String::with_capacity(original.len() + 64),
+        };
+        let lvl = Level::new(tree, node);
+        let all = Split {
+            lo: 0,
+            hi: lvl.kids.len(),
+        };
+        if !p.applies(self, &lvl, all) {
+            return Err(p.no_match(self, &lvl, all));
+        }
+        let skel = instance_of(self, &skel, p.text).then_some(&skel);
+        p.put(self, &lvl, all, skel, &mut dict, None)?;
+        Ok(p.out)
+    }
+
+    /// Writes the children of `node` with the lens defaults only, as for a new file.
+    pub fn create(&self, tree: &Tree, node: NodeId) -> Result<String, PutError> {
+        let mut p = Put {
+            tree,
+            text: b"",
+            out: String::new(),
+        };
+        let lvl = Level::new(tree, node);
+        let all = Split {
+            lo: 0,
+            hi: lvl.kids.len(),
+        };
+        if !p.applies(self, &lvl, all) {
+            return Err(p.no_match(self, &lvl, all));
+        }
+        p.put(self, &lvl, all, None, &mut Dict::new(), None)?;
+        Ok(p.out)
+    }
+}
+
+/// Whether `skel` has the shape of `lens` (Augeas's `skel_instance_of`): only then can put
+/// reuse it; otherwise the part is created from defaults.
+fn instance_of(lens: &Lens, skel: &Skel, text: &[u8]) -> bool {
+    match (&lens.0.kind, skel) {
+        (Kind::Del { re, .. }, Skel::Del(a, b)) => re.matches_span(text, *a, *b),
+        (Kind::Store { .. }, Skel::Store)
+        | (Kind::Key { .. }, Skel::Key)
+        | (Kind::Label(_), Skel::Label)
+        | (Kind::Value(_), Skel::Value)
+        | (Kind::Seq(_), Skel::Seq)
+        | (Kind::Counter(_), Skel::Counter)
+        | (Kind::Subtree(_), Skel::Subtree) => true,
+        (Kind::Concat(parts), Skel::Concat(skels)) => {
+            parts.len() == skels.len()
+                && parts
+                    .iter()
+                    .zip(skels)
+                    .all(|(l, s)| instance_of(l, s, text))
+        }
+        (Kind::Union(alts), s) => alts.iter().any(|a| instance_of(a, s, text)),
+        (Kind::Maybe(_), Skel::Empty) => true,
+        (Kind::Maybe(body), s) => instance_of(body, s, text),
+        (Kind::Star(body), Skel::Star(skels)) => skels.iter().all(|s| instance_of(body, s, text)),
+        (Kind::Square(inner), Skel::Square(s)) => instance_of(inner, s, text),
+        _ => false,
+    }
+}
+
+impl Put<'_> {
+    fn path(&self, node: NodeId) -> String {
+        node_path(self.tree, node).unwrap_or_else(|| "/".to_owned())
+    }
+
+    fn fail(&self, lens: &Lens, lvl: &Level<'_>, message: String) -> PutError {
+        PutError::Tree {
+            path: self.path(lvl.node),
+            lens: lens.to_string(),
+            message,
+        }
+    }
+
+    fn no_match(&self, lens: &Lens, lvl: &Level<'_>, sp: Split) -> PutError {
+        if let Some(e) = self.diagnose(lens, lvl, sp) {
+            return e;
+        }
+        let mut nodes = String::new();
+        for &k in lvl.kids.get(sp.lo..sp.hi).unwrap_or_default() {
+            nodes.push_str(" { ");
+            match self.tree.label(k) {
+                Some(l) => nodes.push_str(&quote_value(l)),
+                None => nodes.push_str("<hidden>"),
+            }
+            if let Some(v) = self.tree.value(k) {
+                nodes.push_str(" = ");
+                nodes.push_str(&quote_value(v));
+            }
+            nodes.push_str(" }");
+        }
+        self.fail(
+            lens,
+            lvl,
+            format!(
+                "Failed to match tree under {}\n\n    {}\n\n  with pattern\n    {}",
+                self.path(lvl.node),
+                nodes.trim_start(),
+                lens
+            ),
+        )
+    }
+
+    /// Looks for a node of the split that no subtree of `lens` at this level can write,
+    /// and says why: its label fits no subtree, or its value does not fit.
+    fn diagnose(&self, lens: &Lens, lvl: &Level<'_>, sp: Split) -> Option<PutError> {
+        let mut subtrees = Vec::new();
+        let mut stack = vec![lens];
+        while let Some(l) = stack.pop() {
+            match &l.0.kind {
+                Kind::Subtree(_) => subtrees.push(l),
+                Kind::Concat(v) | Kind::Union(v) => stack.extend(v.iter()),
+                Kind::Star(b) | Kind::Maybe(b) | Kind::Square(b) => stack.push(b),
+                _ => {}
+            }
+        }
+        for i in sp.lo..sp.hi {
+            let (a, b) = lvl.range(Split { lo: i, hi: i + 1 });
+            if subtrees
+                .iter()
+                .any(|s| s.0.atype.matches_span(&lvl.enc, a, b))
+            {
+                continue;
+            }
+            let node = *lvl.kids.get(i)?;
+            let label = self.tree.label(node).unwrap_or("");
+            let value = self.tree.value(node);
+            let path = self.path(node);
+            let fitting: Vec<&Lens> = subtrees
+                .iter()
+                .copied()
+                .filter(|s| match &s.0.kind {
+                    Kind::Subtree(body) => body
+                        .0
+                        .ktype
+                        .as_ref()
+                        .map_or(label.is_empty(), |k| k.is_match(label.as_bytes())),
+                    _ => false,
+                })
+                .collect();
+            let message = match (fitting.first(), value) {
+                (None, _) => format!("no lens at this place writes a node labelled '{label}'"),
+                (Some(s), v) => {
+                    let vtype = match &s.0.kind {
+                        Kind::Subtree(body) => body.0.vtype.as_ref(),
+                        _ => None,
+                    };
+                    match (vtype, v) {
+                        (Some(re), Some(v)) => {
+                            format!("Value '{v}' does not match regexp /{re}/ in store lens")
+                        }
+                        (Some(_), None) => "Can not store a nonexistent (NULL) value".to_owned(),
+                        (None, Some(v)) => format!("the node cannot have a value, but has '{v}'"),
+                        (None, None) => continue,
+                    }
+                }
+            };
+            return Some(PutError::Tree {
+                path,
+                lens: lens.to_string(),
+                message,
+            });
+        }
+        None
+    }
+
+    /// Augeas's `applies`: the part's atype matches the whole split; an empty split only
+    /// applies to a value-carrying part when the node has a value.
+    fn applies(&self, lens: &Lens, lvl: &Level<'_>, sp: Split) -> bool {
+        let (a, b) = lvl.range(sp);
+        if !lens.0.atype.matches_span(&lvl.enc, a, b) {
+            return false;
+        }
+        if a == b && lens.0.value {
+            return self.tree.value(lvl.node).is_some();
+        }
+        true
+    }
+
+    fn split_concat(
+        &self,
+        lens: &Lens,
+        parts: &[Lens],
+        suffix: &[Regex],
+        lvl: &Level<'_>,
+        sp: Split,
+    ) -> Result<Vec<Split>, PutError> {
+        let (a, b) = lvl.range(sp);
+        let regs: Vec<&Regex> = parts.iter().map(|p| &p.0.atype).collect();
+        let bounds = split_concat(&lvl.enc, a, b, &regs, suffix)
+            .ok_or_else(|| self.no_match(lens, lvl, sp))?;
+        let idx: Option<Vec<usize>> = bounds.iter().map(|&p| lvl.index_of(p)).collect();
+        let idx = idx.ok_or_else(|| self.no_match(lens, lvl, sp))?;
+        Ok(idx
+            .windows(2)
+            .map(|w| Split { lo: w[0], hi: w[1] })
+            .collect())
+    }
+
+    fn put(
+        &mut self,
+        lens: &Lens,
+        lvl: &Level<'_>,
+        sp: Split,
+        skel: Option<&Skel>,
+        dict: &mut Dict,
+        over: Option<&str>,
+    ) -> Result<(), PutError> {
+        match &lens.0.kind {
+            Kind::Del { default, .. } => {
+                if let Some(o) = over {
+                    self.out.push_str(o);
+                } else if let Some(Skel::Del(a, b)) = skel {
+                    let t = self.text.get(*a..*b).unwrap_or_default();
+                    self.out.push_str(&String::from_utf8_lossy(t));
+                } else {
+                    self.out.push_str(default);
+                }
+            }
+            Kind::Store { re } => {
+                let Some(v) = self.tree.value(lvl.node) else {
+                    return Err(self.fail(
+                        lens,
+                        lvl,
+                        "Can not store a nonexistent (NULL) value".to_owned(),
+                    ));
+                };
+                if !re.is_match(v.as_bytes()) {
+                    return Err(self.fail(
+                        lens,
+                        lvl,
+                        format!("Value '{v}' does not match regexp /{re}/ in store lens"),
+                    ));
+                }
+                self.out.push_str(v);
+            }
+            Kind::Key { re } => {
+                let l = self.tree.label(lvl.node).unwrap_or("");
+                if !re.is_match(l.as_bytes()) {
+                    return Err(self.fail(
+                        lens,
+                        lvl,
+                        format!("Key '{l}' does not match regexp /{re}/ in key lens"),
+                    ));
+                }
+                self.out.push_str(l);
+            }
+            Kind::Label(_) | Kind::Value(_) | Kind::Seq(_) | Kind::Counter(_) => {}
+            Kind::Concat(parts) => {
+                let splits = self.split_concat(lens, parts, &lens.0.asuffix, lvl, sp)?;
+                let skels = match skel {
+                    Some(Skel::Concat(v)) => Some(v),
+                    _ => None,
+                };
+                for (i, (p, s)) in parts.iter().zip(splits).enumerate() {
+                    let sk = skels.and_then(|v| v.get(i));
+                    self.put(p, lvl, s, sk, dict, over)?;
+                }
+            }
+            Kind::Union(alts) => {
+                let Some(alt) = alts.iter().find(|a| self.applies(a, lvl, sp)) else {
+                    return Err(self.fail(
+                        lens,
+                        lvl,
+                        "None of the alternatives in the union match".to_owned(),
+                    ));
+                };
+                let sk = skel.filter(|s| instance_of(alt, s, self.text));
+                self.put(alt, lvl, sp, sk, dict, over)?;
+            }
+            Kind::Star(body) => {
+                let (a, b) = lvl.range(sp);
+                let skels = match skel {
+                    Some(Skel::Star(v)) => Some(v),
+                    _ => None,
+                };
+                let mut p = a;
+                let mut i = 0;
+                while p < b {
+                    let q = match body.0.atype.longest_match(&lvl.enc, p, b) {
+                        Some(q) if q > p => q,
+                        _ => break,
+                    };
+                    let (Some(lo), Some(hi)) = (lvl.index_of(p), lvl.index_of(q)) else {
+                        break;
+                    };
+                    let sk = skels
+                        .and_then(|v| v.get(i))
+                        .filter(|s| instance_of(body, s, self.text));
+                    self.put(body, lvl, Split { lo, hi }, sk, dict, over)?;
+                    p = q;
+                    i += 1;
+                }
+                if p < b {
+                    let lo = lvl.index_of(p).unwrap_or(sp.lo);
+                    return Err(self.no_match(body, lvl, Split { lo, hi: sp.hi }));
+                }
+            }
+            Kind::Maybe(body) => {
+                if self.applies(body, lvl, sp) {
+                    let sk = skel.filter(|s| instance_of(body, s, self.text));
+                    self.put(body, lvl, sp, sk, dict, over)?;
+                }
+            }
+            Kind::Subtree(body) => {
+                let Some(&node) = lvl.kids.get(sp.lo) else {
+                    return Err(self.fail(lens, lvl, "no node for subtree".to_owned()));
+                };
+                let label = self.tree.label(node).map(str::to_owned);
+                let (sk, mut sub) = match dict.pop(&label) {
+                    Some((s, d)) => (Some(s), d),
+                    None => (None, Dict::new()),
+                };
+                let sk = sk.filter(|s| instance_of(body, s, self.text));
+                let inner = Level::new(self.tree, node);
+                let all = Split {
+                    lo: 0,
+                    hi: inner.kids.len(),
+                };
+                if !self.applies(body, &inner, all) {
+                    return Err(self.no_match(body, &inner, all));
+                }
+                self.put(body, &inner, all, sk.as_ref(), &mut sub, None)?;
+            }
+            Kind::Square(inner) => {
+                let Kind::Concat(parts) = &inner.0.kind else {
+                    return Err(self.fail(lens, lvl, "malformed square lens".to_owned()));
+                };
+                let splits = self.split_concat(inner, parts, &inner.0.asuffix, lvl, sp)?;
+                let skels = match skel {
+                    Some(Skel::Square(s)) => match s.as_ref() {
+                        Skel::Concat(v) => Some(v),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                let key_left = parts
+                    .first()
+                    .is_some_and(|l| matches!(l.0.kind, Kind::Key { .. }));
+                let n = parts.len();
+                let label = self.tree.label(lvl.node).map(str::to_owned);
+                for (i, (p, s)) in parts.iter().zip(splits).enumerate() {
+                    let sk = skels.and_then(|v| v.get(i));
+                    let o = if i + 1 == n && key_left {
+                        label.as_deref()
+                    } else {
+                        over
+                    };
+                    self.put(p, lvl, s, sk, dict, o)?;
+                }
+            }
+        }
+        Ok(())
+    }
+}

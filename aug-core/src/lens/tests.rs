@@ -1,0 +1,183 @@
+//! Unit tests of get and put on small lenses, checked against augparse's behaviour.
+
+use super::*;
+use crate::print::print_subtree;
+use crate::tree::{NodeId, Tree};
+
+fn kv_lens() -> Lens {
+    subtree(
+        concat(vec![
+            key(rx("[a-z]+").unwrap()),
+            del(rx("[ \t]+").unwrap(), " "),
+            store(rx("[0-9]+").unwrap()),
+            del(rx("\n").unwrap(), "\n"),
+        ])
+        .unwrap(),
+    )
+    .star()
+    .unwrap()
+}
+
+fn load(lens: &Lens, text: &str) -> (Tree, NodeId) {
+    let parsed = lens.get(text).unwrap();
+    let mut t = Tree::new();
+    let r = t.root();
+    let f = t.append_child(r, Some("f"), None).unwrap();
+    for (i, c) in parsed.children.into_iter().enumerate() {
+        t.graft(f, i, c);
+    }
+    (t, f)
+}
+
+fn dump(t: &Tree, f: NodeId) -> String {
+    let mut s = String::new();
+    print_subtree(t, f, "/f", &mut s);
+    s
+}
+
+#[track_caller]
+fn check_put(lens: &Lens, text: &str, edit: impl FnOnce(&mut Tree, NodeId), expected: &str) {
+    let (mut t, f) = load(lens, text);
+    edit(&mut t, f);
+    let out = lens.put(&t, f, text).unwrap();
+    assert_eq!(out, expected);
+    let (t2, f2) = load(lens, &out);
+    assert_eq!(dump(&t2, f2), dump(&t, f), "PutGet");
+}
+
+fn child(t: &Tree, f: NodeId, label: &str, nth: usize) -> NodeId {
+    t.children(f)
+        .iter()
+        .copied()
+        .filter(|&c| t.label(c) == Some(label))
+        .nth(nth)
+        .unwrap()
+}
+
+#[test]
+fn get_builds_the_tree() {
+    let (t, f) = load(&kv_lens(), "a   1\nb\t2\n");
+    assert_eq!(dump(&t, f), "/f\n/f/a = \"1\"\n/f/b = \"2\"\n");
+}
+
+#[test]
+fn unchanged_put_is_identity() {
+    check_put(&kv_lens(), "a   1\nb\t2\n", |_, _| {}, "a   1\nb\t2\n");
+}
+
+#[test]
+fn new_node_uses_defaults() {
+    check_put(
+        &kv_lens(),
+        "a   1\nb\t2\n",
+        |t, f| {
+            let a = child(t, f, "a", 0);
+            let c = t.insert_sibling(a, Some("c"), false).unwrap();
+            t.set_value(c, Some("3"));
+        },
+        "a   1\nc 3\nb\t2\n",
+    );
+}
+
+#[test]
+fn recreated_node_reuses_layout_by_label() {
+    check_put(
+        &kv_lens(),
+        "a   1\nb\t2\n",
+        |t, f| {
+            let a = child(t, f, "a", 0);
+            t.remove(a);
+            let b = child(t, f, "b", 0);
+            let a = t.insert_sibling(b, Some("a"), false).unwrap();
+            t.set_value(a, Some("5"));
+        },
+        "b\t2\na   5\n",
+    );
+}
+
+#[test]
+fn skeletons_shift_by_label_order() {
+    check_put(
+        &kv_lens(),
+        "x  1\nx\t\t2\n",
+        |t, f| {
+            let x1 = child(t, f, "x", 0);
+            let n = t.insert_sibling(x1, Some("x"), true).unwrap();
+            t.set_value(n, Some("0"));
+        },
+        "x  0\nx\t\t1\nx 2\n",
+    );
+}
+
+#[test]
+fn bad_value_fails_with_the_node_path() {
+    let lens = kv_lens();
+    let (mut t, f) = load(&lens, "a 1\n");
+    let a = child(&t, f, "a", 0);
+    t.set_value(a, Some("x"));
+    let err = lens.put(&t, f, "a 1\n").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "/f/a: Value 'x' does not match regexp /[0-9]+/ in store lens"
+    );
+}
+
+#[test]
+fn greedy_iteration_is_like_augeas() {
+    // [ key /a|ab|bc/ ]* on "abc" fails in C Augeas: greedy takes "ab" and leaves "c".
+    let l = subtree(key(rx("a|ab|bc").unwrap())).star().unwrap();
+    let err = l.get("abc").unwrap_err();
+    assert_eq!(err.message, "Iterated lens matched less than it should");
+    assert_eq!(err.span.to_string(), "1:3");
+}
+
+#[test]
+fn seq_numbers_records() {
+    let rec = subtree(
+        concat(vec![
+            seq("r"),
+            store(rx("[a-z]+").unwrap()),
+            del(rx("\n").unwrap(), "\n"),
+        ])
+        .unwrap(),
+    );
+    let empty = subtree(del(rx("\n").unwrap(), "\n"));
+    let l = union(vec![rec, empty]).unwrap().star().unwrap();
+    let (t, f) = load(&l, "a\n\nb\n");
+    assert_eq!(dump(&t, f), "/f\n/f/1 = \"a\"\n/f/2 = \"b\"\n");
+}
+
+#[test]
+fn square_checks_matching_ends_and_writes_label() {
+    let l = square(
+        key(rx("[a-z]+").unwrap()),
+        concat(vec![
+            del(rx(">").unwrap(), ">"),
+            store(rx("[0-9]+").unwrap()),
+            del(rx("</").unwrap(), "</"),
+        ])
+        .unwrap(),
+        del(rx("[a-z]+").unwrap(), "x"),
+    )
+    .unwrap();
+    let l = subtree(
+        concat(vec![
+            del(rx("<").unwrap(), "<"),
+            l,
+            del(rx(">\n").unwrap(), ">\n"),
+        ])
+        .unwrap(),
+    )
+    .star()
+    .unwrap();
+    assert!(l.get("<a>1</b>\n").is_err());
+    check_put(
+        &l,
+        "<a>1</a>\n",
+        |t, f| {
+            let a = child(t, f, "a", 0);
+            t.set_label(a, Some("zz"));
+        },
+        "<zz>1</zz>\n",
+    );
+}
