@@ -24,6 +24,6 @@ pub mod print;
 pub mod rx;
 mod tree;
 
-pub use augeas::{AUGEAS_VERSION, Augeas, Error, Flags, Module};
+pub use augeas::{AUGEAS_VERSION, Augeas, Error, Flags, Module, SpanInfo};
 pub use error::{ErrorCode, Span};
 pub use tree::{Descendants, NodeId, NodeSpan, Subtree, Tree};

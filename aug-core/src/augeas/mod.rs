@@ -1,8 +1,11 @@
 //! The Augeas handle: a root directory, the modules (lenses and their transforms), the tree
 //! with `/files` and the `/augeas` metadata, load and save.
 
+mod api;
 mod load;
 mod save;
+
+pub use api::SpanInfo;
 
 use crate::error::ErrorCode;
 use crate::lens::Lens;
@@ -127,6 +130,7 @@ pub struct Augeas {
     pub(crate) files: NodeId,
     /// `/augeas`.
     pub(crate) meta: NodeId,
+    pub(crate) vars: crate::path::Vars,
 }
 
 /// Sets (creating if needed) the child `label` of `parent` to `value`; returns the child.
@@ -163,6 +167,7 @@ impl Augeas {
             modules,
             files,
             meta,
+            vars: crate::path::Vars::new(),
         };
         aug.init_meta();
         if !flags.contains(Flags::NO_LOAD) {
@@ -319,5 +324,4 @@ impl Augeas {
         Some(n)
     }
 
-    pub(crate) fn reevaluate_vars(&mut self) {}
 }
