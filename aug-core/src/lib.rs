@@ -16,8 +16,12 @@
 #![forbid(unsafe_code)]
 
 mod error;
+pub mod ops;
+pub mod path;
 pub mod print;
 mod tree;
 
 pub use error::{ErrorCode, Span};
+pub use ops::OpError;
+pub use path::{PathError, PathExpr, Value, Vars};
 pub use tree::{Descendants, NodeId, NodeSpan, Subtree, Tree};

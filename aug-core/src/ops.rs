@@ -1,0 +1,4 @@
+//! Tree operations.
+/// x
+#[derive(Debug)]
+pub struct OpError;
