@@ -165,7 +165,7 @@ pub(crate) fn typecheck(e: &Expr) -> Option<Type> {
                     return None;
                 }
                 for pr in preds {
-                    typecheck(pr)?;
+                    check_predicate(pr)?;
                 }
                 if lp.steps.is_empty() {
                     return Some(t);
@@ -173,12 +173,17 @@ pub(crate) fn typecheck(e: &Expr) -> Option<Type> {
             }
             for s in &lp.steps {
                 for pr in &s.predicates {
-                    typecheck(pr)?;
+                    check_predicate(pr)?;
                 }
             }
             Some(NodeSet)
         }
     }
+}
+
+/// A predicate may have any type but regexp.
+fn check_predicate(e: &Expr) -> Option<Type> {
+    typecheck(e).filter(|t| *t != Type::Regexp)
 }
 
 /// The context of an evaluation: a node, its position in the node set being filtered and
@@ -301,21 +306,22 @@ impl<'a> Evaluator<'a> {
         Ok(cur)
     }
 
+    /// One step: the axis from every node of `from` (duplicates dropped, first occurrence
+    /// kept), then the predicates over that whole set, as Augeas does (so
+    /// `*/alias[1]` is the first alias overall, not the first of each parent).
     fn step(&mut self, from: &[NodeId], step: &Step) -> R<Vec<NodeId>> {
         // Child-like axes from distinct nodes cannot produce duplicates.
         let dedup = !matches!(step.axis, Axis::Child | Axis::Seq | Axis::SelfAxis);
         let mut seen: HashSet<NodeId> = HashSet::new();
         let mut out = Vec::new();
         for &n in from {
-            let cands = self.axis(n, step);
-            let kept = self.predicates(cands, &step.predicates)?;
-            for k in kept {
+            for k in self.axis(n, step) {
                 if !dedup || seen.insert(k) {
                     out.push(k);
                 }
             }
         }
-        Ok(out)
+        self.predicates(out, &step.predicates)
     }
 
     fn name_matches(&self, step: &Step, n: NodeId) -> bool {
@@ -407,11 +413,12 @@ impl<'a> Evaluator<'a> {
                     .map(|&n| vec![n])
                     .unwrap_or_default())
             }
-            // `a else b` in a predicate: b is only tried when a holds for no node.
+            // `a else b` in a predicate: b is only tried when a holds for no node. Both
+            // sides are taken as booleans (so `[x else 1]` keeps every node).
             Expr::Binary(BinOp::Else, a, b) => {
-                let first = self.filter(nodes.clone(), a)?;
+                let first = self.filter_truthy(&nodes, a)?;
                 if first.is_empty() {
-                    self.filter(nodes, b)
+                    self.filter_truthy(&nodes, b)
                 } else {
                     Ok(first)
                 }
@@ -437,6 +444,31 @@ impl<'a> Evaluator<'a> {
                 Ok(out)
             }
         }
+    }
+
+    /// The nodes for which `p`, coerced to a boolean, holds (one pass of `else`).
+    fn filter_truthy(&mut self, nodes: &[NodeId], p: &Expr) -> R<Vec<NodeId>> {
+        if let Expr::Binary(BinOp::Else, a, b) = p {
+            let first = self.filter_truthy(nodes, a)?;
+            return if first.is_empty() {
+                self.filter_truthy(nodes, b)
+            } else {
+                Ok(first)
+            };
+        }
+        let size = nodes.len();
+        let mut out = Vec::new();
+        for (i, &n) in nodes.iter().enumerate() {
+            let ctx = Ctx {
+                node: n,
+                pos: i + 1,
+                size,
+            };
+            if self.eval(p, ctx)?.truthy() {
+                out.push(n);
+            }
+        }
+        Ok(out)
     }
 
     fn value_of(&self, n: NodeId) -> &str {
@@ -503,9 +535,9 @@ impl<'a> Evaluator<'a> {
                 pattern: format!("(?:{a})(?:{b})"),
                 nocase,
             },
+            // Like Augeas 1.14, a union keeps duplicates.
             (BinOp::Union, Value::NodeSet(mut a), Value::NodeSet(b)) => {
-                let have: HashSet<NodeId> = a.iter().copied().collect();
-                a.extend(b.into_iter().filter(|n| !have.contains(n)));
+                a.extend(b);
                 Value::NodeSet(a)
             }
             _ => return Err(self.err(PathErrorKind::Type)),

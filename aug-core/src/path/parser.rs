@@ -72,6 +72,8 @@ fn map_pest_error(text: &str, e: &pest::error::Error<Rule>) -> PathError {
         } else {
             return PathError::new(PathErrorKind::MissingDelim, text, text.len());
         }
+    } else if rest.starts_with('\\') {
+        PathErrorKind::EmptyName
     } else if positives.contains(&Rule::rbracket) {
         PathErrorKind::UnmatchedBracket
     } else if positives.contains(&Rule::rparen) {
