@@ -4,4 +4,5 @@
 
 mod handle;
 mod rx;
+mod path;
 mod tidy;

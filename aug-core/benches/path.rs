@@ -1,0 +1,2 @@
+//! Benchmarks of path matching.
+fn main() {}
