@@ -75,7 +75,12 @@ impl Augeas {
 
     /// The escaped paths of the nodes `path` matches (what `aug_match` returns).
     pub fn matches(&self, path: &str) -> Result<Vec<String>, Error> {
-        Ok(ops::match_paths(&self.tree, &self.vars, self.context(), path)?)
+        Ok(ops::match_paths(
+            &self.tree,
+            &self.vars,
+            self.context(),
+            path,
+        )?)
     }
 
     /// How many nodes `path` matches.
@@ -93,9 +98,21 @@ impl Augeas {
 
     /// Sets `sub` (relative to each node `base` matches; `None` means the node itself) to
     /// `value`. Returns the number of nodes changed.
-    pub fn setm(&mut self, base: &str, sub: Option<&str>, value: Option<&str>) -> Result<usize, Error> {
+    pub fn setm(
+        &mut self,
+        base: &str,
+        sub: Option<&str>,
+        value: Option<&str>,
+    ) -> Result<usize, Error> {
         let ctx = self.context();
-        Ok(ops::setm(&mut self.tree, &self.vars, ctx, base, sub, value)?)
+        Ok(ops::setm(
+            &mut self.tree,
+            &self.vars,
+            ctx,
+            base,
+            sub,
+            value,
+        )?)
     }
 
     /// Sets the value of `path` to nothing, creating the node if needed.
@@ -173,7 +190,12 @@ impl Augeas {
 
     /// Defines `$name` as the nodes `expr` matches, creating one (with `value`) when nothing
     /// matches. Returns the number of nodes and whether one was created.
-    pub fn defnode(&mut self, name: &str, expr: &str, value: Option<&str>) -> Result<(usize, bool), Error> {
+    pub fn defnode(
+        &mut self,
+        name: &str,
+        expr: &str,
+        value: Option<&str>,
+    ) -> Result<(usize, bool), Error> {
         let ctx = self.context();
         let r = ops::defnode(&mut self.tree, &mut self.vars, ctx, name, expr, value)?;
         let vars = self.meta_node(&["variables"]);
@@ -189,7 +211,12 @@ impl Augeas {
             .tree
             .children(vars)
             .iter()
-            .filter_map(|&c| Some((self.tree.label(c)?.to_owned(), self.tree.value(c)?.to_owned())))
+            .filter_map(|&c| {
+                Some((
+                    self.tree.label(c)?.to_owned(),
+                    self.tree.value(c)?.to_owned(),
+                ))
+            })
             .collect();
         let ctx = self.context();
         for (name, expr) in defs {
@@ -277,7 +304,13 @@ impl Augeas {
             .unwrap_or_default();
         let text = lens
             .put(&self.tree, node, &with_final_newline(original))
-            .map_err(|e| Error::new(ErrorCode::Internal, Some("put failed".into()), Some(e.to_string())))?;
+            .map_err(|e| {
+                Error::new(
+                    ErrorCode::Internal,
+                    Some("put failed".into()),
+                    Some(e.to_string()),
+                )
+            })?;
         Ok(Some(text))
     }
 
@@ -354,8 +387,13 @@ impl Augeas {
         } else {
             format!("{lens}.lns")
         };
-        self.find_lens(&name)
-            .ok_or_else(|| Error::new(ErrorCode::NoLens, None, Some(format!("Can not find lens {lens}"))))
+        self.find_lens(&name).ok_or_else(|| {
+            Error::new(
+                ErrorCode::NoLens,
+                None,
+                Some(format!("Can not find lens {lens}")),
+            )
+        })
     }
 
     fn text_error(&mut self, path: &str, kind: &str, message: &str) {
@@ -369,14 +407,22 @@ impl Augeas {
     /// (replacing what was there).
     pub fn text_store(&mut self, lens: &str, node: &str, path: &str) -> Result<(), Error> {
         let l = self.lens_by_name(lens)?;
-        let text = self
-            .get(node)?
-            .ok_or_else(|| Error::new(ErrorCode::NoMatch, None, Some(format!("Failed to get value of {node}"))))?;
+        let text = self.get(node)?.ok_or_else(|| {
+            Error::new(
+                ErrorCode::NoMatch,
+                None,
+                Some(format!("Failed to get value of {node}")),
+            )
+        })?;
         let parsed = match l.get(&text) {
             Ok(p) => p,
             Err(e) => {
                 self.text_error(path, "parse_failed", &e.to_string());
-                return Err(Error::new(ErrorCode::Internal, Some("parse failed".into()), Some(e.to_string())));
+                return Err(Error::new(
+                    ErrorCode::Internal,
+                    Some("parse failed".into()),
+                    Some(e.to_string()),
+                ));
             }
         };
         let ctx = self.context();
@@ -391,7 +437,13 @@ impl Augeas {
 
     /// Writes the tree at `path` with `lens`, using the value of `node_in` as the original
     /// text, and stores the result as the value of `node_out`.
-    pub fn text_retrieve(&mut self, lens: &str, node_in: &str, path: &str, node_out: &str) -> Result<(), Error> {
+    pub fn text_retrieve(
+        &mut self,
+        lens: &str,
+        node_in: &str,
+        path: &str,
+        node_out: &str,
+    ) -> Result<(), Error> {
         let l = self.lens_by_name(lens)?;
         let original = self.get(node_in)?.unwrap_or_default();
         let nodes = self.match_nodes(path)?;
@@ -402,7 +454,11 @@ impl Augeas {
             Ok(t) => t,
             Err(e) => {
                 self.text_error(path, "put_failed", &e.to_string());
-                return Err(Error::new(ErrorCode::Internal, Some("put failed".into()), Some(e.to_string())));
+                return Err(Error::new(
+                    ErrorCode::Internal,
+                    Some("put failed".into()),
+                    Some(e.to_string()),
+                ));
             }
         };
         self.set(node_out, Some(&text))

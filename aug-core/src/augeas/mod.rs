@@ -323,5 +323,4 @@ impl Augeas {
         }
         Some(n)
     }
-
 }

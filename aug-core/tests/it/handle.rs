@@ -271,3 +271,103 @@ fn reload_picks_up_external_changes_only() {
         "b untouched"
     );
 }
+
+#[test]
+fn path_api_edits_and_saves() {
+    let root = root_with(&[("etc/kv/a", "x = 1\ny = 2\n")]);
+    let mut aug = open(root.path(), Flags::NONE);
+    assert_eq!(aug.get("/files/etc/kv/a/y").unwrap().as_deref(), Some("2"));
+    assert_eq!(
+        aug.get("etc/kv/a/x").unwrap().as_deref(),
+        Some("1"),
+        "relative to /files"
+    );
+    assert_eq!(
+        aug.matches("/files/etc/kv/a/*[. = '2']").unwrap(),
+        ["/files/etc/kv/a/y"]
+    );
+    let err = aug.get("/files/etc/kv/a/*").unwrap_err();
+    assert_eq!(err.code, aug_core::ErrorCode::MMatch);
+    aug.set("/files/etc/kv/a/z", Some("3")).unwrap();
+    aug.insert("/files/etc/kv/a/x", "w", true).unwrap();
+    aug.set("/files/etc/kv/a/w", Some("0")).unwrap();
+    assert_eq!(aug.rm("/files/etc/kv/a/y").unwrap(), 1);
+    assert_eq!(
+        aug.preview("/files/etc/kv/a").unwrap().as_deref(),
+        Some("w = 0\nx = 1\nz = 3\n")
+    );
+    aug.save().unwrap();
+    assert_eq!(
+        fs::read_to_string(root.path().join("etc/kv/a")).unwrap(),
+        "w = 0\nx = 1\nz = 3\n"
+    );
+    assert_eq!(
+        aug.source("/files/etc/kv/a/x").unwrap().as_deref(),
+        Some("/files/etc/kv/a")
+    );
+}
+
+#[test]
+fn variables_are_reevaluated_after_load() {
+    let root = root_with(&[("etc/kv/a", "x = 1\n")]);
+    let mut aug = open(root.path(), Flags::NONE);
+    assert_eq!(aug.defvar("v", Some("/files/etc/kv/a/*")).unwrap(), 1);
+    assert_eq!(
+        aug.get("/augeas/variables/v").unwrap().as_deref(),
+        Some("/files/etc/kv/a/*")
+    );
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    fs::write(root.path().join("etc/kv/a"), "x = 1\ny = 2\n").unwrap();
+    aug.load().unwrap();
+    assert_eq!(aug.count("$v").unwrap(), 2);
+}
+
+#[test]
+fn transform_and_load_file() {
+    let root = root_with(&[("opt/conf", "k = 5\n")]);
+    let mut aug = Augeas::open(
+        Some(root.path()),
+        Flags::NO_LOAD | Flags::NO_MODL_AUTOLOAD,
+        vec![kv_module()],
+    );
+    assert_eq!(aug.count("/augeas/load/*").unwrap(), 0);
+    let e = aug.load_file("/opt/conf").unwrap_err();
+    assert_eq!(e.code, aug_core::ErrorCode::NoLens);
+    aug.transform("Kv.lns", "/opt/conf", false).unwrap();
+    assert_eq!(
+        aug.get("/augeas/load/Kv/lens").unwrap().as_deref(),
+        Some("Kv.lns")
+    );
+    aug.load().unwrap();
+    assert_eq!(aug.get("/files/opt/conf/k").unwrap().as_deref(), Some("5"));
+}
+
+#[test]
+fn spans_when_enabled() {
+    let root = root_with(&[("etc/kv/a", "x = 1\nyy = 22\n")]);
+    let aug = open(root.path(), Flags::ENABLE_SPAN);
+    let s = aug.span("/files/etc/kv/a/yy").unwrap();
+    assert_eq!((s.label, s.value, s.span), (6..8, 11..13, 6..14));
+    assert!(s.filename.ends_with("/etc/kv/a"));
+    let aug = open(root.path(), Flags::NONE);
+    assert_eq!(
+        aug.span("/files/etc/kv/a/yy").unwrap_err().code,
+        aug_core::ErrorCode::NoSpan
+    );
+}
+
+#[test]
+fn text_store_and_retrieve_round_trip() {
+    let root = root_with(&[]);
+    let mut aug = Augeas::open(Some(root.path()), Flags::NONE, vec![kv_module()]);
+    aug.set("/text/in", Some("a = 1\nb  =  2\n")).unwrap();
+    aug.text_store("Kv.lns", "/text/in", "/parsed").unwrap();
+    assert_eq!(aug.get("/parsed/b").unwrap().as_deref(), Some("2"));
+    aug.set("/parsed/b", Some("3")).unwrap();
+    aug.text_retrieve("Kv.lns", "/text/in", "/parsed", "/text/out")
+        .unwrap();
+    assert_eq!(
+        aug.get("/text/out").unwrap().as_deref(),
+        Some("a = 1\nb  =  3\n")
+    );
+}

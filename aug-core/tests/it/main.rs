@@ -3,6 +3,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod handle;
-mod rx;
 mod path;
+mod rx;
 mod tidy;
