@@ -132,6 +132,12 @@ fn binary_type(op: BinOp, l: Type, r: Type) -> Option<Type> {
 /// Checks the types of `e` statically, as Augeas does while parsing. Returns the type of
 /// `e`, or `None` on a type error.
 pub(crate) fn typecheck(e: &Expr) -> Option<Type> {
+    stacker::maybe_grow(super::parser::RED_ZONE, super::parser::GROW, || {
+        typecheck_here(e)
+    })
+}
+
+fn typecheck_here(e: &Expr) -> Option<Type> {
     use Type::*;
     match e {
         Expr::Literal(_) => Some(String),
@@ -247,6 +253,12 @@ impl<'a> Evaluator<'a> {
     }
 
     fn eval(&mut self, e: &Expr, ctx: Ctx) -> R<Value> {
+        stacker::maybe_grow(super::parser::RED_ZONE, super::parser::GROW, || {
+            self.eval_here(e, ctx)
+        })
+    }
+
+    fn eval_here(&mut self, e: &Expr, ctx: Ctx) -> R<Value> {
         Ok(match e {
             Expr::Literal(s) => Value::String(s.clone()),
             Expr::Number(n) => Value::Number(*n),
