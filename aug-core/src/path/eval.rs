@@ -322,8 +322,9 @@ impl<'a> Evaluator<'a> {
     /// kept), then the predicates over that whole set, as Augeas does (so
     /// `*/alias[1]` is the first alias overall, not the first of each parent).
     fn step(&mut self, from: &[NodeId], step: &Step) -> R<Vec<NodeId>> {
-        // Child-like axes from distinct nodes cannot produce duplicates.
-        let dedup = !matches!(step.axis, Axis::Child | Axis::Seq | Axis::SelfAxis);
+        // One node yields no duplicates, nor do child-like axes from distinct nodes.
+        let dedup =
+            from.len() > 1 && !matches!(step.axis, Axis::Child | Axis::Seq | Axis::SelfAxis);
         let mut seen: HashSet<NodeId> = HashSet::new();
         let mut out = Vec::new();
         for &n in from {
@@ -424,6 +425,10 @@ impl<'a> Evaluator<'a> {
                     .and_then(|i| nodes.get(i))
                     .map(|&n| vec![n])
                     .unwrap_or_default())
+            }
+            // `[last()]` needs no evaluation per node either.
+            Expr::Call(Func::Last, args) if args.is_empty() => {
+                Ok(nodes.last().map(|&n| vec![n]).unwrap_or_default())
             }
             // `a else b` in a predicate: b is only tried when a holds for no node. Both
             // sides are taken as booleans (so `[x else 1]` keeps every node).
