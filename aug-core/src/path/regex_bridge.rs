@@ -6,7 +6,8 @@
 //! Dialect rules: `.` does not match a newline while `[^...]` does; `\x` outside brackets
 //! is the literal `x`; a backslash inside brackets is literal; `]` first in a bracket is
 //! literal; `{n,m}` intervals; no `\d`-style classes; matching is anchored to the whole
-//! value; the `i` flag folds ASCII case only.
+//! value; the `i` flag folds ASCII case only; there are no `[:alpha:]` classes (inside
+//! brackets `[` is just a character, as in Augeas 1.14).
 
 use regex::bytes::{Regex, RegexBuilder};
 
@@ -55,8 +56,20 @@ pub fn translate(pattern: &str) -> Result<String, String> {
     let mut out = String::with_capacity(pattern.len() + 8);
     let mut i = 0;
     let mut depth = 0usize;
+    // Whether the previous item can be repeated, and whether it was a repetition.
+    let mut atom = false;
+    let mut repeated = false;
+    const BAD_REPEAT: &str = "Invalid preceding regular expression";
     while let Some(&c) = chars.get(i) {
         i += 1;
+        let was_repeated = std::mem::take(&mut repeated);
+        if matches!(c, '*' | '+' | '?' | '{') {
+            if !atom || (c == '*' && was_repeated) {
+                return Err(BAD_REPEAT.to_owned());
+            }
+            repeated = true;
+        }
+        atom = !matches!(c, '(' | '|' | '^');
         match c {
             '\\' => match chars.get(i) {
                 Some(&e) => {
@@ -85,11 +98,15 @@ pub fn translate(pattern: &str) -> Result<String, String> {
                 match body {
                     Some(b) if is_interval(b) => {
                         out.push('{');
+                        if b.starts_with(',') {
+                            // POSIX `{,m}` means `{0,m}`.
+                            out.push('0');
+                        }
                         out.push_str(b);
                         out.push('}');
                         i += b.chars().count() + 1;
                     }
-                    _ => return Err("Invalid preceding regular expression".to_owned()),
+                    _ => return Err("Unmatched \\{".to_owned()),
                 }
             }
             '[' => i = bracket(&chars, i, &mut out)?,
@@ -104,7 +121,7 @@ pub fn translate(pattern: &str) -> Result<String, String> {
 
 fn is_interval(b: &str) -> bool {
     let (lo, hi) = b.split_once(',').unwrap_or((b, b));
-    !lo.is_empty()
+    !(lo.is_empty() && hi.is_empty())
         && lo.bytes().all(|c| c.is_ascii_digit())
         && hi.bytes().all(|c| c.is_ascii_digit())
 }
@@ -126,16 +143,6 @@ fn bracket(chars: &[char], mut i: usize, out: &mut String) -> Result<usize, Stri
         i += 1;
         match c {
             ']' if !first => break,
-            '[' if chars.get(i) == Some(&':') => {
-                let rest: String = chars.get(i..).unwrap_or_default().iter().collect();
-                let Some(end) = rest.find(":]") else {
-                    return Err(UNMATCHED.to_owned());
-                };
-                let class = rest.get(..end + 2).unwrap_or_default();
-                out.push('[');
-                out.push_str(class);
-                i += class.chars().count();
-            }
             '-' => out.push('-'),
             c if c.is_ascii_alphanumeric() => out.push(c),
             c => push_literal(out, c),
@@ -194,7 +201,14 @@ mod tests {
         check(r"[\]", false, &["\\"], &["]"]);
         check("[]a]", false, &["]", "a"], &["b"]);
         check("a{2,3}", false, &["aa", "aaa"], &["a", "aaaa"]);
-        check("[[:digit:]]+", false, &["123"], &["a"]);
+        // These were checked against libaugeas 1.14.
+        check("[[:alpha:]]+", false, &["a]", ":]]"], &["abc", "[:]"]);
+        check("a{,2}b", false, &["b", "aab"], &["aaab"]);
+        check(r"\w+", false, &["ww"], &["abc"]);
+        check("()abc|", false, &["abc", ""], &["ab"]);
+        assert!(compile("*a", false).is_err());
+        assert!(compile("x{y", false).is_err());
+        assert!(compile("a**b", false).is_err());
         check("ab", true, &["AB", "aB"], &["abc"]);
         check("a&&b|[&~-]", false, &["a&&b", "&", "~", "-"], &["ab"]);
         assert!(compile("(", false).is_err());
