@@ -119,6 +119,15 @@ pub fn expand(tree: &mut Tree, vars: &Vars, ctx: NodeId, path: &str) -> R<(NodeI
     let traced = expr.creation_trace(tree, vars, ctx)?;
     let Some((lp, trace)) = traced else {
         // Not a location path: it must match exactly one node.
+        // Augeas traces every path of a union together, so `set` on a union always
+        // finds several candidates (EMMATCH), even when only one node matches.
+        if matches!(
+            expr.expr(),
+            crate::path::Expr::Binary(crate::path::BinOp::Union, ..)
+        ) {
+            let n = expr.select(tree, vars, ctx)?.len();
+            return Err(OpError::many(n, path));
+        }
         let ns = expr.select(tree, vars, ctx)?;
         return match ns.as_slice() {
             [one] => Ok((*one, false)),
