@@ -3,7 +3,7 @@
 
 use crate::error::ErrorCode;
 use crate::path::{Axis, LocPath, PathError, PathExpr, Value, Vars};
-use crate::print::node_path;
+use crate::print::node_paths;
 use crate::tree::{NodeId, Tree};
 
 /// An error of a tree operation: an Augeas error code, a message and details.
@@ -75,10 +75,8 @@ pub fn matches(tree: &Tree, vars: &Vars, ctx: NodeId, path: &str) -> R<Vec<NodeI
 
 /// The escaped paths of the nodes `path` matches (what `augtool match` prints).
 pub fn match_paths(tree: &Tree, vars: &Vars, ctx: NodeId, path: &str) -> R<Vec<String>> {
-    Ok(matches(tree, vars, ctx, path)?
-        .into_iter()
-        .filter_map(|n| node_path(tree, n))
-        .collect())
+    let ns = matches(tree, vars, ctx, path)?;
+    Ok(node_paths(tree, &ns).into_iter().flatten().collect())
 }
 
 /// How many nodes `path` matches.
