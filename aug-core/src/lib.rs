@@ -15,11 +15,19 @@
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod augeas;
 mod error;
+mod fa;
+mod fs;
 pub mod lens;
+pub mod ops;
+pub mod path;
 pub mod print;
 pub mod rx;
 mod tree;
 
+pub use augeas::{AUGEAS_VERSION, Augeas, Error, Flags, Module, SpanInfo};
 pub use error::{ErrorCode, Span};
+pub use ops::OpError;
+pub use path::{PathError, PathExpr, Value, Vars};
 pub use tree::{Descendants, NodeId, NodeSpan, Subtree, Tree};

@@ -1,6 +1,6 @@
 //! The `augtool print` format: escaped node paths and quoted values, one node per line.
 
-use crate::tree::{NodeId, Tree};
+use crate::tree::{NodeId, Subtree, Tree};
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
@@ -107,6 +107,51 @@ pub fn node_path(tree: &Tree, node: NodeId) -> Option<String> {
     Some(out)
 }
 
+/// The escaped paths of many nodes at once, in time linear in the number of nodes, their
+/// depth and the sizes of the sibling lists involved (each sibling list is scanned once,
+/// however many of its nodes are asked for).
+pub fn node_paths(tree: &Tree, nodes: &[NodeId]) -> Vec<Option<String>> {
+    // Per parent: for each child, its step text.
+    let mut steps: HashMap<NodeId, HashMap<NodeId, String>> = HashMap::new();
+    let mut step_of = |child: NodeId, parent: NodeId| -> Option<String> {
+        let map = steps.entry(parent).or_insert_with(|| {
+            let counts = label_counts(tree, parent);
+            let mut seen = HashMap::new();
+            let mut m = HashMap::new();
+            for &c in tree.children(parent) {
+                if let Some(s) = step(tree, c, &counts, &mut seen) {
+                    m.insert(c, s);
+                }
+            }
+            m
+        });
+        map.get(&child).cloned()
+    };
+    nodes
+        .iter()
+        .map(|&n| {
+            let mut parts = Vec::new();
+            let mut cur = n;
+            while let Some(parent) = tree.parent(cur) {
+                parts.push(step_of(cur, parent)?);
+                cur = parent;
+            }
+            if !tree.contains(n) {
+                return None;
+            }
+            if parts.is_empty() {
+                return Some("/".to_owned());
+            }
+            let mut out = String::new();
+            for p in parts.iter().rev() {
+                out.push('/');
+                out.push_str(p);
+            }
+            Some(out)
+        })
+        .collect()
+}
+
 /// Prints the subtree at `node` (whose path is `path`) in `augtool print` format: one line
 /// per node, `PATH` or `PATH = "value"`, depth-first. Hidden nodes and their subtrees are
 /// skipped. Runs in time linear in the size of the subtree.
@@ -145,10 +190,160 @@ pub fn print_tree(tree: &Tree) -> String {
     out
 }
 
+/// An error in text given to [`parse_print`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}: {message}")]
+#[non_exhaustive]
+pub struct PrintParseError {
+    /// The line (1-based).
+    pub line: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// Splits an escaped path into steps of (label, position); the position is 1 when the step
+/// has no `[N]` suffix.
+fn parse_print_path(path: &str) -> Result<Vec<(String, usize)>, String> {
+    let rest = path
+        .strip_prefix('/')
+        .ok_or_else(|| format!("path {path:?} does not start with /"))?;
+    let mut steps = Vec::new();
+    if rest.is_empty() {
+        return Ok(steps);
+    }
+    let mut label = String::new();
+    let mut index: Option<String> = None;
+    let mut chars = rest.chars();
+    let finish = |label: &mut String, index: &mut Option<String>, steps: &mut Vec<_>| {
+        let n = match index.take() {
+            None => 1,
+            Some(i) => i
+                .parse::<usize>()
+                .map_err(|_| format!("bad position [{i}]"))?,
+        };
+        if label.is_empty() {
+            return Err("empty step".to_owned());
+        }
+        steps.push((std::mem::take(label), n));
+        Ok(())
+    };
+    while let Some(c) = chars.next() {
+        match (c, index.as_mut()) {
+            ('\\', None) => label.push(chars.next().ok_or("trailing backslash")?),
+            ('/', _) => finish(&mut label, &mut index, &mut steps)?,
+            ('[', None) => index = Some(String::new()),
+            (']', Some(_)) => {}
+            (c, Some(i)) => i.push(c),
+            (c, None) => label.push(c),
+        }
+    }
+    finish(&mut label, &mut index, &mut steps)?;
+    Ok(steps)
+}
+
+/// Undoes [`quote_value`]: takes a quoted value with C escapes.
+fn unquote_value(q: &str) -> Result<String, String> {
+    let inner = q
+        .strip_prefix('"')
+        .and_then(|s| s.strip_suffix('"'))
+        .ok_or_else(|| format!("value {q:?} is not quoted"))?;
+    let mut out = String::with_capacity(inner.len());
+    let mut chars = inner.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        let e = chars.next().ok_or("trailing backslash in value")?;
+        match e {
+            'a' => out.push('\u{7}'),
+            'b' => out.push('\u{8}'),
+            't' => out.push('\t'),
+            'n' => out.push('\n'),
+            'v' => out.push('\u{b}'),
+            'f' => out.push('\u{c}'),
+            'r' => out.push('\r'),
+            '0'..='7' => {
+                let mut n = e.to_digit(8).unwrap_or(0);
+                for _ in 0..2 {
+                    if let Some(d) = chars.peek().and_then(|d| d.to_digit(8)) {
+                        n = n * 8 + d;
+                        chars.next();
+                    }
+                }
+                out.push(char::from_u32(n).ok_or("bad octal escape")?);
+            }
+            e => out.push(e),
+        }
+    }
+    Ok(out)
+}
+
+/// Reads text in `augtool print` format (as [`print_tree`] writes it) back into a tree.
+/// Blank lines and lines starting with `#` followed by a space are ignored. Parents must
+/// come before their children, and `[N]` positions must appear in order.
+pub fn parse_print(text: &str) -> Result<Tree, PrintParseError> {
+    let mut tree = Tree::new();
+    // The children of each node by label, so that lookups stay linear overall.
+    let mut by_label: HashMap<(NodeId, String), Vec<NodeId>> = HashMap::new();
+    for (i, line) in text.lines().enumerate() {
+        let err = |message: String| PrintParseError {
+            line: i + 1,
+            message,
+        };
+        if line.trim().is_empty() || line.starts_with("# ") {
+            continue;
+        }
+        // The path ends at the first unescaped space.
+        let mut end = line.len();
+        let mut escaped = false;
+        for (j, c) in line.char_indices() {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == ' ' {
+                end = j;
+                break;
+            }
+        }
+        let (path, rest) = line.split_at_checked(end).unwrap_or((line, ""));
+        let value = match rest.strip_prefix(" = ") {
+            Some(q) => Some(unquote_value(q).map_err(err)?),
+            None if rest.is_empty() => None,
+            None => return Err(err(format!("expected ` = \"value\"` after {path}"))),
+        };
+        let steps = parse_print_path(path).map_err(err)?;
+        let mut cur = tree.root();
+        for (label, n) in steps {
+            let key = (cur, label);
+            let have = by_label.get(&key).map_or(0, Vec::len);
+            let next = if n <= have {
+                by_label.get(&key).and_then(|v| v.get(n - 1)).copied()
+            } else if n == have + 1 {
+                let id = tree.graft(cur, usize::MAX, Subtree::new(Some(&key.1), None));
+                if let Some(id) = id {
+                    by_label.entry(key.clone()).or_default().push(id);
+                }
+                id
+            } else {
+                return Err(err(format!("{}[{n}] comes before [{}]", key.1, have + 1)));
+            };
+            cur = next.ok_or_else(|| err("internal error".to_owned()))?;
+        }
+        if let Some(v) = value {
+            // The value was read, not edited: keep the tree clean.
+            tree.set_value(cur, Some(&v));
+            tree.clear_dirty(cur);
+        }
+    }
+    tree.clear_dirty(tree.root());
+    Ok(tree)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tree::Subtree;
 
     #[test]
     fn escapes_names_and_values() {
@@ -176,5 +371,19 @@ mod tests {
         );
         let alias2 = t.children(t.children(r)[0])[2];
         assert_eq!(node_path(&t, alias2).as_deref(), Some("/1/alias[2]"));
+        let all: Vec<NodeId> = t.descendants_or_self(r).collect();
+        let batch = node_paths(&t, &all);
+        let single: Vec<Option<String>> = all.iter().map(|&n| node_path(&t, n)).collect();
+        assert_eq!(batch, single);
+    }
+
+    #[test]
+    fn parse_print_round_trips() {
+        let text = "/a\n/a/b\\ c\\[\\!\\] = \"x\\ty\\\"\\\\\\001\"\n/a/d[1] = \"1\"\n/a/d[2]\n/a/d[2]/e = \"\"\n/f = \"é\"\n";
+        let t = parse_print(text).unwrap();
+        assert_eq!(print_tree(&t), text);
+        assert!(!t.is_dirty(t.root()));
+        assert!(parse_print("/a[2]\n").is_err());
+        assert!(parse_print("a\n").is_err());
     }
 }

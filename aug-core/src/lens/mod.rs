@@ -11,9 +11,11 @@ mod get;
 mod put;
 #[cfg(test)]
 mod tests;
+mod typecheck;
 
 pub use get::{GetError, Parsed};
 pub use put::PutError;
+pub use typecheck::TypeError;
 
 use crate::rx::{Regex, RxError};
 use std::fmt;
@@ -505,13 +507,11 @@ impl Lens {
         let mut stack = vec![self.clone()];
         while let Some(l) = stack.pop() {
             match &l.0.kind {
-                Kind::Del { re, default } => {
-                    if !re.is_match(default.as_bytes()) {
-                        return Err(LensError::DelDefault {
-                            default: default.clone(),
-                            regex: re.to_string(),
-                        });
-                    }
+                Kind::Del { re, default } if !re.is_match(default.as_bytes()) => {
+                    return Err(LensError::DelDefault {
+                        default: default.clone(),
+                        regex: re.to_string(),
+                    });
                 }
                 Kind::Concat(v) | Kind::Union(v) => stack.extend(v.iter().cloned()),
                 Kind::Subtree(c) | Kind::Star(c) | Kind::Maybe(c) | Kind::Square(c) => {

@@ -129,6 +129,9 @@ fn greedy_iteration_is_like_augeas() {
     let err = l.get("abc").unwrap_err();
     assert_eq!(err.message, "Iterated lens matched less than it should");
     assert_eq!(err.span.to_string(), "1:3");
+    // The error points at the first byte that cannot continue a match.
+    let err = kv_lens().get("a 1\nb\n").unwrap_err();
+    assert_eq!(err.span.to_string(), "2:2");
 }
 
 #[test]

@@ -1,3 +1,8 @@
 //! Integration tests of aug-core, one module per feature.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod handle;
+mod path;
+mod rx;
 mod tidy;

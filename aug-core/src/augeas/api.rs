@@ -1,0 +1,466 @@
+//! The query and edit API of the handle (`get`, `set`, `match`, `rm`, `mv`, ...): path
+//! expressions evaluated against `/augeas/context`, errors carrying Augeas's codes, and the
+//! file-related calls (`source`, `preview`, `span`, `transform`, `load_file`, `text_store`,
+//! `text_retrieve`).
+
+use super::load::with_final_newline;
+use super::{Augeas, Error, meta_set};
+use crate::error::ErrorCode;
+use crate::fs;
+use crate::ops::{self, OpError};
+use crate::path::Vars;
+use crate::print::{escape_name, node_path, print_subtree};
+use crate::tree::NodeId;
+use std::ops::Range;
+
+impl From<OpError> for Error {
+    fn from(e: OpError) -> Error {
+        let minor = e.path.is_some().then(|| e.message.clone());
+        Error::new(e.code, minor, e.details)
+    }
+}
+
+/// Where a node came from in its file (see [`Augeas::span`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpanInfo {
+    /// The file, with the root prepended (as Augeas reports it).
+    pub filename: String,
+    /// Byte range of the label.
+    pub label: Range<usize>,
+    /// Byte range of the value.
+    pub value: Range<usize>,
+    /// Byte range of the whole node.
+    pub span: Range<usize>,
+}
+
+impl Augeas {
+    /// The node relative paths start from: the node `/augeas/context` names (default
+    /// `/files`), or the root when it names none.
+    pub fn context(&self) -> NodeId {
+        let root = self.tree.root();
+        let ctx = self
+            .tree
+            .child(self.meta, "context")
+            .and_then(|c| self.tree.value(c))
+            .unwrap_or("/");
+        if ctx.is_empty() || ctx == "/" {
+            return root;
+        }
+        match ops::matches(&self.tree, &self.vars, root, ctx) {
+            Ok(ns) if ns.len() == 1 => ns.first().copied().unwrap_or(root),
+            _ => root,
+        }
+    }
+
+    /// The variables defined with [`Augeas::defvar`] and [`Augeas::defnode`].
+    pub fn vars(&self) -> &Vars {
+        &self.vars
+    }
+
+    /// The value of the single node `path` matches; `None` if it matches nothing or the node
+    /// has no value. Several matches are an error (`MMatch`).
+    pub fn get(&self, path: &str) -> Result<Option<String>, Error> {
+        Ok(ops::get(&self.tree, &self.vars, self.context(), path)?)
+    }
+
+    /// The label of the single node `path` matches.
+    pub fn label(&self, path: &str) -> Result<Option<String>, Error> {
+        Ok(ops::label(&self.tree, &self.vars, self.context(), path)?)
+    }
+
+    /// The nodes `path` matches.
+    pub fn match_nodes(&self, path: &str) -> Result<Vec<NodeId>, Error> {
+        Ok(ops::matches(&self.tree, &self.vars, self.context(), path)?)
+    }
+
+    /// The escaped paths of the nodes `path` matches (what `aug_match` returns).
+    pub fn matches(&self, path: &str) -> Result<Vec<String>, Error> {
+        Ok(ops::match_paths(
+            &self.tree,
+            &self.vars,
+            self.context(),
+            path,
+        )?)
+    }
+
+    /// How many nodes `path` matches.
+    pub fn count(&self, path: &str) -> Result<usize, Error> {
+        Ok(ops::count(&self.tree, &self.vars, self.context(), path)?)
+    }
+
+    /// Sets the value of the node `path` matches, creating it (and missing ancestors, as last
+    /// children) when nothing matches.
+    pub fn set(&mut self, path: &str, value: Option<&str>) -> Result<(), Error> {
+        let ctx = self.context();
+        ops::set(&mut self.tree, &self.vars, ctx, path, value)?;
+        Ok(())
+    }
+
+    /// Sets `sub` (relative to each node `base` matches; `None` means the node itself) to
+    /// `value`. Returns the number of nodes changed.
+    pub fn setm(
+        &mut self,
+        base: &str,
+        sub: Option<&str>,
+        value: Option<&str>,
+    ) -> Result<usize, Error> {
+        let ctx = self.context();
+        Ok(ops::setm(
+            &mut self.tree,
+            &self.vars,
+            ctx,
+            base,
+            sub,
+            value,
+        )?)
+    }
+
+    /// Sets the value of `path` to nothing, creating the node if needed.
+    pub fn clear(&mut self, path: &str) -> Result<(), Error> {
+        let ctx = self.context();
+        ops::clear(&mut self.tree, &self.vars, ctx, path)?;
+        Ok(())
+    }
+
+    /// [`Augeas::setm`] with no value.
+    pub fn clearm(&mut self, base: &str, sub: &str) -> Result<usize, Error> {
+        let ctx = self.context();
+        Ok(ops::clearm(&mut self.tree, &self.vars, ctx, base, sub)?)
+    }
+
+    /// Creates the node `path` if nothing matches it.
+    pub fn touch(&mut self, path: &str) -> Result<(), Error> {
+        let ctx = self.context();
+        Ok(ops::touch(&mut self.tree, &self.vars, ctx, path)?)
+    }
+
+    /// Inserts a node labelled `label` before or after the single node `path` matches.
+    pub fn insert(&mut self, path: &str, label: &str, before: bool) -> Result<(), Error> {
+        let ctx = self.context();
+        ops::insert(&mut self.tree, &self.vars, ctx, path, label, before)?;
+        Ok(())
+    }
+
+    /// Removes every node `path` matches; returns how many nodes were removed, descendants
+    /// included.
+    pub fn rm(&mut self, path: &str) -> Result<usize, Error> {
+        let ctx = self.context();
+        Ok(ops::rm(&mut self.tree, &self.vars, ctx, path)?)
+    }
+
+    /// Moves the node `src` to `dst` (replacing `dst` if it exists, creating it otherwise).
+    pub fn mv(&mut self, src: &str, dst: &str) -> Result<(), Error> {
+        let ctx = self.context();
+        ops::mv(&mut self.tree, &self.vars, ctx, src, dst)?;
+        Ok(())
+    }
+
+    /// Copies the node `src` to `dst`.
+    pub fn cp(&mut self, src: &str, dst: &str) -> Result<(), Error> {
+        let ctx = self.context();
+        ops::cp(&mut self.tree, &self.vars, ctx, src, dst)?;
+        Ok(())
+    }
+
+    /// Relabels every node `src` matches; returns how many.
+    pub fn rename(&mut self, src: &str, label: &str) -> Result<usize, Error> {
+        let ctx = self.context();
+        Ok(ops::rename(&mut self.tree, &self.vars, ctx, src, label)?)
+    }
+
+    /// Defines `$name` as the value of `expr` (removes it when `expr` is `None`); the
+    /// expression is recorded under `/augeas/variables` and re-evaluated after each load.
+    /// Returns the number of nodes when the value is a node set, else 0.
+    pub fn defvar(&mut self, name: &str, expr: Option<&str>) -> Result<usize, Error> {
+        let ctx = self.context();
+        let n = ops::defvar(&self.tree, &mut self.vars, ctx, name, expr)?;
+        let vars = self.meta_node(&["variables"]);
+        match expr {
+            Some(e) => {
+                meta_set(&mut self.tree, vars, name, e);
+            }
+            None => {
+                if let Some(v) = self.tree.child(vars, name) {
+                    self.tree.remove(v);
+                }
+            }
+        }
+        Ok(n)
+    }
+
+    /// Defines `$name` as the nodes `expr` matches, creating one (with `value`) when nothing
+    /// matches. Returns the number of nodes and whether one was created.
+    pub fn defnode(
+        &mut self,
+        name: &str,
+        expr: &str,
+        value: Option<&str>,
+    ) -> Result<(usize, bool), Error> {
+        let ctx = self.context();
+        let r = ops::defnode(&mut self.tree, &mut self.vars, ctx, name, expr, value)?;
+        let vars = self.meta_node(&["variables"]);
+        meta_set(&mut self.tree, vars, name, expr);
+        Ok(r)
+    }
+
+    pub(crate) fn reevaluate_vars(&mut self) {
+        let Some(vars) = self.find_meta(&["variables"]) else {
+            return;
+        };
+        let defs: Vec<(String, String)> = self
+            .tree
+            .children(vars)
+            .iter()
+            .filter_map(|&c| {
+                Some((
+                    self.tree.label(c)?.to_owned(),
+                    self.tree.value(c)?.to_owned(),
+                ))
+            })
+            .collect();
+        let ctx = self.context();
+        for (name, expr) in defs {
+            if ops::defvar(&self.tree, &mut self.vars, ctx, &name, Some(&expr)).is_err() {
+                self.vars.remove(&name);
+            }
+        }
+    }
+
+    /// Prints the nodes `path` matches (the whole tree when `None`) in `augtool print`
+    /// format.
+    pub fn print(&self, path: Option<&str>) -> Result<String, Error> {
+        let mut out = String::new();
+        match path {
+            None => print_subtree(&self.tree, self.tree.root(), "/", &mut out),
+            Some(p) => {
+                for n in self.match_nodes(p)? {
+                    let np = node_path(&self.tree, n).unwrap_or_default();
+                    print_subtree(&self.tree, n, &np, &mut out);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Escapes a label for use as one step of a path (`aug_escape_name`).
+    pub fn escape_name(name: &str) -> String {
+        escape_name(name)
+    }
+
+    /// The file node (`/files/etc/hosts`) of the single node `path` matches, if that node
+    /// belongs to a loaded file.
+    pub fn source(&self, path: &str) -> Result<Option<String>, Error> {
+        let nodes = self.match_nodes(path)?;
+        let node = match nodes.as_slice() {
+            [] => return Err(Error::new(ErrorCode::NoMatch, None, Some(path.to_owned()))),
+            [n] => *n,
+            _ => {
+                return Err(Error::new(
+                    ErrorCode::MMatch,
+                    None,
+                    Some(format!("There are {} nodes matching {path}", nodes.len())),
+                ));
+            }
+        };
+        Ok(self
+            .tree
+            .file_of(node)
+            .and_then(|f| node_path(&self.tree, f)))
+    }
+
+    /// The file path (`/etc/hosts`) of a file node.
+    fn file_path_of(&self, file_node: NodeId) -> Option<String> {
+        let mut labels = Vec::new();
+        let mut n = file_node;
+        while n != self.files {
+            labels.push(self.tree.label(n)?.to_owned());
+            n = self.tree.parent(n)?;
+        }
+        labels.reverse();
+        Some(format!("/{}", labels.join("/")))
+    }
+
+    /// The text a save would write for the file that the node `path` belongs to.
+    pub fn preview(&mut self, path: &str) -> Result<Option<String>, Error> {
+        let Some(src) = self.source(path)? else {
+            return Ok(None);
+        };
+        let Some(node) = self.match_nodes(&src)?.first().copied() else {
+            return Ok(None);
+        };
+        let Some(file) = self.file_path_of(node) else {
+            return Ok(None);
+        };
+        let xfms = self.transforms();
+        let Some(lens) = xfms
+            .iter()
+            .find(|x| x.lens.is_some() && x.applies(&file))
+            .and_then(|x| x.lens.clone())
+        else {
+            return Err(Error::new(ErrorCode::NoLens, None, Some(file)));
+        };
+        let original = fs::under_root(&self.root, &file)
+            .and_then(|p| fs::read_text(&p))
+            .unwrap_or_default();
+        let text = lens
+            .put(&self.tree, node, &with_final_newline(original))
+            .map_err(|e| {
+                Error::new(
+                    ErrorCode::Internal,
+                    Some("put failed".into()),
+                    Some(e.to_string()),
+                )
+            })?;
+        Ok(Some(text))
+    }
+
+    /// Where the single node `path` matches came from in its file. Needs spans (the
+    /// `ENABLE_SPAN` flag or `/augeas/span = enable` before loading).
+    pub fn span(&self, path: &str) -> Result<SpanInfo, Error> {
+        let nodes = self.match_nodes(path)?;
+        let node = match nodes.as_slice() {
+            [n] => *n,
+            [] => return Err(Error::new(ErrorCode::NoMatch, None, Some(path.to_owned()))),
+            _ => {
+                return Err(Error::new(
+                    ErrorCode::MMatch,
+                    None,
+                    Some(format!("There are {} nodes matching {path}", nodes.len())),
+                ));
+            }
+        };
+        let no_span = || Error::new(ErrorCode::NoSpan, None, Some(path.to_owned()));
+        let span = self.tree.span(node).ok_or_else(no_span)?;
+        let file = self.tree.file_of(node).ok_or_else(no_span)?;
+        let file = self.file_path_of(file).ok_or_else(no_span)?;
+        let filename = fs::under_root(&self.root, &file)
+            .map(|p| p.to_string_lossy().into_owned())
+            .unwrap_or(file);
+        Ok(SpanInfo {
+            filename,
+            label: span.label.clone(),
+            value: span.value.clone(),
+            span: span.span.clone(),
+        })
+    }
+
+    /// Adds a transform: `lens` (`Hosts.lns`, or a module name) applies to `file`, or
+    /// excludes it when `excl` is set. Takes effect at the next load.
+    pub fn transform(&mut self, lens: &str, file: &str, excl: bool) -> Result<(), Error> {
+        let (module, lens_name) = match lens.split_once('.') {
+            Some((m, _)) => (m.to_owned(), lens.to_owned()),
+            None => (lens.to_owned(), format!("{lens}.lns")),
+        };
+        let x = self.meta_node(&["load", &module]);
+        if self.tree.child(x, "lens").is_none() {
+            self.tree.append_child(x, Some("lens"), Some(&lens_name));
+        }
+        let kind = if excl { "excl" } else { "incl" };
+        self.tree.append_child(x, Some(kind), Some(file));
+        Ok(())
+    }
+
+    /// Loads one file with the lens whose transform matches it.
+    pub fn load_file(&mut self, file: &str) -> Result<(), Error> {
+        let xfms = self.transforms();
+        let Some(x) = xfms.iter().find(|x| x.lens.is_some() && x.applies(file)) else {
+            return Err(Error::new(
+                ErrorCode::NoLens,
+                None,
+                Some(format!("can not determine lens to load file {file}")),
+            ));
+        };
+        let (Some(lens), name) = (x.lens.clone(), x.lens_name.clone()) else {
+            return Ok(());
+        };
+        let spans = self.spans_enabled();
+        self.load_one(file, &lens, &name, spans);
+        if let Some(n) = self.file_node(file, false) {
+            self.tree.clear_dirty(n);
+        }
+        Ok(())
+    }
+
+    fn lens_by_name(&self, lens: &str) -> Result<crate::lens::Lens, Error> {
+        let name = if lens.starts_with('@') || lens.contains('.') {
+            lens.to_owned()
+        } else {
+            format!("{lens}.lns")
+        };
+        self.find_lens(&name).ok_or_else(|| {
+            Error::new(
+                ErrorCode::NoLens,
+                None,
+                Some(format!("Can not find lens {lens}")),
+            )
+        })
+    }
+
+    fn text_error(&mut self, path: &str, kind: &str, message: &str) {
+        let mut labels = vec!["text"];
+        labels.extend(path.split('/').filter(|c| !c.is_empty()));
+        let m = self.meta_node(&labels);
+        self.record_error(m, kind, &[("message", message)]);
+    }
+
+    /// Parses the value of the node `node` with `lens` and stores the result under `path`
+    /// (replacing what was there).
+    pub fn text_store(&mut self, lens: &str, node: &str, path: &str) -> Result<(), Error> {
+        let l = self.lens_by_name(lens)?;
+        let text = self.get(node)?.ok_or_else(|| {
+            Error::new(
+                ErrorCode::NoMatch,
+                None,
+                Some(format!("Failed to get value of {node}")),
+            )
+        })?;
+        let parsed = match l.get(&text) {
+            Ok(p) => p,
+            Err(e) => {
+                self.text_error(path, "parse_failed", &e.to_string());
+                return Err(Error::new(
+                    ErrorCode::Internal,
+                    Some("parse failed".into()),
+                    Some(e.to_string()),
+                ));
+            }
+        };
+        let ctx = self.context();
+        let (target, _) = ops::expand(&mut self.tree, &self.vars, ctx, path)?;
+        self.tree.clear_children(target);
+        for (i, c) in parsed.children.into_iter().enumerate() {
+            self.tree.graft(target, i, c);
+        }
+        self.tree.mark_dirty(target);
+        Ok(())
+    }
+
+    /// Writes the tree at `path` with `lens`, using the value of `node_in` as the original
+    /// text, and stores the result as the value of `node_out`.
+    pub fn text_retrieve(
+        &mut self,
+        lens: &str,
+        node_in: &str,
+        path: &str,
+        node_out: &str,
+    ) -> Result<(), Error> {
+        let l = self.lens_by_name(lens)?;
+        let original = self.get(node_in)?.unwrap_or_default();
+        let nodes = self.match_nodes(path)?;
+        let Some(&tree_node) = nodes.first() else {
+            return Err(Error::new(ErrorCode::NoMatch, None, Some(path.to_owned())));
+        };
+        let text = match l.put(&self.tree, tree_node, &original) {
+            Ok(t) => t,
+            Err(e) => {
+                self.text_error(path, "put_failed", &e.to_string());
+                return Err(Error::new(
+                    ErrorCode::Internal,
+                    Some("put failed".into()),
+                    Some(e.to_string()),
+                ));
+            }
+        };
+        self.set(node_out, Some(&text))
+    }
+}

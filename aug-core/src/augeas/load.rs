@@ -1,0 +1,308 @@
+//! Loading: the transforms under `/augeas/load`, matching files under the root, reading
+//! them through their lens into `/files`, and recording metadata and errors under
+//! `/augeas/files`.
+
+use super::{Augeas, meta_set};
+use crate::fs;
+use crate::lens::Lens;
+use crate::tree::{NodeId, Subtree};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A transform as read from `/augeas/load/NAME`.
+#[derive(Debug, Clone)]
+pub(crate) struct Xfm {
+    /// The value of `lens`, e.g. `@Hosts` or `Hosts.lns`.
+    pub(crate) lens_name: String,
+    pub(crate) lens: Option<Lens>,
+    pub(crate) incl: Vec<String>,
+    pub(crate) excl: Vec<String>,
+}
+
+impl Xfm {
+    /// Whether this transform covers `file` (Augeas's `transform_applies`).
+    pub(crate) fn applies(&self, file: &str) -> bool {
+        self.incl.iter().any(|i| fs::fnmatch(&normalize(i), file))
+            && !self.excl.iter().any(|e| excluded(e, file))
+    }
+}
+
+fn normalize(p: &str) -> String {
+    let mut s = p.to_owned();
+    while s.contains("//") {
+        s = s.replace("//", "/");
+    }
+    s
+}
+
+/// An `excl` pattern without `/` applies to the basename, otherwise to the whole path.
+fn excluded(pattern: &str, file: &str) -> bool {
+    if pattern.contains('/') {
+        fs::fnmatch(&normalize(pattern), file)
+    } else {
+        let base = file.rsplit('/').next().unwrap_or(file);
+        fs::fnmatch(pattern, base)
+    }
+}
+
+impl Augeas {
+    /// Reads the transforms from `/augeas/load`, resolving their lenses. A transform whose
+    /// lens cannot be found gets `/augeas/load/NAME/error`.
+    pub(crate) fn transforms(&mut self) -> Vec<Xfm> {
+        let load = self.meta_node(&["load"]);
+        let mut out = Vec::new();
+        let entries: Vec<NodeId> = self.tree.children(load).to_vec();
+        for x in entries {
+            if self.tree.label(x).is_none() {
+                continue;
+            }
+            let mut xfm = Xfm {
+                lens_name: String::new(),
+                lens: None,
+                incl: Vec::new(),
+                excl: Vec::new(),
+            };
+            for &c in self.tree.children(x) {
+                let v = self.tree.value(c).unwrap_or("").to_owned();
+                match self.tree.label(c) {
+                    Some("lens") => xfm.lens_name = v,
+                    Some("incl") => xfm.incl.push(v),
+                    Some("excl") => xfm.excl.push(v),
+                    _ => {}
+                }
+            }
+            xfm.lens = self.find_lens(&xfm.lens_name);
+            if let Some(err) = self.tree.child(x, "error") {
+                self.tree.remove(err);
+            }
+            if xfm.lens.is_none() {
+                let msg = format!("Can not find lens {}", xfm.lens_name);
+                self.tree.append_child(x, Some("error"), Some(&msg));
+            }
+            out.push(xfm);
+        }
+        out
+    }
+
+    /// Resolves `@Module` (the module's autoload lens) or `Module.lns`.
+    pub(crate) fn find_lens(&self, name: &str) -> Option<Lens> {
+        let (module, lens) = match name.strip_prefix('@') {
+            Some(m) => (m, "lns"),
+            None => name.split_once('.')?,
+        };
+        if lens != "lns" {
+            return None;
+        }
+        self.modules
+            .iter()
+            .find(|m| m.name.eq_ignore_ascii_case(module))
+            .map(|m| m.lens.clone())
+    }
+
+    /// `aug_load`: (re)loads every file the transforms match. Files whose mtime is
+    /// unchanged and whose tree is not dirty are kept as they are; files no transform
+    /// matches any more are dropped. Per-file failures are recorded under
+    /// `/augeas/files/<file>/error`, not returned.
+    pub(crate) fn load_all(&mut self) {
+        let spans = self.spans_enabled();
+        let xfms = self.transforms();
+        // Which files each transform claims.
+        let mut claimed: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (i, x) in xfms.iter().enumerate() {
+            if x.lens.is_none() {
+                continue;
+            }
+            let mut files = BTreeSet::new();
+            for incl in &x.incl {
+                for f in fs::glob(&self.root, &normalize(incl)) {
+                    if !x.excl.iter().any(|e| excluded(e, &f)) {
+                        files.insert(f);
+                    }
+                }
+            }
+            for f in files {
+                claimed.entry(f).or_default().push(i);
+            }
+        }
+        // Drop files that are no longer claimed.
+        let known = self.known_files();
+        for f in known {
+            if !claimed.contains_key(&f) {
+                self.drop_file(&f);
+            }
+        }
+        for (file, owners) in &claimed {
+            if owners.len() > 1 {
+                self.drop_file(file);
+                let m = self.file_meta(file);
+                self.record_error(
+                    m,
+                    "mxfm_load",
+                    &[("message", "Multiple transforms match this file")],
+                );
+                continue;
+            }
+            let Some(x) = owners.first().and_then(|&i| xfms.get(i)) else {
+                continue;
+            };
+            let Some(lens) = x.lens.clone() else { continue };
+            self.load_one(file, &lens, &x.lens_name, spans);
+        }
+        let files = self.files;
+        self.tree.clear_dirty(files);
+        self.reevaluate_vars();
+    }
+
+    /// Loads one file through `lens` unless it is up to date.
+    pub(crate) fn load_one(&mut self, file: &str, lens: &Lens, lens_name: &str, spans: bool) {
+        let Ok(path) = fs::under_root(&self.root, file) else {
+            return;
+        };
+        let mtime = fs::mtime(&path);
+        let meta = self.file_meta(file);
+        let node = self.file_node(file, false);
+        let recorded = self
+            .tree
+            .child(meta, "mtime")
+            .and_then(|m| self.tree.value(m))
+            .and_then(|v| v.parse::<i64>().ok());
+        let dirty = node.is_some_and(|n| self.tree.is_dirty(n));
+        let has_error = self.tree.child(meta, "error").is_some();
+        if node.is_some() && !dirty && !has_error && recorded.is_some() && recorded == mtime {
+            return;
+        }
+        // Start from a clean slate for this file.
+        let keep: Vec<NodeId> = self.tree.children(meta).to_vec();
+        self.tree.remove_many(&keep);
+        meta_set(&mut self.tree, meta, "path", &format!("/files{file}"));
+        meta_set(
+            &mut self.tree,
+            meta,
+            "mtime",
+            &mtime.unwrap_or(0).to_string(),
+        );
+        let lens_node = meta_set(&mut self.tree, meta, "lens", lens_name);
+        meta_set(&mut self.tree, lens_node, "info", lens_name);
+        if let Some(n) = node {
+            self.tree.remove(n);
+        }
+        let text = match fs::resolve_inside(&self.root, &path).and_then(|p| fs::read_text(&p)) {
+            Ok(t) => t,
+            Err(e) => {
+                self.record_error(meta, "read_failed", &[("message", &e.to_string())]);
+                return;
+            }
+        };
+        let text = with_final_newline(text);
+        match lens.get_with(&text, spans, false) {
+            Ok(parsed) => {
+                let node = self.file_node(file, true);
+                if let Some(node) = node {
+                    self.tree.set_file(node, true);
+                    if let Some(v) = parsed.value.as_deref() {
+                        self.tree.set_value(node, Some(v));
+                    }
+                    for (i, c) in parsed.children.into_iter().enumerate() {
+                        self.tree.graft(node, i, c);
+                    }
+                    if spans {
+                        self.tree.set_span(
+                            node,
+                            Some(crate::tree::NodeSpan {
+                                label: 0..0,
+                                value: 0..0,
+                                span: 0..text.len(),
+                            }),
+                        );
+                    }
+                }
+            }
+            Err(e) => {
+                let pos = e.span.offset.to_string();
+                let line = e.span.line.to_string();
+                let ch = (e.span.col - 1).to_string();
+                self.record_error(
+                    meta,
+                    "parse_failed",
+                    &[
+                        ("pos", &pos),
+                        ("line", &line),
+                        ("char", &ch),
+                        ("lens", &e.lens),
+                        ("message", &e.message),
+                    ],
+                );
+            }
+        }
+    }
+
+    /// Files with an entry under `/augeas/files`, as `/etc/hosts`-style paths.
+    pub(crate) fn known_files(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let Some(files_meta) = self.find_meta(&["files"]) else {
+            return out;
+        };
+        let mut stack: Vec<(NodeId, String)> = vec![(files_meta, String::new())];
+        while let Some((n, p)) = stack.pop() {
+            if self.tree.child(n, "path").is_some() {
+                out.push(p.clone());
+            }
+            for &c in self.tree.children(n) {
+                if let Some(l) = self.tree.label(c)
+                    && !matches!(l, "path" | "mtime" | "lens" | "error")
+                {
+                    stack.push((c, format!("{p}/{l}")));
+                }
+            }
+        }
+        out
+    }
+
+    /// Removes a file's tree and metadata.
+    pub(crate) fn drop_file(&mut self, file: &str) {
+        if let Some(n) = self.file_node(file, false) {
+            self.tree.remove(n);
+        }
+        let comps: Vec<&str> = file.split('/').filter(|c| !c.is_empty()).collect();
+        let mut path = vec!["files"];
+        path.extend(comps);
+        if let Some(m) = self.find_meta(&path) {
+            let kids: Vec<NodeId> = self
+                .tree
+                .children(m)
+                .iter()
+                .copied()
+                .filter(|&c| {
+                    matches!(
+                        self.tree.label(c),
+                        Some("path" | "mtime" | "lens" | "error")
+                    )
+                })
+                .collect();
+            self.tree.remove_many(&kids);
+            if self.tree.children(m).is_empty() {
+                self.tree.remove(m);
+            }
+        }
+    }
+
+    /// Replaces the `error` node of a file's metadata.
+    pub(crate) fn record_error(&mut self, meta: NodeId, kind: &str, fields: &[(&str, &str)]) {
+        if let Some(e) = self.tree.child(meta, "error") {
+            self.tree.remove(e);
+        }
+        let mut sub = Subtree::new(Some("error"), Some(kind));
+        for (k, v) in fields {
+            sub.children.push(Subtree::new(Some(k), Some(v)));
+        }
+        let at = self.tree.children(meta).len();
+        self.tree.graft(meta, at, sub);
+    }
+}
+
+/// Augeas appends a newline to a file that lacks one before parsing (and before put).
+pub(crate) fn with_final_newline(mut text: String) -> String {
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text
+}

@@ -1,0 +1,326 @@
+//! The Augeas handle: a root directory, the modules (lenses and their transforms), the tree
+//! with `/files` and the `/augeas` metadata, load and save.
+
+mod api;
+mod load;
+mod save;
+
+pub use api::SpanInfo;
+
+use crate::error::ErrorCode;
+use crate::lens::Lens;
+use crate::tree::{NodeId, Tree};
+use std::path::{Path, PathBuf};
+
+/// The version this implementation reports under `/augeas/version` (the Augeas release
+/// whose behaviour it follows).
+pub const AUGEAS_VERSION: &str = "1.14.0";
+
+/// Options of [`Augeas::open`], with the same meaning and values as Augeas's `aug_flags`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Flags(u32);
+
+impl Flags {
+    /// No flags.
+    pub const NONE: Flags = Flags(0);
+    /// Keep the original file as `<file>.augsave`.
+    pub const SAVE_BACKUP: Flags = Flags(1);
+    /// Write `<file>.augnew` and leave the original alone (wins over `SAVE_BACKUP`).
+    pub const SAVE_NEWFILE: Flags = Flags(2);
+    /// Typecheck lenses (slow).
+    pub const TYPE_CHECK: Flags = Flags(4);
+    /// Do not search the standard module directories.
+    pub const NO_STDINC: Flags = Flags(8);
+    /// Make save a dry run: report what would be saved, write nothing.
+    pub const SAVE_NOOP: Flags = Flags(16);
+    /// Do not load files when opening.
+    pub const NO_LOAD: Flags = Flags(32);
+    /// Do not set up the modules' autoload transforms.
+    pub const NO_MODL_AUTOLOAD: Flags = Flags(64);
+    /// Record spans (where each node came from) when loading.
+    pub const ENABLE_SPAN: Flags = Flags(128);
+    /// Accepted for compatibility; errors never close the handle here.
+    pub const NO_ERR_CLOSE: Flags = Flags(256);
+
+    /// The raw bits.
+    pub fn bits(self) -> u32 {
+        self.0
+    }
+
+    /// Flags from raw bits (unknown bits are kept and ignored).
+    pub fn from_bits(bits: u32) -> Flags {
+        Flags(bits)
+    }
+
+    /// Whether all of `other` is set.
+    pub fn contains(self, other: Flags) -> bool {
+        self.0 & other.0 == other.0
+    }
+}
+
+impl std::ops::BitOr for Flags {
+    type Output = Flags;
+    fn bitor(self, rhs: Flags) -> Flags {
+        Flags(self.0 | rhs.0)
+    }
+}
+
+/// A module: a lens and the files it autoloads.
+#[derive(Debug, Clone)]
+pub struct Module {
+    /// The module name, e.g. `Hosts`.
+    pub name: String,
+    /// The module's main lens (`Hosts.lns`).
+    pub lens: Lens,
+    /// Globs of the files the lens loads, e.g. `/etc/hosts`.
+    pub incl: Vec<String>,
+    /// Globs of files to leave out; without a `/` they apply to the basename.
+    pub excl: Vec<String>,
+}
+
+/// An error of the handle, carrying Augeas's code, minor message and details.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", render(*.code, .minor.as_deref(), .details.as_deref()))]
+pub struct Error {
+    /// Augeas's error code.
+    pub code: ErrorCode,
+    /// A more specific message, e.g. `type error`.
+    pub minor: Option<String>,
+    /// Details, e.g. the path expression or the file concerned.
+    pub details: Option<String>,
+}
+
+fn render(code: ErrorCode, minor: Option<&str>, details: Option<&str>) -> String {
+    let mut s = code.message().to_owned();
+    if let Some(m) = minor {
+        s.push_str(": ");
+        s.push_str(m);
+    }
+    if let Some(d) = details {
+        s.push_str(": ");
+        s.push_str(d);
+    }
+    s
+}
+
+impl Error {
+    /// An error with a code and optional details.
+    pub fn new(code: ErrorCode, minor: Option<String>, details: Option<String>) -> Error {
+        Error {
+            code,
+            minor,
+            details,
+        }
+    }
+
+    /// Augeas's message for the code (what `aug_error_message` returns).
+    pub fn message(&self) -> &'static str {
+        self.code.message()
+    }
+}
+
+/// An Augeas handle: the tree of loaded files plus metadata, and the means to load and save.
+#[derive(Debug)]
+pub struct Augeas {
+    pub(crate) tree: Tree,
+    pub(crate) root: PathBuf,
+    pub(crate) flags: Flags,
+    pub(crate) modules: Vec<Module>,
+    /// `/files`.
+    pub(crate) files: NodeId,
+    /// `/augeas`.
+    pub(crate) meta: NodeId,
+    pub(crate) vars: crate::path::Vars,
+}
+
+/// Sets (creating if needed) the child `label` of `parent` to `value`; returns the child.
+pub(crate) fn meta_set(tree: &mut Tree, parent: NodeId, label: &str, value: &str) -> NodeId {
+    match tree.child(parent, label) {
+        Some(c) => {
+            tree.set_value(c, Some(value));
+            c
+        }
+        None => tree
+            .append_child(parent, Some(label), Some(value))
+            .unwrap_or(parent),
+    }
+}
+
+impl Augeas {
+    /// Opens a handle on `root` (else `$AUGEAS_ROOT`, else `/`) with the given modules, and
+    /// loads the files unless `flags` has [`Flags::NO_LOAD`].
+    pub fn open(root: Option<&Path>, flags: Flags, modules: Vec<Module>) -> Augeas {
+        let root = match root {
+            Some(r) => r.to_path_buf(),
+            None => std::env::var_os("AUGEAS_ROOT")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| PathBuf::from("/")),
+        };
+        let mut tree = Tree::new();
+        let top = tree.root();
+        let meta = tree.append_child(top, Some("augeas"), None).unwrap_or(top);
+        let files = tree.append_child(top, Some("files"), None).unwrap_or(top);
+        let mut aug = Augeas {
+            tree,
+            root,
+            flags,
+            modules,
+            files,
+            meta,
+            vars: crate::path::Vars::new(),
+        };
+        aug.init_meta();
+        if !flags.contains(Flags::NO_LOAD) {
+            aug.load_all();
+        }
+        let top = aug.tree.root();
+        aug.tree.clear_dirty(top);
+        aug
+    }
+
+    fn init_meta(&mut self) {
+        let t = &mut self.tree;
+        let m = self.meta;
+        let mut root = self.root.to_string_lossy().into_owned();
+        if !root.ends_with('/') {
+            root.push('/');
+        }
+        meta_set(t, m, "root", &root);
+        meta_set(t, m, "context", "/files");
+        meta_set(t, m, "variables", "");
+        if let Some(v) = t.child(m, "variables") {
+            t.set_value(v, None);
+        }
+        let version = meta_set(t, m, "version", AUGEAS_VERSION);
+        let save = t
+            .append_child(version, Some("save"), None)
+            .unwrap_or(version);
+        for mode in ["backup", "newfile", "noop", "overwrite"] {
+            t.append_child(save, Some("mode"), Some(mode));
+        }
+        let defvar = t
+            .append_child(version, Some("defvar"), None)
+            .unwrap_or(version);
+        t.append_child(defvar, Some("expr"), None);
+        let pathx = t
+            .append_child(version, Some("pathx"), None)
+            .unwrap_or(version);
+        let funcs = t
+            .append_child(pathx, Some("functions"), None)
+            .unwrap_or(pathx);
+        for f in [
+            "count", "glob", "label", "last", "modified", "position", "regexp",
+        ] {
+            t.append_child(funcs, Some(f), None);
+        }
+        let mode = if self.flags.contains(Flags::SAVE_NEWFILE) {
+            "newfile"
+        } else if self.flags.contains(Flags::SAVE_BACKUP) {
+            "backup"
+        } else if self.flags.contains(Flags::SAVE_NOOP) {
+            "noop"
+        } else {
+            "overwrite"
+        };
+        meta_set(t, m, "save", mode);
+        let span = if self.flags.contains(Flags::ENABLE_SPAN) {
+            "enable"
+        } else {
+            "disable"
+        };
+        meta_set(t, m, "span", span);
+        let load = t.append_child(m, Some("load"), None).unwrap_or(m);
+        if !self.flags.contains(Flags::NO_MODL_AUTOLOAD) {
+            for module in &self.modules {
+                let x = t
+                    .append_child(load, Some(&module.name), None)
+                    .unwrap_or(load);
+                t.append_child(x, Some("lens"), Some(&format!("@{}", module.name)));
+                for i in &module.incl {
+                    t.append_child(x, Some("incl"), Some(i));
+                }
+                for e in &module.excl {
+                    t.append_child(x, Some("excl"), Some(e));
+                }
+            }
+        }
+    }
+
+    /// The tree: `/files` and `/augeas`.
+    pub fn tree(&self) -> &Tree {
+        &self.tree
+    }
+
+    /// The tree, for direct edits.
+    pub fn tree_mut(&mut self) -> &mut Tree {
+        &mut self.tree
+    }
+
+    /// The root directory files are read from and written to.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The node `/files`.
+    pub fn files_node(&self) -> NodeId {
+        self.files
+    }
+
+    /// The modules this handle knows.
+    pub fn modules(&self) -> &[Module] {
+        &self.modules
+    }
+
+    /// Loads (or reloads) the files the transforms under `/augeas/load` match.
+    pub fn load(&mut self) -> Result<(), Error> {
+        self.load_all();
+        Ok(())
+    }
+
+    pub(crate) fn spans_enabled(&self) -> bool {
+        self.tree
+            .child(self.meta, "span")
+            .and_then(|s| self.tree.value(s))
+            == Some("enable")
+    }
+
+    /// The node at the plain label path `labels` under `/augeas`, created if missing.
+    pub(crate) fn meta_node(&mut self, labels: &[&str]) -> NodeId {
+        let mut n = self.meta;
+        for l in labels {
+            n = match self.tree.child(n, l) {
+                Some(c) => c,
+                None => self.tree.append_child(n, Some(l), None).unwrap_or(n),
+            };
+        }
+        n
+    }
+
+    pub(crate) fn find_meta(&self, labels: &[&str]) -> Option<NodeId> {
+        let mut n = self.meta;
+        for l in labels {
+            n = self.tree.child(n, l)?;
+        }
+        Some(n)
+    }
+
+    /// `/augeas/files/<file>`, created if missing.
+    pub(crate) fn file_meta(&mut self, file: &str) -> NodeId {
+        let mut labels = vec!["files"];
+        labels.extend(file.split('/').filter(|c| !c.is_empty()));
+        self.meta_node(&labels)
+    }
+
+    /// `/files/<file>`; created (with its ancestors) when `create` is set.
+    pub(crate) fn file_node(&mut self, file: &str, create: bool) -> Option<NodeId> {
+        let mut n = self.files;
+        for l in file.split('/').filter(|c| !c.is_empty()) {
+            n = match self.tree.child(n, l) {
+                Some(c) => c,
+                None if create => self.tree.append_child(n, Some(l), None)?,
+                None => return None,
+            };
+        }
+        Some(n)
+    }
+}

@@ -1,0 +1,237 @@
+//! Saving: writing every dirty file subtree back through its lens, atomically, deleting
+//! files whose subtree was removed, and reporting under `/augeas/events/saved` and
+//! `/augeas/files/<file>/error`.
+
+use super::load::{Xfm, with_final_newline};
+use super::{Augeas, Error, meta_set};
+use crate::error::ErrorCode;
+use crate::fs::{self, SaveMode};
+use crate::lens::PutError;
+use crate::tree::NodeId;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Write(SaveMode),
+    Noop,
+}
+
+impl Augeas {
+    fn save_mode(&self) -> Option<Mode> {
+        let v = self
+            .tree
+            .child(self.meta, "save")
+            .and_then(|s| self.tree.value(s));
+        match v {
+            Some("overwrite") | None => Some(Mode::Write(SaveMode::Overwrite)),
+            Some("backup") => Some(Mode::Write(SaveMode::Backup)),
+            Some("newfile") => Some(Mode::Write(SaveMode::NewFile)),
+            Some("noop") => Some(Mode::Noop),
+            Some(_) => None,
+        }
+    }
+
+    /// Writes every changed file back. Returns an error if any file failed; the files that
+    /// could be saved are saved, and each failure is described under
+    /// `/augeas/files/<file>/error`.
+    pub fn save(&mut self) -> Result<(), Error> {
+        let Some(mode) = self.save_mode() else {
+            return Err(Error::new(
+                ErrorCode::Internal,
+                Some("invalid value of /augeas/save".to_owned()),
+                None,
+            ));
+        };
+        let copy = self.find_meta(&["save", "copy_if_rename_fails"]).is_some();
+        if let Some(ev) = self.find_meta(&["events"]) {
+            self.tree.remove(ev);
+        }
+        let xfms: Vec<Xfm> = self
+            .transforms()
+            .into_iter()
+            .filter(|x| x.lens.is_some())
+            .collect();
+        let mut failed = Vec::new();
+        // Files present in the tree.
+        let mut candidates: Vec<(String, NodeId)> = Vec::new();
+        let mut stack: Vec<(NodeId, String)> = vec![(self.files, String::new())];
+        while let Some((n, p)) = stack.pop() {
+            for &c in self.tree.children(n).iter().rev() {
+                let Some(l) = self.tree.label(c) else {
+                    continue;
+                };
+                let path = format!("{p}/{l}");
+                if self.tree.is_file(c) || xfms.iter().any(|x| x.applies(&path)) {
+                    candidates.push((path, c));
+                } else {
+                    stack.push((c, path));
+                }
+            }
+        }
+        for (path, node) in candidates {
+            if !self.tree.is_dirty(node) {
+                continue;
+            }
+            let Some(x) = xfms.iter().find(|x| x.applies(&path)) else {
+                continue;
+            };
+            match self.save_file(&path, node, x, mode, copy) {
+                Ok(()) => {}
+                Err(()) => failed.push(path),
+            }
+        }
+        // Files whose whole subtree was removed.
+        for file in self.known_files() {
+            if self.file_node(&file, false).is_some() {
+                continue;
+            }
+            let meta = self.file_meta(&file);
+            if self.tree.child(meta, "error").is_some() {
+                continue;
+            }
+            if !xfms.iter().any(|x| x.applies(&file)) {
+                continue;
+            }
+            if self.delete_file(&file, mode).is_err() {
+                failed.push(file);
+            }
+        }
+        if failed.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::new(
+                ErrorCode::Internal,
+                Some("saving failed (run 'errors' for details)".to_owned()),
+                Some(failed.join(", ")),
+            ))
+        }
+    }
+
+    fn add_event(&mut self, file: &str) {
+        let ev = self.meta_node(&["events"]);
+        self.tree
+            .append_child(ev, Some("saved"), Some(&format!("/files{file}")));
+    }
+
+    fn augsave(&self, file: &str) -> Result<PathBuf, std::io::Error> {
+        let p = fs::under_root(&self.root, file)?;
+        let mut s = p.into_os_string();
+        s.push(".augsave");
+        Ok(PathBuf::from(s))
+    }
+
+    fn delete_file(&mut self, file: &str, mode: Mode) -> Result<(), ()> {
+        let meta = self.file_meta(file);
+        let target =
+            fs::under_root(&self.root, file).and_then(|p| fs::resolve_inside(&self.root, &p));
+        let target = match target {
+            Ok(t) => t,
+            Err(e) => {
+                self.record_error(meta, "unlink_orig", &[("message", &e.to_string())]);
+                return Err(());
+            }
+        };
+        match mode {
+            Mode::Noop => {}
+            Mode::Write(m) => {
+                let backup = if m == SaveMode::Backup {
+                    self.augsave(file).ok()
+                } else {
+                    None
+                };
+                if let Err(f) = fs::remove_file(&target, backup.as_deref()) {
+                    self.record_error(meta, f.kind, &[("message", &f.error.to_string())]);
+                    return Err(());
+                }
+                self.drop_file(file);
+            }
+        }
+        self.add_event(file);
+        Ok(())
+    }
+
+    fn save_file(
+        &mut self,
+        file: &str,
+        node: NodeId,
+        x: &Xfm,
+        mode: Mode,
+        copy: bool,
+    ) -> Result<(), ()> {
+        let meta = self.file_meta(file);
+        if let Some(e) = self.tree.child(meta, "error") {
+            self.tree.remove(e);
+        }
+        let Some(lens) = x.lens.clone() else {
+            return Err(());
+        };
+        let target =
+            fs::under_root(&self.root, file).and_then(|p| fs::resolve_inside(&self.root, &p));
+        let target = match target {
+            Ok(t) => t,
+            Err(e) => {
+                self.record_error(meta, "canon_augorig", &[("message", &e.to_string())]);
+                return Err(());
+            }
+        };
+        let original = match fs::read_text(&target) {
+            Ok(t) => Some(t),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => {
+                self.record_error(meta, "put_read", &[("message", &e.to_string())]);
+                return Err(());
+            }
+        };
+        let base = with_final_newline(original.clone().unwrap_or_default());
+        let text = match lens.put(&self.tree, node, &base) {
+            Ok(t) => t,
+            Err(e) => {
+                let (kind, path, message) = match &e {
+                    PutError::Tree { path, message, .. } => {
+                        ("put_failed", path.clone(), message.clone())
+                    }
+                    other => (
+                        "parse_skel_failed",
+                        format!("/files{file}"),
+                        other.to_string(),
+                    ),
+                };
+                let lens_name = match &e {
+                    PutError::Tree { lens, .. } => lens.clone(),
+                    _ => x.lens_name.clone(),
+                };
+                self.record_error(
+                    meta,
+                    kind,
+                    &[("path", &path), ("lens", &lens_name), ("message", &message)],
+                );
+                return Err(());
+            }
+        };
+        if original.as_deref() == Some(text.as_str()) {
+            self.tree.clear_dirty(node);
+            return Ok(());
+        }
+        match mode {
+            Mode::Noop => {}
+            Mode::Write(m) => {
+                let backup = self.augsave(file).unwrap_or_default();
+                if let Err(f) = fs::write_atomic(&target, &text, m, &backup, copy) {
+                    self.record_error(meta, f.kind, &[("message", &f.error.to_string())]);
+                    return Err(());
+                }
+                let mtime = if m == SaveMode::NewFile {
+                    0
+                } else {
+                    fs::mtime(&target).unwrap_or(0)
+                };
+                meta_set(&mut self.tree, meta, "mtime", &mtime.to_string());
+                meta_set(&mut self.tree, meta, "path", &format!("/files{file}"));
+                self.tree.set_file(node, true);
+                self.tree.clear_dirty(node);
+            }
+        }
+        self.add_event(file);
+        Ok(())
+    }
+}

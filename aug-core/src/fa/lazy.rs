@@ -1,0 +1,270 @@
+//! The lazily built DFA used for matching: subset construction over byte classes,
+//! states computed on demand and cached, with a bounded cache.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use super::nfa::Nfa;
+use super::{ByteSet, Dfa, STATE_LIMIT};
+
+/// The dead state: the empty NFA state set, from which nothing is accepted.
+const DEAD: u32 = 0;
+/// A transition not computed yet.
+const UNKNOWN: u32 = u32::MAX;
+/// How many states the matching cache holds before it is cleared and rebuilt.
+const CACHE_LIMIT: usize = 10_000;
+
+/// A DFA whose states (sets of live NFA states) are computed on demand.
+#[derive(Debug)]
+pub(crate) struct LazyDfa {
+    nfa: Arc<Nfa>,
+    classes: [u8; 256],
+    nclasses: usize,
+    sets: Vec<Arc<[u32]>>,
+    accept: Vec<bool>,
+    trans: Vec<u32>,
+    index: HashMap<Arc<[u32]>, u32>,
+    start: u32,
+    /// Bumped on every cache reset so that stale state ids are not written back.
+    generation: u64,
+    /// When set, a full cache is an error (materialisation) rather than a reset (matching).
+    fail_when_full: bool,
+    overflowed: bool,
+    mark: Vec<u32>,
+    epoch: u32,
+    stack: Vec<u32>,
+}
+
+impl LazyDfa {
+    /// A lazy DFA for `nfa`.
+    pub(crate) fn new(nfa: Arc<Nfa>) -> LazyDfa {
+        let (classes, nclasses) = byte_classes(&nfa);
+        let n = nfa.states.len();
+        let mut dfa = LazyDfa {
+            nfa,
+            classes,
+            nclasses,
+            sets: Vec::new(),
+            accept: Vec::new(),
+            trans: Vec::new(),
+            index: HashMap::new(),
+            start: DEAD,
+            generation: 0,
+            fail_when_full: false,
+            overflowed: false,
+            mark: vec![0; n],
+            epoch: 0,
+            stack: Vec::new(),
+        };
+        dfa.reset();
+        dfa
+    }
+
+    fn reset(&mut self) {
+        self.sets.clear();
+        self.accept.clear();
+        self.trans.clear();
+        self.index.clear();
+        self.generation += 1;
+        let dead = self.intern(Vec::new());
+        debug_assert_eq!(dead, DEAD);
+        let start = self.closure(vec![self.nfa.start]);
+        self.start = self.intern(start);
+    }
+
+    /// The ε-closure of `seeds`, restricted to live states, sorted.
+    fn closure(&mut self, seeds: Vec<u32>) -> Vec<u32> {
+        self.epoch = self.epoch.wrapping_add(1);
+        if self.epoch == 0 {
+            self.mark.iter_mut().for_each(|m| *m = 0);
+            self.epoch = 1;
+        }
+        let mut out = Vec::new();
+        self.stack.clear();
+        self.stack.extend(seeds);
+        while let Some(s) = self.stack.pop() {
+            let si = s as usize;
+            if !self.nfa.live.get(si).copied().unwrap_or(false) {
+                continue;
+            }
+            match self.mark.get_mut(si) {
+                Some(m) if *m != self.epoch => *m = self.epoch,
+                _ => continue,
+            }
+            out.push(s);
+            if let Some(st) = self.nfa.states.get(si) {
+                self.stack.extend(st.eps.iter().copied());
+            }
+        }
+        out.sort_unstable();
+        out
+    }
+
+    fn intern(&mut self, set: Vec<u32>) -> u32 {
+        if let Some(&id) = self.index.get(set.as_slice()) {
+            return id;
+        }
+        let limit = if self.fail_when_full {
+            STATE_LIMIT
+        } else {
+            CACHE_LIMIT
+        };
+        if self.sets.len() >= limit {
+            if self.fail_when_full {
+                self.overflowed = true;
+                return DEAD;
+            }
+            self.reset();
+            if let Some(&id) = self.index.get(set.as_slice()) {
+                return id;
+            }
+        }
+        let id = self.sets.len() as u32;
+        let accept = set.binary_search(&self.nfa.accept).is_ok();
+        let set: Arc<[u32]> = set.into();
+        self.index.insert(set.clone(), id);
+        self.sets.push(set);
+        self.accept.push(accept);
+        self.trans
+            .extend(std::iter::repeat_n(UNKNOWN, self.nclasses));
+        id
+    }
+
+    /// The successor of `s` on byte `b`.
+    fn next(&mut self, s: u32, b: u8) -> u32 {
+        let class = usize::from(self.classes[usize::from(b)]);
+        let slot = s as usize * self.nclasses + class;
+        match self.trans.get(slot) {
+            Some(&t) if t != UNKNOWN => return t,
+            Some(_) => {}
+            None => return DEAD,
+        }
+        let mut seeds = Vec::new();
+        if let Some(set) = self.sets.get(s as usize) {
+            for &q in set.iter() {
+                if let Some(st) = self.nfa.states.get(q as usize) {
+                    for &(bytes, t) in &st.bytes {
+                        if bytes.contains(b) {
+                            seeds.push(t);
+                        }
+                    }
+                }
+            }
+        }
+        let closed = self.closure(seeds);
+        let generation = self.generation;
+        let t = self.intern(closed);
+        if generation == self.generation
+            && let Some(slot) = self.trans.get_mut(slot)
+        {
+            *slot = t;
+        }
+        t
+    }
+
+    fn accepts(&self, s: u32) -> bool {
+        self.accept.get(s as usize).copied().unwrap_or(false)
+    }
+
+    /// Feeds `bytes` from the start state and calls `on_accept(n)` for every prefix length
+    /// `n` that is accepted. Stops at the first dead state. Returns how many bytes were
+    /// consumed while the automaton was still alive (the longest viable prefix).
+    pub(crate) fn scan(
+        &mut self,
+        bytes: impl Iterator<Item = u8>,
+        mut on_accept: impl FnMut(usize),
+    ) -> usize {
+        let mut s = self.start;
+        if s == DEAD {
+            return 0;
+        }
+        if self.accepts(s) {
+            on_accept(0);
+        }
+        let mut n = 0;
+        for (i, b) in bytes.enumerate() {
+            s = self.next(s, b);
+            if s == DEAD {
+                return i;
+            }
+            n = i + 1;
+            if self.accepts(s) {
+                on_accept(i + 1);
+            }
+        }
+        n
+    }
+
+    /// Whether the whole of `bytes` is accepted.
+    pub(crate) fn full_match(&mut self, bytes: &[u8]) -> bool {
+        let mut s = self.start;
+        for &b in bytes {
+            if s == DEAD {
+                return false;
+            }
+            s = self.next(s, b);
+        }
+        self.accepts(s)
+    }
+
+    /// Whether the empty word is accepted.
+    pub(crate) fn accepts_empty(&self) -> bool {
+        self.accepts(self.start)
+    }
+
+    /// Builds every reachable state and returns the explicit, total DFA, or `Err(limit)`
+    /// when there are more than [`STATE_LIMIT`] states.
+    pub(crate) fn materialize(nfa: Arc<Nfa>) -> Result<Dfa, usize> {
+        let mut dfa = LazyDfa::new(nfa);
+        dfa.fail_when_full = true;
+        let reps: Vec<u8> = (0..dfa.nclasses)
+            .filter_map(|c| (0..=255u8).find(|&b| usize::from(dfa.classes[usize::from(b)]) == c))
+            .collect();
+        let mut s = 0u32;
+        while (s as usize) < dfa.sets.len() {
+            for &b in &reps {
+                dfa.next(s, b);
+                if dfa.overflowed {
+                    return Err(STATE_LIMIT);
+                }
+            }
+            s += 1;
+        }
+        let full = Dfa {
+            classes: dfa.classes,
+            nclasses: dfa.nclasses,
+            trans: dfa.trans,
+            accept: dfa.accept,
+            start: dfa.start,
+        };
+        Ok(full.minimize())
+    }
+}
+
+/// Splits the byte alphabet into ranges that every transition of `nfa` treats alike.
+fn byte_classes(nfa: &Nfa) -> ([u8; 256], usize) {
+    let mut boundary = [false; 256];
+    let sets: HashSet<ByteSet> = nfa
+        .states
+        .iter()
+        .flat_map(|st| st.bytes.iter().map(|(set, _)| *set))
+        .collect();
+    {
+        for set in &sets {
+            for b in 1..=255u8 {
+                if set.contains(b) != set.contains(b - 1) {
+                    boundary[usize::from(b)] = true;
+                }
+            }
+        }
+    }
+    let mut classes = [0u8; 256];
+    let mut c = 0u8;
+    for b in 1..256 {
+        if boundary[b] {
+            c += 1;
+        }
+        classes[b] = c;
+    }
+    (classes, usize::from(c) + 1)
+}

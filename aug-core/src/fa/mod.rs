@@ -1,0 +1,357 @@
+//! Finite automata over the byte alphabet: the expression tree automata are built from,
+//! byte sets, and the explicit DFAs that set operations (∩, −, ⊆, =) produce.
+//!
+//! The pipeline is `Node` → Thompson [`nfa::Nfa`] → lazily determinised [`lazy::LazyDfa`]
+//! (used for matching) → fully materialised [`Dfa`] (used for product constructions).
+//! Materialisation is capped at [`STATE_LIMIT`] states so that a pathological expression
+//! fails with an error instead of exhausting memory.
+
+pub(crate) mod ambig;
+pub(crate) mod lazy;
+pub(crate) mod nfa;
+
+use std::collections::HashMap;
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+/// The most DFA states a materialised automaton (or a product of two) may have.
+pub(crate) const STATE_LIMIT: usize = 20_000;
+
+/// A set of bytes, one bit per byte value.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default, Debug)]
+pub(crate) struct ByteSet([u64; 4]);
+
+impl ByteSet {
+    /// The empty set.
+    pub(crate) const EMPTY: ByteSet = ByteSet([0; 4]);
+    /// All 256 bytes.
+    pub(crate) const FULL: ByteSet = ByteSet([u64::MAX; 4]);
+
+    /// The set holding only `b`.
+    pub(crate) fn single(b: u8) -> ByteSet {
+        let mut s = ByteSet::EMPTY;
+        s.insert(b);
+        s
+    }
+
+    /// The bytes `lo..=hi`.
+    pub(crate) fn range(lo: u8, hi: u8) -> ByteSet {
+        let mut s = ByteSet::EMPTY;
+        for b in lo..=hi {
+            s.insert(b);
+        }
+        s
+    }
+
+    /// Adds `b` to the set.
+    pub(crate) fn insert(&mut self, b: u8) {
+        if let Some(w) = self.0.get_mut(usize::from(b >> 6)) {
+            *w |= 1u64 << (b & 63);
+        }
+    }
+
+    /// Whether `b` is in the set.
+    pub(crate) fn contains(&self, b: u8) -> bool {
+        self.0
+            .get(usize::from(b >> 6))
+            .is_some_and(|w| (w >> (b & 63)) & 1 == 1)
+    }
+
+    /// Set intersection.
+    pub(crate) fn and(self, o: ByteSet) -> ByteSet {
+        let mut r = self;
+        for (a, b) in r.0.iter_mut().zip(o.0) {
+            *a &= b;
+        }
+        r
+    }
+
+    /// Set union.
+    pub(crate) fn or(self, o: ByteSet) -> ByteSet {
+        let mut r = self;
+        for (a, b) in r.0.iter_mut().zip(o.0) {
+            *a |= b;
+        }
+        r
+    }
+
+    /// Complement within the byte alphabet.
+    pub(crate) fn not(self) -> ByteSet {
+        ByteSet(self.0.map(|w| !w))
+    }
+
+    /// Whether no byte is in the set.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.0 == [0; 4]
+    }
+
+    /// The bytes of the set, ascending.
+    pub(crate) fn iter(self) -> impl Iterator<Item = u8> {
+        (0..=255u8).filter(move |&b| self.contains(b))
+    }
+
+    /// A representative byte, preferring a printable ASCII one (for readable examples).
+    pub(crate) fn pick(self) -> Option<u8> {
+        let printable = ByteSet::range(b' ', b'~');
+        self.and(printable)
+            .iter()
+            .next()
+            .or_else(|| self.iter().next())
+    }
+
+    /// The set closed under ASCII case folding, as GNU `REG_ICASE` sees it: the bytes
+    /// whose lower-case form is in `lowered`.
+    pub(crate) fn case_expand(lowered: ByteSet) -> ByteSet {
+        let mut r = ByteSet::EMPTY;
+        for b in 0..=255u8 {
+            if lowered.contains(b.to_ascii_lowercase()) {
+                r.insert(b);
+            }
+        }
+        r
+    }
+
+    /// The lower-case image of the set.
+    pub(crate) fn lowered(self) -> ByteSet {
+        let mut r = ByteSet::EMPTY;
+        for b in self.iter() {
+            r.insert(b.to_ascii_lowercase());
+        }
+        r
+    }
+}
+
+/// The bytes `\001`–`\004` that the tree encoding reserves (`fa_restrict_alphabet`).
+pub(crate) fn reserved_bytes() -> ByteSet {
+    ByteSet::range(1, 4)
+}
+
+/// The regular expression tree that automata are compiled from.
+#[derive(Debug)]
+pub(crate) enum Node {
+    /// The empty language.
+    Never,
+    /// The language `{""}`.
+    Eps,
+    /// One byte out of a set.
+    Set(ByteSet),
+    /// Concatenation, in order.
+    Concat(Vec<Arc<Node>>),
+    /// Union.
+    Alt(Vec<Arc<Node>>),
+    /// `sub{min,max}`; `max == None` means unbounded.
+    Repeat(Arc<Node>, u32, Option<u32>),
+    /// The language of the child with every word containing `\001`–`\004` removed.
+    Restrict(Arc<Node>),
+    /// An explicit automaton (the result of a set operation).
+    Dfa(Arc<Dfa>),
+    /// The child, annotated with the text to display for it.
+    Text(Arc<str>, Arc<Node>),
+}
+
+/// A total, explicit DFA over byte classes. State 0 is not special; `start` is the start.
+#[derive(Debug)]
+pub(crate) struct Dfa {
+    /// The class of each byte.
+    pub(crate) classes: [u8; 256],
+    /// The number of classes.
+    pub(crate) nclasses: usize,
+    /// `trans[s * nclasses + c]` is the successor of `s` on class `c`.
+    pub(crate) trans: Vec<u32>,
+    /// Whether each state accepts.
+    pub(crate) accept: Vec<bool>,
+    /// The start state.
+    pub(crate) start: u32,
+}
+
+impl Dfa {
+    pub(crate) fn next(&self, s: u32, class: u8) -> u32 {
+        let i = s as usize * self.nclasses + usize::from(class);
+        self.trans.get(i).copied().unwrap_or(s)
+    }
+
+    pub(crate) fn accepts(&self, s: u32) -> bool {
+        self.accept.get(s as usize).copied().unwrap_or(false)
+    }
+
+    /// The minimal equivalent DFA, by Moore's partition refinement. All states are
+    /// assumed reachable, which holds for materialised DFAs and products.
+    pub(crate) fn minimize(&self) -> Dfa {
+        let n = self.accept.len();
+        let mut block: Vec<u32> = self.accept.iter().map(|&a| u32::from(a)).collect();
+        let mut count =
+            usize::from(self.accept.contains(&true)) + usize::from(self.accept.contains(&false));
+        let mut reps: Vec<u32>;
+        loop {
+            let mut index: HashMap<Vec<u32>, u32> = HashMap::new();
+            let mut next_block = vec![0u32; n];
+            reps = Vec::new();
+            for s in 0..n {
+                let mut sig = Vec::with_capacity(self.nclasses + 1);
+                sig.push(block[s]);
+                for c in 0..self.nclasses {
+                    sig.push(block[self.next(s as u32, c as u8) as usize]);
+                }
+                let fresh = index.len() as u32;
+                next_block[s] = *index.entry(sig).or_insert_with(|| {
+                    reps.push(s as u32);
+                    fresh
+                });
+            }
+            block = next_block;
+            if index.len() == count {
+                break;
+            }
+            count = index.len();
+        }
+        let mut trans = Vec::with_capacity(reps.len() * self.nclasses);
+        for &r in &reps {
+            for c in 0..self.nclasses {
+                trans.push(block[self.next(r, c as u8) as usize]);
+            }
+        }
+        Dfa {
+            classes: self.classes,
+            nclasses: self.nclasses,
+            trans,
+            accept: reps.iter().map(|&r| self.accepts(r)).collect(),
+            start: block[self.start as usize],
+        }
+    }
+
+    /// The words of the language in order of length, or `None` if there are more than
+    /// `limit` (in particular if the language is infinite).
+    pub(crate) fn enumerate(&self, limit: usize) -> Option<Vec<Vec<u8>>> {
+        let live = self.live();
+        let sets = self.class_sets();
+        let is_live = |s: u32| live.get(s as usize).copied().unwrap_or(false);
+        let mut words = Vec::new();
+        let mut queue = VecDeque::new();
+        if is_live(self.start) {
+            queue.push_back((self.start, Vec::new()));
+        }
+        // Every queued prefix extends to a word, so an infinite language overflows
+        // `limit` eventually and the loop ends.
+        while let Some((s, word)) = queue.pop_front() {
+            if self.accepts(s) {
+                if words.len() == limit {
+                    return None;
+                }
+                words.push(word.clone());
+            }
+            for (c, set) in sets.iter().enumerate() {
+                let t = self.next(s, c as u8);
+                if !is_live(t) {
+                    continue;
+                }
+                for b in set.iter() {
+                    let mut w = word.clone();
+                    w.push(b);
+                    queue.push_back((t, w));
+                }
+            }
+            if queue.len() > limit.saturating_mul(256).max(1 << 16) {
+                return None;
+            }
+        }
+        Some(words)
+    }
+
+    /// The set of bytes in each class.
+    pub(crate) fn class_sets(&self) -> Vec<ByteSet> {
+        let mut sets = vec![ByteSet::EMPTY; self.nclasses];
+        for b in 0..=255u8 {
+            if let Some(s) = sets.get_mut(usize::from(self.classes[usize::from(b)])) {
+                s.insert(b);
+            }
+        }
+        sets
+    }
+
+    /// For each state, whether an accepting state is reachable from it.
+    pub(crate) fn live(&self) -> Vec<bool> {
+        let n = self.accept.len();
+        let mut preds: Vec<Vec<u32>> = vec![Vec::new(); n];
+        for s in 0..n {
+            for c in 0..self.nclasses {
+                let t = self.next(s as u32, c as u8) as usize;
+                if let Some(p) = preds.get_mut(t) {
+                    p.push(s as u32);
+                }
+            }
+        }
+        let mut live = self.accept.clone();
+        let mut stack: Vec<u32> = (0..n as u32).filter(|&s| self.accepts(s)).collect();
+        while let Some(s) = stack.pop() {
+            for &p in preds.get(s as usize).map(Vec::as_slice).unwrap_or(&[]) {
+                if let Some(l) = live.get_mut(p as usize)
+                    && !*l
+                {
+                    *l = true;
+                    stack.push(p);
+                }
+            }
+        }
+        live
+    }
+}
+
+/// The product of two DFAs, accepting where `op(accepted by a, accepted by b)` holds.
+pub(crate) fn product(a: &Dfa, b: &Dfa, op: fn(bool, bool) -> bool) -> Result<Dfa, usize> {
+    // Joint byte classes: bytes that both automata treat alike.
+    let mut joint: HashMap<(u8, u8), u8> = HashMap::new();
+    let mut classes = [0u8; 256];
+    let mut reps: Vec<(u8, u8)> = Vec::new();
+    for (slot, key) in classes
+        .iter_mut()
+        .zip(a.classes.iter().zip(b.classes.iter()))
+    {
+        let key = (*key.0, *key.1);
+        let next = joint.len() as u8;
+        *slot = *joint.entry(key).or_insert_with(|| {
+            reps.push(key);
+            next
+        });
+    }
+    let nclasses = reps.len();
+    let mut index: HashMap<(u32, u32), u32> = HashMap::new();
+    let mut pairs: Vec<(u32, u32)> = Vec::new();
+    let mut queue = VecDeque::new();
+    index.insert((a.start, b.start), 0);
+    pairs.push((a.start, b.start));
+    queue.push_back(0u32);
+    let mut trans = Vec::new();
+    while let Some(s) = queue.pop_front() {
+        let Some(&(sa, sb)) = pairs.get(s as usize) else {
+            break;
+        };
+        for &(ca, cb) in &reps {
+            let pair = (a.next(sa, ca), b.next(sb, cb));
+            let id = match index.get(&pair) {
+                Some(&id) => id,
+                None => {
+                    if pairs.len() >= STATE_LIMIT {
+                        return Err(STATE_LIMIT);
+                    }
+                    let id = pairs.len() as u32;
+                    index.insert(pair, id);
+                    pairs.push(pair);
+                    queue.push_back(id);
+                    id
+                }
+            };
+            trans.push(id);
+        }
+    }
+    let accept = pairs
+        .iter()
+        .map(|&(sa, sb)| op(a.accepts(sa), b.accepts(sb)))
+        .collect();
+    Ok(Dfa {
+        classes,
+        nclasses,
+        trans,
+        accept,
+        start: 0,
+    })
+}

@@ -1,0 +1,281 @@
+//! Thompson NFAs over bytes: compilation from the expression tree, reversal, liveness,
+//! emptiness and shortest examples.
+
+use std::collections::VecDeque;
+
+use super::{ByteSet, Dfa, Node, reserved_bytes};
+
+/// One NFA state: its ε-successors and its byte transitions.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct NState {
+    pub(crate) eps: Vec<u32>,
+    pub(crate) bytes: Vec<(ByteSet, u32)>,
+}
+
+/// A Thompson NFA with one start and one accepting state.
+#[derive(Debug, Clone)]
+pub(crate) struct Nfa {
+    pub(crate) states: Vec<NState>,
+    pub(crate) start: u32,
+    pub(crate) accept: u32,
+    /// Whether the accepting state is reachable from each state.
+    pub(crate) live: Vec<bool>,
+}
+
+impl Nfa {
+    /// Compiles an expression tree.
+    pub(crate) fn compile(node: &Node) -> Nfa {
+        let mut b = Builder { states: Vec::new() };
+        let (start, accept) = b.build(node, ByteSet::FULL);
+        Nfa::finish(b.states, start, accept)
+    }
+
+    fn finish(states: Vec<NState>, start: u32, accept: u32) -> Nfa {
+        let mut nfa = Nfa {
+            states,
+            start,
+            accept,
+            live: Vec::new(),
+        };
+        nfa.live = nfa.reverse_reachable();
+        nfa
+    }
+
+    /// The states from which `accept` can be reached.
+    fn reverse_reachable(&self) -> Vec<bool> {
+        let rev = self.reversed_edges();
+        let mut seen = vec![false; self.states.len()];
+        let mut stack = vec![self.accept];
+        while let Some(s) = stack.pop() {
+            match seen.get_mut(s as usize) {
+                Some(v) if !*v => *v = true,
+                _ => continue,
+            }
+            for &(_, p) in rev.get(s as usize).map(Vec::as_slice).unwrap_or(&[]) {
+                stack.push(p);
+            }
+        }
+        seen
+    }
+
+    /// For each state, its incoming edges as `(label, source)`; `None` is ε.
+    fn reversed_edges(&self) -> Vec<Vec<(Option<ByteSet>, u32)>> {
+        let mut rev = vec![Vec::new(); self.states.len()];
+        for (s, st) in self.states.iter().enumerate() {
+            for &t in &st.eps {
+                if let Some(r) = rev.get_mut(t as usize) {
+                    r.push((None, s as u32));
+                }
+            }
+            for &(set, t) in &st.bytes {
+                if !set.is_empty()
+                    && let Some(r) = rev.get_mut(t as usize)
+                {
+                    r.push((Some(set), s as u32));
+                }
+            }
+        }
+        rev
+    }
+
+    /// The NFA of the reversed language.
+    pub(crate) fn reverse(&self) -> Nfa {
+        let states = self
+            .reversed_edges()
+            .into_iter()
+            .map(|edges| {
+                let mut st = NState::default();
+                for (label, src) in edges {
+                    match label {
+                        None => st.eps.push(src),
+                        Some(set) => st.bytes.push((set, src)),
+                    }
+                }
+                st
+            })
+            .collect();
+        Nfa::finish(states, self.accept, self.start)
+    }
+
+    /// Whether the language is empty.
+    pub(crate) fn is_empty(&self) -> bool {
+        !self.live.get(self.start as usize).copied().unwrap_or(false)
+    }
+
+    /// A shortest word of the language (0-1 BFS: ε edges cost nothing, bytes cost one).
+    pub(crate) fn example(&self) -> Option<Vec<u8>> {
+        if self.is_empty() {
+            return None;
+        }
+        let n = self.states.len();
+        let mut dist = vec![usize::MAX; n];
+        let mut pred: Vec<Option<(u32, Option<u8>)>> = vec![None; n];
+        let mut dq = VecDeque::new();
+        *dist.get_mut(self.start as usize)? = 0;
+        dq.push_back(self.start);
+        while let Some(s) = dq.pop_front() {
+            let d = *dist.get(s as usize)?;
+            let st = self.states.get(s as usize)?;
+            for &t in &st.eps {
+                if dist.get(t as usize).is_some_and(|&dt| d < dt) {
+                    *dist.get_mut(t as usize)? = d;
+                    *pred.get_mut(t as usize)? = Some((s, None));
+                    dq.push_front(t);
+                }
+            }
+            for &(set, t) in &st.bytes {
+                let Some(b) = set.pick() else { continue };
+                if dist.get(t as usize).is_some_and(|&dt| d + 1 < dt) {
+                    *dist.get_mut(t as usize)? = d + 1;
+                    *pred.get_mut(t as usize)? = Some((s, Some(b)));
+                    dq.push_back(t);
+                }
+            }
+        }
+        let mut word = Vec::new();
+        let mut s = self.accept;
+        // The predecessors form a shortest-path tree; the bound only guards termination.
+        for _ in 0..n {
+            if s == self.start {
+                break;
+            }
+            let (p, b) = (*pred.get(s as usize)?)?;
+            word.extend(b);
+            s = p;
+        }
+        word.reverse();
+        Some(word)
+    }
+}
+
+struct Builder {
+    states: Vec<NState>,
+}
+
+impl Builder {
+    fn state(&mut self) -> u32 {
+        self.states.push(NState::default());
+        (self.states.len() - 1) as u32
+    }
+
+    fn eps(&mut self, from: u32, to: u32) {
+        if let Some(s) = self.states.get_mut(from as usize) {
+            s.eps.push(to);
+        }
+    }
+
+    fn byte(&mut self, from: u32, set: ByteSet, to: u32) {
+        if set.is_empty() {
+            return;
+        }
+        if let Some(s) = self.states.get_mut(from as usize) {
+            s.bytes.push((set, to));
+        }
+    }
+
+    /// Builds a fragment for `node` with every byte set restricted to `mask`, and returns
+    /// its entry and exit states. The exit has no outgoing edges.
+    fn build(&mut self, node: &Node, mask: ByteSet) -> (u32, u32) {
+        match node {
+            Node::Never => (self.state(), self.state()),
+            Node::Eps => {
+                let s = self.state();
+                (s, s)
+            }
+            Node::Set(set) => {
+                let (s, e) = (self.state(), self.state());
+                self.byte(s, set.and(mask), e);
+                (s, e)
+            }
+            Node::Concat(items) => {
+                let entry = self.state();
+                let mut cur = entry;
+                for item in items {
+                    let (s, e) = self.build(item, mask);
+                    self.eps(cur, s);
+                    cur = e;
+                }
+                (entry, cur)
+            }
+            Node::Alt(items) => {
+                let (s, e) = (self.state(), self.state());
+                for item in items {
+                    let (is, ie) = self.build(item, mask);
+                    self.eps(s, is);
+                    self.eps(ie, e);
+                }
+                (s, e)
+            }
+            Node::Repeat(sub, min, max) => {
+                let entry = self.state();
+                let mut cur = entry;
+                for _ in 0..*min {
+                    let (s, e) = self.build(sub, mask);
+                    self.eps(cur, s);
+                    cur = e;
+                }
+                match max {
+                    None => {
+                        let (s, e) = self.build(sub, mask);
+                        let exit = self.state();
+                        self.eps(cur, s);
+                        self.eps(cur, exit);
+                        self.eps(e, s);
+                        self.eps(e, exit);
+                        (entry, exit)
+                    }
+                    Some(max) => {
+                        let exit = self.state();
+                        for _ in *min..*max {
+                            let (s, e) = self.build(sub, mask);
+                            self.eps(cur, s);
+                            self.eps(cur, exit);
+                            cur = e;
+                        }
+                        self.eps(cur, exit);
+                        (entry, exit)
+                    }
+                }
+            }
+            Node::Restrict(sub) => self.build(sub, mask.and(reserved_bytes().not())),
+            Node::Text(_, sub) => self.build(sub, mask),
+            Node::Dfa(dfa) => self.embed(dfa, mask),
+        }
+    }
+
+    /// Embeds an explicit DFA, keeping only its live states.
+    fn embed(&mut self, dfa: &Dfa, mask: ByteSet) -> (u32, u32) {
+        let live = dfa.live();
+        let sets = dfa.class_sets();
+        let base = self.states.len() as u32;
+        for _ in 0..dfa.accept.len() {
+            self.state();
+        }
+        let exit = self.state();
+        for s in 0..dfa.accept.len() {
+            if !live.get(s).copied().unwrap_or(false) {
+                continue;
+            }
+            let from = base + s as u32;
+            if dfa.accept.get(s).copied().unwrap_or(false) {
+                self.eps(from, exit);
+            }
+            // Group the classes by target so each target gets one edge.
+            let mut by_target: Vec<(u32, ByteSet)> = Vec::new();
+            for (c, set) in sets.iter().enumerate() {
+                let t = dfa.next(s as u32, c as u8);
+                if !live.get(t as usize).copied().unwrap_or(false) {
+                    continue;
+                }
+                match by_target.iter_mut().find(|(tt, _)| *tt == t) {
+                    Some((_, acc)) => *acc = acc.or(*set),
+                    None => by_target.push((t, *set)),
+                }
+            }
+            for (t, set) in by_target {
+                self.byte(from, set.and(mask), base + t);
+            }
+        }
+        (base + dfa.start, exit)
+    }
+}

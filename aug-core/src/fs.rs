@@ -1,0 +1,380 @@
+//! All file-system access of aug-core: reading files under the root, expanding the
+//! transforms' `incl` globs, and writing files atomically (temp file next to the target,
+//! owner and mode copied, fsync, rename). Nothing else in aug-core touches the disk.
+//!
+//! Symlinks: a path under the root is resolved with `canonicalize`; it is read and written
+//! only when the resolved target lies inside the (canonical) root. So a symlink inside the
+//! root that points to another file inside the root is followed (the target is rewritten and
+//! the link kept, as Augeas does), and one that points outside the root is refused.
+
+use std::fs;
+use std::io::{self, Write};
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::path::{Component, Path, PathBuf};
+
+/// Joins `root` and the absolute file path `file` (e.g. `/etc/hosts`), refusing `..`.
+pub(crate) fn under_root(root: &Path, file: &str) -> io::Result<PathBuf> {
+    let mut p = root.to_path_buf();
+    for c in Path::new(file).components() {
+        match c {
+            Component::Normal(s) => p.push(s),
+            Component::RootDir | Component::CurDir => {}
+            Component::ParentDir | Component::Prefix(_) => {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    format!("path {file} leaves the root"),
+                ));
+            }
+        }
+    }
+    Ok(p)
+}
+
+/// Resolves symlinks of `path` and checks that the result stays inside `root`.
+/// A path that does not exist yet resolves through its parent directory.
+pub(crate) fn resolve_inside(root: &Path, path: &Path) -> io::Result<PathBuf> {
+    let croot = fs::canonicalize(root)?;
+    let real = match fs::canonicalize(path) {
+        Ok(p) => p,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            let parent = path.parent().unwrap_or(Path::new("/"));
+            let name = path.file_name().unwrap_or_default();
+            fs::canonicalize(parent)?.join(name)
+        }
+        Err(e) => return Err(e),
+    };
+    if real.starts_with(&croot) {
+        Ok(real)
+    } else {
+        Err(io::Error::new(
+            io::ErrorKind::PermissionDenied,
+            format!(
+                "{} resolves to {}, outside the root",
+                path.display(),
+                real.display()
+            ),
+        ))
+    }
+}
+
+/// The modification time of `path` in seconds, or `None` if it does not exist.
+pub(crate) fn mtime(path: &Path) -> Option<i64> {
+    fs::metadata(path).ok().map(|m| m.mtime())
+}
+
+/// Reads a file as text. Invalid UTF-8 is refused with `InvalidData`.
+pub(crate) fn read_text(path: &Path) -> io::Result<String> {
+    let bytes = fs::read(path)?;
+    String::from_utf8(bytes).map_err(|e| {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("not valid UTF-8 at byte {}", e.utf8_error().valid_up_to()),
+        )
+    })
+}
+
+/// A step of an atomic save that failed, with Augeas's name for it.
+#[derive(Debug)]
+pub(crate) struct SaveFailure {
+    /// Augeas's status name, e.g. `mk_augtemp`, `rename_augtemp`.
+    pub(crate) kind: &'static str,
+    pub(crate) error: io::Error,
+}
+
+fn fail(kind: &'static str) -> impl FnOnce(io::Error) -> SaveFailure {
+    move |error| SaveFailure { kind, error }
+}
+
+/// How a save treats the original file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SaveMode {
+    Overwrite,
+    Backup,
+    NewFile,
+}
+
+/// Writes `text` as the new content of `target` (already resolved and checked):
+/// temp file next to it, owner and mode copied from the original (new files get
+/// `0666 & ~umask`), fsync, then rename. In backup mode the original is first moved to
+/// `backup` (`<file>.augsave`); in newfile mode the text goes to `<file>.augnew` and the
+/// original is untouched. On any failure the temp file is removed and the original is left
+/// as it was.
+pub(crate) fn write_atomic(
+    target: &Path,
+    text: &str,
+    mode: SaveMode,
+    backup: &Path,
+    copy_if_rename_fails: bool,
+) -> Result<(), SaveFailure> {
+    let dest = match mode {
+        SaveMode::NewFile => {
+            let mut s = target.as_os_str().to_owned();
+            s.push(".augnew");
+            PathBuf::from(s)
+        }
+        _ => target.to_path_buf(),
+    };
+    let orig_meta = fs::metadata(target).ok();
+    let (tmp, mut file) = make_temp(&dest).map_err(fail("mk_augtemp"))?;
+    let result = (|| {
+        if let Some(m) = &orig_meta {
+            // Owner first (it may clear setuid bits), then the mode.
+            let _ = std::os::unix::fs::fchown(&file, Some(m.uid()), Some(m.gid()));
+            file.set_permissions(fs::Permissions::from_mode(m.mode() & 0o7777))
+                .map_err(fail("create_chmod"))?;
+        }
+        file.write_all(text.as_bytes())
+            .map_err(fail("write_augtemp"))?;
+        file.flush().map_err(fail("flush_augtemp"))?;
+        file.sync_all().map_err(fail("sync_augtemp"))?;
+        drop(file);
+        if mode == SaveMode::Backup && orig_meta.is_some() {
+            move_file(target, backup, copy_if_rename_fails).map_err(fail("rename_augsave"))?;
+        }
+        move_file(&tmp, &dest, copy_if_rename_fails).map_err(fail("rename_augtemp"))
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Creates a fresh temp file `<dest>.XXXXXX` next to `dest` with mode `0666 & ~umask`.
+fn make_temp(dest: &Path) -> io::Result<(PathBuf, fs::File)> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let pid = std::process::id();
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    for attempt in 0u32..100 {
+        let mut s = dest.as_os_str().to_owned();
+        s.push(format!(
+            ".{:06x}",
+            (pid ^ nanos ^ attempt.wrapping_mul(0x9e37)) & 0xff_ffff
+        ));
+        let p = PathBuf::from(s);
+        match fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o666)
+            .open(&p)
+        {
+            Ok(f) => return Ok((p, f)),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(io::Error::new(
+        io::ErrorKind::AlreadyExists,
+        "could not create a unique temp file",
+    ))
+}
+
+/// Renames `from` onto `to`; on EXDEV/EBUSY copies instead when allowed (as Augeas does
+/// with `/augeas/save/copy_if_rename_fails`).
+fn move_file(from: &Path, to: &Path, copy_if_rename_fails: bool) -> io::Result<()> {
+    match fs::rename(from, to) {
+        Ok(()) => Ok(()),
+        Err(e) if copy_if_rename_fails && matches!(e.raw_os_error(), Some(18 | 16)) => {
+            let data = fs::read(from)?;
+            let mut f = fs::OpenOptions::new()
+                .write(true)
+                .truncate(true)
+                .create(true)
+                .open(to)?;
+            f.write_all(&data)?;
+            f.sync_all()?;
+            fs::remove_file(from)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Deletes a file whose whole subtree was removed (backup mode: moves it to `backup`).
+pub(crate) fn remove_file(target: &Path, backup: Option<&Path>) -> Result<(), SaveFailure> {
+    match backup {
+        Some(b) => fs::rename(target, b).map_err(fail("rename_augsave")),
+        None => fs::remove_file(target).map_err(fail("unlink_orig")),
+    }
+}
+
+/// `fnmatch(3)` with `FNM_PATHNAME`: `*` and `?` never match `/`, `[...]` classes (with `!`
+/// or `^` negation and ranges), backslash escapes. A leading `.` is matched by wildcards
+/// (no `FNM_PERIOD`), as Augeas calls it.
+pub(crate) fn fnmatch(pattern: &str, name: &str) -> bool {
+    fnmatch_bytes(pattern.as_bytes(), name.as_bytes())
+}
+
+fn fnmatch_bytes(p: &[u8], s: &[u8]) -> bool {
+    // Iterative matcher with single-star backtracking (linear in practice).
+    let (mut pi, mut si) = (0usize, 0usize);
+    let mut star: Option<(usize, usize)> = None;
+    while si < s.len() {
+        let c = s[si];
+        match p.get(pi) {
+            Some(b'*') => {
+                star = Some((pi + 1, si));
+                pi += 1;
+                continue;
+            }
+            Some(b'?') if c != b'/' => {
+                pi += 1;
+                si += 1;
+                continue;
+            }
+            Some(b'[') if c != b'/' => {
+                if let Some((matched, next)) = class(p, pi, c) {
+                    if matched {
+                        pi = next;
+                        si += 1;
+                        continue;
+                    }
+                } else if c == b'[' {
+                    pi += 1;
+                    si += 1;
+                    continue;
+                }
+            }
+            Some(b'\\') if p.get(pi + 1) == Some(&c) => {
+                pi += 2;
+                si += 1;
+                continue;
+            }
+            Some(&pc) if pc == c && pc != b'*' && pc != b'?' && pc != b'[' && pc != b'\\' => {
+                pi += 1;
+                si += 1;
+                continue;
+            }
+            _ => {}
+        }
+        // Mismatch: let the last star absorb one more byte, unless that byte is '/'.
+        match star {
+            Some((sp, ss)) if s.get(ss) != Some(&b'/') => {
+                star = Some((sp, ss + 1));
+                pi = sp;
+                si = ss + 1;
+            }
+            _ => return false,
+        }
+    }
+    while p.get(pi) == Some(&b'*') {
+        pi += 1;
+    }
+    pi == p.len()
+}
+
+/// Matches byte `c` against the bracket expression starting at `p[start] == '['`.
+/// Returns whether it matched and the index after the closing `]`, or `None` if the
+/// bracket is not closed (then `[` is literal).
+fn class(p: &[u8], start: usize, c: u8) -> Option<(bool, usize)> {
+    let mut i = start + 1;
+    let negate = matches!(p.get(i), Some(b'!' | b'^'));
+    if negate {
+        i += 1;
+    }
+    let mut matched = false;
+    let mut first = true;
+    loop {
+        let b = *p.get(i)?;
+        if b == b']' && !first {
+            return Some((matched != negate, i + 1));
+        }
+        first = false;
+        let lo = if b == b'\\' {
+            i += 1;
+            *p.get(i)?
+        } else {
+            b
+        };
+        if p.get(i + 1) == Some(&b'-') && p.get(i + 2).is_some_and(|&x| x != b']') {
+            let hi = *p.get(i + 2)?;
+            if lo <= c && c <= hi {
+                matched = true;
+            }
+            i += 3;
+        } else {
+            if lo == c {
+                matched = true;
+            }
+            i += 1;
+        }
+    }
+}
+
+fn has_wildcard(s: &str) -> bool {
+    s.bytes().any(|b| matches!(b, b'*' | b'?' | b'['))
+}
+
+/// Expands an `incl` glob (absolute, e.g. `/etc/logrotate.d/*`) under `root`, like
+/// `glob(3)`: wildcards never cross `/`, and hidden names are matched only by a pattern
+/// that starts with a literal `.`. Returns the matching paths relative to the root
+/// (`/etc/...`), regular files only, sorted.
+pub(crate) fn glob(root: &Path, pattern: &str) -> Vec<String> {
+    let comps: Vec<&str> = pattern.split('/').filter(|c| !c.is_empty()).collect();
+    let mut current: Vec<String> = vec![String::new()];
+    for (i, comp) in comps.iter().enumerate() {
+        let last = i + 1 == comps.len();
+        let mut next = Vec::new();
+        for base in &current {
+            let dir = root.join(base.trim_start_matches('/'));
+            if has_wildcard(comp) {
+                let Ok(rd) = fs::read_dir(&dir) else { continue };
+                let mut names: Vec<String> = rd
+                    .flatten()
+                    .filter_map(|e| e.file_name().into_string().ok())
+                    .filter(|n| !n.starts_with('.') || comp.starts_with('.'))
+                    .filter(|n| fnmatch(comp, n))
+                    .collect();
+                names.sort();
+                for n in names {
+                    next.push(format!("{base}/{n}"));
+                }
+            } else {
+                let unescaped = comp.replace('\\', "");
+                let cand = format!("{base}/{unescaped}");
+                if last || dir.join(&unescaped).is_dir() {
+                    next.push(cand);
+                }
+            }
+        }
+        current = next;
+    }
+    current.retain(|p| root.join(p.trim_start_matches('/')).is_file());
+    current.sort();
+    current.dedup();
+    current
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fnmatch_pathname_semantics() {
+        let cases = [
+            ("*.bak", "x.bak", true),
+            ("/etc/cron.d/*", "/etc/cron.d/backup", true),
+            ("/etc/*", "/etc/cron.d/backup", false),
+            ("*~", "foo~", true),
+            ("#*#", "#x#", true),
+            ("*.dpkg-[a-z]*", "a.dpkg-old", true),
+            ("[!a]*", "abc", false),
+            ("[!a]*", "bbc", true),
+            ("a?c", "a/c", false),
+            ("a\\*", "a*", true),
+            ("a\\*", "ab", false),
+        ];
+        for (p, s, want) in cases {
+            assert_eq!(fnmatch(p, s), want, "fnmatch({p:?}, {s:?})");
+        }
+    }
+
+    #[test]
+    fn under_root_refuses_parent_components() {
+        assert!(under_root(Path::new("/r"), "/etc/../../x").is_err());
+        assert_eq!(
+            under_root(Path::new("/r"), "/etc/hosts").unwrap(),
+            PathBuf::from("/r/etc/hosts")
+        );
+    }
+}

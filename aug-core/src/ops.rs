@@ -1,0 +1,393 @@
+//! Tree operations with Augeas semantics (`aug_get`, `aug_set`, `aug_rm`, `aug_mv`, ...):
+//! path evaluation plus node creation along the path, over a [`Tree`] and its [`Vars`].
+
+use crate::error::ErrorCode;
+use crate::path::{Axis, LocPath, PathError, PathExpr, Value, Vars};
+use crate::print::node_paths;
+use crate::tree::{NodeId, Tree};
+
+/// An error of a tree operation: an Augeas error code, a message and details.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}{}", details.as_ref().map(|d| format!(": {d}")).unwrap_or_default())]
+#[non_exhaustive]
+pub struct OpError {
+    /// The error code.
+    pub code: ErrorCode,
+    /// The message (Augeas's `aug_error_message`, or the path error's minor message).
+    pub message: String,
+    /// Details, e.g. `There are 2 nodes matching /a/b`.
+    pub details: Option<String>,
+    /// The path error, when evaluating a path failed.
+    pub path: Option<PathError>,
+}
+
+impl OpError {
+    fn new(code: ErrorCode, details: impl Into<String>) -> OpError {
+        OpError {
+            code,
+            message: code.message().to_owned(),
+            details: Some(details.into()),
+            path: None,
+        }
+    }
+
+    fn many(n: usize, path: &str) -> OpError {
+        OpError::new(
+            ErrorCode::MMatch,
+            format!("There are {n} nodes matching {path}"),
+        )
+    }
+
+    fn none(path: &str) -> OpError {
+        OpError::new(ErrorCode::NoMatch, format!("No node matches {path}"))
+    }
+}
+
+impl From<PathError> for OpError {
+    fn from(e: PathError) -> OpError {
+        OpError {
+            code: e.code,
+            message: e.kind.message().to_owned(),
+            details: Some(e.marked()),
+            path: Some(e),
+        }
+    }
+}
+
+type R<T> = Result<T, OpError>;
+
+fn parse(path: &str) -> R<PathExpr> {
+    // `aug_match` and friends treat a lone `/` as `/*`.
+    let text = if path.trim() == "/" { "/*" } else { path };
+    Ok(PathExpr::parse(text)?)
+}
+
+/// The nodes `path` matches, evaluated with `ctx` as the context node. Hidden nodes (no
+/// label) are left out, as `aug_match` does.
+pub fn matches(tree: &Tree, vars: &Vars, ctx: NodeId, path: &str) -> R<Vec<NodeId>> {
+    let expr = parse(path)?;
+    let ns = expr.select(tree, vars, ctx)?;
+    Ok(ns
+        .into_iter()
+        .filter(|&n| tree.label(n).is_some())
+        .collect())
+}
+
+/// The escaped paths of the nodes `path` matches (what `augtool match` prints).
+pub fn match_paths(tree: &Tree, vars: &Vars, ctx: NodeId, path: &str) -> R<Vec<String>> {
+    let ns = matches(tree, vars, ctx, path)?;
+    Ok(node_paths(tree, &ns).into_iter().flatten().collect())
+}
+
+/// How many nodes `path` matches.
+pub fn count(tree: &Tree, vars: &Vars, ctx: NodeId, path: &str) -> R<usize> {
+    Ok(matches(tree, vars, ctx, path)?.len())
+}
+
+/// The one node `path` matches: `None` if none, an `MMatch` error if several.
+pub fn get_node(tree: &Tree, vars: &Vars, ctx: NodeId, path: &str) -> R<Option<NodeId>> {
+    let ns = matches(tree, vars, ctx, path)?;
+    match ns.as_slice() {
+        [] => Ok(None),
+        [one] => Ok(Some(*one)),
+        _ => Err(OpError::many(ns.len(), path)),
+    }
+}
+
+/// The value of the one node `path` matches (`aug_get`): `None` when nothing matches or
+/// the node has no value; an `MMatch` error when several nodes match.
+pub fn get(tree: &Tree, vars: &Vars, ctx: NodeId, path: &str) -> R<Option<String>> {
+    Ok(get_node(tree, vars, ctx, path)?.and_then(|n| tree.value(n).map(str::to_owned)))
+}
+
+/// The label of the one node `path` matches (`aug_label`).
+pub fn label(tree: &Tree, vars: &Vars, ctx: NodeId, path: &str) -> R<Option<String>> {
+    Ok(get_node(tree, vars, ctx, path)?.and_then(|n| tree.label(n).map(str::to_owned)))
+}
+
+fn one(tree: &Tree, vars: &Vars, ctx: NodeId, path: &str) -> R<NodeId> {
+    get_node(tree, vars, ctx, path)?.ok_or_else(|| OpError::none(path))
+}
+
+/// Finds the one node `path` designates, creating it (and missing ancestors, as last
+/// children) when nothing matches, like Augeas's `pathx_expand_tree`. Returns the node
+/// and whether it was created.
+pub fn expand(tree: &mut Tree, vars: &Vars, ctx: NodeId, path: &str) -> R<(NodeId, bool)> {
+    let expr = parse(path)?;
+    let traced = expr.creation_trace(tree, vars, ctx)?;
+    let Some((lp, trace)) = traced else {
+        // Not a location path: it must match exactly one node.
+        // Augeas traces every path of a union together, so `set` on a union always
+        // finds several candidates (EMMATCH), even when only one node matches.
+        if matches!(
+            expr.expr(),
+            crate::path::Expr::Binary(crate::path::BinOp::Union, ..)
+        ) {
+            let n = expr.select(tree, vars, ctx)?.len();
+            return Err(OpError::many(n, path));
+        }
+        let ns = expr.select(tree, vars, ctx)?;
+        return match ns.as_slice() {
+            [one] => Ok((*one, false)),
+            [] => Err(OpError::none(path)),
+            _ => Err(OpError::many(ns.len(), path)),
+        };
+    };
+    let Some(deepest) = trace.iter().rposition(|ns| !ns.is_empty()) else {
+        return Err(OpError::none(path));
+    };
+    let found = trace.get(deepest).map_or(&[][..], Vec::as_slice);
+    let parent = match found {
+        [one] => *one,
+        _ => return Err(OpError::many(found.len(), path)),
+    };
+    create_steps(tree, lp, deepest, parent, path)
+}
+
+/// Creates the steps of `lp` from step number `from` on below `parent`.
+fn create_steps(
+    tree: &mut Tree,
+    lp: &LocPath,
+    from: usize,
+    mut parent: NodeId,
+    path: &str,
+) -> R<(NodeId, bool)> {
+    let steps = lp.steps.get(from..).unwrap_or_default();
+    if steps.is_empty() {
+        return Ok((parent, false));
+    }
+    for step in steps {
+        let label = match (step.axis, &step.name) {
+            (Axis::Child, Some(name)) => name.clone(),
+            (Axis::Seq, Some(name)) => name.clone(),
+            (Axis::Seq, None) => {
+                let max = tree
+                    .children(parent)
+                    .iter()
+                    .filter_map(|&c| tree.label(c)?.parse::<u64>().ok())
+                    .max()
+                    .unwrap_or(0);
+                (max + 1).to_string()
+            }
+            _ => {
+                return Err(OpError::new(
+                    ErrorCode::PathX,
+                    format!("Cannot create a node for {path}"),
+                ));
+            }
+        };
+        parent = tree
+            .append_child(parent, Some(&label), None)
+            .ok_or_else(|| OpError::new(ErrorCode::Internal, "parent vanished"))?;
+    }
+    Ok((parent, true))
+}
+
+/// Sets the value of the node `path` designates, creating it if needed (`aug_set`).
+/// Setting the value a node already has does not mark it dirty.
+pub fn set(
+    tree: &mut Tree,
+    vars: &Vars,
+    ctx: NodeId,
+    path: &str,
+    value: Option<&str>,
+) -> R<NodeId> {
+    let (node, _) = expand(tree, vars, ctx, path)?;
+    tree.set_value(node, value);
+    Ok(node)
+}
+
+/// `aug_setm`: for every node matching `base`, sets the nodes matching `sub` relative to
+/// it (creating one if none match). `sub` of `None` or `.` means the base node itself.
+/// Returns the number of nodes set.
+pub fn setm(
+    tree: &mut Tree,
+    vars: &Vars,
+    ctx: NodeId,
+    base: &str,
+    sub: Option<&str>,
+    value: Option<&str>,
+) -> R<usize> {
+    let bases = matches(tree, vars, ctx, base)?;
+    let mut n = 0;
+    for b in bases {
+        match sub {
+            None | Some(".") => {
+                tree.set_value(b, value);
+                n += 1;
+            }
+            Some(sub) => {
+                let found = matches(tree, vars, b, sub)?;
+                if found.is_empty() {
+                    set(tree, vars, b, sub, value)?;
+                    n += 1;
+                } else {
+                    for f in found {
+                        tree.set_value(f, value);
+                        n += 1;
+                    }
+                }
+            }
+        }
+    }
+    Ok(n)
+}
+
+/// `aug_clear`: sets the value of the node to none, creating it if needed.
+pub fn clear(tree: &mut Tree, vars: &Vars, ctx: NodeId, path: &str) -> R<NodeId> {
+    set(tree, vars, ctx, path, None)
+}
+
+/// `clearm`: [`setm`] with no value.
+pub fn clearm(tree: &mut Tree, vars: &Vars, ctx: NodeId, base: &str, sub: &str) -> R<usize> {
+    setm(tree, vars, ctx, base, Some(sub), None)
+}
+
+/// `touch`: creates the node if nothing matches `path`; leaves existing nodes alone.
+pub fn touch(tree: &mut Tree, vars: &Vars, ctx: NodeId, path: &str) -> R<()> {
+    if matches(tree, vars, ctx, path)?.is_empty() {
+        set(tree, vars, ctx, path, None)?;
+    }
+    Ok(())
+}
+
+/// `aug_rm`: removes every node matching `path` with its descendants. Returns the number
+/// of nodes removed, descendants included.
+pub fn rm(tree: &mut Tree, vars: &Vars, ctx: NodeId, path: &str) -> R<usize> {
+    let ns = matches(tree, vars, ctx, path)?;
+    Ok(tree.remove_many(&ns))
+}
+
+fn check_label(label: &str) -> R<()> {
+    if label.contains('/') {
+        return Err(OpError::new(
+            ErrorCode::Label,
+            format!("Label {label} contains a /"),
+        ));
+    }
+    Ok(())
+}
+
+/// `aug_insert`: creates a node labelled `label` right before (or after) the one node
+/// matching `path`.
+pub fn insert(
+    tree: &mut Tree,
+    vars: &Vars,
+    ctx: NodeId,
+    path: &str,
+    label: &str,
+    before: bool,
+) -> R<NodeId> {
+    check_label(label)?;
+    let target = one(tree, vars, ctx, path)?;
+    tree.insert_sibling(target, Some(label), before)
+        .ok_or_else(|| OpError::new(ErrorCode::NoMatch, format!("Cannot insert next to {path}")))
+}
+
+/// Common part of `mv` and `cp`: the one source node and the destination (found or
+/// created), refusing a destination inside the source.
+fn src_dst(
+    tree: &mut Tree,
+    vars: &Vars,
+    ctx: NodeId,
+    src: &str,
+    dst: &str,
+    code: ErrorCode,
+) -> R<(NodeId, NodeId)> {
+    let s = one(tree, vars, ctx, src)?;
+    let (d, _) = expand(tree, vars, ctx, dst)?;
+    if tree.is_ancestor_or_self(s, d) {
+        return Err(OpError::new(
+            code,
+            format!("destination {dst} is a descendant of {src}"),
+        ));
+    }
+    Ok((s, d))
+}
+
+/// `aug_mv`: the one node matching `src` replaces the node `dst` designates (which is
+/// created if missing); the destination keeps its label and position, takes the source's
+/// value and children, and the source disappears.
+pub fn mv(tree: &mut Tree, vars: &Vars, ctx: NodeId, src: &str, dst: &str) -> R<NodeId> {
+    let (s, d) = src_dst(tree, vars, ctx, src, dst, ErrorCode::MvDesc)?;
+    tree.clear_children(d);
+    let value = tree.value(s).map(str::to_owned);
+    tree.set_value(d, value.as_deref());
+    let kids: Vec<NodeId> = tree.children(s).to_vec();
+    for k in kids {
+        tree.move_to(k, d, usize::MAX);
+    }
+    tree.remove(s);
+    tree.mark_dirty(d);
+    Ok(d)
+}
+
+/// `aug_cp`: copies the value and children of the one node matching `src` onto the node
+/// `dst` designates (created if missing).
+pub fn cp(tree: &mut Tree, vars: &Vars, ctx: NodeId, src: &str, dst: &str) -> R<NodeId> {
+    let (s, d) = src_dst(tree, vars, ctx, src, dst, ErrorCode::CpDesc)?;
+    tree.clear_children(d);
+    let value = tree.value(s).map(str::to_owned);
+    tree.set_value(d, value.as_deref());
+    let kids: Vec<NodeId> = tree.children(s).to_vec();
+    for k in kids {
+        tree.copy_to(k, d, usize::MAX);
+    }
+    tree.mark_dirty(d);
+    Ok(d)
+}
+
+/// `aug_rename`: relabels every node matching `src`. Returns how many were renamed.
+pub fn rename(tree: &mut Tree, vars: &Vars, ctx: NodeId, src: &str, label: &str) -> R<usize> {
+    check_label(label)?;
+    let ns = matches(tree, vars, ctx, src)?;
+    for &n in &ns {
+        tree.set_label(n, Some(label));
+    }
+    Ok(ns.len())
+}
+
+/// `aug_defvar`: defines `$name` as the value of `expr` (or removes it when `expr` is
+/// `None`). Returns the number of nodes when the value is a node set, 0 otherwise.
+pub fn defvar(
+    tree: &Tree,
+    vars: &mut Vars,
+    ctx: NodeId,
+    name: &str,
+    expr: Option<&str>,
+) -> R<usize> {
+    let Some(expr) = expr else {
+        vars.remove(name);
+        return Ok(0);
+    };
+    let value = parse(expr)?.eval(tree, vars, ctx)?;
+    let n = match &value {
+        Value::NodeSet(ns) => ns.len(),
+        _ => 0,
+    };
+    vars.set(name, value);
+    Ok(n)
+}
+
+/// `aug_defnode`: defines `$name` as the nodes matching `expr`; when nothing matches, the
+/// node is created (with `value`). Returns the number of nodes in the variable and
+/// whether a node was created.
+pub fn defnode(
+    tree: &mut Tree,
+    vars: &mut Vars,
+    ctx: NodeId,
+    name: &str,
+    expr: &str,
+    value: Option<&str>,
+) -> R<(usize, bool)> {
+    let ns = matches(tree, vars, ctx, expr)?;
+    if !ns.is_empty() {
+        let n = ns.len();
+        vars.set(name, Value::NodeSet(ns));
+        return Ok((n, false));
+    }
+    let (node, _) = expand(tree, vars, ctx, expr)?;
+    tree.set_value(node, value);
+    vars.set(name, Value::NodeSet(vec![node]));
+    Ok((1, true))
+}

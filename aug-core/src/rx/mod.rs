@@ -1,0 +1,453 @@
+//! Regular expressions in Augeas's dialect: the [`Regex`] value type, its combinators,
+//! set operations, anchored POSIX-longest matching on bytes, and [`RxError`].
+//!
+//! ```
+//! use aug_core::rx::Regex;
+//! let re = Regex::parse("a|ab", false).unwrap();
+//! assert_eq!(re.longest_match(b"abc", 0, 3), Some(2)); // POSIX longest, not leftmost-first
+//! let word = Regex::parse("[a-z]+", false).unwrap();
+//! let ident = word.minus(&Regex::parse("if|then", false).unwrap()).unwrap();
+//! assert!(ident.is_match(b"iff") && !ident.is_match(b"if"));
+//! ```
+//!
+//! # Dialect
+//! The dialect is libfa's, checked against GNU regcomp's syntax rules as Augeas uses them
+//! (see `/work/shared/reference/lens-language.md` §5):
+//! - `|`, concatenation, `*`, `+`, `?`, `{n}`, `{n,}` and `{n,m}` (not `{,m}`, which Augeas
+//!   rejects), groups; `()` and
+//!   empty alternatives such as `(|a)` denote ε. A repetition may be followed by `?`
+//!   (`a*?` is `(a*)?`) but not by `*`, `+` or `{` (`a**` is an error, as in GNU).
+//! - `.` is any byte but `\n`; `[^…]` does match `\n`.
+//! - In brackets, `]` first is literal, `[` and `\` are literal, `-` first or last is
+//!   literal; reversed ranges and chained ranges (`[a-c-e]`) are errors.
+//! - Outside brackets `\x` is the literal `x` for every `x`: `\d` is `d` and `\n` is `n`.
+//!   This is what libfa and GNU do; the `.aug` lexer has already turned `\n` and `\t` in
+//!   a `/…/` literal into real bytes (augparse: `/a\nb/` matches a newline, `/a\\nb/`
+//!   matches `anb`).
+//! - `^` and `$` are literal bytes, as libfa treats them. GNU's context-dependent line
+//!   anchors (`^` first in a branch, `$` last) are not implemented yet.
+//! - `nocase` is GNU `REG_ICASE` in the C locale: the pattern's bytes are lower-cased
+//!   (a `[^…]` set is negated after lower-casing) and an input byte matches when its
+//!   lower-case form does, so `/[^a]/i` matches neither `a` nor `A`.
+//!
+//! # Limits
+//! Matching uses a lazily built DFA whose cache is cleared after 10,000 states, so it
+//! never fails and stays linear in the scanned text. Set operations ([`Regex::minus`],
+//! [`Regex::intersect`], [`Regex::equals`], [`Regex::contains`], the ambiguity checks)
+//! build explicit DFAs and fail with [`RxError::TooComplex`] beyond 20,000 states.
+//! Repetition counts are limited to 1,000.
+
+mod parse;
+
+use std::fmt;
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+
+use crate::fa::lazy::LazyDfa;
+use crate::fa::nfa::Nfa;
+use crate::fa::{ByteSet, Dfa, Node, ambig, product};
+
+/// An error from parsing a regexp or from an automaton operation.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RxError {
+    /// The pattern is not a valid regexp.
+    #[error("invalid regexp /{pattern}/ at byte {pos}: {message}")]
+    Syntax {
+        /// The pattern as given.
+        pattern: String,
+        /// The 0-based byte offset of the problem in the pattern.
+        pos: usize,
+        /// What is wrong, in GNU regcomp's words where it has them.
+        message: &'static str,
+    },
+    /// An automaton operation needed more states than the limit allows.
+    #[error("regexp operation on {regex} is too complex: more than {limit} automaton states")]
+    TooComplex {
+        /// The regexp (or combination) being processed.
+        regex: String,
+        /// The state limit that was hit.
+        limit: usize,
+    },
+}
+
+/// A regular language over bytes, written in Augeas's regexp dialect or built from other
+/// regexps. Cloning is cheap, and a `Regex` can be shared between threads: the automata
+/// are built on first use and cached inside.
+#[derive(Clone)]
+pub struct Regex(Arc<Inner>);
+
+struct Inner {
+    node: Arc<Node>,
+    nfa: OnceLock<Arc<Nfa>>,
+    fwd: OnceLock<Mutex<LazyDfa>>,
+    rev: OnceLock<Mutex<LazyDfa>>,
+    dfa: OnceLock<Result<Arc<Dfa>, usize>>,
+}
+
+/// A counterexample to unambiguity: the word `u·p·v` splits both as `u | p·v` and as
+/// `u·p | v`, with `p` non-empty.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AmbiguityWitness {
+    /// The common prefix, in the left language both alone and followed by `p`.
+    pub u: Vec<u8>,
+    /// The non-empty middle part that either side can take.
+    pub p: Vec<u8>,
+    /// The common suffix, in the right language both alone and preceded by `p`.
+    pub v: Vec<u8>,
+}
+
+impl fmt::Display for AmbiguityWitness {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = |b: &[u8]| escape(&String::from_utf8_lossy(b));
+        let (u, p, v) = (s(&self.u), s(&self.p), s(&self.v));
+        write!(
+            f,
+            "'{u}{p}{v}' can be split into '{u}|={p}{v}' and '{u}{p}|={v}'"
+        )
+    }
+}
+
+impl Regex {
+    fn from_node(node: Node) -> Regex {
+        Regex(Arc::new(Inner {
+            node: Arc::new(node),
+            nfa: OnceLock::new(),
+            fwd: OnceLock::new(),
+            rev: OnceLock::new(),
+            dfa: OnceLock::new(),
+        }))
+    }
+
+    /// Parses `pattern` in Augeas's dialect; `nocase` is the `/…/i` flag.
+    pub fn parse(pattern: &str, nocase: bool) -> Result<Regex, RxError> {
+        let node = parse::parse(pattern, nocase)?;
+        Ok(Regex::from_node(Node::Text(pattern.into(), Arc::new(node))))
+    }
+
+    /// The regexp matching exactly `s` (Augeas's string-to-regexp coercion).
+    pub fn literal(s: &str) -> Regex {
+        let items = s
+            .bytes()
+            .map(|b| Arc::new(Node::Set(ByteSet::single(b))))
+            .collect();
+        let mut text = String::new();
+        for c in s.chars() {
+            if "\\.[]()*+?{}|^$".contains(c) {
+                text.push('\\');
+            }
+            text.push(c);
+        }
+        let text = if text.is_empty() { "()".into() } else { text };
+        Regex::from_node(Node::Text(text.into(), Arc::new(Node::Concat(items))))
+    }
+
+    /// The regexp matching only the empty string.
+    pub fn epsilon() -> Regex {
+        Regex::from_node(Node::Eps)
+    }
+
+    /// The regexp matching nothing at all.
+    pub fn never() -> Regex {
+        Regex::from_node(Node::Never)
+    }
+
+    /// The concatenation `self·other`.
+    pub fn concat(&self, other: &Regex) -> Regex {
+        Regex::from_node(Node::Concat(vec![self.node(), other.node()]))
+    }
+
+    /// The union `self|other`.
+    pub fn union(&self, other: &Regex) -> Regex {
+        Regex::from_node(Node::Alt(vec![self.node(), other.node()]))
+    }
+
+    /// Zero or more repetitions, `self*`.
+    pub fn star(&self) -> Regex {
+        Regex::from_node(Node::Repeat(self.node(), 0, None))
+    }
+
+    /// One or more repetitions, `self+`.
+    pub fn plus(&self) -> Regex {
+        Regex::from_node(Node::Repeat(self.node(), 1, None))
+    }
+
+    /// Zero or one occurrence, `self?`.
+    pub fn opt(&self) -> Regex {
+        Regex::from_node(Node::Repeat(self.node(), 0, Some(1)))
+    }
+
+    /// The words of `self` that contain none of the bytes `\001`–`\004`, which the tree
+    /// encoding reserves (libfa's `fa_restrict_alphabet`).
+    pub fn restrict(&self) -> Regex {
+        Regex::from_node(Node::Restrict(self.node()))
+    }
+
+    /// The language difference `self - other`, as an automaton-backed regexp.
+    pub fn minus(&self, other: &Regex) -> Result<Regex, RxError> {
+        let d = self.product(other, |a, b| a && !b)?;
+        let text = format!("({self})-({other})");
+        Ok(Regex::from_node(Node::Text(
+            text.into(),
+            Arc::new(Node::Dfa(Arc::new(d))),
+        )))
+    }
+
+    /// The intersection of the two languages, as an automaton-backed regexp.
+    pub fn intersect(&self, other: &Regex) -> Result<Regex, RxError> {
+        let d = self.product(other, |a, b| a && b)?;
+        let text = format!("({self})&({other})");
+        Ok(Regex::from_node(Node::Text(
+            text.into(),
+            Arc::new(Node::Dfa(Arc::new(d))),
+        )))
+    }
+
+    /// Whether the language is empty.
+    pub fn is_empty(&self) -> bool {
+        self.nfa().is_empty()
+    }
+
+    /// Whether the empty string is in the language.
+    pub fn matches_empty(&self) -> bool {
+        self.fwd().accepts_empty()
+    }
+
+    /// A shortest word of the language, preferring printable bytes; `None` if it is empty.
+    pub fn example(&self) -> Option<Vec<u8>> {
+        self.nfa().example()
+    }
+
+    /// Whether both regexps denote the same language.
+    pub fn equals(&self, other: &Regex) -> Result<bool, RxError> {
+        Ok(!any_accepting(&self.product(other, |a, b| a != b)?))
+    }
+
+    /// Whether every word of `other` is in `self`.
+    pub fn contains(&self, other: &Regex) -> Result<bool, RxError> {
+        Ok(!any_accepting(&other.product(self, |a, b| a && !b)?))
+    }
+
+    /// The words of the language, shortest first, or `None` if there are more than
+    /// `limit` of them (libfa's `fa_enumerate`, which `square` uses).
+    pub fn enumerate(&self, limit: usize) -> Result<Option<Vec<Vec<u8>>>, RxError> {
+        Ok(self.dfa()?.enumerate(limit))
+    }
+
+    /// Whether the whole of `text` is in the language.
+    pub fn is_match(&self, text: &[u8]) -> bool {
+        self.fwd().full_match(text)
+    }
+
+    /// Whether `text[start..end]` is in the language; false if the range is out of bounds.
+    pub fn matches_span(&self, text: &[u8], start: usize, end: usize) -> bool {
+        text.get(start..end).is_some_and(|t| self.is_match(t))
+    }
+
+    /// The largest `p ≤ end` with `text[start..p]` in the language (an anchored POSIX
+    /// longest match, as Augeas's `re_match`). The scan stops at the first dead state.
+    pub fn longest_match(&self, text: &[u8], start: usize, end: usize) -> Option<usize> {
+        let t = text.get(start..end)?;
+        let mut best = None;
+        self.fwd()
+            .scan(t.iter().copied(), |n| best = Some(start + n));
+        best
+    }
+
+    /// How far from `start` (up to `end`) the text stays a prefix of some word of the
+    /// language: the position where matching fails. Used to point parse errors at the
+    /// first byte that cannot belong to the match.
+    pub fn viable_prefix(&self, text: &[u8], start: usize, end: usize) -> usize {
+        match text.get(start..end) {
+            Some(t) => start + self.fwd().scan(t.iter().copied(), |_| {}),
+            None => start,
+        }
+    }
+
+    /// Every `p` in `start..=end` with `text[start..p]` in the language, ascending.
+    pub fn match_ends(&self, text: &[u8], start: usize, end: usize) -> Vec<usize> {
+        let mut out = Vec::new();
+        if let Some(t) = text.get(start..end) {
+            self.fwd().scan(t.iter().copied(), |n| out.push(start + n));
+        }
+        out
+    }
+
+    /// Every `p` in `start..=end` with `text[p..end]` in the language, ascending. Scans
+    /// backwards from `end` with the reverse automaton, stopping at its first dead state.
+    pub fn match_starts(&self, text: &[u8], start: usize, end: usize) -> Vec<usize> {
+        let mut out = Vec::new();
+        if let Some(t) = text.get(start..end) {
+            self.rev()
+                .scan(t.iter().rev().copied(), |n| out.push(end - n));
+        }
+        out.reverse();
+        out
+    }
+
+    /// Whether `self·other` is ambiguous, i.e. some word splits in two ways; returns a
+    /// witness if so (Møller's criterion, as libfa's `fa_ambig_example`).
+    pub fn ambiguous_concat(&self, other: &Regex) -> Result<Option<AmbiguityWitness>, RxError> {
+        let (a, b) = (self.dfa()?, other.dfa()?);
+        ambig::concat(&a, &b)
+            .map(|w| w.map(|(u, p, v)| AmbiguityWitness { u, p, v }))
+            .map_err(|limit| self.too_complex(limit))
+    }
+
+    /// Whether `self*` is ambiguous (checked as `self·self*`, as Augeas does).
+    pub fn ambiguous_iter(&self) -> Result<Option<AmbiguityWitness>, RxError> {
+        self.ambiguous_concat(&self.star())
+    }
+
+    fn node(&self) -> Arc<Node> {
+        self.0.node.clone()
+    }
+
+    fn nfa(&self) -> &Arc<Nfa> {
+        self.0
+            .nfa
+            .get_or_init(|| Arc::new(Nfa::compile(&self.0.node)))
+    }
+
+    fn fwd(&self) -> MutexGuard<'_, LazyDfa> {
+        let m = self
+            .0
+            .fwd
+            .get_or_init(|| Mutex::new(LazyDfa::new(self.nfa().clone())));
+        m.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn rev(&self) -> MutexGuard<'_, LazyDfa> {
+        let m = self
+            .0
+            .rev
+            .get_or_init(|| Mutex::new(LazyDfa::new(Arc::new(self.nfa().reverse()))));
+        m.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn dfa(&self) -> Result<Arc<Dfa>, RxError> {
+        self.0
+            .dfa
+            .get_or_init(|| LazyDfa::materialize(self.nfa().clone()).map(Arc::new))
+            .clone()
+            .map_err(|limit| self.too_complex(limit))
+    }
+
+    fn product(&self, other: &Regex, op: fn(bool, bool) -> bool) -> Result<Dfa, RxError> {
+        product(&*self.dfa()?, &*other.dfa()?, op)
+            .map(|d| d.minimize())
+            .map_err(|limit| self.too_complex(limit))
+    }
+
+    fn too_complex(&self, limit: usize) -> RxError {
+        let mut regex = self.to_string();
+        if regex.len() > 200 {
+            let cut = (0..=200)
+                .rev()
+                .find(|&i| regex.is_char_boundary(i))
+                .unwrap_or(0);
+            regex.truncate(cut);
+            regex.push('…');
+        }
+        RxError::TooComplex { regex, limit }
+    }
+}
+
+fn any_accepting(d: &Dfa) -> bool {
+    d.accept.iter().any(|&a| a)
+}
+
+impl fmt::Debug for Regex {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Regex(/{self}/)")
+    }
+}
+
+/// Shows the source text of parsed regexps (with control bytes escaped) and renders
+/// combinations the way Augeas builds type patterns: `(a)(b)`, `(a)|(b)`, `(a)*`.
+/// Set operations show as `(a)-(b)` and `(a)&(b)`. The `/i` flag is not shown.
+impl fmt::Display for Regex {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        render(&self.0.node, f)
+    }
+}
+
+fn render(node: &Node, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    let group = |n: &Node, f: &mut fmt::Formatter<'_>| {
+        f.write_str("(")?;
+        render(n, f)?;
+        f.write_str(")")
+    };
+    match node {
+        Node::Text(t, _) => f.write_str(&escape(t)),
+        Node::Never => f.write_str("[^\\x00-\\xff]"),
+        Node::Eps => f.write_str("()"),
+        Node::Set(set) => render_set(*set, f),
+        Node::Concat(items) => items.iter().try_for_each(|n| group(n, f)),
+        Node::Alt(items) => {
+            for (i, n) in items.iter().enumerate() {
+                if i > 0 {
+                    f.write_str("|")?;
+                }
+                group(n, f)?;
+            }
+            Ok(())
+        }
+        Node::Repeat(sub, min, max) => {
+            group(sub, f)?;
+            match (min, max) {
+                (0, None) => f.write_str("*"),
+                (1, None) => f.write_str("+"),
+                (0, Some(1)) => f.write_str("?"),
+                (n, None) => write!(f, "{{{n},}}"),
+                (n, Some(m)) if n == m => write!(f, "{{{n}}}"),
+                (n, Some(m)) => write!(f, "{{{n},{m}}}"),
+            }
+        }
+        Node::Restrict(sub) => render(sub, f),
+        Node::Dfa(_) => f.write_str("<automaton>"),
+    }
+}
+
+fn render_set(set: ByteSet, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    let bytes: Vec<u8> = set.iter().collect();
+    if let [b] = bytes.as_slice() {
+        return f.write_str(&escape(&char::from(*b).to_string()));
+    }
+    f.write_str("[")?;
+    let mut i = 0;
+    while let Some(&lo) = bytes.get(i) {
+        let mut j = i;
+        while bytes
+            .get(j + 1)
+            .is_some_and(|&n| Some(n) == bytes.get(j).map(|b| b + 1))
+        {
+            j += 1;
+        }
+        let hi = bytes.get(j).copied().unwrap_or(lo);
+        let show = |b: u8| escape(&char::from(b).to_string());
+        if hi > lo {
+            write!(f, "{}-{}", show(lo), show(hi))?;
+        } else {
+            f.write_str(&show(lo))?;
+        }
+        i = j + 1;
+    }
+    f.write_str("]")
+}
+
+/// Escapes control characters for display: `\n`, `\t`, `\r`, and `\xHH` for the rest.
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() && u32::from(c) < 0x100 => {
+                out.push_str(&format!("\\x{:02x}", u32::from(c)));
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
