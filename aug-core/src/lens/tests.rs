@@ -184,3 +184,29 @@ fn square_checks_matching_ends_and_writes_label() {
         "<zz>1</zz>\n",
     );
 }
+
+#[test]
+fn optional_store_puts_a_node_without_value() {
+    // [ label "name" . (store /[a-z]+/)? . del /:/ ":" ]*: a node with a NULL value is
+    // written back with an empty field (C Augeas's passwd GECOS), not rejected.
+    let l = subtree(
+        concat(vec![
+            label("name"),
+            store(rx("[a-z]+").unwrap()).opt(),
+            del(rx(":").unwrap(), ":"),
+        ])
+        .unwrap(),
+    )
+    .star()
+    .unwrap();
+    check_put(&l, "a::", |_, _| {}, "a::");
+    check_put(
+        &l,
+        "a::",
+        |t, f| {
+            let n = child(t, f, "name", 0);
+            t.set_value(n, None);
+        },
+        "::",
+    );
+}
