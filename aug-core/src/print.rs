@@ -21,25 +21,26 @@ pub fn escape_name(label: &str) -> String {
 }
 
 /// Quotes a value the way `print` shows it: C escapes for control characters, `\"` and
-/// `\\`, and octal `\ooo` for other non-printable bytes.
+/// `\\`, and octal `\ooo` for every other byte outside printable ASCII (so UTF-8 text
+/// shows as octal bytes, exactly as C augtool prints it).
 pub fn quote_value(value: &str) -> String {
     let mut out = String::with_capacity(value.len() + 2);
     out.push('"');
-    for c in value.chars() {
-        match c {
-            '\u{7}' => out.push_str("\\a"),
-            '\u{8}' => out.push_str("\\b"),
-            '\t' => out.push_str("\\t"),
-            '\n' => out.push_str("\\n"),
-            '\u{b}' => out.push_str("\\v"),
-            '\u{c}' => out.push_str("\\f"),
-            '\r' => out.push_str("\\r"),
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                let _ = write!(out, "\\{:03o}", c as u32);
+    for &b in value.as_bytes() {
+        match b {
+            0x07 => out.push_str("\\a"),
+            0x08 => out.push_str("\\b"),
+            b'\t' => out.push_str("\\t"),
+            b'\n' => out.push_str("\\n"),
+            0x0b => out.push_str("\\v"),
+            0x0c => out.push_str("\\f"),
+            b'\r' => out.push_str("\\r"),
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            0x20..=0x7e => out.push(b as char),
+            b => {
+                let _ = write!(out, "\\{b:03o}");
             }
-            c => out.push(c),
         }
     }
     out.push('"');
@@ -247,36 +248,40 @@ fn unquote_value(q: &str) -> Result<String, String> {
         .strip_prefix('"')
         .and_then(|s| s.strip_suffix('"'))
         .ok_or_else(|| format!("value {q:?} is not quoted"))?;
-    let mut out = String::with_capacity(inner.len());
-    let mut chars = inner.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
+    // Octal escapes are bytes (of UTF-8 text), so decode into bytes first.
+    let mut out: Vec<u8> = Vec::with_capacity(inner.len());
+    let mut bytes = inner.bytes().peekable();
+    while let Some(c) = bytes.next() {
+        if c != b'\\' {
             out.push(c);
             continue;
         }
-        let e = chars.next().ok_or("trailing backslash in value")?;
+        let e = bytes.next().ok_or("trailing backslash in value")?;
         match e {
-            'a' => out.push('\u{7}'),
-            'b' => out.push('\u{8}'),
-            't' => out.push('\t'),
-            'n' => out.push('\n'),
-            'v' => out.push('\u{b}'),
-            'f' => out.push('\u{c}'),
-            'r' => out.push('\r'),
-            '0'..='7' => {
-                let mut n = e.to_digit(8).unwrap_or(0);
+            b'a' => out.push(0x07),
+            b'b' => out.push(0x08),
+            b't' => out.push(b'\t'),
+            b'n' => out.push(b'\n'),
+            b'v' => out.push(0x0b),
+            b'f' => out.push(0x0c),
+            b'r' => out.push(b'\r'),
+            b'0'..=b'7' => {
+                let mut n = u32::from(e - b'0');
                 for _ in 0..2 {
-                    if let Some(d) = chars.peek().and_then(|d| d.to_digit(8)) {
-                        n = n * 8 + d;
-                        chars.next();
+                    match bytes.peek() {
+                        Some(&d @ b'0'..=b'7') => {
+                            n = n * 8 + u32::from(d - b'0');
+                            bytes.next();
+                        }
+                        _ => break,
                     }
                 }
-                out.push(char::from_u32(n).ok_or("bad octal escape")?);
+                out.push(u8::try_from(n).map_err(|_| "bad octal escape")?);
             }
             e => out.push(e),
         }
     }
-    Ok(out)
+    String::from_utf8(out).map_err(|_| "value is not valid UTF-8".to_owned())
 }
 
 /// Reads text in `augtool print` format (as [`print_tree`] writes it) back into a tree.
@@ -351,6 +356,7 @@ mod tests {
         assert_eq!(escape_name("a[1]/b"), "a\\[1\\]\\/b");
         assert_eq!(quote_value("a\t\"b\"\\"), "\"a\\t\\\"b\\\"\\\\\"");
         assert_eq!(quote_value("\u{1}"), "\"\\001\"");
+        assert_eq!(quote_value("é"), "\"\\303\\251\"");
     }
 
     #[test]
@@ -379,9 +385,11 @@ mod tests {
 
     #[test]
     fn parse_print_round_trips() {
-        let text = "/a\n/a/b\\ c\\[\\!\\] = \"x\\ty\\\"\\\\\\001\"\n/a/d[1] = \"1\"\n/a/d[2]\n/a/d[2]/e = \"\"\n/f = \"é\"\n";
+        let text = "/a\n/a/b\\ c\\[\\!\\] = \"x\\ty\\\"\\\\\\001\"\n/a/d[1] = \"1\"\n/a/d[2]\n/a/d[2]/e = \"\"\n/f = \"\\303\\251\"\n";
         let t = parse_print(text).unwrap();
         assert_eq!(print_tree(&t), text);
+        let raw = parse_print("/f = \"é\"\n").unwrap();
+        assert_eq!(print_tree(&raw), "/f = \"\\303\\251\"\n");
         assert!(!t.is_dirty(t.root()));
         assert!(parse_print("/a[2]\n").is_err());
         assert!(parse_print("a\n").is_err());
