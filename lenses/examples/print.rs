@@ -1,5 +1,5 @@
 //! Development aid: prints a file's tree like `augtool -r ROOT print /files/<path>`, to
-//! compare with C augtool. Usage: `print ROOT etc/hosts`.
+//! compare with C augtool. Usage: `print ROOT etc/hosts [MODULE]`.
 
 use aug_core::Tree;
 use aug_core::print::print_subtree;
@@ -10,7 +10,10 @@ fn main() {
         eprintln!("usage: print ROOT REL");
         std::process::exit(2);
     };
-    let name = match rel.as_str() {
+    let name = match args.get(3).map(String::as_str).unwrap_or(rel.as_str()) {
+        "Hosts" => "Hosts",
+        "Passwd" => "Passwd",
+        "Cron" => "Cron",
         "etc/hosts" => "Hosts",
         "etc/passwd" => "Passwd",
         r if r == "etc/crontab" || r.starts_with("etc/cron.d/") => "Cron",
