@@ -182,3 +182,46 @@ proptest! {
         check(&lenses::passwd::lens().unwrap(), &text, &eds, append_user, |l| !matches!(l, "uid" | "gid"))?;
     }
 }
+
+fn cron_line() -> impl Strategy<Value = String> {
+    let field = "[0-9*][0-9*/,-]{0,3}";
+    prop_oneof![
+        Just(String::new()),
+        "# [a-z ]{0,10}[a-z]".prop_map(|s| s),
+        ("[A-Z][A-Z_]{0,5}", "[a-z/:\"]{0,8}[a-z]").prop_map(|(k, v)| format!("{k}={v}")),
+        (
+            "[ \t]{0,2}-?",
+            prop::collection::vec((field, "[ \t]{1,2}"), 5..=5),
+            "[a-z]{1,6}",
+            "[ \t]{1,2}",
+            "[a-z/][a-z /.-]{0,12}[a-z]",
+        )
+            .prop_map(|(lead, fields, user, sep, cmd)| {
+                let time: String = fields.into_iter().map(|(f, s)| format!("{f}{s}")).collect();
+                format!("{lead}{time}{user}{sep}{cmd}")
+            }),
+        ("(reboot|daily|hourly)", "[a-z]{1,6}", "[a-z/]{1,8}")
+            .prop_map(|(s, u, c)| format!("@{s}\t{u}\t{c}")),
+    ]
+}
+
+fn append_cron(t: &mut Tree, f: NodeId, fields: &[String]) {
+    let e = t.append_child(f, Some("entry"), Some(&fields[0])).unwrap();
+    let time = t.append_child(e, Some("time"), None).unwrap();
+    for l in ["minute", "hour", "dayofmonth", "month", "dayofweek"] {
+        t.append_child(time, Some(l), Some("*"));
+    }
+    t.append_child(e, Some("user"), Some(&fields[1]));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn cron_putget(lines in prop::collection::vec(cron_line(), 0..6), eds in edits("[a-z][a-z0-9]{0,6}")) {
+        let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+        // Time fields must stay numeric; every other leaf takes a word.
+        let ok = |l: &str| !matches!(l, "minute" | "hour" | "dayofmonth" | "month" | "dayofweek" | "prefix" | "schedule");
+        check(&lenses::cron::lens().unwrap(), &text, &eds, append_cron, ok)?;
+    }
+}
