@@ -225,3 +225,31 @@ proptest! {
         check(&lenses::cron::lens().unwrap(), &text, &eds, append_cron, ok)?;
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// Every testroot file: remove random nodes at any depth; when the lens can still
+    /// write the tree, reading the text back gives the same tree.
+    #[test]
+    fn testroot_removals_putget(file in 0usize..11, picks in prop::collection::vec(any::<usize>(), 1..4)) {
+        let root = crate::common::repo().join("testroot");
+        let files = crate::common::files_under(&root);
+        let rel = &files[file % files.len()];
+        let lens = crate::common::lens_for(rel).unwrap();
+        let text = std::fs::read_to_string(root.join(rel)).unwrap();
+        let (mut t, f) = load(&lens, rel, &text).unwrap();
+        for p in picks {
+            let all: Vec<NodeId> = t.descendants_or_self(f).filter(|&n| n != f).collect();
+            if let Some(&n) = all.get(p % all.len().max(1)) {
+                t.remove(n);
+            }
+        }
+        if let Ok(out) = lens.put(&t, f, &text) {
+            let (t2, f2) = load(&lens, rel, &out)
+                .map_err(|e| TestCaseError::fail(format!("get after put: {e}\n{out}")))?;
+            renumber(&mut t, f);
+            prop_assert_eq!(dump(&t2, f2, rel), dump(&t, f, rel), "text after put:\n{}", out);
+        }
+    }
+}
