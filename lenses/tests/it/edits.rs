@@ -6,7 +6,7 @@
 //! plain paths (`/files/etc/hosts/3/alias[2]`, `*`, `[N]`, `[last()]`, `[last()+1]`,
 //! `[label]`, `[label='value']`) and the commands `set`, `clear`, `rm`, `ins`, `mv` and
 //! `rename`. The real path language and augtool command set live elsewhere and will
-//! replace it.
+//! replace it; `handle.rs` already replays the same cases through aug-core's handle.
 
 use crate::common::{lens_for, load, repo};
 use aug_core::{NodeId, Tree};
@@ -24,17 +24,17 @@ const KNOWN_ERROR_PATH_DIFFS: &[&str] = &[
     "x-passwd-nis-null-password-fails",
 ];
 
-struct Case {
-    name: String,
-    file: String,
-    commands: Vec<String>,
-    status: String,
+pub(crate) struct Case {
+    pub(crate) name: String,
+    pub(crate) file: String,
+    pub(crate) commands: Vec<String>,
+    pub(crate) status: String,
     /// The node C's put failed on (`error/path`, without the doubled file prefix).
-    error_path: Option<String>,
-    text: String,
+    pub(crate) error_path: Option<String>,
+    pub(crate) text: String,
 }
 
-fn parse_case(name: &str, s: &str) -> Case {
+pub(crate) fn parse_case(name: &str, s: &str) -> Case {
     let (head, text) = s.split_once("\n---\n").unwrap();
     let mut file = String::new();
     let mut commands = Vec::new();
@@ -71,7 +71,7 @@ fn parse_case(name: &str, s: &str) -> Case {
 }
 
 /// Splits an augtool command line into words, honouring single and double quotes.
-fn words(line: &str) -> Vec<String> {
+pub(crate) fn words(line: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = String::new();
     let mut quote = None;
