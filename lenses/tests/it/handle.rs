@@ -115,3 +115,35 @@ fn handle_replays_edit_cases() {
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Bad inputs where the handle's loader still differs from C: it refuses non-UTF-8 files
+/// (C reads bytes; it accepts the hosts junk), and it does not stop at a NUL byte (C
+/// reads the file as a C string).
+const LOADER_DIFFS: &[&str] = &["hosts-binary-junk", "hosts-nul-byte"];
+
+#[test]
+fn handle_loads_bad_inputs_like_c() {
+    let dir = repo().join("testroot-expected/bad");
+    let mut cases: Vec<_> = std::fs::read_dir(dir.join("inputs"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    cases.sort();
+    let mut failures = Vec::new();
+    for case in &cases {
+        let aug = lenses::open(Some(&dir.join("inputs").join(case)), Flags::NONE);
+        let c_failed = !std::fs::read_to_string(dir.join(format!("{case}.error")))
+            .unwrap()
+            .is_empty();
+        let want = std::fs::read_to_string(dir.join(format!("{case}.print"))).unwrap();
+        let got = aug.print(Some("/files")).unwrap_or_default();
+        let errors = aug.print(Some("/augeas//error")).unwrap_or_default();
+        let ok = (c_failed == !errors.is_empty()) && got == want;
+        if ok == LOADER_DIFFS.contains(&case.as_str()) {
+            failures.push(format!(
+                "{case}: C failed: {c_failed}\n{errors}{got}---\n{want}"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
