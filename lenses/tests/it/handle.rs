@@ -138,7 +138,7 @@ fn handle_loads_bad_inputs_like_c() {
         let want = std::fs::read_to_string(dir.join(format!("{case}.print"))).unwrap();
         let got = aug.print(Some("/files")).unwrap_or_default();
         let errors = aug.print(Some("/augeas//error")).unwrap_or_default();
-        let ok = (c_failed == !errors.is_empty()) && got == want;
+        let ok = c_failed != errors.is_empty() && got == want;
         if ok == LOADER_DIFFS.contains(&case.as_str()) {
             failures.push(format!(
                 "{case}: C failed: {c_failed}\n{errors}{got}---\n{want}"
