@@ -371,3 +371,43 @@ fn text_store_and_retrieve_round_trip() {
         Some("a = 1\nb  =  3\n")
     );
 }
+
+/// Expected values recorded with libaugeas 1.14 (`aug_ns_*` on the same tree).
+#[test]
+fn node_set_variables_by_position() {
+    let root = root_with(&[("etc/kv/a", "x = 1\n")]);
+    let mut aug = open(root.path(), Flags::NONE);
+    assert_eq!(
+        aug.defvar("x", Some("/augeas/version/save/mode")).unwrap(),
+        4
+    );
+    assert_eq!(aug.defvar("s", Some("'str'")).unwrap(), 0);
+    aug.defvar("v", Some("/augeas/version")).unwrap();
+    aug.defvar("f", Some("/files/etc/kv/a/x")).unwrap();
+    assert_eq!(aug.ns_count("x").unwrap(), 4);
+    assert!(aug.ns_count("s").is_err());
+    assert!(aug.ns_count("nope").is_err());
+    let attr = aug.ns_attr("x", 1).unwrap();
+    assert_eq!(attr.value.as_deref(), Some("newfile"));
+    assert_eq!(attr.label.as_deref(), Some("mode"));
+    assert_eq!(attr.file, None);
+    let f = aug.ns_attr("f", 0).unwrap();
+    assert_eq!(f.file.as_deref(), Some("/files/etc/kv/a"));
+    assert_eq!(
+        aug.ns_attr("x", 9).unwrap_err().to_string(),
+        "No match for path expression: Node x[9] does not exist"
+    );
+    assert_eq!(
+        aug.ns_attr("s", 0).unwrap_err().code,
+        aug_core::ErrorCode::NoMatch
+    );
+    assert_eq!(aug.ns_label("x", 2).unwrap(), (Some("mode".into()), 3));
+    assert_eq!(aug.ns_label("v", 0).unwrap(), (Some("version".into()), 0));
+    assert_eq!(
+        aug.ns_path("x", 2).unwrap().as_deref(),
+        Some("/augeas/version/save/mode[3]")
+    );
+    assert_eq!(aug.ns_value("x", 3).unwrap().as_deref(), Some("overwrite"));
+    aug.rm("/augeas/version/save/mode[4]").unwrap();
+    assert!(aug.ns_value("x", 3).is_err());
+}
