@@ -411,3 +411,30 @@ fn node_set_variables_by_position() {
     aug.rm("/augeas/version/save/mode[4]").unwrap();
     assert!(aug.ns_value("x", 3).is_err());
 }
+
+/// A label that does not come from the text (`seq`, `label`) and a missing value have no
+/// position. FIXME: Augeas reports both as 0..0; we report an empty range at the start.
+#[test]
+fn spans_of_labels_and_values_not_in_the_text() {
+    use aug_core::lens::{label, seq};
+    let entry = subtree(
+        concat(vec![
+            seq("n"),
+            subtree(concat(vec![label("v"), store(rx("[0-9]+").unwrap())]).unwrap()),
+            del(rx("\n").unwrap(), "\n"),
+        ])
+        .unwrap(),
+    );
+    let module = Module {
+        name: "Seq".into(),
+        lens: entry.star().unwrap(),
+        incl: vec!["/etc/seq".into()],
+        excl: vec![],
+    };
+    let root = root_with(&[("etc/seq", "12\n34\n")]);
+    let aug = Augeas::open(Some(root.path()), Flags::ENABLE_SPAN, vec![module]);
+    let s = aug.span("/files/etc/seq/2").unwrap();
+    assert_eq!((s.label, s.value, s.span), (3..3, 3..3, 3..6));
+    let s = aug.span("/files/etc/seq/2/v").unwrap();
+    assert_eq!((s.label, s.value, s.span), (3..3, 3..5, 3..5));
+}
