@@ -439,12 +439,14 @@ fn spans_of_labels_and_values_not_in_the_text() {
     assert_eq!((s.label, s.value, s.span), (0..0, 3..5, 3..5));
 }
 
-/// `preview` of a node that belongs to no file. FIXME: libaugeas 1.14 fails with
-/// EBADARG, "Path /files/t is not associated with a file".
+/// `preview` of a node that belongs to no file fails with EBADARG, as libaugeas 1.14 does.
 #[test]
 fn preview_outside_files() {
     let root = root_with(&[]);
     let mut aug = open(root.path(), Flags::NONE);
     aug.set("/files/t", Some("1")).unwrap();
-    assert_eq!(aug.preview("/files/t").unwrap(), None);
+    assert_eq!(
+        aug.preview("/files/t").unwrap_err().to_string(),
+        "Invalid argument in function call: Path /files/t is not associated with a file"
+    );
 }
