@@ -221,9 +221,12 @@ def test_ns_errors(bare):
 
 
 def test_preview_outside_files(bare):
-    # FIXME: libaugeas fails with AUG_EBADARG ("Path /files/t/a is not associated with
-    # a file"); aug-core's preview returns no text instead.
-    assert bare.preview("/files/t/a") is None
+    with pytest.raises(AugeasRuntimeError) as ei:
+        bare.preview("/files/t/a")
+    det = "Path /files/t/a is not associated with a file"
+    msg = "Invalid argument in function call"
+    check(ei, AugeasRuntimeError, Augeas.AUG_EBADARG, msg, None, det,
+          f"Augeas.preview() failed: {msg}: {det}")
 
 
 def test_save_failure_raises_ioerror(root):

@@ -41,8 +41,7 @@ Deliberate differences from python-augeas 1.2 (each one fixes a plain bug there)
 * ``AUG_EFILEACCESS`` (15) is defined as well, and ``root`` may be an ``os.PathLike``.
 * A failed ``save()`` raises with code ``AUG_EINTERNAL``, minor message "saving failed
   (run 'errors' for details)" and the failed files as details (libaugeas reports "No
-  error"); ``preview()`` of a node outside any file returns ``None`` (libaugeas raises
-  ``AUG_EBADARG``).
+  error").
 
 Threads: a handle may be used from any thread. Calls on one handle are serialised; the
 constructor, ``load``, ``load_file`` and ``save`` run with the GIL released.
@@ -154,16 +153,19 @@ def _raise(cls: Type[AugeasError], errmsg: str, err: _augeas_rs.Error) -> NoRetu
 
 
 def _check_str(value: object, name: str) -> None:
+    """python-augeas's TypeError for a non-string argument."""
     if not isinstance(value, str):
         raise TypeError(f"{name} MUST be a string!")
 
 
 def _check_opt_str(value: object, name: str) -> None:
+    """python-augeas's TypeError for an argument that must be a string or None."""
     if value is not None and not isinstance(value, str):
         raise TypeError(f"{name} MUST be a string or None!")
 
 
 def _check_index(value: object) -> None:
+    """python-augeas's TypeError for a non-integer index."""
     if not isinstance(value, int) or isinstance(value, bool):
         raise TypeError("index MUST be an integer!")
 
@@ -250,19 +252,23 @@ class Augeas:
     # -- plumbing -----------------------------------------------------------------
 
     def _h(self) -> _Handle:
+        """The raw handle; RuntimeError once closed."""
         h = self.__handle
         if h is None or h.closed:
             raise RuntimeError("The Augeas object has already been closed!")
         return h
 
     def __enter__(self) -> "Augeas":
+        """Returns the handle itself; leaving the ``with`` block closes it."""
         self._h()
         return self
 
     def __exit__(self, *exc: object) -> None:
+        """Closes the handle."""
         self.close()
 
     def __repr__(self) -> str:
+        """``<augeas_rs.Augeas (open)>`` or ``(closed)``."""
         state = "closed" if self.closed else "open"
         return f"<augeas_rs.Augeas ({state})>"
 
@@ -699,6 +705,7 @@ def _build_tree(flat: List[Tuple[int, Optional[str], Optional[str]]]) -> Tree:
 
 
 def _shape(node: List[Any]) -> Tree:
+    """Turns ``[label, value, children]`` into the shape :meth:`Augeas.tree` documents."""
     _label, value, children = node
     if not children:
         return value
