@@ -135,6 +135,15 @@ mod tests {
             assert!(l.is_ok(), "{}: {:?}", m.name, l.err());
             if let Ok(l) = l {
                 assert!(l.typecheck().is_ok(), "{}: {:?}", m.name, l.typecheck());
+                // Augeas's full typechecker: no ambiguous concatenation or iteration, no
+                // overlapping union (as `augparse --typecheck` on the stock lenses).
+                let full = l.typecheck_full();
+                assert!(
+                    full.is_ok(),
+                    "{}: {}",
+                    m.name,
+                    full.err().map(|e| e.to_string()).unwrap_or_default()
+                );
             }
         }
     }

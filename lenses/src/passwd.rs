@@ -58,7 +58,7 @@ fn user_fields() -> Result<Vec<Lens>, LensError> {
 fn nis_overrides() -> Built {
     let text = rx("[^:\r\n]+")?;
     let num = rx("[0-9]+")?;
-    Ok(concat(vec![
+    concat(vec![
         colon(),
         field("password", text.clone())?.opt(),
         colon(),
@@ -71,7 +71,7 @@ fn nis_overrides() -> Built {
         field("home", text)?.opt(),
         colon(),
         field("shell", util::to_eol()?)?.opt(),
-    ])?)
+    ])
 }
 
 /// `:pw:uid:gid:gecos:home:shell` after a bare `+`: every field is a node, possibly empty
@@ -79,7 +79,7 @@ fn nis_overrides() -> Built {
 fn default_overrides() -> Built {
     let text = rx("[^:\r\n]+")?;
     let num = rx("[0-9]+")?;
-    Ok(concat(vec![
+    concat(vec![
         colon(),
         colon_field("password", rx("[^:\r\n]*")?, false)?,
         colon_field("uid", num.clone(), true)?,
@@ -87,7 +87,7 @@ fn default_overrides() -> Built {
         colon_field("name", text.clone(), true)?,
         colon_field("home", text, true)?,
         field_opt("shell", util::to_eol()?)?,
-    ])?)
+    ])
 }
 
 /// A NIS line starting with `lead`, labelled `name`, storing the login or netgroup.

@@ -11,11 +11,25 @@
 use crate::common::{lens_for, load, repo};
 use aug_core::{NodeId, Tree};
 
+/// Cases where put fails as in C, but the engine blames a different node: it names the
+/// node whose value does not fit (with a precise message) where C names the parent whose
+/// children, values included, fit no pattern.
+const KNOWN_ERROR_PATH_DIFFS: &[&str] = &[
+    "crontab-bad-minute-fails",
+    "crontab-month-name-list-fails",
+    "hosts-ipaddr-with-space-fails",
+    "logrotate-bad-schedule-fails",
+    "passwd-rename-invalid-login-fails",
+    "passwd-uid-abc-fails",
+];
+
 struct Case {
     name: String,
     file: String,
     commands: Vec<String>,
     status: String,
+    /// The node C's put failed on (`error/path`, without the doubled file prefix).
+    error_path: Option<String>,
     text: String,
 }
 
@@ -37,8 +51,17 @@ fn parse_case(name: &str, s: &str) -> Case {
             commands.push(line.to_owned());
         }
     }
+    // C doubles the file prefix (`/files/etc/hosts/files/etc/hosts/3`), and writes the
+    // file node itself as `/files/etc/passwd/`.
+    let error_path = head.lines().find_map(|l| {
+        let v = l.split_once("/error/path = ")?.1.trim_matches('"');
+        let prefix = format!("/files/{file}");
+        let v = v.strip_prefix(&prefix).unwrap_or(v);
+        Some(if v == "/" { prefix } else { v.to_owned() })
+    });
     Case {
         name: name.to_owned(),
+        error_path,
         file,
         commands,
         status,
@@ -277,6 +300,7 @@ fn edit_cases_like_c() {
     names.sort();
     assert!(names.len() >= 70);
     let (mut passed, mut skipped, mut failed) = (Vec::new(), Vec::new(), Vec::new());
+    let mut known = Vec::new();
     for n in &names {
         let c = parse_case(
             n.trim_end_matches(".case"),
@@ -300,14 +324,27 @@ fn edit_cases_like_c() {
                 c.name, c.text
             )),
             ("ok", Err(e)) => failed.push(format!("{}: put failed: {e}", c.name)),
-            ("put_failed", Err(_)) => passed.push(c.name),
+            ("put_failed", Err(aug_core::lens::PutError::Tree { path, .. }))
+                if Some(&path) == c.error_path.as_ref() =>
+            {
+                passed.push(c.name)
+            }
+            ("put_failed", Err(_)) if KNOWN_ERROR_PATH_DIFFS.contains(&c.name.as_str()) => {
+                known.push(c.name)
+            }
+            ("put_failed", Err(e)) => failed.push(format!(
+                "{}: fails as C does, but C fails at {:?}: {e}",
+                c.name, c.error_path
+            )),
             ("put_failed", Ok(out)) => failed.push(format!("{}: C fails, we save\n{out}", c.name)),
             (s, _) => skipped.push(format!("{}: status {s}", c.name)),
         }
     }
     eprintln!(
-        "edit cases: {} passed, {} skipped, {} failed\nskipped: {skipped:#?}",
+        "edit cases: {} passed, {} failed as C but at another node, {} skipped, {} failed\n\
+         skipped: {skipped:#?}",
         passed.len(),
+        known.len(),
         skipped.len(),
         failed.len()
     );

@@ -54,10 +54,10 @@ fn check(
         match e {
             Edit::SetLeaf(n, v) => {
                 let ls = leaves(&t, f, &["#comment"]);
-                if let Some(&l) = ls.get(n % ls.len().max(1)) {
-                    if leaf_ok(t.label(l).unwrap_or_default()) {
-                        t.set_value(l, Some(v));
-                    }
+                if let Some(&l) = ls.get(n % ls.len().max(1))
+                    && leaf_ok(t.label(l).unwrap_or_default())
+                {
+                    t.set_value(l, Some(v));
                 }
             }
             Edit::Remove(n) => {
