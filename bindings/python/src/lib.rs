@@ -8,6 +8,7 @@ use aug_core::{Augeas, Flags};
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, TryLockError};
 
 pyo3::create_exception!(
@@ -32,7 +33,7 @@ impl From<AugError> for PyErr {
     }
 }
 
-fn closed() -> PyErr {
+fn closed_error() -> PyErr {
     PyRuntimeError::new_err("The Augeas object has already been closed!")
 }
 
@@ -50,7 +51,7 @@ enum Fail {
 impl From<Fail> for PyErr {
     fn from(f: Fail) -> PyErr {
         match f {
-            Fail::Closed => closed(),
+            Fail::Closed => closed_error(),
             Fail::Poisoned => poisoned(),
             Fail::Aug(e) => AugError(e).into(),
         }
@@ -77,6 +78,9 @@ type FlatNode = (usize, Option<String>, Option<String>);
 struct PyAugeas {
     /// `None` once closed.
     inner: Mutex<Option<Augeas>>,
+    /// Set by `close`; read without taking the lock, so asking does not wait for a
+    /// thread inside `load` or `save`.
+    closed: AtomicBool,
 }
 
 impl PyAugeas {
@@ -90,7 +94,7 @@ impl PyAugeas {
         loop {
             match self.inner.try_lock() {
                 Ok(mut guard) => {
-                    let aug = guard.as_mut().ok_or_else(closed)?;
+                    let aug = guard.as_mut().ok_or_else(closed_error)?;
                     return f(aug).map_err(|e| AugError(e).into());
                 }
                 Err(TryLockError::WouldBlock) => py.detach(|| {
@@ -126,6 +130,7 @@ impl PyAugeas {
         let aug = py.detach(|| lenses::open(root.as_deref(), Flags::from_bits(flags)));
         PyAugeas {
             inner: Mutex::new(Some(aug)),
+            closed: AtomicBool::new(false),
         }
     }
 
@@ -386,9 +391,8 @@ impl PyAugeas {
 
     /// Whether the handle has been closed.
     #[getter]
-    fn closed(&self) -> PyResult<bool> {
-        let guard = self.inner.lock().map_err(|_| poisoned())?;
-        Ok(guard.is_none())
+    fn closed(&self) -> bool {
+        self.closed.load(Ordering::Acquire)
     }
 
     /// Drops the tree; later calls raise RuntimeError. Closing twice is harmless.
@@ -397,6 +401,7 @@ impl PyAugeas {
             Ok(mut guard) => Ok(guard.take()),
             Err(_) => Err(Fail::Poisoned),
         })?;
+        self.closed.store(true, Ordering::Release);
         drop(handle);
         Ok(())
     }

@@ -1,9 +1,12 @@
 """A handle is usable from other threads; load and save release the GIL."""
 
 import threading
+import time
+
+import pytest
 
 from augeas_rs import Augeas
-from conftest import needs_hosts
+from conftest import lenses_available, needs_hosts
 
 
 def test_handle_used_from_another_thread(bare):
@@ -37,7 +40,7 @@ def test_concurrent_calls_are_serialised(bare):
 
     def writer(i):
         try:
-            for j in range(200):
+            for j in range(50):
                 bare.set(f"/files/w{i}/n{j}", str(j))
                 bare.save()
                 assert bare.get(f"/files/w{i}/n{j}") == str(j)
@@ -50,7 +53,7 @@ def test_concurrent_calls_are_serialised(bare):
     for t in threads:
         t.join()
     assert errors == []
-    assert [bare.count(f"/files/w{i}/*") for i in range(4)] == [200] * 4
+    assert [bare.count(f"/files/w{i}/*") for i in range(4)] == [50] * 4
 
 
 def test_close_from_another_thread(bare):
@@ -67,3 +70,38 @@ def test_save_in_a_thread(aug, root):
     t.start()
     t.join()
     assert "127.0.0.1\tthreaded" in (root / "etc/hosts").read_text()
+
+
+def _busy_root(root, n=10):
+    """Adds `n` crontab files under etc/cron.d so that loading takes a while."""
+    line = "*/5 * * * * root /usr/local/bin/job --flag value >/dev/null 2>&1\n"
+    for i in range(n):
+        (root / "etc/cron.d" / f"job{i}").write_text("# job\nMAILTO=root\n" + line * 20)
+
+
+@pytest.mark.skipif(not lenses_available("Cron"), reason="the built-in Cron lens is not merged yet")
+def test_load_releases_the_gil(root):
+    _busy_root(root)
+    a = Augeas(root=str(root), flags=Augeas.NO_LOAD)
+    window = {}
+
+    def load():
+        window["start"] = time.perf_counter()
+        a.load()
+        window["end"] = time.perf_counter()
+
+    t = threading.Thread(target=load)
+    ticks = []
+    t.start()
+    while t.is_alive():
+        ticks.append(time.perf_counter())
+    t.join()
+    start, end = window["start"], window["end"]
+    if end - start < 0.05:
+        pytest.skip("loading was too fast to observe")
+    margin = (end - start) / 4
+    inside = [x for x in ticks if start + margin < x < end - margin]
+    # With the GIL held for the whole load, this thread could not run in the window.
+    assert len(inside) > 100
+    assert a.count("/files/etc/cron.d/*") >= 10
+    a.close()
