@@ -211,3 +211,116 @@ def test_passwd_tree(tmp_path):
         a.load()
         r = ours(a, ops)
     compare(c, r, ops)
+
+
+SRUN_ORACLE = r"""
+import ctypes, json, os, sys, tempfile
+lib = ctypes.CDLL("libaugeas.so.0")
+libc = ctypes.CDLL("libc.so.6")
+libc.fopen.restype = ctypes.c_void_p
+lib.aug_init.restype = ctypes.c_void_p
+root, flags, xfms, cmds = json.loads(sys.stdin.read())
+h = ctypes.c_void_p(lib.aug_init(root.encode(), None, flags))
+for lens, incl in xfms:
+    lib.aug_transform(h, lens.encode(), incl.encode(), 0)
+if xfms:
+    lib.aug_load(h)
+out = []
+tmp = tempfile.mktemp()
+for cmd in cmds:
+    f = ctypes.c_void_p(libc.fopen(tmp.encode(), b"w"))
+    r = lib.aug_srun(h, f, cmd.encode())
+    libc.fclose(f)
+    text = open(tmp).read()
+    out.append(["err", lib.aug_error(h)] if r == -1 else ["ok", text])
+os.unlink(tmp)
+print(json.dumps(out))
+"""
+
+SRUN_SYNTHETIC = [
+    "set /files/t/a 1\nset /files/t/b 2\nset /files/t/c/d 'x y'",
+    "get /files/t/a",
+    "get /files/t/c",
+    "get /files/t/*",
+    "get /nothing",
+    "label /files/t/c/d",
+    "ls /files/t",
+    "ls /files/t/c",
+    "match /files/t/*",
+    "match /files/t/* 2",
+    "match /nothing",
+    "count /files/t/*",
+    "count /files/t/a",
+    "count /nothing",
+    "print /files/t",
+    "rm /files/t/b",
+    "rename /files/t/a z",
+    "ins q before /files/t/z\nmatch /files/t/*",
+    "ins q middle /files/t/z",
+    "mv /files/t /files/t/z",
+    "cp /files/t/c /files/u\nprint /files/u",
+    "setm /files/t/* e 1\nclearm /files/t/* e\nprint /files/t",
+    "defvar v /files/t/*\ndefnode w /files/t/w 3\nget $w",
+    "context\ncontext /files/t\nget z\ncontext /files",
+    "set a b c",
+    "frob",
+    "get /files/t[",
+    "touch /files/t/new\nclear /files/t/z\nget /files/t/z",
+]
+
+
+def srun_oracle(root: Path, flags: int, xfms, cmds):
+    payload = json.dumps([str(root), flags, xfms, cmds])
+    r = subprocess.run([SYSTEM_PYTHON, "-c", SRUN_ORACLE], input=payload,
+                       capture_output=True, text=True, check=True)
+    return json.loads(r.stdout)
+
+
+def srun_ours(aug: Augeas, cmds):
+    import io
+
+    out = []
+    for cmd in cmds:
+        buf = io.StringIO()
+        try:
+            aug.srun(buf, cmd)
+            out.append(["ok", buf.getvalue()])
+        except AugeasError as e:
+            out.append(["err", e.error])
+    return out
+
+
+def test_srun_synthetic(root):
+    c = srun_oracle(root, NO_LOAD_C, [], SRUN_SYNTHETIC)
+    with Augeas(root=str(root), flags=Augeas.NO_LOAD) as a:
+        r = srun_ours(a, SRUN_SYNTHETIC)
+    for cmd, x, y in zip(SRUN_SYNTHETIC, c, r):
+        assert y == x, f"{cmd!r}: libaugeas {x}, aug-rs {y}"
+
+
+@needs_hosts
+@needs_passwd
+def test_srun_on_files(tmp_path):
+    croot, rroot = tmp_path / "c", tmp_path / "r"
+    shutil.copytree(TESTROOT, croot)
+    shutil.copytree(TESTROOT, rroot)
+    cmds = [
+        "ls /files/etc/hosts",
+        "ls /files/etc/passwd/root",
+        "match /files/etc/passwd/*[shell='/bin/false']",
+        "get /files/etc/hosts/1/ipaddr",
+        "source /files/etc/hosts/1",
+        "set /files/etc/hosts/4/alias[3] dns3\nsave",
+        "save",
+        "preview /files/etc/hosts",
+        "rm /files/etc/hosts/1/ipaddr\nsave",
+    ]
+    xfms = [["Hosts", "/etc/hosts"], ["Passwd", "/etc/passwd"]]
+    c = srun_oracle(croot, NO_LOAD_C, xfms, cmds)
+    with Augeas(root=str(rroot), flags=NO_LOAD_C) as a:
+        for lens, incl in xfms:
+            a.transform(lens, incl)
+        a.load()
+        r = srun_ours(a, cmds)
+    for cmd, x, y in zip(cmds, c, r):
+        assert y == x, f"{cmd!r}: libaugeas {x}, aug-rs {y}"

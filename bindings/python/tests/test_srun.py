@@ -38,6 +38,9 @@ def test_edits_and_their_output(bare):
 def test_match_count_ls_print(bare):
     assert run(bare, "match /files/t/b") == "/files/t/b[1] = 2\n/files/t/b[2] = 3\n"
     assert run(bare, "match /files/t/* 3") == "/files/t/b[2]\n"
+    assert run(bare, "match /files/t/* nothing") == ""
+    assert run(bare, "ls /nothing") == ""
+    assert run(bare, "label /nothing") == "/nothing (o)\n"
     assert run(bare, "match /nothing") == "  (no matches)\n"
     assert run(bare, "count /files/t/*") == "  5 matches\n"
     assert run(bare, "count /files/t/a") == "  1 match\n"

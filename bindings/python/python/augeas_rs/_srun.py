@@ -223,9 +223,8 @@ class _Runner:
     def c_match(self, a: List[str]) -> None:
         pairs = self.h.match_values(a[0])
         if len(a) > 1:
+            # With a value, augtool prints the bare paths, and nothing when none match.
             pairs = [(p, v) for p, v in pairs if v == a[1]]
-            if not pairs:
-                self.write("  (no matches)\n")
             for p, _ in pairs:
                 self.write(p + "\n")
             return
