@@ -19,9 +19,12 @@ pub struct Module {
     pub name: &'static str,
     /// Builds (or returns the cached) lens of the module.
     pub lens: fn() -> Result<Lens, LensError>,
-    /// Globs of the files the module loads, in the order of the Augeas filter.
+    /// Globs of the files the module loads, in the order the Augeas filter lists them.
+    /// (C's `/augeas/load/<Module>` shows its `incl`/`excl` nodes in another order,
+    /// e.g. Cron's `incl[1]` is `/etc/crontabs/*`.)
     pub incl: &'static [&'static str],
-    /// Globs of the files it skips, in the order of the Augeas filter.
+    /// Globs of the files it skips, in the order the Augeas filter lists them; a glob
+    /// without `/` applies to the base name.
     pub excl: &'static [&'static str],
 }
 

@@ -75,15 +75,17 @@ fn nis_overrides() -> Built {
 }
 
 /// `:pw:uid:gid:gecos:home:shell` after a bare `+`: every field is a node, possibly empty
-/// (the password is stored even when empty).
+/// (the password, uid and gid are stored even when empty).
 fn default_overrides() -> Built {
     let text = rx("[^:\r\n]+")?;
-    let num = rx("[0-9]+")?;
+    let digits = rx("[0-9]*")?;
     concat(vec![
         colon(),
         colon_field("password", rx("[^:\r\n]*")?, false)?,
-        colon_field("uid", num.clone(), true)?,
-        colon_field("gid", num, true)?,
+        // uid and gid store the digits even when there are none: the value is "", not
+        // NULL, unlike name and home.
+        colon_field("uid", digits.clone(), false)?,
+        colon_field("gid", digits, false)?,
         colon_field("name", text.clone(), true)?,
         colon_field("home", text, true)?,
         field_opt("shell", util::to_eol()?)?,
