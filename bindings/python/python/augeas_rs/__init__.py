@@ -21,7 +21,7 @@ On top of python-augeas's API there is a small Pythonic layer: :meth:`Augeas.tre
 the :attr:`Augeas.closed` property, and use as a context manager (``with`` closes the
 handle). :class:`AugeasError` is a common base of the three exception classes.
 
-Deliberate differences from python-augeas 1.2 (each one fixes a plain bug there):
+Deliberate differences from python-augeas, each fixing a plain bug there:
 
 * ``get()`` and ``label()`` of a node whose value is ``""`` return ``""``, not ``b''``.
 * ``set(path, None)``, ``setm(base, sub, None)`` and ``defnode(name, expr, None)`` store
@@ -29,19 +29,25 @@ Deliberate differences from python-augeas 1.2 (each one fixes a plain bug there)
   ``setm(base, None, value)`` changes the ``base`` nodes themselves, and
   ``defvar(name, None)`` removes the variable (1.2 passes ``""`` to libaugeas instead).
 * ``get()`` with several matches raises :class:`AugeasValueError` (code
-  ``AUG_EMMATCH``), as 1.2 does; python-augeas 0.5 returned ``None``.
+  ``AUG_EMMATCH``), like python-augeas 1.2; python-augeas 0.5 (Debian's python3-augeas)
+  returned ``None``.
 * ``srun()`` treats ``quit`` as the end of the commands, not as a failure (1.2 raised
   ``"Augeas.srun() failed (-2): No error"``), and writes with ``out.write(str)``, so any
   text or binary file-like object works, not only real files. It implements a subset of
   augtool's commands; see :meth:`Augeas.srun`.
 * ``ns_count()`` of an undefined or non-node-set variable raises with code
   ``AUG_ENOMATCH`` and a message saying so (libaugeas reports "No error").
+
+Other differences:
+
 * ``loadpath`` is accepted and ignored: aug-rs has no lens files to load, only its
   built-in lenses. ``NO_STDINC`` likewise does not hide the built-in lenses.
-* ``AUG_EFILEACCESS`` (15) is defined as well, and ``root`` may be an ``os.PathLike``.
 * A failed ``save()`` raises with code ``AUG_EINTERNAL``, minor message "saving failed
   (run 'errors' for details)" and the failed files as details (libaugeas reports "No
-  error").
+  error"); the per-file errors are under ``/augeas/files/<file>/error`` as usual.
+* Some errors carry details where libaugeas has none (e.g. ``insert`` with several
+  matches says how many nodes matched).
+* ``AUG_EFILEACCESS`` (15) is defined as well, and ``root`` may be an ``os.PathLike``.
 
 Threads: a handle may be used from any thread. Calls on one handle are serialised; the
 constructor, ``load``, ``load_file`` and ``save`` run with the GIL released.
