@@ -68,3 +68,13 @@ def test_with_statement(root):
         assert not a.closed
     assert a.closed
     assert repr(a) == "<augeas_rs.Augeas (closed)>"
+
+
+@needs_passwd
+def test_tree_of_a_nis_entry_keeps_its_value(aug):
+    assert aug.tree("/files/etc/passwd/@+nisuser[1]") == {
+        VALUE_KEY: "dave",
+        "name": "Dave from NIS",
+        "home": "/home/dave",
+        "shell": "/bin/zsh",
+    }
