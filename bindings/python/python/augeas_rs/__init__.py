@@ -699,7 +699,7 @@ class Augeas:
 
 def _build_tree(flat: List[Tuple[int, Optional[str], Optional[str]]]) -> Tree:
     """Rebuilds nested data from ``(depth, label, value)`` rows in document order."""
-    # Each entry: [label, value, children as (label, node) pairs].
+    # Each entry: [label, value, list of child entries].
     root: List[Any] = [flat[0][1], flat[0][2], []]
     stack: List[List[Any]] = [root]
     for depth, label, value in flat[1:]:
@@ -712,7 +712,8 @@ def _build_tree(flat: List[Tuple[int, Optional[str], Optional[str]]]) -> Tree:
 
 def _shape(node: List[Any]) -> Tree:
     """Turns ``[label, value, children]`` into the shape :meth:`Augeas.tree` documents."""
-    _label, value, children = node
+    value: Optional[str] = node[1]
+    children: List[List[Any]] = node[2]
     if not children:
         return value
     out: Dict[str, Any] = {}
