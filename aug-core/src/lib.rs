@@ -26,7 +26,7 @@ pub mod print;
 pub mod rx;
 mod tree;
 
-pub use augeas::{AUGEAS_VERSION, Augeas, Error, Flags, Module, SpanInfo};
+pub use augeas::{AUGEAS_VERSION, Augeas, Error, Flags, Module, NodeAttr, SpanInfo};
 pub use error::{ErrorCode, Span};
 pub use ops::OpError;
 pub use path::{PathError, PathExpr, Value, Vars};

@@ -15,9 +15,9 @@ new_key_type! {
 /// Byte ranges of a node in the text it was read from (Augeas's `span` information).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NodeSpan {
-    /// Where the label was read from (empty when the label is not from the text).
+    /// Where the label was read from (0..0 when the label is not from the text).
     pub label: Range<usize>,
-    /// Where the value was read from (empty when the value is not from the text).
+    /// Where the value was read from (0..0 when the value is not from the text).
     pub value: Range<usize>,
     /// The whole text of the node.
     pub span: Range<usize>,

@@ -280,10 +280,15 @@ impl Augeas {
         Some(format!("/{}", labels.join("/")))
     }
 
-    /// The text a save would write for the file that the node `path` belongs to.
+    /// The text a save would write for the file that the node `path` belongs to. A node
+    /// outside any file is an error (`BadArg`), as in Augeas.
     pub fn preview(&mut self, path: &str) -> Result<Option<String>, Error> {
         let Some(src) = self.source(path)? else {
-            return Ok(None);
+            return Err(Error::new(
+                ErrorCode::BadArg,
+                None,
+                Some(format!("Path {path} is not associated with a file")),
+            ));
         };
         let Some(node) = self.match_nodes(&src)?.first().copied() else {
             return Ok(None);

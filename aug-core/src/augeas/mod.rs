@@ -3,9 +3,11 @@
 
 mod api;
 mod load;
+mod ns;
 mod save;
 
 pub use api::SpanInfo;
+pub use ns::NodeAttr;
 
 use crate::error::ErrorCode;
 use crate::lens::Lens;

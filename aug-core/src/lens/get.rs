@@ -214,16 +214,16 @@ impl State<'_> {
                 Skel::Key
             }
             Kind::Label(l) => {
-                lvl.key = Some((l.clone(), s..s));
+                lvl.key = Some((l.clone(), 0..0));
                 Skel::Label
             }
             Kind::Value(v) => {
-                lvl.value = Some((v.clone(), s..s));
+                lvl.value = Some((v.clone(), 0..0));
                 Skel::Value
             }
             Kind::Seq(name) => {
                 let c = self.seqs.entry(name.clone()).or_insert(1);
-                lvl.key = Some((c.to_string(), s..s));
+                lvl.key = Some((c.to_string(), 0..0));
                 *c += 1;
                 Skel::Seq
             }
@@ -293,9 +293,11 @@ impl State<'_> {
                 let mut sub = Level::default();
                 let skel = self.get(body, s, e, &mut sub)?;
                 let label = sub.key.as_ref().map(|k| k.0.clone());
+                // As in Augeas, a label or value that is not read from the text (no
+                // key or store, or `label`, `seq`, `value`) has the range 0..0.
                 let span = self.spans.then(|| NodeSpan {
-                    label: sub.key.as_ref().map_or(s..s, |k| k.1.clone()),
-                    value: sub.value.as_ref().map_or(s..s, |v| v.1.clone()),
+                    label: sub.key.as_ref().map_or(0..0, |k| k.1.clone()),
+                    value: sub.value.as_ref().map_or(0..0, |v| v.1.clone()),
                     span: s..e,
                 });
                 lvl.children.push(Subtree {

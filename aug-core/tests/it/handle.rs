@@ -375,3 +375,82 @@ fn text_store_and_retrieve_round_trip() {
         Some("a = 1\nb  =  3\n")
     );
 }
+
+/// Expected values recorded with libaugeas 1.14 (`aug_ns_*` on the same tree).
+#[test]
+fn node_set_variables_by_position() {
+    let root = root_with(&[("etc/kv/a", "x = 1\n")]);
+    let mut aug = open(root.path(), Flags::NONE);
+    assert_eq!(
+        aug.defvar("x", Some("/augeas/version/save/mode")).unwrap(),
+        4
+    );
+    assert_eq!(aug.defvar("s", Some("'str'")).unwrap(), 0);
+    aug.defvar("v", Some("/augeas/version")).unwrap();
+    aug.defvar("f", Some("/files/etc/kv/a/x")).unwrap();
+    assert_eq!(aug.ns_count("x").unwrap(), 4);
+    assert!(aug.ns_count("s").is_err());
+    assert!(aug.ns_count("nope").is_err());
+    let attr = aug.ns_attr("x", 1).unwrap();
+    assert_eq!(attr.value.as_deref(), Some("newfile"));
+    assert_eq!(attr.label.as_deref(), Some("mode"));
+    assert_eq!(attr.file, None);
+    let f = aug.ns_attr("f", 0).unwrap();
+    assert_eq!(f.file.as_deref(), Some("/files/etc/kv/a"));
+    assert_eq!(
+        aug.ns_attr("x", 9).unwrap_err().to_string(),
+        "No match for path expression: Node x[9] does not exist"
+    );
+    assert_eq!(
+        aug.ns_attr("s", 0).unwrap_err().code,
+        aug_core::ErrorCode::NoMatch
+    );
+    assert_eq!(aug.ns_label("x", 2).unwrap(), (Some("mode".into()), 3));
+    assert_eq!(aug.ns_label("v", 0).unwrap(), (Some("version".into()), 0));
+    assert_eq!(
+        aug.ns_path("x", 2).unwrap().as_deref(),
+        Some("/augeas/version/save/mode[3]")
+    );
+    assert_eq!(aug.ns_value("x", 3).unwrap().as_deref(), Some("overwrite"));
+    aug.rm("/augeas/version/save/mode[4]").unwrap();
+    assert!(aug.ns_value("x", 3).is_err());
+}
+
+/// A label that does not come from the text (`seq`, `label`) and a missing value have no
+/// position: 0..0, as Augeas reports them (recorded with libaugeas 1.14 on Hosts).
+#[test]
+fn spans_of_labels_and_values_not_in_the_text() {
+    use aug_core::lens::{label, seq};
+    let entry = subtree(
+        concat(vec![
+            seq("n"),
+            subtree(concat(vec![label("v"), store(rx("[0-9]+").unwrap())]).unwrap()),
+            del(rx("\n").unwrap(), "\n"),
+        ])
+        .unwrap(),
+    );
+    let module = Module {
+        name: "Seq".into(),
+        lens: entry.star().unwrap(),
+        incl: vec!["/etc/seq".into()],
+        excl: vec![],
+    };
+    let root = root_with(&[("etc/seq", "12\n34\n")]);
+    let aug = Augeas::open(Some(root.path()), Flags::ENABLE_SPAN, vec![module]);
+    let s = aug.span("/files/etc/seq/2").unwrap();
+    assert_eq!((s.label, s.value, s.span), (0..0, 0..0, 3..6));
+    let s = aug.span("/files/etc/seq/2/v").unwrap();
+    assert_eq!((s.label, s.value, s.span), (0..0, 3..5, 3..5));
+}
+
+/// `preview` of a node that belongs to no file fails with EBADARG, as libaugeas 1.14 does.
+#[test]
+fn preview_outside_files() {
+    let root = root_with(&[]);
+    let mut aug = open(root.path(), Flags::NONE);
+    aug.set("/files/t", Some("1")).unwrap();
+    assert_eq!(
+        aug.preview("/files/t").unwrap_err().to_string(),
+        "Invalid argument in function call: Path /files/t is not associated with a file"
+    );
+}
