@@ -98,6 +98,7 @@ struct Level {
 
 struct State<'a> {
     text: &'a [u8],
+    scratch: Scratch,
     seqs: HashMap<String, u64>,
     skel: bool,
     spans: bool,
@@ -114,6 +115,7 @@ impl Lens {
     pub(crate) fn get_with(&self, text: &str, spans: bool, skel: bool) -> Result<Parsed, GetError> {
         let mut st = State {
             text: text.as_bytes(),
+            scratch: Scratch::default(),
             seqs: HashMap::new(),
             skel,
             spans,
@@ -140,45 +142,87 @@ impl Lens {
     }
 }
 
+/// One part of a concatenation for [`split_concat`]: its language, and whether that
+/// language is just the empty word (then no scan is needed to place it).
+pub(crate) type Part<'a> = (&'a Regex, bool);
+
+/// Reusable buffers for [`split_concat`], so splitting allocates nothing per call.
+#[derive(Debug, Default)]
+pub(crate) struct Scratch {
+    starts: Vec<usize>,
+    ends: Vec<usize>,
+}
+
 /// Splits `[s, e)` into `parts.len()` consecutive pieces, piece `i` in `parts[i]` and the rest
-/// in `suffix[i]`, giving earlier pieces the longest text possible. Returns the `n + 1`
-/// boundaries.
+/// in `suffix[i]`, giving earlier pieces the longest text possible (POSIX submatch rules).
+/// Returns the `n + 1` boundaries.
 pub(crate) fn split_concat(
     text: &[u8],
     s: usize,
     e: usize,
-    parts: &[&Regex],
-    suffix: &[Regex],
+    parts: &[Part<'_>],
+    suffix: &[Part<'_>],
+    scratch: &mut Scratch,
 ) -> Option<Vec<usize>> {
     let n = parts.len();
     let mut bounds = Vec::with_capacity(n + 1);
     bounds.push(s);
     let mut p = s;
     for i in 0..n.saturating_sub(1) {
-        let ends = parts.get(i)?.match_ends(text, p, e);
-        let starts = suffix.get(i)?.match_starts(text, p, e);
-        // Both lists are ascending: walk them from the top to find the largest common one.
-        let (mut a, mut b) = (ends.len(), starts.len());
-        let mut found = None;
-        while a > 0 && b > 0 {
-            let (x, y) = (ends[a - 1], starts[b - 1]);
-            if x == y {
-                found = Some(x);
-                break;
-            } else if x > y {
-                a -= 1;
-            } else {
-                b -= 1;
+        let (part, part_eps) = *parts.get(i)?;
+        let (rest, rest_eps) = *suffix.get(i)?;
+        let q = if part_eps {
+            p
+        } else if rest_eps {
+            if !part.matches_span(text, p, e) {
+                return None;
             }
-        }
-        p = found?;
+            e
+        } else {
+            // Where the rest can start (descending), where this part can end (ascending):
+            // take the largest position in both.
+            let Scratch { starts, ends } = scratch;
+            starts.clear();
+            ends.clear();
+            rest.for_each_match_start(text, p, e, |x| starts.push(x));
+            if starts.is_empty() {
+                return None;
+            }
+            part.for_each_match_end(text, p, e, |x| ends.push(x));
+            let (mut a, mut b) = (ends.len(), 0);
+            let mut found = None;
+            while a > 0 && b < starts.len() {
+                let (x, y) = (ends[a - 1], starts[b]);
+                if x == y {
+                    found = Some(x);
+                    break;
+                } else if x > y {
+                    a -= 1;
+                } else {
+                    b += 1;
+                }
+            }
+            found?
+        };
+        p = q;
         bounds.push(p);
     }
-    if !parts.last()?.matches_span(text, p, e) {
+    let (last, last_eps) = *parts.last()?;
+    let ok = if last_eps {
+        p == e
+    } else {
+        last.matches_span(text, p, e)
+    };
+    if !ok {
         return None;
     }
     bounds.push(e);
     Some(bounds)
+}
+
+/// The suffix languages of a concatenation as [`Part`]s.
+pub(crate) fn suffix_parts(v: &[(Regex, bool)]) -> Vec<Part<'_>> {
+    v.iter().map(|(r, e)| (r, *e)).collect()
 }
 
 fn utf8(text: &[u8], s: usize, e: usize) -> String {
@@ -232,8 +276,8 @@ impl State<'_> {
                 Skel::Counter
             }
             Kind::Concat(parts) => {
-                let regs: Vec<&Regex> = parts.iter().map(|p| &p.0.ctype).collect();
-                let bounds = split_concat(text, s, e, &regs, &lens.0.csuffix)
+                let regs: Vec<Part<'_>> = parts.iter().map(|p| (&p.0.ctype, p.0.c_eps)).collect();
+                let bounds = split_concat(text, s, e, &regs, &suffix_parts(&lens.0.csuffix), &mut self.scratch)
                     .ok_or_else(|| self.error(lens, s, "concatenation did not match"))?;
                 let mut skels = Vec::with_capacity(parts.len());
                 for (i, p) in parts.iter().enumerate() {
@@ -317,8 +361,8 @@ impl State<'_> {
                 let Kind::Concat(parts) = &inner.0.kind else {
                     return Err(self.error(lens, s, "malformed square lens"));
                 };
-                let regs: Vec<&Regex> = parts.iter().map(|p| &p.0.ctype).collect();
-                let bounds = split_concat(text, s, e, &regs, &inner.0.csuffix)
+                let regs: Vec<Part<'_>> = parts.iter().map(|p| (&p.0.ctype, p.0.c_eps)).collect();
+                let bounds = split_concat(text, s, e, &regs, &suffix_parts(&inner.0.csuffix), &mut self.scratch)
                     .ok_or_else(|| self.error(lens, s, "square did not match"))?;
                 let n = parts.len();
                 let left = text.get(bounds[0]..bounds[1]).unwrap_or_default();

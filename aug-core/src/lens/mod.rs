@@ -99,10 +99,17 @@ pub(crate) struct Node {
     pub(crate) key: bool,
     /// Sets the value of the enclosing node.
     pub(crate) value: bool,
-    /// For concatenations: `ctype` of children `i+1..` for each `i` (suffix languages).
-    pub(crate) csuffix: Vec<Regex>,
-    /// For concatenations: `atype` of children `i+1..` for each `i`.
-    pub(crate) asuffix: Vec<Regex>,
+    /// The ctype is just the empty word (label, value, seq, counter and their
+    /// combinations): a concatenation can place such a part without scanning.
+    pub(crate) c_eps: bool,
+    /// The atype is just the empty word (no subtree at this level).
+    pub(crate) a_eps: bool,
+    /// For concatenations: `ctype` of children `i+1..` for each `i` (suffix languages), and
+    /// whether that suffix is just the empty word.
+    pub(crate) csuffix: Vec<(Regex, bool)>,
+    /// For concatenations: `atype` of children `i+1..` for each `i`, and whether it is
+    /// just the empty word.
+    pub(crate) asuffix: Vec<(Regex, bool)>,
     pub(crate) name: Option<Arc<str>>,
 }
 
@@ -152,6 +159,10 @@ fn write_list(f: &mut fmt::Formatter<'_>, v: &[Lens], sep: &str) -> fmt::Result 
 }
 
 fn leaf(kind: Kind, ctype: Regex) -> Lens {
+    let c_eps = matches!(
+        kind,
+        Kind::Label(_) | Kind::Value(_) | Kind::Seq(_) | Kind::Counter(_)
+    );
     let (ktype, vtype, key, value) = match &kind {
         Kind::Key { re } => (Some(re.restrict()), None, true, false),
         Kind::Store { re } => (None, Some(re.restrict()), false, true),
@@ -168,6 +179,8 @@ fn leaf(kind: Kind, ctype: Regex) -> Lens {
         vtype,
         key,
         value,
+        c_eps,
+        a_eps: true,
         csuffix: Vec::new(),
         asuffix: Vec::new(),
         name: None,
@@ -232,6 +245,7 @@ pub fn subtree(l: Lens) -> Lens {
         .concat(&v)
         .concat(&Regex::literal(ENC_SLASH));
     let ctype = l.0.ctype.clone();
+    let c_eps = l.0.c_eps;
     Lens(Arc::new(Node {
         kind: Kind::Subtree(l),
         ctype,
@@ -240,6 +254,8 @@ pub fn subtree(l: Lens) -> Lens {
         vtype: None,
         key: false,
         value: false,
+        c_eps,
+        a_eps: false,
         csuffix: Vec::new(),
         asuffix: Vec::new(),
         name: None,
@@ -290,23 +306,27 @@ pub fn concat(lenses: Vec<Lens>) -> Result<Lens, LensError> {
         vtype = join_opt(&vtype, &p.0.vtype, Regex::concat);
     }
     let n = parts.len();
-    let mut csuffix = vec![Regex::epsilon(); n];
-    let mut asuffix = vec![Regex::epsilon(); n];
+    let mut csuffix = vec![(Regex::epsilon(), true); n];
+    let mut asuffix = vec![(Regex::epsilon(), true); n];
     for i in (0..n.saturating_sub(1)).rev() {
         let next = &parts[i + 1].0;
         csuffix[i] = if i + 2 == n {
-            next.ctype.clone()
+            (next.ctype.clone(), next.c_eps)
         } else {
-            next.ctype.concat(&csuffix[i + 1])
+            let (rest, eps) = &csuffix[i + 1];
+            (next.ctype.concat(rest), next.c_eps && *eps)
         };
         asuffix[i] = if i + 2 == n {
-            next.atype.clone()
+            (next.atype.clone(), next.a_eps)
         } else {
-            next.atype.concat(&asuffix[i + 1])
+            let (rest, eps) = &asuffix[i + 1];
+            (next.atype.concat(rest), next.a_eps && *eps)
         };
     }
-    let ctype = first.0.ctype.concat(&csuffix[0]);
-    let atype = first.0.atype.concat(&asuffix[0]);
+    let ctype = first.0.ctype.concat(&csuffix[0].0);
+    let atype = first.0.atype.concat(&asuffix[0].0);
+    let c_eps = parts.iter().all(|p| p.0.c_eps);
+    let a_eps = parts.iter().all(|p| p.0.a_eps);
     Ok(Lens(Arc::new(Node {
         kind: Kind::Concat(parts),
         ctype,
@@ -315,6 +335,8 @@ pub fn concat(lenses: Vec<Lens>) -> Result<Lens, LensError> {
         vtype,
         key,
         value,
+        c_eps,
+        a_eps,
         csuffix,
         asuffix,
         name: None,
@@ -349,6 +371,8 @@ pub fn union(lenses: Vec<Lens>) -> Result<Lens, LensError> {
         key |= p.0.key;
         value |= p.0.value;
     }
+    let c_eps = parts.iter().all(|p| p.0.c_eps);
+    let a_eps = parts.iter().all(|p| p.0.a_eps);
     Ok(Lens(Arc::new(Node {
         kind: Kind::Union(parts),
         ctype,
@@ -357,6 +381,8 @@ pub fn union(lenses: Vec<Lens>) -> Result<Lens, LensError> {
         vtype,
         key,
         value,
+        c_eps,
+        a_eps,
         csuffix: Vec::new(),
         asuffix: Vec::new(),
         name: None,
@@ -395,6 +421,8 @@ pub fn square(left: Lens, body: Lens, right: Lens) -> Result<Lens, LensError> {
         vtype: n.vtype.clone(),
         key: n.key,
         value: n.value,
+        c_eps: n.c_eps,
+        a_eps: n.a_eps,
         csuffix: Vec::new(),
         asuffix: Vec::new(),
         name: None,
@@ -425,6 +453,8 @@ impl Lens {
             vtype: None,
             key: false,
             value: false,
+            c_eps: self.0.c_eps,
+            a_eps: self.0.a_eps,
             csuffix: Vec::new(),
             asuffix: Vec::new(),
             name: None,
@@ -446,6 +476,8 @@ impl Lens {
             vtype: self.0.vtype.as_ref().map(Regex::opt),
             key: self.0.key,
             value: self.0.value,
+            c_eps: self.0.c_eps,
+            a_eps: self.0.a_eps,
             csuffix: Vec::new(),
             asuffix: Vec::new(),
             name: None,
@@ -480,6 +512,8 @@ impl Lens {
             vtype: n.vtype.clone(),
             key: n.key,
             value: n.value,
+            c_eps: n.c_eps,
+            a_eps: n.a_eps,
             csuffix: n.csuffix.clone(),
             asuffix: n.asuffix.clone(),
             name: Some(Arc::from(name)),

@@ -6,7 +6,7 @@
 //! reuses the layout of the n-th original subtree labelled L; everything new is written with
 //! the `del` defaults.
 
-use super::get::{Dict, Skel, split_concat};
+use super::get::{Dict, Part, Scratch, Skel, split_concat, suffix_parts};
 use super::{ENC_EQ, ENC_SLASH, Kind, Lens};
 use crate::print::{node_path, quote_value};
 use crate::rx::Regex;
@@ -85,6 +85,7 @@ struct Put<'a> {
     tree: &'a Tree,
     text: &'a [u8],
     out: String,
+    scratch: Scratch,
 }
 
 impl Lens {
@@ -97,6 +98,7 @@ impl Lens {
             tree,
             text: original.as_bytes(),
             out: String::with_capacity(original.len() + 64),
+            scratch: Scratch::default(),
         };
         let lvl = Level::new(tree, node);
         let all = Split {
@@ -117,6 +119,7 @@ impl Lens {
             tree,
             text: b"",
             out: String::new(),
+            scratch: Scratch::default(),
         };
         let lvl = Level::new(tree, node);
         let all = Split {
@@ -278,16 +281,16 @@ impl Put<'_> {
     }
 
     fn split_concat(
-        &self,
+        &mut self,
         lens: &Lens,
         parts: &[Lens],
-        suffix: &[Regex],
+        suffix: &[(Regex, bool)],
         lvl: &Level<'_>,
         sp: Split,
     ) -> Result<Vec<Split>, PutError> {
         let (a, b) = lvl.range(sp);
-        let regs: Vec<&Regex> = parts.iter().map(|p| &p.0.atype).collect();
-        let bounds = split_concat(&lvl.enc, a, b, &regs, suffix)
+        let regs: Vec<Part<'_>> = parts.iter().map(|p| (&p.0.atype, p.0.a_eps)).collect();
+        let bounds = split_concat(&lvl.enc, a, b, &regs, &suffix_parts(suffix), &mut self.scratch)
             .ok_or_else(|| self.no_match(lens, lvl, sp))?;
         let idx: Option<Vec<usize>> = bounds.iter().map(|&p| lvl.index_of(p)).collect();
         let idx = idx.ok_or_else(|| self.no_match(lens, lvl, sp))?;
