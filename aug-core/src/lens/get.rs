@@ -160,17 +160,18 @@ pub(crate) fn split_concat(
     text: &[u8],
     s: usize,
     e: usize,
-    parts: &[Part<'_>],
-    suffix: &[Part<'_>],
+    lenses: &[Lens],
+    part_of: impl Fn(&Lens) -> Part<'_>,
+    suffix: &[(Regex, bool)],
     scratch: &mut Scratch,
 ) -> Option<Vec<usize>> {
-    let n = parts.len();
+    let n = lenses.len();
     let mut bounds = Vec::with_capacity(n + 1);
     bounds.push(s);
     let mut p = s;
     for i in 0..n.saturating_sub(1) {
-        let (part, part_eps) = *parts.get(i)?;
-        let (rest, rest_eps) = *suffix.get(i)?;
+        let (part, part_eps) = part_of(lenses.get(i)?);
+        let (rest, rest_eps) = suffix.get(i).map(|(r, e)| (r, *e))?;
         let q = if part_eps {
             p
         } else if rest_eps {
@@ -207,7 +208,7 @@ pub(crate) fn split_concat(
         p = q;
         bounds.push(p);
     }
-    let (last, last_eps) = *parts.last()?;
+    let (last, last_eps) = part_of(lenses.last()?);
     let ok = if last_eps {
         p == e
     } else {
@@ -220,9 +221,14 @@ pub(crate) fn split_concat(
     Some(bounds)
 }
 
-/// The suffix languages of a concatenation as [`Part`]s.
-pub(crate) fn suffix_parts(v: &[(Regex, bool)]) -> Vec<Part<'_>> {
-    v.iter().map(|(r, e)| (r, *e)).collect()
+/// A lens's text language as a [`Part`].
+pub(crate) fn ctype_part(l: &Lens) -> Part<'_> {
+    (&l.0.ctype, l.0.c_eps)
+}
+
+/// A lens's tree language as a [`Part`].
+pub(crate) fn atype_part(l: &Lens) -> Part<'_> {
+    (&l.0.atype, l.0.a_eps)
 }
 
 fn utf8(text: &[u8], s: usize, e: usize) -> String {
@@ -276,9 +282,16 @@ impl State<'_> {
                 Skel::Counter
             }
             Kind::Concat(parts) => {
-                let regs: Vec<Part<'_>> = parts.iter().map(|p| (&p.0.ctype, p.0.c_eps)).collect();
-                let bounds = split_concat(text, s, e, &regs, &suffix_parts(&lens.0.csuffix), &mut self.scratch)
-                    .ok_or_else(|| self.error(lens, s, "concatenation did not match"))?;
+                let bounds = split_concat(
+                    text,
+                    s,
+                    e,
+                    parts,
+                    ctype_part,
+                    &lens.0.csuffix,
+                    &mut self.scratch,
+                )
+                .ok_or_else(|| self.error(lens, s, "concatenation did not match"))?;
                 let mut skels = Vec::with_capacity(parts.len());
                 for (i, p) in parts.iter().enumerate() {
                     let (a, b) = (bounds[i], bounds[i + 1]);
@@ -361,9 +374,16 @@ impl State<'_> {
                 let Kind::Concat(parts) = &inner.0.kind else {
                     return Err(self.error(lens, s, "malformed square lens"));
                 };
-                let regs: Vec<Part<'_>> = parts.iter().map(|p| (&p.0.ctype, p.0.c_eps)).collect();
-                let bounds = split_concat(text, s, e, &regs, &suffix_parts(&inner.0.csuffix), &mut self.scratch)
-                    .ok_or_else(|| self.error(lens, s, "square did not match"))?;
+                let bounds = split_concat(
+                    text,
+                    s,
+                    e,
+                    parts,
+                    ctype_part,
+                    &inner.0.csuffix,
+                    &mut self.scratch,
+                )
+                .ok_or_else(|| self.error(lens, s, "square did not match"))?;
                 let n = parts.len();
                 let left = text.get(bounds[0]..bounds[1]).unwrap_or_default();
                 let right = text.get(bounds[n - 1]..bounds[n]).unwrap_or_default();

@@ -6,7 +6,7 @@
 //! reuses the layout of the n-th original subtree labelled L; everything new is written with
 //! the `del` defaults.
 
-use super::get::{Dict, Part, Scratch, Skel, split_concat, suffix_parts};
+use super::get::{Dict, Scratch, Skel, atype_part, split_concat};
 use super::{ENC_EQ, ENC_SLASH, Kind, Lens};
 use crate::print::{node_path, quote_value};
 use crate::rx::Regex;
@@ -289,8 +289,7 @@ impl Put<'_> {
         sp: Split,
     ) -> Result<Vec<Split>, PutError> {
         let (a, b) = lvl.range(sp);
-        let regs: Vec<Part<'_>> = parts.iter().map(|p| (&p.0.atype, p.0.a_eps)).collect();
-        let bounds = split_concat(&lvl.enc, a, b, &regs, &suffix_parts(suffix), &mut self.scratch)
+        let bounds = split_concat(&lvl.enc, a, b, parts, atype_part, suffix, &mut self.scratch)
             .ok_or_else(|| self.no_match(lens, lvl, sp))?;
         let idx: Option<Vec<usize>> = bounds.iter().map(|&p| lvl.index_of(p)).collect();
         let idx = idx.ok_or_else(|| self.no_match(lens, lvl, sp))?;

@@ -274,7 +274,13 @@ impl Regex {
 
     /// Calls `f(p)` for every `p` in `[start, end]` with `text[start..p]` in the language,
     /// in ascending order, without allocating. Stops as soon as the automaton dies.
-    pub fn for_each_match_end(&self, text: &[u8], start: usize, end: usize, mut f: impl FnMut(usize)) {
+    pub fn for_each_match_end(
+        &self,
+        text: &[u8],
+        start: usize,
+        end: usize,
+        mut f: impl FnMut(usize),
+    ) {
         if let Some(t) = text.get(start..end) {
             self.fwd().scan(t.iter().copied(), |n| f(start + n));
         }
@@ -283,7 +289,13 @@ impl Regex {
     /// Calls `f(p)` for every `p` in `[start, end]` with `text[p..end]` in the language, in
     /// descending order, without allocating. Scans backwards from `end` and stops as soon
     /// as the reverse automaton dies.
-    pub fn for_each_match_start(&self, text: &[u8], start: usize, end: usize, mut f: impl FnMut(usize)) {
+    pub fn for_each_match_start(
+        &self,
+        text: &[u8],
+        start: usize,
+        end: usize,
+        mut f: impl FnMut(usize),
+    ) {
         if let Some(t) = text.get(start..end) {
             self.rev().scan(t.iter().rev().copied(), |n| f(end - n));
         }
