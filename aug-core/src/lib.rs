@@ -2,15 +2,35 @@
 //!
 //! Configuration files are read through bidirectional lenses into an ordered [`Tree`],
 //! queried and edited with Augeas's path language, and written back without losing layout.
+//! The built-in lenses live in the `lenses` crate, whose `open` gives a ready handle:
 //!
 //! ```
-//! use aug_core::{Tree, print};
-//! let mut tree = Tree::new();
-//! let root = tree.root();
-//! let hosts = tree.append_child(root, Some("hosts"), None).unwrap();
-//! tree.append_child(hosts, Some("ipaddr"), Some("127.0.0.1"));
-//! assert_eq!(print::print_tree(&tree), "/hosts\n/hosts/ipaddr = \"127.0.0.1\"\n");
+//! # fn main() -> Result<(), aug_core::Error> {
+//! # let dir = tempfile::tempdir().unwrap();
+//! # let root = dir.path();
+//! # for f in ["hosts", "passwd"] {
+//! #     std::fs::create_dir_all(root.join("etc")).unwrap();
+//! #     std::fs::copy(format!("../testroot/etc/{f}"), root.join("etc").join(f)).unwrap();
+//! # }
+//! use aug_core::Flags;
+//!
+//! let mut aug = lenses::open(Some(root), Flags::NONE);
+//! // Give localhost a third alias and write /etc/hosts back, layout and comments intact.
+//! aug.set("/files/etc/hosts/1/alias[3]", Some("myhost"))?;
+//! aug.save()?;
+//! let hosts = std::fs::read_to_string(root.join("etc/hosts")).unwrap();
+//! assert!(hosts.contains("127.0.0.1\tlocalhost myhost\n"));
+//!
+//! // Which users cannot log in?
+//! let users = aug.matches("/files/etc/passwd/*[shell='/bin/false']")?;
+//! assert!(users.contains(&"/files/etc/passwd/news".to_string()));
+//! # Ok(())
+//! # }
 //! ```
+//!
+//! The pieces: [`Tree`] (the ordered tree), [`path`] (the path language), [`lens`] (the
+//! combinators, get and put), [`rx`] (Augeas's regexps and automata), [`Augeas`] (the
+//! handle: load, edit, save).
 
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
@@ -31,3 +51,8 @@ pub use error::{ErrorCode, Span};
 pub use ops::OpError;
 pub use path::{PathError, PathExpr, Value, Vars};
 pub use tree::{Descendants, NodeId, NodeSpan, Subtree, Tree};
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
