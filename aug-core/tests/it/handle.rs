@@ -371,3 +371,26 @@ fn text_store_and_retrieve_round_trip() {
         Some("a = 1\nb  =  3\n")
     );
 }
+
+/// The labels of the children of `/augeas`, in order.
+fn meta_labels(aug: &Augeas) -> Vec<String> {
+    let meta = node(aug, &["augeas"]).unwrap();
+    aug.tree()
+        .children(meta)
+        .iter()
+        .filter_map(|&c| aug.tree().label(c).map(str::to_owned))
+        .collect()
+}
+
+#[test]
+fn metadata_skeleton_follows_the_flags() {
+    // Checked with augtool 1.14 (`print /augeas` with -A -L, with -A, and plain).
+    let root = root_with(&[]);
+    let base = ["root", "context", "variables", "version", "save", "span"];
+    let aug = open(root.path(), Flags::NO_LOAD | Flags::NO_MODL_AUTOLOAD);
+    assert_eq!(meta_labels(&aug), base);
+    let aug = open(root.path(), Flags::NO_MODL_AUTOLOAD);
+    assert_eq!(meta_labels(&aug), [&base[..], &["files", "load"]].concat());
+    let aug = open(root.path(), Flags::NONE);
+    assert_eq!(meta_labels(&aug), [&base[..], &["load", "files"]].concat());
+}
