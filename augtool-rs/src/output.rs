@@ -324,6 +324,73 @@ mod tests {
         );
     }
 
+    /// A handle on a temp root holding `/etc/kv/a` (`x = 1`, `y = 2`) read with a small
+    /// `key = number` lens.
+    fn kv_handle() -> (tempfile::TempDir, Augeas) {
+        use aug_core::lens::{concat, del, key, rx, store, subtree};
+        let entry = subtree(
+            concat(vec![
+                key(rx("[a-z]+").unwrap()),
+                del(rx(" = ").unwrap(), " = "),
+                store(rx("[0-9]+").unwrap()),
+                del(rx("\n").unwrap(), "\n"),
+            ])
+            .unwrap(),
+        );
+        let module = aug_core::Module {
+            name: "Kv".into(),
+            lens: entry.star().unwrap(),
+            incl: vec!["/etc/kv/*".into()],
+            excl: vec![],
+        };
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("etc/kv")).unwrap();
+        std::fs::write(dir.path().join("etc/kv/a"), "x = 1\ny = 2\n").unwrap();
+        std::fs::write(dir.path().join("etc/kv/b"), "z = 3\n").unwrap();
+        let aug = Augeas::open(Some(dir.path()), aug_core::Flags::NONE, vec![module]);
+        (dir, aug)
+    }
+
+    #[track_caller]
+    fn check_diff(edits: &[(&str, Option<&str>)], path: Option<&str>, expected: &str) {
+        let (_dir, mut aug) = kv_handle();
+        for (p, v) in edits {
+            match v {
+                Some(v) => aug.set(p, Some(v)).unwrap(),
+                None => {
+                    aug.rm(p).unwrap();
+                }
+            }
+        }
+        let mut out = Vec::new();
+        let r = diff(&mut aug, path, &mut out);
+        assert!(r.is_ok(), "{r:?}");
+        assert_eq!(String::from_utf8(out).unwrap(), expected);
+    }
+
+    #[test]
+    fn diffs() {
+        check_diff(&[], None, "");
+        check_diff(
+            &[("/files/etc/kv/a/x", Some("5"))],
+            None,
+            "--- a/etc/kv/a\n+++ b/etc/kv/a\n@@ -1,2 +1,2 @@\n-x = 1\n+x = 5\n y = 2\n",
+        );
+        check_diff(
+            &[
+                ("/files/etc/kv/a/x", Some("5")),
+                ("/files/etc/kv/b/z", Some("4")),
+            ],
+            Some("/files/etc/kv/b/z"),
+            "--- a/etc/kv/b\n+++ b/etc/kv/b\n@@ -1 +1 @@\n-z = 3\n+z = 4\n",
+        );
+        check_diff(
+            &[("/files/etc/kv/b", None)],
+            None,
+            "--- a/etc/kv/b\n+++ b/etc/kv/b\n@@ -1 +0,0 @@\n-z = 3\n",
+        );
+    }
+
     #[test]
     fn xml_escapes() {
         assert_eq!(xml_escape("a<b&\"c\"", false), "a&lt;b&amp;\"c\"");
