@@ -71,7 +71,9 @@ pub fn errors(aug: &Augeas, out: &mut dyn Write) -> Result<(), Failure> {
     let tree = aug.tree();
     for (i, &n) in nodes.iter().enumerate() {
         let path = aug_core::print::node_path(tree, n).unwrap_or_default();
-        let file = path.strip_prefix("/augeas/files").unwrap_or(&path);
+        // Like augtool, drop as many characters as `/augeas/files` has (so an error under
+        // `/augeas/load/NAME` shows as `NAME`) and the final `/error`.
+        let file = path.get("/augeas/files".len()..).unwrap_or(&path);
         let file = file.strip_suffix("/error").unwrap_or(file);
         let kind = tree.value(n).unwrap_or("(null)");
         if i > 0 {
