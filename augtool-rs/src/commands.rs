@@ -780,9 +780,19 @@ fn cmd_dump_xml(s: &mut Session, a: &Args, out: &mut dyn Write) -> Result<(), Fa
     output::dump_xml(s.aug.tree(), p, &nodes, out)
 }
 
+/// The nodes `get` and `label` look at. Unlike `match`, which reads `/` as `/*`, they
+/// take `/` to be the root node itself (which has neither label nor value), as
+/// `aug_get` and `aug_label` do.
+fn single_get(s: &Session, p: &str) -> Result<Vec<aug_core::NodeId>, Failure> {
+    if p == "/" {
+        return Ok(vec![s.aug.tree().root()]);
+    }
+    Ok(s.aug.match_nodes(p)?)
+}
+
 fn cmd_get(s: &mut Session, a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
     let p = a.req(0);
-    let nodes = s.aug.match_nodes(p)?;
+    let nodes = single_get(s, p)?;
     match nodes.as_slice() {
         [] => writeln!(out, "{p} (o)")?,
         [n] => match s.aug.tree().value(*n) {
@@ -801,7 +811,7 @@ fn cmd_get(s: &mut Session, a: &Args, out: &mut dyn Write) -> Result<(), Failure
 
 fn cmd_label(s: &mut Session, a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
     let p = a.req(0);
-    let nodes = s.aug.match_nodes(p)?;
+    let nodes = single_get(s, p)?;
     match nodes.as_slice() {
         [] => writeln!(out, "{p} (o)")?,
         [n] => match s.aug.tree().label(*n) {
