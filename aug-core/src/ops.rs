@@ -3,7 +3,7 @@
 
 use crate::error::ErrorCode;
 use crate::path::{Axis, LocPath, PathError, PathExpr, Value, Vars};
-use crate::print::node_path;
+use crate::print::node_paths;
 use crate::tree::{NodeId, Tree};
 
 /// An error of a tree operation: an Augeas error code, a message and details.
@@ -75,10 +75,8 @@ pub fn matches(tree: &Tree, vars: &Vars, ctx: NodeId, path: &str) -> R<Vec<NodeI
 
 /// The escaped paths of the nodes `path` matches (what `augtool match` prints).
 pub fn match_paths(tree: &Tree, vars: &Vars, ctx: NodeId, path: &str) -> R<Vec<String>> {
-    Ok(matches(tree, vars, ctx, path)?
-        .into_iter()
-        .filter_map(|n| node_path(tree, n))
-        .collect())
+    let ns = matches(tree, vars, ctx, path)?;
+    Ok(node_paths(tree, &ns).into_iter().flatten().collect())
 }
 
 /// How many nodes `path` matches.
@@ -119,6 +117,15 @@ pub fn expand(tree: &mut Tree, vars: &Vars, ctx: NodeId, path: &str) -> R<(NodeI
     let traced = expr.creation_trace(tree, vars, ctx)?;
     let Some((lp, trace)) = traced else {
         // Not a location path: it must match exactly one node.
+        // Augeas traces every path of a union together, so `set` on a union always
+        // finds several candidates (EMMATCH), even when only one node matches.
+        if matches!(
+            expr.expr(),
+            crate::path::Expr::Binary(crate::path::BinOp::Union, ..)
+        ) {
+            let n = expr.select(tree, vars, ctx)?.len();
+            return Err(OpError::many(n, path));
+        }
         let ns = expr.select(tree, vars, ctx)?;
         return match ns.as_slice() {
             [one] => Ok((*one, false)),

@@ -107,6 +107,51 @@ pub fn node_path(tree: &Tree, node: NodeId) -> Option<String> {
     Some(out)
 }
 
+/// The escaped paths of many nodes at once, in time linear in the number of nodes, their
+/// depth and the sizes of the sibling lists involved (each sibling list is scanned once,
+/// however many of its nodes are asked for).
+pub fn node_paths(tree: &Tree, nodes: &[NodeId]) -> Vec<Option<String>> {
+    // Per parent: for each child, its step text.
+    let mut steps: HashMap<NodeId, HashMap<NodeId, String>> = HashMap::new();
+    let mut step_of = |child: NodeId, parent: NodeId| -> Option<String> {
+        let map = steps.entry(parent).or_insert_with(|| {
+            let counts = label_counts(tree, parent);
+            let mut seen = HashMap::new();
+            let mut m = HashMap::new();
+            for &c in tree.children(parent) {
+                if let Some(s) = step(tree, c, &counts, &mut seen) {
+                    m.insert(c, s);
+                }
+            }
+            m
+        });
+        map.get(&child).cloned()
+    };
+    nodes
+        .iter()
+        .map(|&n| {
+            let mut parts = Vec::new();
+            let mut cur = n;
+            while let Some(parent) = tree.parent(cur) {
+                parts.push(step_of(cur, parent)?);
+                cur = parent;
+            }
+            if !tree.contains(n) {
+                return None;
+            }
+            if parts.is_empty() {
+                return Some("/".to_owned());
+            }
+            let mut out = String::new();
+            for p in parts.iter().rev() {
+                out.push('/');
+                out.push_str(p);
+            }
+            Some(out)
+        })
+        .collect()
+}
+
 /// Prints the subtree at `node` (whose path is `path`) in `augtool print` format: one line
 /// per node, `PATH` or `PATH = "value"`, depth-first. Hidden nodes and their subtrees are
 /// skipped. Runs in time linear in the size of the subtree.
@@ -326,6 +371,10 @@ mod tests {
         );
         let alias2 = t.children(t.children(r)[0])[2];
         assert_eq!(node_path(&t, alias2).as_deref(), Some("/1/alias[2]"));
+        let all: Vec<NodeId> = t.descendants_or_self(r).collect();
+        let batch = node_paths(&t, &all);
+        let single: Vec<Option<String>> = all.iter().map(|&n| node_path(&t, n)).collect();
+        assert_eq!(batch, single);
     }
 
     #[test]

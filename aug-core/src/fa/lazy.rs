@@ -167,28 +167,32 @@ impl LazyDfa {
     }
 
     /// Feeds `bytes` from the start state and calls `on_accept(n)` for every prefix length
-    /// `n` that is accepted. Stops at the first dead state.
+    /// `n` that is accepted. Stops at the first dead state. Returns how many bytes were
+    /// consumed while the automaton was still alive (the longest viable prefix).
     pub(crate) fn scan(
         &mut self,
         bytes: impl Iterator<Item = u8>,
         mut on_accept: impl FnMut(usize),
-    ) {
+    ) -> usize {
         let mut s = self.start;
         if s == DEAD {
-            return;
+            return 0;
         }
         if self.accepts(s) {
             on_accept(0);
         }
+        let mut n = 0;
         for (i, b) in bytes.enumerate() {
             s = self.next(s, b);
             if s == DEAD {
-                return;
+                return i;
             }
+            n = i + 1;
             if self.accepts(s) {
                 on_accept(i + 1);
             }
         }
+        n
     }
 
     /// Whether the whole of `bytes` is accepted.

@@ -120,7 +120,7 @@ impl Lens {
         };
         let n = st.text.len();
         if !matches!(self.0.kind, Kind::Star(_)) && !self.0.ctype.matches_span(st.text, 0, n) {
-            let pos = self.0.ctype.longest_match(st.text, 0, n).unwrap_or(0);
+            let pos = self.0.ctype.viable_prefix(st.text, 0, n);
             return Err(st.error(self, pos, "Get did not match entire input"));
         }
         let mut lvl = Level::default();
@@ -271,7 +271,9 @@ impl State<'_> {
                     }
                 }
                 if p < e {
-                    return Err(self.error(body, p, "Iterated lens matched less than it should"));
+                    // Point at the first byte that cannot continue a match, like Augeas.
+                    let at = body.0.ctype.viable_prefix(text, p, e);
+                    return Err(self.error(body, at, "Iterated lens matched less than it should"));
                 }
                 if self.skel {
                     Skel::Star(skels)

@@ -11,9 +11,11 @@ mod get;
 mod put;
 #[cfg(test)]
 mod tests;
+mod typecheck;
 
 pub use get::{GetError, Parsed};
 pub use put::PutError;
+pub use typecheck::TypeError;
 
 use crate::rx::{Regex, RxError};
 use std::fmt;

@@ -417,7 +417,10 @@ impl Put<'_> {
                     lo: 0,
                     hi: inner.kids.len(),
                 };
-                if !self.applies(body, &inner, all) {
+                // Only the children are checked here, as C's put_subtree does: whether a
+                // missing value is acceptable is up to the body (e.g. `store re?`).
+                let (a, b) = inner.range(all);
+                if !body.0.atype.matches_span(&inner.enc, a, b) {
                     return Err(self.no_match(body, &inner, all));
                 }
                 self.put(body, &inner, all, sk.as_ref(), &mut sub, None)?;

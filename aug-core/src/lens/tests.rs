@@ -129,6 +129,9 @@ fn greedy_iteration_is_like_augeas() {
     let err = l.get("abc").unwrap_err();
     assert_eq!(err.message, "Iterated lens matched less than it should");
     assert_eq!(err.span.to_string(), "1:3");
+    // The error points at the first byte that cannot continue a match.
+    let err = kv_lens().get("a 1\nb\n").unwrap_err();
+    assert_eq!(err.span.to_string(), "2:2");
 }
 
 #[test]
@@ -179,5 +182,31 @@ fn square_checks_matching_ends_and_writes_label() {
             t.set_label(a, Some("zz"));
         },
         "<zz>1</zz>\n",
+    );
+}
+
+#[test]
+fn optional_store_puts_a_node_without_value() {
+    // [ label "name" . (store /[a-z]+/)? . del /:/ ":" ]*: a node with a NULL value is
+    // written back with an empty field (C Augeas's passwd GECOS), not rejected.
+    let l = subtree(
+        concat(vec![
+            label("name"),
+            store(rx("[a-z]+").unwrap()).opt(),
+            del(rx(":").unwrap(), ":"),
+        ])
+        .unwrap(),
+    )
+    .star()
+    .unwrap();
+    check_put(&l, "a::", |_, _| {}, "a::");
+    check_put(
+        &l,
+        "a::",
+        |t, f| {
+            let n = child(t, f, "name", 0);
+            t.set_value(n, None);
+        },
+        "::",
     );
 }

@@ -19,10 +19,11 @@ pub enum Value {
     Number(i64),
     /// A string.
     String(String),
-    /// A regexp, kept as `regex` crate syntax plus the case-folding flag.
+    /// A regexp in Augeas's dialect plus the case-folding flag.
     Regexp {
-        /// The translated pattern.
-        pattern: String,
+        /// The pattern; `None` for the regexp that matches nothing (e.g. `regexp()` of a
+        /// node set whose values are all missing).
+        pattern: Option<String>,
         /// Whether the regexp ignores ASCII case.
         nocase: bool,
     },
@@ -132,6 +133,12 @@ fn binary_type(op: BinOp, l: Type, r: Type) -> Option<Type> {
 /// Checks the types of `e` statically, as Augeas does while parsing. Returns the type of
 /// `e`, or `None` on a type error.
 pub(crate) fn typecheck(e: &Expr) -> Option<Type> {
+    stacker::maybe_grow(super::parser::RED_ZONE, super::parser::GROW, || {
+        typecheck_here(e)
+    })
+}
+
+fn typecheck_here(e: &Expr) -> Option<Type> {
     use Type::*;
     match e {
         Expr::Literal(_) => Some(String),
@@ -247,6 +254,12 @@ impl<'a> Evaluator<'a> {
     }
 
     fn eval(&mut self, e: &Expr, ctx: Ctx) -> R<Value> {
+        stacker::maybe_grow(super::parser::RED_ZONE, super::parser::GROW, || {
+            self.eval_here(e, ctx)
+        })
+    }
+
+    fn eval_here(&mut self, e: &Expr, ctx: Ctx) -> R<Value> {
         Ok(match e {
             Expr::Literal(s) => Value::String(s.clone()),
             Expr::Number(n) => Value::Number(*n),
@@ -310,8 +323,9 @@ impl<'a> Evaluator<'a> {
     /// kept), then the predicates over that whole set, as Augeas does (so
     /// `*/alias[1]` is the first alias overall, not the first of each parent).
     fn step(&mut self, from: &[NodeId], step: &Step) -> R<Vec<NodeId>> {
-        // Child-like axes from distinct nodes cannot produce duplicates.
-        let dedup = !matches!(step.axis, Axis::Child | Axis::Seq | Axis::SelfAxis);
+        // One node yields no duplicates, nor do child-like axes from distinct nodes.
+        let dedup =
+            from.len() > 1 && !matches!(step.axis, Axis::Child | Axis::Seq | Axis::SelfAxis);
         let mut seen: HashSet<NodeId> = HashSet::new();
         let mut out = Vec::new();
         for &n in from {
@@ -413,6 +427,10 @@ impl<'a> Evaluator<'a> {
                     .map(|&n| vec![n])
                     .unwrap_or_default())
             }
+            // `[last()]` needs no evaluation per node either.
+            Expr::Call(Func::Last, args) if args.is_empty() => {
+                Ok(nodes.last().map(|&n| vec![n]).unwrap_or_default())
+            }
             // `a else b` in a predicate: b is only tried when a holds for no node. Both
             // sides are taken as booleans (so `[x else 1]` keeps every node).
             Expr::Binary(BinOp::Else, a, b) => {
@@ -503,7 +521,10 @@ impl<'a> Evaluator<'a> {
         Ok(match (op, lv, rv) {
             (BinOp::Eq | BinOp::Neq, a, b) => Value::Bool(self.equal(op == BinOp::Eq, &a, &b)),
             (BinOp::Match | BinOp::NoMatch, a, Value::Regexp { pattern, nocase }) => {
-                let m = self.regexp(&pattern, nocase)?;
+                let m = match pattern {
+                    Some(p) => self.regexp(&p, nocase)?,
+                    None => Rc::new(Matcher::never()),
+                };
                 let any = match &a {
                     Value::NodeSet(ns) => ns.iter().any(|&n| m.is_match(self.value_of(n))),
                     Value::String(s) => m.is_match(s),
@@ -532,7 +553,7 @@ impl<'a> Evaluator<'a> {
                 Value::Regexp { pattern: a, nocase },
                 Value::Regexp { pattern: b, .. },
             ) => Value::Regexp {
-                pattern: format!("(?:{a})(?:{b})"),
+                pattern: a.zip(b).map(|(a, b)| format!("({a})({b})")),
                 nocase,
             },
             // Like Augeas 1.14, a union keeps duplicates.
@@ -645,15 +666,13 @@ impl<'a> Evaluator<'a> {
                         regex_bridge::translate(s)
                     };
                     let t = t.map_err(|d| self.err(PathErrorKind::Regexp).with_details(d))?;
-                    parts.push(format!("(?:{t})"));
+                    parts.push(format!("({t})"));
                 }
-                let pattern = if parts.is_empty() {
-                    regex_bridge::NEVER.to_owned()
-                } else {
-                    parts.join("|")
-                };
+                let pattern = (!parts.is_empty()).then(|| parts.join("|"));
                 // Compile now so that invalid patterns are reported even if never used.
-                self.regexp(&pattern, nocase)?;
+                if let Some(p) = &pattern {
+                    self.regexp(p, nocase)?;
+                }
                 Value::Regexp { pattern, nocase }
             }
         })

@@ -105,3 +105,93 @@ impl std::fmt::Display for PathExpr {
         f.write_str(&self.text)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tree() -> (Tree, NodeId) {
+        let mut t = Tree::new();
+        let r = t.root();
+        let a = t.append_child(r, Some("a"), None).unwrap();
+        t.append_child(a, Some("b"), Some("1")).unwrap();
+        t.append_child(a, None, Some("hidden")).unwrap();
+        t.append_child(a, Some("c"), Some("2")).unwrap();
+        (t, r)
+    }
+
+    #[track_caller]
+    fn count(t: &Tree, ctx: NodeId, expr: &str) -> usize {
+        PathExpr::parse(expr)
+            .unwrap()
+            .select(t, &Vars::new(), ctx)
+            .unwrap()
+            .len()
+    }
+
+    #[test]
+    fn hidden_nodes_are_never_matched() {
+        let (t, r) = tree();
+        assert_eq!(count(&t, r, "/a/*"), 2);
+        assert_eq!(count(&t, r, "/a/*[. = 'hidden']"), 0);
+        assert_eq!(count(&t, r, "/a/*[2]"), 1);
+        // `//` is `/descendant-or-self::*/`, and `*` skips the unlabelled root.
+        assert_eq!(count(&t, r, "//*"), 2);
+        assert_eq!(count(&t, r, "/a/b/following-sibling::*"), 1);
+    }
+
+    #[test]
+    fn errors_point_at_the_bad_column() {
+        let e = PathExpr::parse("/a/*[foo(1)]").unwrap_err();
+        assert_eq!(e.kind, PathErrorKind::EmptyName);
+        assert_eq!(e.code, crate::ErrorCode::PathX);
+        assert_eq!(e.to_string(), "empty name\n/a/*[foo(1)]\n     ^");
+        assert_eq!(e.marked(), "/a/*[|=|foo(1)]");
+        let e = PathExpr::parse("/a/b/..[1]").unwrap_err();
+        assert_eq!(e.marked(), "/a/b/..|=|[1]");
+        let e = PathExpr::parse("/a/*[count()]").unwrap_err();
+        assert_eq!(e.marked(), "/a/*[count()|=|]");
+        let e = PathExpr::parse("/a/*[1").unwrap_err();
+        assert_eq!(e.marked(), "/a/*[1|=|");
+        let e = PathExpr::parse("/a/*[99999999999]").unwrap_err();
+        assert_eq!(e.marked(), "/a/*[|=|99999999999]");
+    }
+
+    #[test]
+    fn int_of_several_nodes_is_mmatch() {
+        let (t, r) = tree();
+        let e = PathExpr::parse("/a[int(*) = 1]")
+            .unwrap()
+            .select(&t, &Vars::new(), r)
+            .unwrap_err();
+        assert_eq!(e.code, crate::ErrorCode::MMatch);
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_cleanly() {
+        let (t, r) = tree();
+        let ok = format!(
+            "{}1{} = 1",
+            "(".repeat(MAX_NESTING),
+            ")".repeat(MAX_NESTING)
+        );
+        assert!(PathExpr::parse(&ok).is_ok());
+        let ok = format!(
+            "/a/*[{}1{}]",
+            "(".repeat(MAX_NESTING - 1),
+            ")".repeat(MAX_NESTING - 1)
+        );
+        let p = PathExpr::parse(&ok).unwrap();
+        assert_eq!(p.select(&t, &Vars::new(), r).unwrap().len(), 1);
+        for deep in [
+            format!("{}1{}", "(".repeat(100_000), ")".repeat(100_000)),
+            format!("{}1", "(".repeat(100_000)),
+            format!("/a{}", "[b".repeat(5000)),
+            "1+".repeat(50_000) + "1",
+            "/a|".repeat(50_000) + "/a",
+        ] {
+            let e = PathExpr::parse(&deep).unwrap_err();
+            assert_eq!(e.kind, PathErrorKind::TooDeep, "{}", &deep[..20]);
+        }
+    }
+}

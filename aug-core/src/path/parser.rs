@@ -16,7 +16,24 @@ pub const MAX_NESTING: usize = 1000;
 
 /// Parses `text` into an [`Expr`].
 pub fn parse(text: &str) -> Result<Expr, PathError> {
-    check_nesting(text)?;
+    let depth = check_nesting(text)?;
+    if depth <= 8 {
+        return parse_here(text);
+    }
+    // The pest parser recurses about a dozen rules deep per nesting level; give it a
+    // stack of its own that is big enough for the nesting we allow.
+    stacker::grow(depth * STACK_PER_LEVEL + (1 << 20), || parse_here(text))
+}
+
+/// Stack needed per level of parentheses, generously (debug builds use much more than
+/// release builds).
+const STACK_PER_LEVEL: usize = 64 * 1024;
+
+/// Red zone and growth for the recursive converter and evaluator.
+pub(crate) const RED_ZONE: usize = 128 * 1024;
+pub(crate) const GROW: usize = 4 << 20;
+
+fn parse_here(text: &str) -> Result<Expr, PathError> {
     let mut pairs = match PathxParser::parse(Rule::pathx, text) {
         Ok(p) => p,
         Err(e) => return Err(map_pest_error(text, &e)),
@@ -32,8 +49,10 @@ pub fn parse(text: &str) -> Result<Expr, PathError> {
     conv.expr(expr)
 }
 
-fn check_nesting(text: &str) -> Result<(), PathError> {
+/// Refuses nesting deeper than [`MAX_NESTING`]; returns the deepest nesting.
+fn check_nesting(text: &str) -> Result<usize, PathError> {
     let mut depth = 0usize;
+    let mut max = 0usize;
     let mut escaped = false;
     for (i, b) in text.bytes().enumerate() {
         if escaped {
@@ -44,6 +63,7 @@ fn check_nesting(text: &str) -> Result<(), PathError> {
             b'\\' => escaped = true,
             b'(' | b'[' => {
                 depth += 1;
+                max = max.max(depth);
                 if depth > MAX_NESTING {
                     return Err(PathError::new(PathErrorKind::TooDeep, text, i));
                 }
@@ -52,7 +72,7 @@ fn check_nesting(text: &str) -> Result<(), PathError> {
             _ => {}
         }
     }
-    Ok(())
+    Ok(max)
 }
 
 fn map_pest_error(text: &str, e: &pest::error::Error<Rule>) -> PathError {
@@ -117,6 +137,10 @@ impl Converter<'_> {
     }
 
     fn expr(&self, pair: Pair<'_, Rule>) -> Result<Expr, PathError> {
+        stacker::maybe_grow(RED_ZONE, GROW, || self.expr_here(pair))
+    }
+
+    fn expr_here(&self, pair: Pair<'_, Rule>) -> Result<Expr, PathError> {
         match pair.as_rule() {
             Rule::expr
             | Rule::or_expr
@@ -252,10 +276,10 @@ impl Converter<'_> {
             }
         }
         let primary = primary.ok_or_else(|| self.err(PathErrorKind::EmptyName, 0))?;
-        self.grow(0)?;
         if preds.is_empty() && !has_path {
             return Ok(primary);
         }
+        self.grow(0)?;
         Ok(Expr::Path(Box::new(LocPath {
             start: Start::Filter(primary, preds),
             steps,

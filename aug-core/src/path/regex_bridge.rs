@@ -1,14 +1,12 @@
-//! A bridge from Augeas's regexp dialect (POSIX extended, as used by pathx `regexp()` and
-//! `glob()`) to the `regex` crate. It is deliberately small so that it can be swapped for
-//! aug-core's own automaton module later: [`compile`] and [`Matcher::is_match`] are all the
-//! evaluator uses, plus [`translate`] and [`glob_to_regex`] to build concatenations.
+//! Regexps of the path language (`regexp()`, `glob()`, `=~`): Augeas's dialect, compiled
+//! with aug-core's own [`rx`](crate::rx) engine and matched against whole values.
 //!
-//! Dialect rules: `.` does not match a newline while `[^...]` does; `\x` outside brackets
-//! is the literal `x`; a backslash inside brackets is literal; `]` first in a bracket is
-//! literal; `{n,m}` intervals; no `\d`-style classes; matching is anchored to the whole
-//! value; the `i` flag folds ASCII case only.
+//! Dialect rules (those of [`rx`](crate::rx)): `.` does not match a newline while `[^...]`
+//! does; `\x` outside brackets is the literal `x`; a backslash inside brackets is literal;
+//! `]` first in a bracket is literal; `{n,m}` intervals; no `\d`-style classes and no
+//! `[:alpha:]` classes; the `i` flag folds ASCII case only.
 
-use regex::bytes::{Regex, RegexBuilder};
+use crate::rx::Regex;
 
 /// A compiled regexp that matches whole values.
 #[derive(Debug, Clone)]
@@ -21,153 +19,83 @@ impl Matcher {
     pub fn is_match(&self, value: &str) -> bool {
         self.re.is_match(value.as_bytes())
     }
+
+    /// The matcher that matches nothing.
+    pub fn never() -> Matcher {
+        Matcher { re: Regex::never() }
+    }
 }
 
 /// Compiles an Augeas-dialect `pattern`; `nocase` folds ASCII case.
 pub fn compile(pattern: &str, nocase: bool) -> Result<Matcher, String> {
-    compile_translated(&translate(pattern)?, nocase)
+    compile_translated(pattern, nocase)
 }
 
-/// Compiles a pattern already in `regex` crate syntax (from [`translate`] or
-/// [`glob_to_regex`]), anchored to the whole value.
-pub fn compile_translated(translated: &str, nocase: bool) -> Result<Matcher, String> {
-    let anchored = format!(r"\A(?:{translated})\z");
-    RegexBuilder::new(&anchored)
-        .unicode(false)
-        .case_insensitive(nocase)
-        .size_limit(1 << 24)
-        .build()
+/// Compiles a pattern produced by [`translate`] or [`glob_to_regex`].
+pub fn compile_translated(pattern: &str, nocase: bool) -> Result<Matcher, String> {
+    Regex::parse(pattern, nocase)
         .map(|re| Matcher { re })
         .map_err(|e| e.to_string())
 }
 
-/// A pattern that matches nothing, in `regex` crate syntax.
-pub const NEVER: &str = r"[^\x00-\xff]";
-
-fn push_literal(out: &mut String, c: char) {
-    let mut buf = [0u8; 4];
-    out.push_str(&regex::escape(c.encode_utf8(&mut buf)));
-}
-
-/// Translates an Augeas-dialect pattern into `regex` crate syntax.
+/// Checks an Augeas-dialect pattern and returns it (patterns are used as they are).
 pub fn translate(pattern: &str) -> Result<String, String> {
-    let chars: Vec<char> = pattern.chars().collect();
-    let mut out = String::with_capacity(pattern.len() + 8);
-    let mut i = 0;
-    let mut depth = 0usize;
-    while let Some(&c) = chars.get(i) {
-        i += 1;
-        match c {
-            '\\' => match chars.get(i) {
-                Some(&e) => {
-                    push_literal(&mut out, e);
-                    i += 1;
-                }
-                None => return Err("Trailing backslash".to_owned()),
-            },
-            '.' => out.push_str(r"[^\n]"),
-            '(' => {
-                depth += 1;
-                out.push('(');
-            }
-            ')' => {
-                if depth == 0 {
-                    return Err("Unmatched ) or \\)".to_owned());
-                }
-                depth -= 1;
-                out.push(')');
-            }
-            '|' | '*' | '+' | '?' | '^' | '$' => out.push(c),
-            '{' => {
-                let rest: String = chars.get(i..).unwrap_or_default().iter().collect();
-                let end = rest.find('}');
-                let body = end.and_then(|e| rest.get(..e));
-                match body {
-                    Some(b) if is_interval(b) => {
-                        out.push('{');
-                        out.push_str(b);
-                        out.push('}');
-                        i += b.chars().count() + 1;
-                    }
-                    _ => return Err("Invalid preceding regular expression".to_owned()),
-                }
-            }
-            '[' => i = bracket(&chars, i, &mut out)?,
-            c => push_literal(&mut out, c),
-        }
-    }
-    if depth > 0 {
-        return Err("Unmatched ( or \\(".to_owned());
-    }
-    Ok(out)
+    Regex::parse(pattern, false).map_err(|e| e.to_string())?;
+    Ok(pattern.to_owned())
 }
 
-fn is_interval(b: &str) -> bool {
-    let (lo, hi) = b.split_once(',').unwrap_or((b, b));
-    !lo.is_empty()
-        && lo.bytes().all(|c| c.is_ascii_digit())
-        && hi.bytes().all(|c| c.is_ascii_digit())
-}
-
-/// Translates a bracket expression starting after its `[` at `chars[i]`; returns the index
-/// after the closing `]`.
-fn bracket(chars: &[char], mut i: usize, out: &mut String) -> Result<usize, String> {
-    const UNMATCHED: &str = "Unmatched [, [^, [:, [., or [=";
-    out.push('[');
-    if chars.get(i) == Some(&'^') {
-        out.push('^');
-        i += 1;
-    }
-    let mut first = true;
-    loop {
-        let Some(&c) = chars.get(i) else {
-            return Err(UNMATCHED.to_owned());
-        };
-        i += 1;
-        match c {
-            ']' if !first => break,
-            '[' if chars.get(i) == Some(&':') => {
-                let rest: String = chars.get(i..).unwrap_or_default().iter().collect();
-                let Some(end) = rest.find(":]") else {
-                    return Err(UNMATCHED.to_owned());
-                };
-                let class = rest.get(..end + 2).unwrap_or_default();
-                out.push('[');
-                out.push_str(class);
-                i += class.chars().count();
-            }
-            '-' => out.push('-'),
-            c if c.is_ascii_alphanumeric() => out.push(c),
-            c => push_literal(out, c),
-        }
-        first = false;
-    }
-    out.push(']');
-    Ok(i)
-}
-
-/// Translates a glob into `regex` crate syntax: `*` and `?` do not match `/`, `[...]`
+/// Translates a glob into an Augeas-dialect regexp: `*` and `?` do not match `/`, `[...]`
 /// works as in regexps, everything else is literal.
 pub fn glob_to_regex(glob: &str) -> Result<String, String> {
-    let chars: Vec<char> = glob.chars().collect();
     let mut out = String::with_capacity(glob.len() + 8);
-    let mut i = 0;
-    while let Some(&c) = chars.get(i) {
-        i += 1;
+    let mut chars = glob.chars().peekable();
+    while let Some(c) = chars.next() {
         match c {
             '*' => out.push_str("[^/]*"),
             '?' => out.push_str("[^/]"),
-            '[' => i = bracket(&chars, i, &mut out)?,
+            '[' => {
+                // Copy the bracket expression through its closing `]` (a `]` right after
+                // `[` or `[^` is literal).
+                out.push('[');
+                let mut first = true;
+                if chars.peek() == Some(&'^') || chars.peek() == Some(&'!') {
+                    chars.next();
+                    out.push('^');
+                }
+                let mut closed = false;
+                for b in chars.by_ref() {
+                    out.push(b);
+                    if b == ']' && !first {
+                        closed = true;
+                        break;
+                    }
+                    first = false;
+                }
+                if !closed {
+                    return Err("unmatched [ in glob".to_owned());
+                }
+            }
             '\\' => {
-                if let Some(&e) = chars.get(i) {
+                if let Some(e) = chars.next() {
                     push_literal(&mut out, e);
-                    i += 1;
                 }
             }
             c => push_literal(&mut out, c),
         }
     }
-    Ok(out)
+    translate(&out)
+}
+
+/// Appends `c` as a literal: special characters get a backslash (which the dialect reads
+/// as "the next character itself").
+fn push_literal(out: &mut String, c: char) {
+    if matches!(
+        c,
+        '.' | '[' | ']' | '(' | ')' | '{' | '}' | '*' | '+' | '?' | '|' | '\\' | '^' | '$'
+    ) {
+        out.push('\\');
+    }
+    out.push(c);
 }
 
 #[cfg(test)]
@@ -191,17 +119,19 @@ mod tests {
         check("a[^x]c", false, &["a\nc"], &["axc"]);
         check(r"a\.c", false, &["a.c"], &["abc"]);
         check(r"\d", false, &["d"], &["1"]);
-        check(r"[\]", false, &["\\"], &["]"]);
-        check("[]a]", false, &["]", "a"], &["b"]);
-        check("a{2,3}", false, &["aa", "aaa"], &["a", "aaaa"]);
-        check("[[:digit:]]+", false, &["123"], &["a"]);
+        check("[]a]+", false, &["]a]"], &["b"]);
         check("ab", true, &["AB", "aB"], &["abc"]);
-        check("a&&b|[&~-]", false, &["a&&b", "&", "~", "-"], &["ab"]);
-        assert!(compile("(", false).is_err());
-        assert!(compile("[a-", false).is_err());
-        let g = compile_translated(&glob_to_regex("*.conf").unwrap(), false).unwrap();
-        assert!(g.is_match("a.conf") && !g.is_match("a/b.conf"));
-        let g = compile_translated(&glob_to_regex("[a-c]?").unwrap(), false).unwrap();
-        assert!(g.is_match("bx") && !g.is_match("dx"));
+        check("x{2,3}", false, &["xx", "xxx"], &["x", "xxxx"]);
+    }
+
+    #[test]
+    fn globs() {
+        let g = |s: &str| compile(&glob_to_regex(s).unwrap(), false).unwrap();
+        assert!(g("/etc/*").is_match("/etc/hosts"));
+        assert!(!g("/etc/*").is_match("/etc/a/b"));
+        assert!(g("/etc/h?sts").is_match("/etc/hosts"));
+        assert!(g("[a-c]x.conf").is_match("bx.conf"));
+        assert!(!g("[a-c]x.conf").is_match("bxxconf"));
+        assert!(g("^a(b)").is_match("^a(b)"));
     }
 }

@@ -253,6 +253,16 @@ impl Regex {
         best
     }
 
+    /// How far from `start` (up to `end`) the text stays a prefix of some word of the
+    /// language: the position where matching fails. Used to point parse errors at the
+    /// first byte that cannot belong to the match.
+    pub fn viable_prefix(&self, text: &[u8], start: usize, end: usize) -> usize {
+        match text.get(start..end) {
+            Some(t) => start + self.fwd().scan(t.iter().copied(), |_| {}),
+            None => start,
+        }
+    }
+
     /// Every `p` in `start..=end` with `text[start..p]` in the language, ascending.
     pub fn match_ends(&self, text: &[u8], start: usize, end: usize) -> Vec<usize> {
         let mut out = Vec::new();

@@ -109,7 +109,11 @@ fn parse_errors_are_recorded_with_line_and_char() {
     let line = [&e[..], &["line"]].concat();
     let ch = [&e[..], &["char"]].concat();
     assert_eq!(value(&aug, &line).as_deref(), Some("2"));
-    assert_eq!(value(&aug, &ch).as_deref(), Some("0"));
+    assert_eq!(
+        value(&aug, &ch).as_deref(),
+        Some("4"),
+        "the first byte that cannot match"
+    );
     assert!(
         node(&aug, &["files", "etc", "kv", "bad"]).is_none(),
         "no tree on failure"

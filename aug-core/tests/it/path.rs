@@ -189,20 +189,31 @@ fn run_op(tree: &mut Tree, vars: &mut Vars, ctx: NodeId, command: &str) -> Resul
     })
 }
 
-/// Splits a command line into words; `'...'` and `"..."` group, as in augtool.
+/// Splits a command line into words like augtool: `'...'` and `"..."` group (and are
+/// removed), and blanks and quotes inside `[...]` are kept as they are.
 fn split_args(line: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = String::new();
     let mut quote = None;
+    let mut depth = 0usize;
     let mut any = false;
     for c in line.chars() {
         match (quote, c) {
-            (None, '\'' | '"') => {
+            (None, '[') => {
+                depth += 1;
+                cur.push(c);
+                any = true;
+            }
+            (None, ']') => {
+                depth = depth.saturating_sub(1);
+                cur.push(c);
+            }
+            (None, '\'' | '"') if depth == 0 => {
                 quote = Some(c);
                 any = true;
             }
             (Some(q), c) if c == q => quote = None,
-            (None, ' ') => {
+            (None, ' ') if depth == 0 => {
                 if any {
                     out.push(std::mem::take(&mut cur));
                     any = false;

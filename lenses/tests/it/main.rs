@@ -1,0 +1,9 @@
+//! Integration tests of the lenses against the C Augeas oracle in `testroot-expected/`.
+
+#![allow(clippy::unwrap_used)]
+
+mod bad;
+mod common;
+mod edits;
+mod oracle;
+mod putget;
