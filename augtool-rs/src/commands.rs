@@ -902,16 +902,21 @@ fn cmd_span(s: &mut Session, a: &Args, out: &mut dyn Write) -> Result<(), Failur
         ErrorCode::NoSpan => Error::new(e.code, None, Some(format!("No span info for {p}"))),
         _ => e,
     })?;
+    // A label or value that does not come from the text (a `label`/`seq` lens, no value)
+    // has an empty range; Augeas reports those as 0:0.
+    let range = |r: &std::ops::Range<usize>| {
+        if r.is_empty() {
+            (0, 0)
+        } else {
+            (r.start, r.end)
+        }
+    };
+    let (ls, le) = range(&info.label);
+    let (vs, ve) = range(&info.value);
     writeln!(
         out,
-        "{} label=({}:{}) value=({}:{}) span=({},{})",
-        info.filename,
-        info.label.start,
-        info.label.end,
-        info.value.start,
-        info.value.end,
-        info.span.start,
-        info.span.end
+        "{} label=({ls}:{le}) value=({vs}:{ve}) span=({},{})",
+        info.filename, info.span.start, info.span.end
     )?;
     Ok(())
 }

@@ -290,10 +290,14 @@ pub fn diff(aug: &mut Augeas, path: Option<&str>, out: &mut dyn Write) -> Result
         if old_nl == new {
             continue;
         }
+        let target = match node {
+            Some(_) => format!("b{file}"),
+            None => "/dev/null".to_owned(),
+        };
         let text = similar::TextDiff::from_lines(&old, &new)
             .unified_diff()
             .context_radius(3)
-            .header(&format!("a{file}"), &format!("b{file}"))
+            .header(&format!("a{file}"), &target)
             .to_string();
         out.write_all(text.as_bytes())?;
     }
@@ -389,7 +393,7 @@ mod tests {
         check_diff(
             &[("/files/etc/kv/b", None)],
             None,
-            "--- a/etc/kv/b\n+++ b/etc/kv/b\n@@ -1 +0,0 @@\n-z = 3\n",
+            "--- a/etc/kv/b\n+++ /dev/null\n@@ -1 +0,0 @@\n-z = 3\n",
         );
     }
 
