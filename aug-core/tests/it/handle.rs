@@ -398,3 +398,21 @@ fn metadata_skeleton_follows_the_flags() {
     let aug = open(root.path(), Flags::NONE);
     assert_eq!(meta_labels(&aug), [&base[..], &["load", "files"]].concat());
 }
+
+#[test]
+fn saved_events_follow_tree_order() {
+    let root = root_with(&[
+        ("etc/kv/a", "x = 1\n"),
+        ("etc/kv/b", "x = 1\n"),
+        ("etc/kv/c", "x = 1\n"),
+    ]);
+    let mut aug = open(root.path(), Flags::NONE);
+    for f in ["c", "a", "b"] {
+        aug.set(&format!("/files/etc/kv/{f}/x"), Some("2")).unwrap();
+    }
+    aug.save().unwrap();
+    assert_eq!(
+        saved_events(&aug),
+        ["/files/etc/kv/a", "/files/etc/kv/b", "/files/etc/kv/c"]
+    );
+}
