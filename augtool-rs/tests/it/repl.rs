@@ -89,21 +89,29 @@ fn interactive_session() {
         .unwrap();
     assert!(status.success());
     let t = Tmux { session };
-    t.wait_for("the prompt", |s| s.contains("augtool>"));
+    // Each key sequence is sent only once the shell shows its next prompt, so that no
+    // input arrives while the terminal is out of raw mode.
+    let prompts = |s: &str| s.lines().filter(|l| l.starts_with("augtool>")).count();
+    t.wait_for("the prompt", |s| prompts(s) == 1);
 
     // A command and its output.
     t.send(&["set /t/alpha 1", "Enter"]);
+    t.wait_for("the second prompt", |s| prompts(s) == 2);
     t.send(&["get /t/alpha", "Enter"]);
-    t.wait_for("get output", |s| s.contains("/t/alpha = 1"));
+    t.wait_for("get output", |s| {
+        s.contains("/t/alpha = 1") && prompts(s) == 3
+    });
 
     // Completion of a command name and of a path.
     t.send(&["cou", "Tab"]);
     t.wait_for("command completion", |s| {
         s.lines().any(|l| l.starts_with("augtool> count"))
     });
-    t.send(&["/t/al", "Tab", "Enter"]);
-    t.wait_for("path completion", |s| {
-        s.contains("augtool> count /t/alpha") && s.contains("  1 match")
+    t.send(&["/t/al", "Tab"]);
+    t.wait_for("path completion", |s| s.contains("augtool> count /t/alpha"));
+    t.send(&["Enter"]);
+    t.wait_for("count output", |s| {
+        s.contains("  1 match") && prompts(s) == 4
     });
 
     // History: Up recalls the previous line.
