@@ -416,3 +416,15 @@ fn saved_events_follow_tree_order() {
         ["/files/etc/kv/a", "/files/etc/kv/b", "/files/etc/kv/c"]
     );
 }
+
+#[test]
+fn a_missing_context_is_created_by_edits() {
+    // augtool 1.14: `set /augeas/context /q/r` then `set x 1` creates /q/r/x.
+    let root = root_with(&[]);
+    let mut aug = open(root.path(), Flags::NO_LOAD);
+    aug.set("/augeas/context", Some("/q/r")).unwrap();
+    assert_eq!(aug.get("x").unwrap(), None);
+    aug.set("x", Some("1")).unwrap();
+    assert_eq!(aug.get("/q/r/x").unwrap().as_deref(), Some("1"));
+    assert_eq!(aug.get("x").unwrap().as_deref(), Some("1"));
+}
