@@ -90,7 +90,8 @@ pub fn run_rs(args: &[&str], input: &str) -> (Run, tempfile::TempDir) {
     (run, root)
 }
 
-/// A test script: its options (`# args: ...`), whether it needs the built-in lenses
+/// A test script: its options (`# args: ...` lines, split at blanks, and `# arg: ...`
+/// lines, one argument each), whether it needs the built-in lenses
 /// (`# needs: lenses`) and whether the differential test uses it.
 #[derive(Debug)]
 pub struct Script {
@@ -116,7 +117,10 @@ impl Script {
         };
         for line in text.lines().take_while(|l| l.starts_with('#')) {
             if let Some(a) = line.strip_prefix("# args:") {
-                script.args = a.split_whitespace().map(str::to_owned).collect();
+                script.args.extend(a.split_whitespace().map(str::to_owned));
+            } else if let Some(a) = line.strip_prefix("# arg: ") {
+                // One argument that may contain blanks.
+                script.args.push(a.to_owned());
             } else if line.starts_with("# needs: lenses") {
                 script.needs_lenses = true;
             } else if line.starts_with("# differential: no") {
