@@ -193,3 +193,34 @@ fn transform_option_errors() {
         "--- status: 0\n--- stdout\n/augeas/span = disable\n--- stderr\nerror: Failed to add transform Hosts middle /etc/hosts: Failed to execute command\n",
     );
 }
+
+#[test]
+fn broken_pipe_exits_quietly() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let root = crate::support::root_copy();
+    let mut child = Command::new(augtool_rs())
+        .args(["-r", root.path().to_str().unwrap(), "-A", "-L"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Far more output than a pipe buffers.
+    let script = "print\n".repeat(2000);
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        use std::io::Write;
+        let _ = stdin.write_all(script.as_bytes());
+    });
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert_eq!(first, "/augeas\n");
+    // The pipe is closed now; the rest of the output cannot be written.
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}
