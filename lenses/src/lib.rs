@@ -19,9 +19,12 @@ pub struct Module {
     pub name: &'static str,
     /// Builds (or returns the cached) lens of the module.
     pub lens: fn() -> Result<Lens, LensError>,
-    /// Globs of the files the module loads, in the order of the Augeas filter.
+    /// Globs of the files the module loads, in the order the Augeas filter lists them.
+    /// (C's `/augeas/load/<Module>` shows its `incl`/`excl` nodes in another order,
+    /// e.g. Cron's `incl[1]` is `/etc/crontabs/*`.)
     pub incl: &'static [&'static str],
-    /// Globs of the files it skips, in the order of the Augeas filter.
+    /// Globs of the files it skips, in the order the Augeas filter lists them; a glob
+    /// without `/` applies to the base name.
     pub excl: &'static [&'static str],
 }
 
@@ -135,6 +138,15 @@ mod tests {
             assert!(l.is_ok(), "{}: {:?}", m.name, l.err());
             if let Ok(l) = l {
                 assert!(l.typecheck().is_ok(), "{}: {:?}", m.name, l.typecheck());
+                // Augeas's full typechecker: no ambiguous concatenation or iteration, no
+                // overlapping union (as `augparse --typecheck` on the stock lenses).
+                let full = l.typecheck_full();
+                assert!(
+                    full.is_ok(),
+                    "{}: {}",
+                    m.name,
+                    full.err().map(|e| e.to_string()).unwrap_or_default()
+                );
             }
         }
     }

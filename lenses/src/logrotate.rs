@@ -93,7 +93,7 @@ fn tabooext() -> Built {
 fn directive() -> Built {
     let size = format!("{NUM}[kMG]?");
     let yes_no = |kw: &str| select(kw, &format!("(no)?{kw}"));
-    Ok(union(vec![
+    union(vec![
         select("schedule", "hourly|daily|weekly|monthly|yearly")?,
         with_value("rotate", NUM)?,
         create()?,
@@ -133,7 +133,7 @@ fn directive() -> Built {
         yes_no("shred")?,
         with_value("shredcycles", NUM)?,
         with_value("start", NUM)?,
-    ])?)
+    ])
 }
 
 /// `postrotate` … `endscript` (and `prerotate`, `firstaction`, `lastaction`): the lines in

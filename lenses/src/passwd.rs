@@ -58,7 +58,7 @@ fn user_fields() -> Result<Vec<Lens>, LensError> {
 fn nis_overrides() -> Built {
     let text = rx("[^:\r\n]+")?;
     let num = rx("[0-9]+")?;
-    Ok(concat(vec![
+    concat(vec![
         colon(),
         field("password", text.clone())?.opt(),
         colon(),
@@ -71,23 +71,25 @@ fn nis_overrides() -> Built {
         field("home", text)?.opt(),
         colon(),
         field("shell", util::to_eol()?)?.opt(),
-    ])?)
+    ])
 }
 
 /// `:pw:uid:gid:gecos:home:shell` after a bare `+`: every field is a node, possibly empty
-/// (the password is stored even when empty).
+/// (the password, uid and gid are stored even when empty).
 fn default_overrides() -> Built {
     let text = rx("[^:\r\n]+")?;
-    let num = rx("[0-9]+")?;
-    Ok(concat(vec![
+    let digits = rx("[0-9]*")?;
+    concat(vec![
         colon(),
         colon_field("password", rx("[^:\r\n]*")?, false)?,
-        colon_field("uid", num.clone(), true)?,
-        colon_field("gid", num, true)?,
+        // uid and gid store the digits even when there are none: the value is "", not
+        // NULL, unlike name and home.
+        colon_field("uid", digits.clone(), false)?,
+        colon_field("gid", digits, false)?,
         colon_field("name", text.clone(), true)?,
         colon_field("home", text, true)?,
         field_opt("shell", util::to_eol()?)?,
-    ])?)
+    ])
 }
 
 /// A NIS line starting with `lead`, labelled `name`, storing the login or netgroup.

@@ -6,20 +6,35 @@
 //! plain paths (`/files/etc/hosts/3/alias[2]`, `*`, `[N]`, `[last()]`, `[last()+1]`,
 //! `[label]`, `[label='value']`) and the commands `set`, `clear`, `rm`, `ins`, `mv` and
 //! `rename`. The real path language and augtool command set live elsewhere and will
-//! replace it.
+//! replace it; `handle.rs` already replays the same cases through aug-core's handle.
 
 use crate::common::{lens_for, load, repo};
 use aug_core::{NodeId, Tree};
 
-struct Case {
-    name: String,
-    file: String,
-    commands: Vec<String>,
-    status: String,
-    text: String,
+/// Cases where put fails as in C, but the engine blames a different node: it names the
+/// node whose value does not fit (with a precise message) where C names the parent whose
+/// children, values included, fit no pattern.
+const KNOWN_ERROR_PATH_DIFFS: &[&str] = &[
+    "crontab-bad-minute-fails",
+    "crontab-month-name-list-fails",
+    "hosts-ipaddr-with-space-fails",
+    "logrotate-bad-schedule-fails",
+    "passwd-rename-invalid-login-fails",
+    "passwd-uid-abc-fails",
+    "x-passwd-nis-null-password-fails",
+];
+
+pub(crate) struct Case {
+    pub(crate) name: String,
+    pub(crate) file: String,
+    pub(crate) commands: Vec<String>,
+    pub(crate) status: String,
+    /// The node C's put failed on (`error/path`, without the doubled file prefix).
+    pub(crate) error_path: Option<String>,
+    pub(crate) text: String,
 }
 
-fn parse_case(name: &str, s: &str) -> Case {
+pub(crate) fn parse_case(name: &str, s: &str) -> Case {
     let (head, text) = s.split_once("\n---\n").unwrap();
     let mut file = String::new();
     let mut commands = Vec::new();
@@ -37,8 +52,17 @@ fn parse_case(name: &str, s: &str) -> Case {
             commands.push(line.to_owned());
         }
     }
+    // C doubles the file prefix (`/files/etc/hosts/files/etc/hosts/3`), and writes the
+    // file node itself as `/files/etc/passwd/`.
+    let error_path = head.lines().find_map(|l| {
+        let v = l.split_once("/error/path = ")?.1.trim_matches('"');
+        let prefix = format!("/files/{file}");
+        let v = v.strip_prefix(&prefix).unwrap_or(v);
+        Some(if v == "/" { prefix } else { v.to_owned() })
+    });
     Case {
         name: name.to_owned(),
+        error_path,
         file,
         commands,
         status,
@@ -47,7 +71,7 @@ fn parse_case(name: &str, s: &str) -> Case {
 }
 
 /// Splits an augtool command line into words, honouring single and double quotes.
-fn words(line: &str) -> Vec<String> {
+pub(crate) fn words(line: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = String::new();
     let mut quote = None;
@@ -268,20 +292,25 @@ fn run(t: &mut Tree, line: &str) -> Result<(), String> {
 
 #[test]
 fn edit_cases_like_c() {
-    let dir = repo().join("testroot-expected/edits");
-    let mut names: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".case"))
+    // The testroot cases, and this crate's extra cases (lenses/tests/data/edits).
+    let mut names: Vec<_> = ["testroot-expected/edits", "lenses/tests/data/edits"]
+        .iter()
+        .flat_map(|d| {
+            let dir = repo().join(d);
+            std::fs::read_dir(&dir)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .filter(|p| p.extension().is_some_and(|x| x == "case"))
+                .collect::<Vec<_>>()
+        })
         .collect();
     names.sort();
-    assert!(names.len() >= 70);
+    assert!(names.len() >= 80);
     let (mut passed, mut skipped, mut failed) = (Vec::new(), Vec::new(), Vec::new());
+    let mut known = Vec::new();
     for n in &names {
-        let c = parse_case(
-            n.trim_end_matches(".case"),
-            &std::fs::read_to_string(dir.join(n)).unwrap(),
-        );
+        let name = n.file_stem().unwrap().to_string_lossy();
+        let c = parse_case(&name, &std::fs::read_to_string(n).unwrap());
         let lens = lens_for(&c.file).unwrap();
         // A case may create a file that testroot lacks: it starts empty.
         let original =
@@ -300,14 +329,27 @@ fn edit_cases_like_c() {
                 c.name, c.text
             )),
             ("ok", Err(e)) => failed.push(format!("{}: put failed: {e}", c.name)),
-            ("put_failed", Err(_)) => passed.push(c.name),
+            ("put_failed", Err(aug_core::lens::PutError::Tree { path, .. }))
+                if Some(&path) == c.error_path.as_ref() =>
+            {
+                passed.push(c.name)
+            }
+            ("put_failed", Err(_)) if KNOWN_ERROR_PATH_DIFFS.contains(&c.name.as_str()) => {
+                known.push(c.name)
+            }
+            ("put_failed", Err(e)) => failed.push(format!(
+                "{}: fails as C does, but C fails at {:?}: {e}",
+                c.name, c.error_path
+            )),
             ("put_failed", Ok(out)) => failed.push(format!("{}: C fails, we save\n{out}", c.name)),
             (s, _) => skipped.push(format!("{}: status {s}", c.name)),
         }
     }
     eprintln!(
-        "edit cases: {} passed, {} skipped, {} failed\nskipped: {skipped:#?}",
+        "edit cases: {} passed, {} failed as C but at another node, {} skipped, {} failed\n\
+         skipped: {skipped:#?}",
         passed.len(),
+        known.len(),
         skipped.len(),
         failed.len()
     );

@@ -5,5 +5,6 @@
 mod bad;
 mod common;
 mod edits;
+mod handle;
 mod oracle;
 mod putget;
