@@ -127,7 +127,7 @@ impl Completer for AugHelper {
         _ctx: &Context<'_>,
     ) -> rustyline::Result<(usize, Vec<Pair>)> {
         let before = line.get(..pos).unwrap_or(line);
-        let start = before.rfind(is_blank).map_or(0, |i| i + 1);
+        let start = word_start(before);
         let word = before.get(start..).unwrap_or("");
         let first = before.get(..start).unwrap_or("").trim().is_empty();
         let candidates = if first {
@@ -140,6 +140,32 @@ impl Completer for AugHelper {
         };
         Ok((start, candidates))
     }
+}
+
+/// Where the word being typed at the end of `line` starts: after the last blank that
+/// separates words, so not after an escaped blank (`a\ b`), nor one inside quotes or
+/// inside `[...]`.
+pub fn word_start(line: &str) -> usize {
+    let mut start = 0;
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for (i, c) in line.char_indices() {
+        if escaped {
+            escaped = false;
+            continue;
+        }
+        match c {
+            '\\' => escaped = true,
+            '\'' | '"' if quote == Some(c) => quote = None,
+            '\'' | '"' if quote.is_none() => quote = Some(c),
+            '[' if quote.is_none() => depth += 1,
+            ']' if quote.is_none() => depth = depth.saturating_sub(1),
+            c if is_blank(c) && quote.is_none() && depth == 0 => start = i + c.len_utf8(),
+            _ => {}
+        }
+    }
+    start
 }
 
 /// The command names starting with `word`, each followed by a space.
@@ -278,4 +304,19 @@ pub fn run_interactive(
     )?;
     println!();
     Ok(ok)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::word_start;
+
+    #[test]
+    fn completion_word() {
+        assert_eq!(word_start("ls /files/etc/ho"), 3);
+        assert_eq!(word_start("cou"), 0);
+        assert_eq!(word_start("get /a\\ b/c"), 4);
+        assert_eq!(word_start("get /a[. = 'x y']/b"), 4);
+        assert_eq!(word_start("set /a 'x y"), 7);
+        assert_eq!(word_start("get "), 4);
+    }
 }
