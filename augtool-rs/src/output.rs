@@ -262,9 +262,16 @@ pub fn diff(aug: &mut Augeas, path: Option<&str>, out: &mut dyn Write) -> Result
                     targets.extend(file_path(tree, files, n).map(|f| (f, Some(n))));
                 }
             }
-            // Files that were loaded but whose tree is gone: save deletes them.
+            // Files that were loaded but whose tree is gone: save deletes them (unless
+            // they failed to load, and so never had a tree).
             for meta in aug.match_nodes("/augeas/files//path")? {
                 let Some(p) = tree.value(meta) else { continue };
+                let failed = tree
+                    .parent(meta)
+                    .is_some_and(|m| tree.child(m, "error").is_some());
+                if failed {
+                    continue;
+                }
                 if aug.count(&escape_path(p))? == 0 {
                     let file = p.strip_prefix("/files").unwrap_or(p).to_owned();
                     targets.push((file, None));
@@ -389,6 +396,15 @@ mod tests {
             ],
             Some("/files/etc/kv/b/z"),
             "--- a/etc/kv/b\n+++ b/etc/kv/b\n@@ -1 +1 @@\n-z = 3\n+z = 4\n",
+        );
+        // A file that failed to load has no tree, but is not deleted by a save.
+        check_diff(
+            &[
+                ("/augeas/files/etc/kv/b/error", Some("parse_failed")),
+                ("/files/etc/kv/b", None),
+            ],
+            None,
+            "",
         );
         check_diff(
             &[("/files/etc/kv/b", None)],
