@@ -207,7 +207,11 @@ pub fn help_command(cmd: &Command, out: &mut dyn Write) -> Result<(), Failure> {
     }
     s.push_str("\n\n  DESCRIPTION\n");
     for line in cmd.help.split('\n') {
-        let _ = writeln!(s, "    {line}");
+        if line.is_empty() {
+            s.push('\n');
+        } else {
+            let _ = writeln!(s, "    {line}");
+        }
     }
     s.push('\n');
     if !cmd.args.is_empty() {
