@@ -93,7 +93,8 @@ pub fn run_one(
     err: &mut dyn Write,
 ) -> io::Result<bool> {
     if opts.echo {
-        writeln!(out, "{PROMPT}{line}")?;
+        // augtool joins the words with a space after each, and echoes that.
+        writeln!(out, "{PROMPT}{line} ")?;
     }
     let ok = session.run_line(line, out, err)? != Outcome::Failed;
     if opts.autosave {

@@ -82,7 +82,7 @@ fn one_command_from_arguments() {
             "'noop'",
         ],
         "",
-        "--- status: 0\n--- stdout\naugtool> match /augeas/version/save/mode 'noop'\n/augeas/version/save/mode[3]\n",
+        "--- status: 0\n--- stdout\naugtool> match /augeas/version/save/mode 'noop' \n/augeas/version/save/mode[3]\n",
     );
 }
 
