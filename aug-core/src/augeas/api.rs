@@ -52,6 +52,28 @@ impl Augeas {
         }
     }
 
+    /// The context node for an operation that may change the tree: like
+    /// [`Augeas::context`], but a context path that matches nothing is created first, as
+    /// Augeas does, so that relative paths land under it.
+    pub fn context_mut(&mut self) -> NodeId {
+        let root = self.tree.root();
+        let ctx = self
+            .tree
+            .child(self.meta, "context")
+            .and_then(|c| self.tree.value(c))
+            .unwrap_or("/")
+            .to_owned();
+        if ctx.is_empty() || ctx == "/" {
+            return root;
+        }
+        match ops::matches(&self.tree, &self.vars, root, &ctx) {
+            Ok(ns) if ns.is_empty() => {
+                ops::expand(&mut self.tree, &self.vars, root, &ctx).map_or(root, |(n, _)| n)
+            }
+            _ => self.context(),
+        }
+    }
+
     /// The variables defined with [`Augeas::defvar`] and [`Augeas::defnode`].
     pub fn vars(&self) -> &Vars {
         &self.vars
@@ -91,7 +113,7 @@ impl Augeas {
     /// Sets the value of the node `path` matches, creating it (and missing ancestors, as last
     /// children) when nothing matches.
     pub fn set(&mut self, path: &str, value: Option<&str>) -> Result<(), Error> {
-        let ctx = self.context();
+        let ctx = self.context_mut();
         ops::set(&mut self.tree, &self.vars, ctx, path, value)?;
         Ok(())
     }
@@ -104,7 +126,7 @@ impl Augeas {
         sub: Option<&str>,
         value: Option<&str>,
     ) -> Result<usize, Error> {
-        let ctx = self.context();
+        let ctx = self.context_mut();
         Ok(ops::setm(
             &mut self.tree,
             &self.vars,
@@ -117,26 +139,26 @@ impl Augeas {
 
     /// Sets the value of `path` to nothing, creating the node if needed.
     pub fn clear(&mut self, path: &str) -> Result<(), Error> {
-        let ctx = self.context();
+        let ctx = self.context_mut();
         ops::clear(&mut self.tree, &self.vars, ctx, path)?;
         Ok(())
     }
 
     /// [`Augeas::setm`] with no value.
     pub fn clearm(&mut self, base: &str, sub: &str) -> Result<usize, Error> {
-        let ctx = self.context();
+        let ctx = self.context_mut();
         Ok(ops::clearm(&mut self.tree, &self.vars, ctx, base, sub)?)
     }
 
     /// Creates the node `path` if nothing matches it.
     pub fn touch(&mut self, path: &str) -> Result<(), Error> {
-        let ctx = self.context();
+        let ctx = self.context_mut();
         Ok(ops::touch(&mut self.tree, &self.vars, ctx, path)?)
     }
 
     /// Inserts a node labelled `label` before or after the single node `path` matches.
     pub fn insert(&mut self, path: &str, label: &str, before: bool) -> Result<(), Error> {
-        let ctx = self.context();
+        let ctx = self.context_mut();
         ops::insert(&mut self.tree, &self.vars, ctx, path, label, before)?;
         Ok(())
     }
@@ -144,27 +166,27 @@ impl Augeas {
     /// Removes every node `path` matches; returns how many nodes were removed, descendants
     /// included.
     pub fn rm(&mut self, path: &str) -> Result<usize, Error> {
-        let ctx = self.context();
+        let ctx = self.context_mut();
         Ok(ops::rm(&mut self.tree, &self.vars, ctx, path)?)
     }
 
     /// Moves the node `src` to `dst` (replacing `dst` if it exists, creating it otherwise).
     pub fn mv(&mut self, src: &str, dst: &str) -> Result<(), Error> {
-        let ctx = self.context();
+        let ctx = self.context_mut();
         ops::mv(&mut self.tree, &self.vars, ctx, src, dst)?;
         Ok(())
     }
 
     /// Copies the node `src` to `dst`.
     pub fn cp(&mut self, src: &str, dst: &str) -> Result<(), Error> {
-        let ctx = self.context();
+        let ctx = self.context_mut();
         ops::cp(&mut self.tree, &self.vars, ctx, src, dst)?;
         Ok(())
     }
 
     /// Relabels every node `src` matches; returns how many.
     pub fn rename(&mut self, src: &str, label: &str) -> Result<usize, Error> {
-        let ctx = self.context();
+        let ctx = self.context_mut();
         Ok(ops::rename(&mut self.tree, &self.vars, ctx, src, label)?)
     }
 
@@ -172,7 +194,7 @@ impl Augeas {
     /// expression is recorded under `/augeas/variables` and re-evaluated after each load.
     /// Returns the number of nodes when the value is a node set, else 0.
     pub fn defvar(&mut self, name: &str, expr: Option<&str>) -> Result<usize, Error> {
-        let ctx = self.context();
+        let ctx = self.context_mut();
         let n = ops::defvar(&self.tree, &mut self.vars, ctx, name, expr)?;
         let vars = self.meta_node(&["variables"]);
         match expr {
@@ -196,7 +218,7 @@ impl Augeas {
         expr: &str,
         value: Option<&str>,
     ) -> Result<(usize, bool), Error> {
-        let ctx = self.context();
+        let ctx = self.context_mut();
         let r = ops::defnode(&mut self.tree, &mut self.vars, ctx, name, expr, value)?;
         let vars = self.meta_node(&["variables"]);
         meta_set(&mut self.tree, vars, name, expr);
@@ -218,7 +240,7 @@ impl Augeas {
                 ))
             })
             .collect();
-        let ctx = self.context();
+        let ctx = self.context_mut();
         for (name, expr) in defs {
             if ops::defvar(&self.tree, &mut self.vars, ctx, &name, Some(&expr)).is_err() {
                 self.vars.remove(&name);
@@ -430,7 +452,7 @@ impl Augeas {
                 ));
             }
         };
-        let ctx = self.context();
+        let ctx = self.context_mut();
         let (target, _) = ops::expand(&mut self.tree, &self.vars, ctx, path)?;
         self.tree.clear_children(target);
         for (i, c) in parsed.children.into_iter().enumerate() {

@@ -103,6 +103,8 @@ impl Augeas {
     /// matches any more are dropped. Per-file failures are recorded under
     /// `/augeas/files/<file>/error`, not returned.
     pub(crate) fn load_all(&mut self) {
+        // Augeas creates `/augeas/files` on every load, even when no file is loaded.
+        self.meta_node(&["files"]);
         let spans = self.spans_enabled();
         let xfms = self.transforms();
         // Which files each transform claims.

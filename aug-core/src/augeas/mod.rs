@@ -231,8 +231,10 @@ impl Augeas {
             "disable"
         };
         meta_set(t, m, "span", span);
-        let load = t.append_child(m, Some("load"), None).unwrap_or(m);
+        // As in Augeas, `/augeas/load` exists from the start only when modules autoload;
+        // otherwise the first load (or transform) creates it.
         if !self.flags.contains(Flags::NO_MODL_AUTOLOAD) {
+            let load = t.append_child(m, Some("load"), None).unwrap_or(m);
             for module in &self.modules {
                 let x = t
                     .append_child(load, Some(&module.name), None)

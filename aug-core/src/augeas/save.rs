@@ -52,19 +52,24 @@ impl Augeas {
             .filter(|x| x.lens.is_some())
             .collect();
         let mut failed = Vec::new();
-        // Files present in the tree.
+        // Files present in the tree, in tree order (as Augeas walks `/files`, so that
+        // `/augeas/events/saved` lists them in that order).
         let mut candidates: Vec<(String, NodeId)> = Vec::new();
-        let mut stack: Vec<(NodeId, String)> = vec![(self.files, String::new())];
-        while let Some((n, p)) = stack.pop() {
-            for &c in self.tree.children(n).iter().rev() {
-                let Some(l) = self.tree.label(c) else {
-                    continue;
-                };
-                let path = format!("{p}/{l}");
-                if self.tree.is_file(c) || xfms.iter().any(|x| x.applies(&path)) {
-                    candidates.push((path, c));
-                } else {
-                    stack.push((c, path));
+        let mut stack: Vec<(NodeId, String)> = self
+            .tree
+            .children(self.files)
+            .iter()
+            .rev()
+            .filter_map(|&c| Some((c, format!("/{}", self.tree.label(c)?))))
+            .collect();
+        while let Some((c, path)) = stack.pop() {
+            if self.tree.is_file(c) || xfms.iter().any(|x| x.applies(&path)) {
+                candidates.push((path, c));
+                continue;
+            }
+            for &k in self.tree.children(c).iter().rev() {
+                if let Some(l) = self.tree.label(k) {
+                    stack.push((k, format!("{path}/{l}")));
                 }
             }
         }

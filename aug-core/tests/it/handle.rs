@@ -454,3 +454,56 @@ fn preview_outside_files() {
         "Invalid argument in function call: Path /files/t is not associated with a file"
     );
 }
+
+/// The labels of the children of `/augeas`, in order.
+fn meta_labels(aug: &Augeas) -> Vec<String> {
+    let meta = node(aug, &["augeas"]).unwrap();
+    aug.tree()
+        .children(meta)
+        .iter()
+        .filter_map(|&c| aug.tree().label(c).map(str::to_owned))
+        .collect()
+}
+
+#[test]
+fn metadata_skeleton_follows_the_flags() {
+    // Checked with augtool 1.14 (`print /augeas` with -A -L, with -A, and plain).
+    let root = root_with(&[]);
+    let base = ["root", "context", "variables", "version", "save", "span"];
+    let aug = open(root.path(), Flags::NO_LOAD | Flags::NO_MODL_AUTOLOAD);
+    assert_eq!(meta_labels(&aug), base);
+    let aug = open(root.path(), Flags::NO_MODL_AUTOLOAD);
+    assert_eq!(meta_labels(&aug), [&base[..], &["files", "load"]].concat());
+    let aug = open(root.path(), Flags::NONE);
+    assert_eq!(meta_labels(&aug), [&base[..], &["load", "files"]].concat());
+}
+
+#[test]
+fn saved_events_follow_tree_order() {
+    let root = root_with(&[
+        ("etc/kv/a", "x = 1\n"),
+        ("etc/kv/b", "x = 1\n"),
+        ("etc/kv/c", "x = 1\n"),
+    ]);
+    let mut aug = open(root.path(), Flags::NONE);
+    for f in ["c", "a", "b"] {
+        aug.set(&format!("/files/etc/kv/{f}/x"), Some("2")).unwrap();
+    }
+    aug.save().unwrap();
+    assert_eq!(
+        saved_events(&aug),
+        ["/files/etc/kv/a", "/files/etc/kv/b", "/files/etc/kv/c"]
+    );
+}
+
+#[test]
+fn a_missing_context_is_created_by_edits() {
+    // augtool 1.14: `set /augeas/context /q/r` then `set x 1` creates /q/r/x.
+    let root = root_with(&[]);
+    let mut aug = open(root.path(), Flags::NO_LOAD);
+    aug.set("/augeas/context", Some("/q/r")).unwrap();
+    assert_eq!(aug.get("x").unwrap(), None);
+    aug.set("x", Some("1")).unwrap();
+    assert_eq!(aug.get("/q/r/x").unwrap().as_deref(), Some("1"));
+    assert_eq!(aug.get("x").unwrap().as_deref(), Some("1"));
+}

@@ -1,0 +1,120 @@
+//! Command-line options, with the same letters and meaning as augtool's.
+
+use aug_core::Flags;
+use clap::Parser;
+use std::path::PathBuf;
+
+const AFTER_HELP: &str = "\
+Commands are read from FILE (-f), from standard input, or interactively when standard
+input is a terminal. Type 'help' for the list of commands.
+
+When COMMAND is given on the command line, aug-rs deliberately differs from augtool 1.14,
+which always saves afterwards and exits 0 even when the command fails: augtool-rs saves
+only with -s, reports errors, and exits 1 when the command fails.";
+
+/// augtool-rs: edit configuration files through Augeas lenses.
+#[derive(Debug, Parser)]
+#[command(
+    name = "augtool-rs",
+    about = "Load the Augeas tree and modify it. If no COMMAND is given, run interactively.",
+    after_help = AFTER_HELP,
+    disable_version_flag = true
+)]
+pub struct Options {
+    /// Typecheck lenses.
+    #[arg(short = 'c', long)]
+    pub typecheck: bool,
+    /// Preserve originals of modified files with extension '.augsave'.
+    #[arg(short = 'b', long)]
+    pub backup: bool,
+    /// Save changes in files with extension '.augnew', leave originals unchanged.
+    #[arg(short = 'n', long)]
+    pub new: bool,
+    /// Use ROOT as the root of the filesystem (default: $AUGEAS_ROOT, else /).
+    #[arg(short = 'r', long, value_name = "ROOT")]
+    pub root: Option<PathBuf>,
+    /// Search DIR for modules; can be given multiple times.
+    #[arg(short = 'I', long = "include", value_name = "DIR")]
+    pub include: Vec<String>,
+    /// Add a file transform, in the syntax of the 'transform' command, e.g.
+    /// -t 'Hosts incl /etc/hosts.bak'; can be given multiple times.
+    #[arg(short = 't', long = "transform", value_name = "XFM")]
+    pub transform: Vec<String>,
+    /// Load only FILE into the tree (implies --noload).
+    #[arg(short = 'l', long = "load-file", value_name = "FILE")]
+    pub load_file: Option<String>,
+    /// Echo commands when reading from a file or standard input.
+    #[arg(short = 'e', long)]
+    pub echo: bool,
+    /// Read commands from FILE.
+    #[arg(short = 'f', long, value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// Save automatically once all commands have run.
+    #[arg(short = 's', long)]
+    pub autosave: bool,
+    /// Run an interactive shell after the commands from standard input or FILE.
+    #[arg(short = 'i', long)]
+    pub interactive: bool,
+    /// Do not search the built-in default directories for modules.
+    #[arg(short = 'S', long)]
+    pub nostdinc: bool,
+    /// Do not load any files into the tree on startup.
+    #[arg(short = 'L', long)]
+    pub noload: bool,
+    /// Do not autoload modules (no transforms under /augeas/load).
+    #[arg(short = 'A', long)]
+    pub noautoload: bool,
+    /// Record span positions for nodes read from files.
+    #[arg(long)]
+    pub span: bool,
+    /// Show how long initialisation and each command took.
+    #[arg(long)]
+    pub timing: bool,
+    /// Print version information and exit.
+    #[arg(long)]
+    pub version: bool,
+    /// A command to run instead of reading commands (its words are joined by spaces).
+    #[arg(
+        value_name = "COMMAND",
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
+    pub command: Vec<String>,
+}
+
+/// The default module directories, searched unless `-S` is given.
+pub const STD_LOADPATH: &[&str] = &["/usr/share/augeas/lenses", "/usr/share/augeas/lenses/dist"];
+
+impl Options {
+    /// The handle flags these options ask for (augtool always adds `NO_ERR_CLOSE`).
+    pub fn flags(&self) -> Flags {
+        let mut f = Flags::NO_ERR_CLOSE;
+        for (on, flag) in [
+            (self.typecheck, Flags::TYPE_CHECK),
+            (self.backup, Flags::SAVE_BACKUP),
+            (self.new, Flags::SAVE_NEWFILE),
+            (self.nostdinc, Flags::NO_STDINC),
+            (self.noload || self.load_file.is_some(), Flags::NO_LOAD),
+            (self.noautoload, Flags::NO_MODL_AUTOLOAD),
+            (self.span, Flags::ENABLE_SPAN),
+        ] {
+            if on {
+                f = f | flag;
+            }
+        }
+        f
+    }
+
+    /// The module search path: `-I` directories, then `$AUGEAS_LENS_LIB`, then the
+    /// standard directories unless `-S`.
+    pub fn loadpath(&self) -> Vec<String> {
+        let mut p = self.include.clone();
+        if let Ok(lib) = std::env::var("AUGEAS_LENS_LIB") {
+            p.extend(lib.split(':').filter(|d| !d.is_empty()).map(str::to_owned));
+        }
+        if !self.nostdinc {
+            p.extend(STD_LOADPATH.iter().map(|d| (*d).to_owned()));
+        }
+        p
+    }
+}

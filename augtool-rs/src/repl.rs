@@ -1,0 +1,323 @@
+//! The two ways of reading commands: a script (a file or piped standard input, read line
+//! by line exactly like augtool) and the interactive shell (rustyline, with history in
+//! `~/.augeas/history` and completion of command names and tree paths).
+
+use crate::commands::COMMANDS;
+use crate::session::{Outcome, Session};
+use crate::tokenizer::is_blank;
+use rustyline::completion::{Completer, Pair};
+use rustyline::error::ReadlineError;
+use rustyline::history::DefaultHistory;
+use rustyline::{
+    Behavior, CompletionType, Config, Context, Editor, Helper, Highlighter, Hinter, Validator,
+};
+use std::cell::RefCell;
+use std::io::{self, BufRead, Write};
+use std::path::PathBuf;
+use std::rc::Rc;
+
+/// The prompt, also used to echo commands.
+pub const PROMPT: &str = "augtool> ";
+
+/// How the command loop behaves at its ends.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoopOptions {
+    /// Echo each line read as `augtool> LINE`.
+    pub echo: bool,
+    /// Run `save` once the input is exhausted.
+    pub autosave: bool,
+}
+
+/// Runs the commands of `input`, one per line, until the end or `quit`. Blank lines and
+/// lines starting with `#` are skipped. Returns whether every command succeeded.
+pub fn run_script(
+    session: &mut Session,
+    input: &mut dyn BufRead,
+    opts: LoopOptions,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<bool> {
+    let mut ok = true;
+    let mut line = String::new();
+    loop {
+        line.clear();
+        if input.read_line(&mut line)? == 0 {
+            break;
+        }
+        let text = line.strip_suffix('\n').unwrap_or(&line);
+        if opts.echo {
+            writeln!(out, "{PROMPT}{text}")?;
+        }
+        match session.run_line(text, out, err)? {
+            Outcome::Done => {}
+            Outcome::Failed => ok = false,
+            Outcome::Quit => return Ok(ok),
+        }
+    }
+    finish(session, opts, out, err, ok, true)
+}
+
+/// What happens when the input is exhausted: the autosave, and augtool's closing
+/// newline when echoing. `prompted` says whether augtool would have shown a prompt for
+/// the end of input.
+fn finish(
+    session: &mut Session,
+    opts: LoopOptions,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    mut ok: bool,
+    prompted: bool,
+) -> io::Result<bool> {
+    if opts.autosave {
+        if opts.echo {
+            writeln!(out, "{PROMPT}save")?;
+        }
+        if session.run_line("save", out, err)? == Outcome::Failed {
+            ok = false;
+        }
+        if opts.echo {
+            writeln!(out)?;
+        }
+    } else if opts.echo && prompted {
+        writeln!(out, "{PROMPT}")?;
+    }
+    Ok(ok)
+}
+
+/// Runs one command given on the command line, then `save` if `autosave`.
+pub fn run_one(
+    session: &mut Session,
+    line: &str,
+    opts: LoopOptions,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<bool> {
+    if opts.echo {
+        // augtool joins the words with a space after each, and echoes that.
+        writeln!(out, "{PROMPT}{line} ")?;
+    }
+    let ok = session.run_line(line, out, err)? != Outcome::Failed;
+    if opts.autosave {
+        if opts.echo {
+            writeln!(out, "{PROMPT}save")?;
+        }
+        return Ok(session.run_line("save", out, err)? != Outcome::Failed && ok);
+    }
+    Ok(ok)
+}
+
+/// The rustyline helper: completes command names and tree paths.
+#[derive(Helper, Hinter, Highlighter, Validator)]
+struct AugHelper {
+    session: Rc<RefCell<Session>>,
+}
+
+impl std::fmt::Debug for AugHelper {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AugHelper")
+    }
+}
+
+impl Completer for AugHelper {
+    type Candidate = Pair;
+
+    fn complete(
+        &self,
+        line: &str,
+        pos: usize,
+        _ctx: &Context<'_>,
+    ) -> rustyline::Result<(usize, Vec<Pair>)> {
+        let before = line.get(..pos).unwrap_or(line);
+        let start = word_start(before);
+        let word = before.get(start..).unwrap_or("");
+        let first = before.get(..start).unwrap_or("").trim().is_empty();
+        let candidates = if first {
+            complete_command(word)
+        } else {
+            match self.session.try_borrow() {
+                Ok(s) => complete_path(&s, word),
+                Err(_) => Vec::new(),
+            }
+        };
+        Ok((start, candidates))
+    }
+}
+
+/// Where the word being typed at the end of `line` starts: after the last blank that
+/// separates words, so not after an escaped blank (`a\ b`), nor one inside quotes or
+/// inside `[...]`.
+pub fn word_start(line: &str) -> usize {
+    let mut start = 0;
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for (i, c) in line.char_indices() {
+        if escaped {
+            escaped = false;
+            continue;
+        }
+        match c {
+            '\\' => escaped = true,
+            '\'' | '"' if quote == Some(c) => quote = None,
+            '\'' | '"' if quote.is_none() => quote = Some(c),
+            '[' if quote.is_none() => depth += 1,
+            ']' if quote.is_none() => depth = depth.saturating_sub(1),
+            c if is_blank(c) && quote.is_none() && depth == 0 => start = i + c.len_utf8(),
+            _ => {}
+        }
+    }
+    start
+}
+
+/// The command names starting with `word`, each followed by a space.
+pub fn complete_command(word: &str) -> Vec<Pair> {
+    COMMANDS
+        .iter()
+        .filter(|c| c.name.starts_with(word))
+        .map(|c| Pair {
+            display: c.name.to_owned(),
+            replacement: format!("{} ", c.name),
+        })
+        .collect()
+}
+
+/// The children of the path before the last `/` of `word` whose path starts with
+/// `word`; those with children of their own get a trailing `/`.
+pub fn complete_path(session: &Session, word: &str) -> Vec<Pair> {
+    let (dir, pattern) = match word.rfind('/') {
+        Some(i) => {
+            let dir = word.get(..i).unwrap_or("");
+            (format!("{dir}/"), format!("{dir}/*"))
+        }
+        None => (String::new(), "*".to_owned()),
+    };
+    let Ok(nodes) = session.aug.match_nodes(&pattern) else {
+        return Vec::new();
+    };
+    let tree = session.aug.tree();
+    let mut out = Vec::new();
+    for n in nodes {
+        let Some(path) = aug_core::print::node_path(tree, n) else {
+            continue;
+        };
+        let step = path.rsplit('/').next().unwrap_or(&path);
+        let candidate = format!("{dir}{step}");
+        if !candidate.starts_with(word) {
+            continue;
+        }
+        let has_kids = tree.children(n).iter().any(|&c| tree.label(c).is_some());
+        out.push(Pair {
+            display: step.to_owned(),
+            replacement: if has_kids {
+                format!("{candidate}/")
+            } else {
+                candidate
+            },
+        });
+    }
+    out
+}
+
+/// `~/.augeas/history`, if there is a home directory.
+fn history_file() -> Option<PathBuf> {
+    let home = std::env::var_os("HOME")?;
+    Some(PathBuf::from(home).join(".augeas").join("history"))
+}
+
+fn readline_error(e: ReadlineError) -> io::Error {
+    match e {
+        ReadlineError::Io(e) => e,
+        other => io::Error::other(other.to_string()),
+    }
+}
+
+/// The interactive shell on the terminal: prompt `augtool> `, history, completion. Ends
+/// at end of input (Ctrl-D) or `quit`; Ctrl-C abandons the current line. Returns whether
+/// every command succeeded.
+pub fn run_interactive(
+    session: Rc<RefCell<Session>>,
+    opts: LoopOptions,
+    ok_so_far: bool,
+) -> io::Result<bool> {
+    let config = Config::builder()
+        .behavior(Behavior::PreferTerm)
+        .completion_type(CompletionType::List)
+        .auto_add_history(false)
+        .build();
+    let mut rl: Editor<AugHelper, DefaultHistory> =
+        Editor::with_config(config).map_err(readline_error)?;
+    rl.set_helper(Some(AugHelper {
+        session: Rc::clone(&session),
+    }));
+    let history = history_file();
+    if let Some(h) = &history {
+        let _ = rl.load_history(h);
+    }
+    let stdout = io::stdout();
+    let stderr = io::stderr();
+    let mut ok = ok_so_far;
+    let mut quit = false;
+    loop {
+        match rl.readline(PROMPT) {
+            Ok(line) => {
+                if !line.trim().is_empty() {
+                    let _ = rl.add_history_entry(line.as_str());
+                }
+                let outcome =
+                    session
+                        .borrow_mut()
+                        .run_line(&line, &mut stdout.lock(), &mut stderr.lock())?;
+                match outcome {
+                    Outcome::Done => {}
+                    Outcome::Failed => ok = false,
+                    Outcome::Quit => {
+                        quit = true;
+                        break;
+                    }
+                }
+            }
+            Err(ReadlineError::Interrupted) => continue,
+            Err(ReadlineError::Eof) => break,
+            Err(e) => return Err(readline_error(e)),
+        }
+    }
+    if let Some(h) = &history {
+        if let Some(dir) = h.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        let _ = rl.save_history(h);
+    }
+    if quit {
+        return Ok(ok);
+    }
+    let mut s = session.borrow_mut();
+    let opts = LoopOptions {
+        echo: false,
+        ..opts
+    };
+    let ok = finish(
+        &mut s,
+        opts,
+        &mut stdout.lock(),
+        &mut stderr.lock(),
+        ok,
+        false,
+    )?;
+    println!();
+    Ok(ok)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::word_start;
+
+    #[test]
+    fn completion_word() {
+        assert_eq!(word_start("ls /files/etc/ho"), 3);
+        assert_eq!(word_start("cou"), 0);
+        assert_eq!(word_start("get /a\\ b/c"), 4);
+        assert_eq!(word_start("get /a[. = 'x y']/b"), 4);
+        assert_eq!(word_start("set /a 'x y"), 7);
+        assert_eq!(word_start("get "), 4);
+    }
+}

@@ -1,0 +1,226 @@
+//! Snapshots of the test scripts and of the command-line modes of augtool-rs.
+
+use crate::support::{Script, augtool_rs, changes, have_lenses, render, run_rs};
+use insta::assert_snapshot;
+
+/// Every script under `tests/data/scripts`, run with augtool-rs: output, status and the
+/// files it changed.
+#[test]
+fn scripts() {
+    insta::glob!("../data/scripts", "*.augtool", |path| {
+        let script = Script::load(path);
+        if script.needs_lenses && !have_lenses() {
+            return;
+        }
+        let (run, root) = script.run(&augtool_rs());
+        assert_snapshot!(render(&run, &changes(root.path())));
+    });
+}
+
+#[track_caller]
+fn check_cli(args: &[&str], stdin: &str, expected: &str) {
+    let (run, root) = run_rs(args, stdin);
+    let r = root.path().to_str().unwrap();
+    let mut got = render(&run, &changes(root.path())).replace(r, "ROOT");
+    // Timings vary.
+    got = got
+        .lines()
+        .map(|l| {
+            if l.starts_with("Time: ") {
+                "Time: N ms"
+            } else {
+                l
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    got.push('\n');
+    assert_eq!(got, expected, "augtool-rs {args:?} with input {stdin:?}");
+}
+
+#[test]
+fn one_command_from_arguments() {
+    check_cli(
+        &["-A", "-L", "get", "/augeas/save"],
+        "",
+        "--- status: 0\n--- stdout\n/augeas/save = overwrite\n",
+    );
+    check_cli(
+        &["-A", "-L", "-b", "get", "/augeas/save"],
+        "",
+        "--- status: 0\n--- stdout\n/augeas/save = backup\n",
+    );
+    check_cli(
+        &["-A", "-L", "-n", "get", "/augeas/save"],
+        "",
+        "--- status: 0\n--- stdout\n/augeas/save = newfile\n",
+    );
+    check_cli(
+        &["-A", "-L", "--span", "get", "/augeas/span"],
+        "",
+        "--- status: 0\n--- stdout\n/augeas/span = enable\n",
+    );
+    // Unlike augtool 1.14, a failing command is reported and the exit code is 1.
+    check_cli(
+        &["-A", "-L", "get", "/a[", "x"],
+        "",
+        "--- status: 1\n--- stdout\n--- stderr\nerror: Failed to execute command\nunmatched [\n",
+    );
+    check_cli(
+        &["-A", "-L", "bogus"],
+        "",
+        "--- status: 1\n--- stdout\n--- stderr\nerror: Failed to execute command\nUnknown command 'bogus'\n",
+    );
+    // The words are joined with spaces, so a quoted argument survives.
+    check_cli(
+        &[
+            "-A",
+            "-L",
+            "-e",
+            "match",
+            "/augeas/version/save/mode",
+            "'noop'",
+        ],
+        "",
+        "--- status: 0\n--- stdout\naugtool> match /augeas/version/save/mode 'noop' \n/augeas/version/save/mode[3]\n",
+    );
+}
+
+#[test]
+fn script_from_stdin() {
+    check_cli(
+        &["-A", "-L"],
+        "set /t 1\n\n# comment\nget /t\n",
+        "--- status: 0\n--- stdout\n/t = 1\n",
+    );
+    check_cli(
+        &["-A", "-L", "-e"],
+        "set /t 1\n\n# comment\nget /t\n",
+        "--- status: 0\n--- stdout\naugtool> set /t 1\naugtool> \naugtool> # comment\naugtool> get /t\n/t = 1\naugtool> \n",
+    );
+    check_cli(
+        &["-A", "-L", "-e", "-s"],
+        "get /t\n",
+        "--- status: 0\n--- stdout\naugtool> get /t\n/t (o)\naugtool> save\n\n",
+    );
+    check_cli(
+        &["-A", "-L"],
+        "get /t[\nget /augeas/span\n",
+        "--- status: 1\n--- stdout\n/augeas/span = disable\n--- stderr\nerror: Failed to execute command\nunmatched [\n",
+    );
+    check_cli(
+        &["-A", "-L"],
+        "quit\nbogus\n",
+        "--- status: 0\n--- stdout\n",
+    );
+}
+
+#[test]
+fn path_errors_show_a_caret() {
+    check_cli(
+        &["-A", "-L"],
+        "get /t[foo()]\n",
+        "--- status: 1\n--- stdout\n--- stderr\nerror: Invalid path expression\nerror: empty name\n/t[foo()]\n   ^\n",
+    );
+}
+
+#[test]
+fn info_and_loadpath() {
+    check_cli(
+        &["-A", "-L", "-I", "/x", "-I", "/y", "info"],
+        "",
+        "--- status: 0\n--- stdout\nversion = 1.14.0\nroot = ROOT/\nloadpath = /x:/y:/usr/share/augeas/lenses:/usr/share/augeas/lenses/dist\ncontext = /files\nnum_files = 0\n",
+    );
+    check_cli(
+        &["-A", "-L", "-S", "info"],
+        "",
+        "--- status: 0\n--- stdout\nversion = 1.14.0\nroot = ROOT/\nloadpath = \ncontext = /files\nnum_files = 0\n",
+    );
+}
+
+#[test]
+fn timing() {
+    check_cli(
+        &["-A", "-L", "--timing"],
+        "get /augeas/span\n",
+        "--- status: 0\n--- stdout\nInitializing augeas ... done\nTime: N ms\n/augeas/span = disable\nTime: N ms\n",
+    );
+}
+
+#[test]
+fn version_and_help() {
+    let (run, _root) = run_rs(&["--version"], "");
+    assert_eq!(run.code, 0);
+    assert!(run.stderr.starts_with("augtool-rs "), "{}", run.stderr);
+    let (run, _root) = run_rs(&["--help"], "");
+    assert_eq!(run.code, 0);
+    for opt in [
+        "--typecheck",
+        "--backup",
+        "--new",
+        "--root",
+        "--include",
+        "--transform",
+        "--load-file",
+        "--echo",
+        "--file",
+        "--autosave",
+        "--interactive",
+        "--nostdinc",
+        "--noload",
+        "--noautoload",
+        "--span",
+        "--timing",
+        "--version",
+    ] {
+        assert!(run.stdout.contains(opt), "--help lacks {opt}");
+    }
+    assert!(run.stdout.contains("deliberately differs"));
+}
+
+#[test]
+fn transform_option_errors() {
+    check_cli(
+        &[
+            "-A",
+            "-L",
+            "-t",
+            "Hosts middle /etc/hosts",
+            "get",
+            "/augeas/span",
+        ],
+        "",
+        "--- status: 0\n--- stdout\n/augeas/span = disable\n--- stderr\nerror: Failed to add transform Hosts middle /etc/hosts: Failed to execute command\n",
+    );
+}
+
+#[test]
+fn broken_pipe_exits_quietly() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let root = crate::support::root_copy();
+    let mut child = Command::new(augtool_rs())
+        .args(["-r", root.path().to_str().unwrap(), "-A", "-L"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Far more output than a pipe buffers.
+    let script = "print\n".repeat(2000);
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        use std::io::Write;
+        let _ = stdin.write_all(script.as_bytes());
+    });
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert_eq!(first, "/augeas\n");
+    // The pipe is closed now; the rest of the output cannot be written.
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}
