@@ -75,7 +75,16 @@ impl Augeas {
                 self.tree.remove(err);
             }
             if xfm.lens.is_none() {
-                let msg = format!("Can not find lens {}", xfm.lens_name);
+                let module = xfm.lens_name.trim_start_matches('@');
+                let module = module.split('.').next().unwrap_or(module);
+                let msg = self
+                    .broken
+                    .iter()
+                    .find(|(n, _)| n.eq_ignore_ascii_case(module))
+                    .map_or_else(
+                        || format!("Can not find lens {}", xfm.lens_name),
+                        |(_, m)| m.clone(),
+                    );
                 self.tree.append_child(x, Some("error"), Some(&msg));
             }
             out.push(xfm);
@@ -90,6 +99,13 @@ impl Augeas {
             None => name.split_once('.')?,
         };
         if lens != "lns" {
+            return None;
+        }
+        if self
+            .broken
+            .iter()
+            .any(|(n, _)| n.eq_ignore_ascii_case(module))
+        {
             return None;
         }
         self.modules

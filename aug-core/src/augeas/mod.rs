@@ -133,6 +133,8 @@ pub struct Augeas {
     /// `/augeas`.
     pub(crate) meta: NodeId,
     pub(crate) vars: crate::path::Vars,
+    /// Modules whose lens failed the typechecker, with the reason.
+    pub(crate) broken: Vec<(String, String)>,
 }
 
 /// Sets (creating if needed) the child `label` of `parent` to `value`; returns the child.
@@ -170,8 +172,12 @@ impl Augeas {
             files,
             meta,
             vars: crate::path::Vars::new(),
+            broken: Vec::new(),
         };
         aug.init_meta();
+        if flags.contains(Flags::TYPE_CHECK) {
+            aug.typecheck_modules();
+        }
         if !flags.contains(Flags::NO_LOAD) {
             aug.load_all();
         }
@@ -246,6 +252,18 @@ impl Augeas {
                 for e in &module.excl {
                     t.append_child(x, Some("excl"), Some(e));
                 }
+            }
+        }
+    }
+
+    /// With [`Flags::TYPE_CHECK`]: runs the full typechecker on every module's lens. A module
+    /// that fails keeps its transform but loads nothing, and `/augeas/load/NAME/error` says
+    /// why (as Augeas refuses to load a module that does not typecheck).
+    fn typecheck_modules(&mut self) {
+        for m in &self.modules {
+            if let Err(e) = m.lens.typecheck_full() {
+                self.broken
+                    .push((m.name.clone(), format!("Typecheck failed: {e}")));
             }
         }
     }

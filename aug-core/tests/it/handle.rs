@@ -507,3 +507,39 @@ fn a_missing_context_is_created_by_edits() {
     assert_eq!(aug.get("/q/r/x").unwrap().as_deref(), Some("1"));
     assert_eq!(aug.get("x").unwrap().as_deref(), Some("1"));
 }
+
+#[test]
+fn type_check_drops_modules_that_fail() {
+    use aug_core::lens::key;
+    let root = root_with(&[("etc/kv/a", "x = 1\n"), ("etc/amb/a", "ab\n")]);
+    let ambiguous = Module {
+        name: "Amb".into(),
+        lens: subtree(
+            concat(vec![
+                key(rx("a|ab").unwrap()),
+                del(rx("b?\n").unwrap(), "\n"),
+            ])
+            .unwrap(),
+        )
+        .star()
+        .unwrap(),
+        incl: vec!["/etc/amb/*".into()],
+        excl: vec![],
+    };
+    let aug = Augeas::open(
+        Some(root.path()),
+        Flags::TYPE_CHECK,
+        vec![kv_module(), ambiguous.clone()],
+    );
+    assert_eq!(aug.get("/augeas/load/Kv/error").unwrap(), None);
+    assert_eq!(aug.get("/files/etc/kv/a/x").unwrap().as_deref(), Some("1"));
+    let err = aug.get("/augeas/load/Amb/error").unwrap().unwrap();
+    assert!(err.starts_with("Typecheck failed: ambiguous"), "{err}");
+    assert_eq!(aug.count("/files/etc/amb/*").unwrap(), 0);
+    let aug = Augeas::open(Some(root.path()), Flags::NONE, vec![kv_module(), ambiguous]);
+    assert_eq!(
+        aug.count("/files/etc/amb/*").unwrap(),
+        1,
+        "without -c it loads"
+    );
+}
