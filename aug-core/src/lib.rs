@@ -19,6 +19,7 @@ mod augeas;
 mod error;
 mod fa;
 mod fs;
+pub mod lang;
 pub mod lens;
 pub mod print;
 pub mod rx;
