@@ -15,8 +15,8 @@
 //! (see `/work/shared/reference/lens-language.md` §5):
 //! - `|`, concatenation, `*`, `+`, `?`, `{n}`, `{n,}` and `{n,m}` (not `{,m}`, which Augeas
 //!   rejects), groups; `()` and
-//!   empty alternatives such as `(|a)` denote ε. A repetition may be followed by `?`
-//!   (`a*?` is `(a*)?`) but not by `*`, `+` or `{` (`a**` is an error, as in GNU).
+//!   empty alternatives such as `(|a)` denote ε. A repetition may be followed by `?` or
+//!   `+` (`a*?` is `(a*)?`) but not by `*` or `{` (`a**` is an error, as in GNU).
 //! - `.` is any byte but `\n`; `[^…]` does match `\n`.
 //! - In brackets, `]` first is literal, `[` and `\` are literal, `-` first or last is
 //!   literal; reversed ranges and chained ranges (`[a-c-e]`) are errors.
