@@ -417,7 +417,11 @@ impl Put<'_> {
                     lo: 0,
                     hi: inner.kids.len(),
                 };
-                if !self.applies(body, &inner, all) {
+                // Only the children must fit here: like C's put_subtree, no empty-split
+                // value rule, which would reject `[ key . (del . store)? ]` on a node
+                // without a value.
+                let (a, b) = inner.range(all);
+                if !body.0.atype.matches_span(&inner.enc, a, b) {
                     return Err(self.no_match(body, &inner, all));
                 }
                 self.put(body, &inner, all, sk.as_ref(), &mut sub, None)?;

@@ -181,3 +181,37 @@ fn square_checks_matching_ends_and_writes_label() {
         "<zz>1</zz>\n",
     );
 }
+
+/// `[ key . (del . store)? ]` on a node without a value: the optional part is skipped
+/// (augparse: `ro x=y` plus `set /z q` gives `ro x=y z=q`).
+#[test]
+fn r8_subtree_with_optional_value_and_null_value() {
+    let arg = || {
+        subtree(
+            concat(vec![
+                key(rx("[a-z]+").unwrap()),
+                concat(vec![del(rx("=").unwrap(), "="), store(rx("[a-z]*").unwrap())])
+                    .unwrap()
+                    .opt(),
+            ])
+            .unwrap(),
+        )
+    };
+    let lens = concat(vec![
+        arg(),
+        concat(vec![del(rx(" ").unwrap(), " "), arg()])
+            .unwrap()
+            .star()
+            .unwrap(),
+    ])
+    .unwrap();
+    check_put(
+        &lens,
+        "ro x=y",
+        |t, f| {
+            let z = t.append_child(f, Some("z"), None).unwrap();
+            t.set_value(z, Some("q"));
+        },
+        "ro x=y z=q",
+    );
+}
