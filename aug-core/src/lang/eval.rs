@@ -27,10 +27,22 @@ pub(crate) struct ModuleState {
     pub(crate) name: String,
     pub(crate) file: Rc<str>,
     pub(crate) ast: ModuleAst,
-    /// Binding name to declaration index.
-    pub(crate) index: HashMap<String, usize>,
+    /// Binding name to the indices of its declarations (a later one shadows).
+    pub(crate) index: HashMap<String, Vec<usize>>,
     /// One cell per declaration (tests keep `Unevaluated`).
     pub(crate) cells: RefCell<Vec<Cell>>,
+}
+
+impl ModuleState {
+    /// The last declaration of `name` before declaration number `limit`.
+    pub(crate) fn visible(&self, name: &str, limit: usize) -> Option<usize> {
+        self.index
+            .get(name)?
+            .iter()
+            .copied()
+            .take_while(|&i| i < limit)
+            .last()
+    }
 }
 
 #[derive(Debug)]
@@ -191,9 +203,7 @@ impl Interpreter {
         if let Some(v) = env.local(name) {
             return Ok(v);
         }
-        if let Some(&idx) = env.module.index.get(name)
-            && idx < env.limit
-        {
+        if let Some(idx) = env.module.visible(name, env.limit) {
             return self.force(&env.module, idx);
         }
         if let Some(n) = Native::lookup(name, false) {
@@ -218,9 +228,9 @@ impl Interpreter {
             )
         };
         if module.eq_ignore_ascii_case(&env.module.name) {
-            return match env.module.index.get(name) {
-                Some(&idx) if idx < env.limit => self.force(&env.module, idx),
-                _ => Err(unbound()),
+            return match env.module.visible(name, env.limit) {
+                Some(idx) => self.force(&env.module, idx),
+                None => Err(unbound()),
             };
         }
         if module == "Sys" || module == "Builtin" {
@@ -235,8 +245,8 @@ impl Interpreter {
                 e
             }
         })?;
-        match m.index.get(name) {
-            Some(&idx) => self.force(&m, idx),
+        match m.visible(name, usize::MAX) {
+            Some(idx) => self.force(&m, idx),
             None => Err(unbound()),
         }
     }
@@ -411,7 +421,7 @@ impl Interpreter {
                     ));
                 }
                 let arg = match (&p.ty, &arg) {
-                    (Type::Regexp, Value::Str(s)) => Value::Regexp(Regex::literal(s)),
+                    (Type::Regexp, Value::Str(s)) => Value::Regexp(super::value::coerce(s)),
                     _ => arg,
                 };
                 let inner = c.env.bind(&p.name, arg);

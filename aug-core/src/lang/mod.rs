@@ -145,17 +145,12 @@ impl Interpreter {
                 kind: ErrorKind::Type,
             });
         }
-        let mut index = HashMap::new();
+        // Augeas rejects most redefinitions; test modules redefine `_`, so a later
+        // binding simply shadows an earlier one here.
+        let mut index: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, d) in ast.decls.iter().enumerate() {
-            if let Decl::Let(b) = d
-                && index.insert(b.name.clone(), i).is_some()
-            {
-                return Err(LangError {
-                    file: file.to_owned(),
-                    span: b.span,
-                    message: format!("'{}' is defined twice", b.name),
-                    kind: ErrorKind::Type,
-                });
+            if let Decl::Let(b) = d {
+                index.entry(b.name.clone()).or_default().push(i);
             }
         }
         let n = ast.decls.len();

@@ -43,6 +43,10 @@ fn parse(path: &str) -> Result<Vec<Step>, String> {
     p.ws();
     if p.peek() == Some(b'/') {
         p.i += 1;
+        p.ws();
+        if p.i == p.s.len() {
+            return Ok(Vec::new());
+        }
     }
     let steps = p.steps(true)?;
     p.ws();
@@ -341,7 +345,13 @@ pub(crate) fn insert(tree: &mut Tree, label: &str, path: &str, before: bool) -> 
         ));
     };
     if n == root {
-        return Err("cannot insert next to the root".into());
+        // The test tree is a forest under an implicit root: inserting next to `/` makes
+        // a new top-level node, first (`insb`) or last (`insa`).
+        let at = if before { 0 } else { usize::MAX };
+        return tree
+            .insert_child(root, at, Some(label), None)
+            .map(|_| ())
+            .ok_or_else(|| "insert failed".into());
     }
     tree.insert_sibling(n, Some(label), before)
         .map(|_| ())

@@ -165,11 +165,25 @@ impl Value {
     /// The value as a regexp, coercing a string to the regexp matching it literally.
     pub(crate) fn as_regexp(&self) -> Option<Regex> {
         match self {
-            Value::Str(s) => Some(Regex::literal(s)),
+            Value::Str(s) => Some(coerce(s)),
             Value::Regexp(r) => Some(r.clone()),
             _ => None,
         }
     }
+}
+
+/// Augeas's string-to-regexp coercion: it escapes `.|{}[]()+*?` and nothing else, so a
+/// backslash in the string still escapes the next character (`"\/"` matches `/`), and
+/// `^`/`$` keep their meaning. A string that does not parse that way is taken literally.
+pub(crate) fn coerce(s: &str) -> Regex {
+    let mut text = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if ".|{}[]()+*?".contains(c) {
+            text.push('\\');
+        }
+        text.push(c);
+    }
+    Regex::parse(&text, false).unwrap_or_else(|_| Regex::literal(s))
 }
 
 impl fmt::Display for Value {

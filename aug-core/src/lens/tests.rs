@@ -190,9 +190,12 @@ fn r8_subtree_with_optional_value_and_null_value() {
         subtree(
             concat(vec![
                 key(rx("[a-z]+").unwrap()),
-                concat(vec![del(rx("=").unwrap(), "="), store(rx("[a-z]*").unwrap())])
-                    .unwrap()
-                    .opt(),
+                concat(vec![
+                    del(rx("=").unwrap(), "="),
+                    store(rx("[a-z]*").unwrap()),
+                ])
+                .unwrap()
+                .opt(),
             ])
             .unwrap(),
         )
