@@ -127,7 +127,7 @@ pub(crate) struct Test {
 #[derive(Debug, Clone)]
 pub(crate) enum Decl {
     Let(Rc<Binding>),
-    Test(Test),
+    Test(Box<Test>),
 }
 
 /// A parsed module file.

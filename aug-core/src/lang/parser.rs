@@ -99,7 +99,7 @@ impl Parser<'_> {
             match self.peek() {
                 Tok::Eof => break,
                 Tok::Let | Tok::LetRec => decls.push(Decl::Let(Rc::new(self.binding()?))),
-                Tok::Test => decls.push(Decl::Test(self.test()?)),
+                Tok::Test => decls.push(Decl::Test(Box::new(self.test()?))),
                 _ => return Err(self.unexpected("'let' or 'test'")),
             }
         }

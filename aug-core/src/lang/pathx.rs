@@ -114,12 +114,12 @@ impl P<'_> {
     fn name(&mut self, top: bool) -> String {
         let mut out = Vec::new();
         while let Some(c) = self.peek() {
-            if c == b'\\' {
-                if let Some(n) = self.s.get(self.i + 1) {
-                    out.push(*n);
-                    self.i += 2;
-                    continue;
-                }
+            if c == b'\\'
+                && let Some(n) = self.s.get(self.i + 1)
+            {
+                out.push(*n);
+                self.i += 2;
+                continue;
             }
             if b"/[]=!()|,".contains(&c) || (!top && c.is_ascii_whitespace()) {
                 break;

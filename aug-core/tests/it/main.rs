@@ -3,5 +3,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod handle;
+mod lang;
 mod rx;
 mod tidy;
