@@ -218,3 +218,44 @@ fn r8_subtree_with_optional_value_and_null_value() {
         "ro x=y z=q",
     );
 }
+
+/// A square with optional quotes only takes texts whose two ends are equal, so a union
+/// falls through to the next alternative (augparse on IniFile's ticket #243:
+/// `"a;b"` is one quoted value, not `"a` followed by a `;b"` comment).
+#[test]
+fn r8_square_text_language_has_equal_ends() {
+    let q = || del(rx("\"?").unwrap(), "");
+    let bare = subtree(
+        concat(vec![
+            label("v"),
+            square(q(), store(rx("[a-z]+").unwrap()), q()).unwrap(),
+            subtree(
+                concat(vec![
+                    label("c"),
+                    del(rx(";").unwrap(), ";"),
+                    store(rx(".*").unwrap()),
+                ])
+                .unwrap(),
+            )
+            .opt(),
+        ])
+        .unwrap(),
+    );
+    let quoted = subtree(
+        concat(vec![
+            label("q"),
+            square(
+                del(rx("\"").unwrap(), "\""),
+                store(rx("[a-z;]+").unwrap()),
+                del(rx("\"").unwrap(), "\""),
+            )
+            .unwrap(),
+        ])
+        .unwrap(),
+    );
+    let lens = union(vec![bare, quoted]).unwrap();
+    let (t, f) = load(&lens, "\"a;b\"");
+    assert_eq!(dump(&t, f), "/f\n/f/q = \"a;b\"\n");
+    let (t, f) = load(&lens, "\"a\";b");
+    assert_eq!(dump(&t, f), "/f\n/f/v = \"a\"\n/f/v/c = \"b\"\n");
+}
