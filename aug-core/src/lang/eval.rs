@@ -181,12 +181,7 @@ impl Interpreter {
 
     fn binding_value(&self, b: &Binding, env: &Env) -> Result<Value, LangError> {
         if b.recursive {
-            return Err(self.error(
-                env,
-                b.span,
-                ErrorKind::Unsupported,
-                format!("let rec {} is not supported yet", b.name),
-            ));
+            return self.unfold_rec(b, env);
         }
         if b.params.is_empty() {
             self.eval(&b.body, env)
@@ -197,6 +192,35 @@ impl Interpreter {
                 env: env.clone(),
             })))
         }
+    }
+
+    /// `let rec x = body`, approximated by unfolding: `body` evaluated `rec_depth` times,
+    /// starting from a lens that matches nothing, so nesting up to that depth works.
+    /// FIXME: replace with real recursive lenses (Earley parsing, as C's jmt.c).
+    fn unfold_rec(&self, b: &Binding, env: &Env) -> Result<Value, LangError> {
+        let depth = self.options.rec_depth;
+        if depth == 0 || !b.params.is_empty() {
+            return Err(self.error(
+                env,
+                b.span,
+                ErrorKind::Unsupported,
+                format!("let rec {} is not supported yet", b.name),
+            ));
+        }
+        let mut approx = Value::Lens(lens::del(Regex::never(), ""));
+        for level in 0..depth {
+            let next = self.eval(&b.body, &env.bind(&b.name, approx.clone()))?;
+            let Value::Lens(l) = &next else {
+                return Err(self.type_error(env, b.span, "let rec", "lens", &next));
+            };
+            // Each level multiplies the size of the lens; stop before it gets too big
+            // for the regexp engine.
+            if level > 0 && lens_size(l, REC_SIZE_LIMIT) > REC_SIZE_LIMIT {
+                break;
+            }
+            approx = next;
+        }
+        Ok(approx)
     }
 
     fn lookup(&self, name: &str, span: Span, env: &Env) -> Result<Value, LangError> {
@@ -596,6 +620,29 @@ impl Interpreter {
             )),
         }
     }
+}
+
+/// The largest lens (counted as a tree, shared parts counted each time) a `let rec`
+/// unfolding may produce.
+const REC_SIZE_LIMIT: usize = 20_000;
+
+/// The number of combinator nodes of `l` counted as a tree, or more than `cap`.
+fn lens_size(l: &Lens, cap: usize) -> usize {
+    use crate::lens::Kind;
+    let mut n = 0;
+    let mut stack = vec![l];
+    while let Some(l) = stack.pop() {
+        n += 1;
+        if n > cap {
+            break;
+        }
+        match &l.0.kind {
+            Kind::Concat(v) | Kind::Union(v) => stack.extend(v.iter()),
+            Kind::Subtree(c) | Kind::Star(c) | Kind::Maybe(c) | Kind::Square(c) => stack.push(c),
+            _ => {}
+        }
+    }
+    n
 }
 
 fn set_cell(module: &ModuleState, idx: usize, c: Cell) {

@@ -80,6 +80,9 @@ pub struct Options {
     /// Evaluate every binding of every loaded module, failing the whole module on the
     /// first error, as C `augparse` does. Off: only what tests reach is evaluated.
     pub strict: bool,
+    /// How deep `let rec` lenses are unfolded (0: `let rec` is unsupported). Recursive
+    /// lenses are approximated by a regular lens nesting up to this depth.
+    pub rec_depth: usize,
 }
 
 impl Default for Options {
@@ -87,6 +90,7 @@ impl Default for Options {
         Options {
             typecheck: true,
             strict: false,
+            rec_depth: 0,
         }
     }
 }

@@ -5,7 +5,8 @@ use aug_core::lang::{Interpreter, Options};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: augparse-rs [-I DIR]... [--notypecheck] [--strict] FILE.aug";
+const USAGE: &str =
+    "usage: augparse-rs [-I DIR]... [--notypecheck] [--strict] [--rec-depth N] FILE.aug";
 
 fn main() -> ExitCode {
     let mut include = Vec::new();
@@ -23,6 +24,13 @@ fn main() -> ExitCode {
             },
             "--notypecheck" => options.typecheck = false,
             "--strict" => options.strict = true,
+            "--rec-depth" => match args.next().and_then(|d| d.parse().ok()) {
+                Some(d) => options.rec_depth = d,
+                None => {
+                    eprintln!("{USAGE}");
+                    return ExitCode::from(2);
+                }
+            },
             "-h" | "--help" => {
                 println!("{USAGE}");
                 return ExitCode::SUCCESS;
