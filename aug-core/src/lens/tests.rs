@@ -259,3 +259,17 @@ fn r8_square_text_language_has_equal_ends() {
     let (t, f) = load(&lens, "\"a\";b");
     assert_eq!(dump(&t, f), "/f\n/f/v = \"a\"\n/f/v/c = \"b\"\n");
 }
+
+/// Square compares its two ends case-insensitively when one is written with `/…/i`
+/// (augparse on Httpd: `<IfModule x>…</ifModule>`).
+#[test]
+fn r8_square_nocase_ends() {
+    let sq = |nocase: bool| {
+        let pat = if nocase { "[a-z]+" } else { "[a-zA-Z]+" };
+        let re = || Regex::parse(pat, nocase).unwrap();
+        subtree(square(key(re()), del(rx("-").unwrap(), "-"), del(re(), "x")).unwrap())
+    };
+    let (t, f) = load(&sq(true), "Ab-aB");
+    assert_eq!(dump(&t, f), "/f\n/f/Ab\n");
+    assert!(sq(false).get("ab-AB").is_err());
+}

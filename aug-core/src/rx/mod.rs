@@ -78,6 +78,8 @@ pub struct Regex(Arc<Inner>);
 
 struct Inner {
     node: Arc<Node>,
+    /// Written with the `/…/i` flag (square compares its ends case-insensitively then).
+    nocase: bool,
     nfa: OnceLock<Arc<Nfa>>,
     fwd: OnceLock<Mutex<LazyDfa>>,
     rev: OnceLock<Mutex<LazyDfa>>,
@@ -109,8 +111,13 @@ impl fmt::Display for AmbiguityWitness {
 
 impl Regex {
     fn from_node(node: Node) -> Regex {
+        Regex::from_node_nocase(node, false)
+    }
+
+    fn from_node_nocase(node: Node, nocase: bool) -> Regex {
         Regex(Arc::new(Inner {
             node: Arc::new(node),
+            nocase,
             nfa: OnceLock::new(),
             fwd: OnceLock::new(),
             rev: OnceLock::new(),
@@ -121,7 +128,15 @@ impl Regex {
     /// Parses `pattern` in Augeas's dialect; `nocase` is the `/…/i` flag.
     pub fn parse(pattern: &str, nocase: bool) -> Result<Regex, RxError> {
         let node = parse::parse(pattern, nocase)?;
-        Ok(Regex::from_node(Node::Text(pattern.into(), Arc::new(node))))
+        Ok(Regex::from_node_nocase(
+            Node::Text(pattern.into(), Arc::new(node)),
+            nocase,
+        ))
+    }
+
+    /// Whether the regexp was parsed with the `/…/i` flag.
+    pub fn is_nocase(&self) -> bool {
+        self.0.nocase
     }
 
     /// The regexp matching exactly `s` (Augeas's string-to-regexp coercion).
