@@ -10,7 +10,12 @@ const USAGE: &str =
 
 fn main() -> ExitCode {
     let mut include = Vec::new();
-    let mut options = Options::default();
+    // Recursive lenses are approximated by unfolding them this deep (see
+    // `Options::rec_depth`); `--rec-depth 0` reports them as unsupported instead.
+    let mut options = Options {
+        rec_depth: 8,
+        ..Options::default()
+    };
     let mut file = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
