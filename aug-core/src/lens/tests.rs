@@ -271,5 +271,20 @@ fn r8_square_nocase_ends() {
     };
     let (t, f) = load(&sq(true), "Ab-aB");
     assert_eq!(dump(&t, f), "/f\n/f/Ab\n");
+    // Httpd's key is `/[a-z][a-z0-9._-]*/i - /perl/i`.
+    let minus = Regex::parse("[a-z]+", true)
+        .unwrap()
+        .minus(&Regex::parse("perl", true).unwrap())
+        .unwrap();
+    let l = subtree(
+        square(
+            key(minus.clone()),
+            del(rx("-").unwrap(), "-"),
+            del(minus, "x"),
+        )
+        .unwrap(),
+    );
+    let (t, f) = load(&l, "Ab-aB");
+    assert_eq!(dump(&t, f), "/f\n/f/Ab\n");
     assert!(sq(false).get("ab-AB").is_err());
 }

@@ -134,7 +134,8 @@ impl Regex {
         ))
     }
 
-    /// Whether the regexp was parsed with the `/…/i` flag.
+    /// Whether the regexp was parsed with the `/…/i` flag (or is a difference whose left
+    /// side was).
     pub fn is_nocase(&self) -> bool {
         self.0.nocase
     }
@@ -201,10 +202,11 @@ impl Regex {
     pub fn minus(&self, other: &Regex) -> Result<Regex, RxError> {
         let d = self.product(other, |a, b| a && !b)?;
         let text = format!("({self})-({other})");
-        Ok(Regex::from_node(Node::Text(
-            text.into(),
-            Arc::new(Node::Dfa(Arc::new(d))),
-        )))
+        // `/a/i - /b/i` is still a case-insensitive regexp for square's comparison.
+        Ok(Regex::from_node_nocase(
+            Node::Text(text.into(), Arc::new(Node::Dfa(Arc::new(d)))),
+            self.0.nocase,
+        ))
     }
 
     /// The intersection of the two languages, as an automaton-backed regexp.
