@@ -224,6 +224,47 @@ fn values() {
 }
 
 #[test]
+fn string_to_regexp_coercion() {
+    // Only `.|{}[]()+*?` are escaped: a backslash still escapes (`"\\/"` is `/`).
+    check_tests("test [ key \"a.b\" ] get \"a.b\" = { \"a.b\" }", 1, 0);
+    check_tests("test [ key \"a.b\" ] get \"axb\" = *", 1, 0);
+    check_tests("test [ key \"a\\/b\" ] get \"a/b\" = { \"a/b\" }", 1, 0);
+    check_tests("test [ key \"a\\\\b\" ] get \"ab\" = { \"ab\" }", 1, 0);
+    check_tests(
+        "let f (r:regexp) = [ key r ]\ntest (f \"(x)\") get \"(x)\" = { \"(x)\" }",
+        1,
+        0,
+    );
+}
+
+#[test]
+fn recursive_lenses_by_unfolding() {
+    let opts = Options {
+        rec_depth: 4,
+        ..Options::default()
+    };
+    let run = |decls: &str| {
+        let interp = Interpreter::new(vec![], opts);
+        let r = interp
+            .run_source("t.aug", &format!("module T =\n{decls}\n"))
+            .unwrap();
+        (r.passed, r.failed)
+    };
+    let nest = "let rec l = [ key /[a-z]/ . del \"(\" \"(\" . l* . del \")\" \")\" ]";
+    assert_eq!(
+        run(&format!(
+            "{nest}\ntest l get \"a(b(c()))\" = {{ \"a\" {{ \"b\" {{ \"c\" }} }} }}"
+        )),
+        (1, 0)
+    );
+    // Deeper than the unfolding: rejected.
+    assert_eq!(
+        run(&format!("{nest}\ntest l get \"a(b(c(d(e()))))\" = *")),
+        (1, 0)
+    );
+}
+
+#[test]
 fn eval_errors() {
     check_eval_error("nope", ErrorKind::Type, "t.aug:2:10: unbound name 'nope'");
     check_eval_error(
