@@ -195,7 +195,9 @@ impl Interpreter {
     }
 
     /// `let rec x = body`, approximated by unfolding: `body` evaluated `rec_depth` times,
-    /// starting from a lens that matches nothing, so nesting up to that depth works.
+    /// starting from a lens that matches nothing, so nesting up to that depth works. Each
+    /// level multiplies the size of the lens, so unfolding also stops before the lens
+    /// (counted as a tree) exceeds `rec_size_limit` nodes.
     /// FIXME: replace with real recursive lenses (Earley parsing, as C's jmt.c).
     fn unfold_rec(&self, b: &Binding, env: &Env) -> Result<Value, LangError> {
         let depth = self.options.rec_depth;
@@ -207,15 +209,15 @@ impl Interpreter {
                 format!("let rec {} is not supported yet", b.name),
             ));
         }
+        self.used_rec.set(true);
+        let limit = self.options.rec_size_limit;
         let mut approx = Value::Lens(lens::del(Regex::never(), ""));
         for level in 0..depth {
             let next = self.eval(&b.body, &env.bind(&b.name, approx.clone()))?;
             let Value::Lens(l) = &next else {
                 return Err(self.type_error(env, b.span, "let rec", "lens", &next));
             };
-            // Each level multiplies the size of the lens; stop before it gets too big
-            // for the regexp engine.
-            if level > 0 && lens_size(l, REC_SIZE_LIMIT) > REC_SIZE_LIMIT {
+            if level > 0 && lens_size(l, limit) > limit {
                 break;
             }
             approx = next;
@@ -621,10 +623,6 @@ impl Interpreter {
         }
     }
 }
-
-/// The largest lens (counted as a tree, shared parts counted each time) a `let rec`
-/// unfolding may produce.
-const REC_SIZE_LIMIT: usize = 20_000;
 
 /// The number of combinator nodes of `l` counted as a tree, or more than `cap`.
 fn lens_size(l: &Lens, cap: usize) -> usize {

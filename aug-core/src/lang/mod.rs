@@ -83,6 +83,10 @@ pub struct Options {
     /// How deep `let rec` lenses are unfolded (0: `let rec` is unsupported). Recursive
     /// lenses are approximated by a regular lens nesting up to this depth.
     pub rec_depth: usize,
+    /// Unfolding stops early once a recursive lens has this many combinator nodes.
+    /// A test that fails after using a recursive lens is retried once with twice the
+    /// depth and ten times this limit.
+    pub rec_size_limit: usize,
 }
 
 impl Default for Options {
@@ -91,6 +95,7 @@ impl Default for Options {
             typecheck: true,
             strict: false,
             rec_depth: 0,
+            rec_size_limit: 20_000,
         }
     }
 }
@@ -113,6 +118,8 @@ pub struct Interpreter {
     pub(crate) options: Options,
     modules: RefCell<HashMap<String, Result<Rc<ModuleState>, LangError>>>,
     output: RefCell<String>,
+    /// Set when a `let rec` was unfolded (so a failure may come from its bound).
+    pub(crate) used_rec: std::cell::Cell<bool>,
 }
 
 impl Interpreter {
@@ -123,6 +130,7 @@ impl Interpreter {
             options,
             modules: RefCell::new(HashMap::new()),
             output: RefCell::new(String::new()),
+            used_rec: std::cell::Cell::new(false),
         }
     }
 
@@ -218,10 +226,30 @@ impl Interpreter {
     pub fn run_source(&self, file: &str, src: &str) -> Result<TestReport, LangError> {
         let m = self.register(file, src)?;
         let mut report = TestReport::default();
+        // A second interpreter that unfolds recursive lenses deeper, made on demand.
+        let mut deeper: Option<(Interpreter, Rc<ModuleState>)> = None;
         for (i, d) in m.ast.decls.iter().enumerate() {
             let Decl::Test(t) = d else { continue };
             let env = Env::top(m.clone(), i);
-            let outcome = self.run_test(t, &env);
+            let mut outcome = self.run_test(t, &env);
+            if outcome.is_err() && self.used_rec.get() {
+                if deeper.is_none() {
+                    let opts = Options {
+                        rec_depth: self.options.rec_depth.saturating_mul(2),
+                        rec_size_limit: self.options.rec_size_limit.saturating_mul(10),
+                        ..self.options
+                    };
+                    let interp = Interpreter::new(self.load_path.clone(), opts);
+                    if let Ok(dm) = interp.register(file, src) {
+                        deeper = Some((interp, dm));
+                    }
+                }
+                if let Some((interp, dm)) = &deeper
+                    && interp.run_test(t, &Env::top(dm.clone(), i)).is_ok()
+                {
+                    outcome = Ok(());
+                }
+            }
             let printed = std::mem::take(&mut *self.output.borrow_mut());
             report.output.push_str(&printed);
             match outcome {

@@ -257,11 +257,12 @@ fn recursive_lenses_by_unfolding() {
         )),
         (1, 0)
     );
-    // Deeper than the unfolding: rejected.
-    assert_eq!(
-        run(&format!("{nest}\ntest l get \"a(b(c(d(e()))))\" = *")),
-        (1, 0)
-    );
+    // Deeper than the unfolding, even after the retry with twice the depth: rejected.
+    let deep = "a(b(c(d(e(f(g(h(i()))))))))";
+    assert_eq!(run(&format!("{nest}\ntest l get \"{deep}\" = *")), (1, 0));
+    // Deeper than the unfolding, but within the retry's depth: accepted.
+    let five = "a(b(c(d(e()))))";
+    assert_eq!(run(&format!("{nest}\ntest l get \"{five}\" = ?")), (1, 0));
 }
 
 #[test]
