@@ -39,6 +39,7 @@ mod augeas;
 mod error;
 mod fa;
 mod fs;
+pub mod lang;
 pub mod lens;
 pub mod ops;
 pub mod path;

@@ -387,7 +387,16 @@ impl State<'_> {
                 let n = parts.len();
                 let left = text.get(bounds[0]..bounds[1]).unwrap_or_default();
                 let right = text.get(bounds[n - 1]..bounds[n]).unwrap_or_default();
-                if left != right {
+                // Case-insensitively when either end was written with `/…/i`.
+                let nocase = [parts.first(), parts.last()].into_iter().flatten().any(|p| {
+                    matches!(&p.0.kind, Kind::Key { re } | Kind::Del { re, .. } if re.is_nocase())
+                });
+                let same = if nocase {
+                    left.eq_ignore_ascii_case(right)
+                } else {
+                    left == right
+                };
+                if !same {
                     return Err(self.error(
                         lens,
                         bounds[n - 1],

@@ -389,6 +389,10 @@ pub fn union(lenses: Vec<Lens>) -> Result<Lens, LensError> {
     })))
 }
 
+/// How many words of `square`'s left lens are enumerated to make its text language
+/// precise (libfa's limit).
+const SQUARE_ENUM_LIMIT: usize = 10;
+
 /// `square left body right`: like `left . body . right`, but in get the texts matched by
 /// `left` and `right` must be equal, and in put `right` re-emits the node's label when
 /// `left` is a `key`.
@@ -411,11 +415,24 @@ pub fn square(left: Lens, body: Lens, right: Lens) -> Result<Lens, LensError> {
             "the two dels must have the same default, not {d1:?} and {d2:?}"
         )));
     }
+    // Like libfa, make the text language precise when `left` has few words: the union
+    // of `w . body . w` over each word `w` of `left`, so that a union or concatenation
+    // around the square does not take a text with unequal ends for it.
+    let precise = match left.0.ctype.enumerate(SQUARE_ENUM_LIMIT) {
+        Ok(Some(words)) => words
+            .iter()
+            .map(|w| {
+                let w = Regex::literal(&String::from_utf8_lossy(w));
+                w.concat(&body.0.ctype).concat(&w)
+            })
+            .reduce(|a, b| a.union(&b)),
+        _ => None,
+    };
     // Build the concatenation without flattening it into a surrounding one.
     let inner = concat(vec![left, body, right])?;
     let n = &inner.0;
     Ok(Lens(Arc::new(Node {
-        ctype: n.ctype.clone(),
+        ctype: precise.unwrap_or_else(|| n.ctype.clone()),
         atype: n.atype.clone(),
         ktype: n.ktype.clone(),
         vtype: n.vtype.clone(),

@@ -210,3 +210,110 @@ fn optional_store_puts_a_node_without_value() {
         "::",
     );
 }
+
+/// `[ key . (del . store)? ]` on a node without a value: the optional part is skipped
+/// (augparse: `ro x=y` plus `set /z q` gives `ro x=y z=q`).
+#[test]
+fn r8_subtree_with_optional_value_and_null_value() {
+    let arg = || {
+        subtree(
+            concat(vec![
+                key(rx("[a-z]+").unwrap()),
+                concat(vec![
+                    del(rx("=").unwrap(), "="),
+                    store(rx("[a-z]*").unwrap()),
+                ])
+                .unwrap()
+                .opt(),
+            ])
+            .unwrap(),
+        )
+    };
+    let lens = concat(vec![
+        arg(),
+        concat(vec![del(rx(" ").unwrap(), " "), arg()])
+            .unwrap()
+            .star()
+            .unwrap(),
+    ])
+    .unwrap();
+    check_put(
+        &lens,
+        "ro x=y",
+        |t, f| {
+            let z = t.append_child(f, Some("z"), None).unwrap();
+            t.set_value(z, Some("q"));
+        },
+        "ro x=y z=q",
+    );
+}
+
+/// A square with optional quotes only takes texts whose two ends are equal, so a union
+/// falls through to the next alternative (augparse on IniFile's ticket #243:
+/// `"a;b"` is one quoted value, not `"a` followed by a `;b"` comment).
+#[test]
+fn r8_square_text_language_has_equal_ends() {
+    let q = || del(rx("\"?").unwrap(), "");
+    let bare = subtree(
+        concat(vec![
+            label("v"),
+            square(q(), store(rx("[a-z]+").unwrap()), q()).unwrap(),
+            subtree(
+                concat(vec![
+                    label("c"),
+                    del(rx(";").unwrap(), ";"),
+                    store(rx(".*").unwrap()),
+                ])
+                .unwrap(),
+            )
+            .opt(),
+        ])
+        .unwrap(),
+    );
+    let quoted = subtree(
+        concat(vec![
+            label("q"),
+            square(
+                del(rx("\"").unwrap(), "\""),
+                store(rx("[a-z;]+").unwrap()),
+                del(rx("\"").unwrap(), "\""),
+            )
+            .unwrap(),
+        ])
+        .unwrap(),
+    );
+    let lens = union(vec![bare, quoted]).unwrap();
+    let (t, f) = load(&lens, "\"a;b\"");
+    assert_eq!(dump(&t, f), "/f\n/f/q = \"a;b\"\n");
+    let (t, f) = load(&lens, "\"a\";b");
+    assert_eq!(dump(&t, f), "/f\n/f/v = \"a\"\n/f/v/c = \"b\"\n");
+}
+
+/// Square compares its two ends case-insensitively when one is written with `/…/i`
+/// (augparse on Httpd: `<IfModule x>…</ifModule>`).
+#[test]
+fn r8_square_nocase_ends() {
+    let sq = |nocase: bool| {
+        let pat = if nocase { "[a-z]+" } else { "[a-zA-Z]+" };
+        let re = || Regex::parse(pat, nocase).unwrap();
+        subtree(square(key(re()), del(rx("-").unwrap(), "-"), del(re(), "x")).unwrap())
+    };
+    let (t, f) = load(&sq(true), "Ab-aB");
+    assert_eq!(dump(&t, f), "/f\n/f/Ab\n");
+    // Httpd's key is `/[a-z][a-z0-9._-]*/i - /perl/i`.
+    let minus = Regex::parse("[a-z]+", true)
+        .unwrap()
+        .minus(&Regex::parse("perl", true).unwrap())
+        .unwrap();
+    let l = subtree(
+        square(
+            key(minus.clone()),
+            del(rx("-").unwrap(), "-"),
+            del(minus, "x"),
+        )
+        .unwrap(),
+    );
+    let (t, f) = load(&l, "Ab-aB");
+    assert_eq!(dump(&t, f), "/f\n/f/Ab\n");
+    assert!(sq(false).get("ab-AB").is_err());
+}

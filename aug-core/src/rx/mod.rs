@@ -15,8 +15,8 @@
 //! (see `/work/shared/reference/lens-language.md` §5):
 //! - `|`, concatenation, `*`, `+`, `?`, `{n}`, `{n,}` and `{n,m}` (not `{,m}`, which Augeas
 //!   rejects), groups; `()` and
-//!   empty alternatives such as `(|a)` denote ε. A repetition may be followed by `?`
-//!   (`a*?` is `(a*)?`) but not by `*`, `+` or `{` (`a**` is an error, as in GNU).
+//!   empty alternatives such as `(|a)` denote ε. A repetition may be followed by `?` or
+//!   `+` (`a*?` is `(a*)?`) but not by `*` or `{` (`a**` is an error, as in GNU).
 //! - `.` is any byte but `\n`; `[^…]` does match `\n`.
 //! - In brackets, `]` first is literal, `[` and `\` are literal, `-` first or last is
 //!   literal; reversed ranges and chained ranges (`[a-c-e]`) are errors.
@@ -78,6 +78,8 @@ pub struct Regex(Arc<Inner>);
 
 struct Inner {
     node: Arc<Node>,
+    /// Written with the `/…/i` flag (square compares its ends case-insensitively then).
+    nocase: bool,
     nfa: OnceLock<Arc<Nfa>>,
     fwd: OnceLock<Mutex<LazyDfa>>,
     rev: OnceLock<Mutex<LazyDfa>>,
@@ -109,8 +111,13 @@ impl fmt::Display for AmbiguityWitness {
 
 impl Regex {
     fn from_node(node: Node) -> Regex {
+        Regex::from_node_nocase(node, false)
+    }
+
+    fn from_node_nocase(node: Node, nocase: bool) -> Regex {
         Regex(Arc::new(Inner {
             node: Arc::new(node),
+            nocase,
             nfa: OnceLock::new(),
             fwd: OnceLock::new(),
             rev: OnceLock::new(),
@@ -121,7 +128,16 @@ impl Regex {
     /// Parses `pattern` in Augeas's dialect; `nocase` is the `/…/i` flag.
     pub fn parse(pattern: &str, nocase: bool) -> Result<Regex, RxError> {
         let node = parse::parse(pattern, nocase)?;
-        Ok(Regex::from_node(Node::Text(pattern.into(), Arc::new(node))))
+        Ok(Regex::from_node_nocase(
+            Node::Text(pattern.into(), Arc::new(node)),
+            nocase,
+        ))
+    }
+
+    /// Whether the regexp was parsed with the `/…/i` flag (or is a difference whose left
+    /// side was).
+    pub fn is_nocase(&self) -> bool {
+        self.0.nocase
     }
 
     /// The regexp matching exactly `s` (Augeas's string-to-regexp coercion).
@@ -186,10 +202,11 @@ impl Regex {
     pub fn minus(&self, other: &Regex) -> Result<Regex, RxError> {
         let d = self.product(other, |a, b| a && !b)?;
         let text = format!("({self})-({other})");
-        Ok(Regex::from_node(Node::Text(
-            text.into(),
-            Arc::new(Node::Dfa(Arc::new(d))),
-        )))
+        // `/a/i - /b/i` is still a case-insensitive regexp for square's comparison.
+        Ok(Regex::from_node_nocase(
+            Node::Text(text.into(), Arc::new(Node::Dfa(Arc::new(d)))),
+            self.0.nocase,
+        ))
     }
 
     /// The intersection of the two languages, as an automaton-backed regexp.

@@ -112,8 +112,9 @@ impl Parser<'_> {
                 }
                 _ => break,
             };
-            // GNU accepts `a*?` and `a{2}?` but rejects `a**`, `a?*` and `a*{2}`.
-            if repeated && b != b'?' {
+            // GNU accepts `a*?`, `a*+` and `a{2}?` but rejects `a**`, `a?*` and `a*{2}`
+            // (sudoers.aug uses `*+`).
+            if repeated && (b == b'*' || b == b'{') {
                 return Err(self.err(at, "invalid preceding regular expression"));
             }
             if b != b'{' {

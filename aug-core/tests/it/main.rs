@@ -4,5 +4,6 @@
 
 mod handle;
 mod path;
+mod lang;
 mod rx;
 mod tidy;

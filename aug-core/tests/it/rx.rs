@@ -128,6 +128,9 @@ fn dialect_quirks() {
     check_match("a\nb", "a\nb", true); // a real newline byte, as the .aug lexer produces
     check_match("a\\*", "a*", true);
     check_match("a}", "a}", true); // augparse
+    check_match("a*+", "aa", true); // augparse; sudoers.aug uses `*+`
+    check_match("a?+", "", true); // augparse
+    check_match("a{2}+", "aaaa", true); // augparse
     check_match("$a", "$a", true); // augparse
     check_match("a^", "a^", true); // augparse
     check_match("^a$", "^a$", true); // FIXME: GNU treats these as line anchors
@@ -138,6 +141,7 @@ fn syntax_errors() {
     check_error("a**", 2, "invalid preceding regular expression"); // augparse
     check_error("a?*", 2, "invalid preceding regular expression"); // augparse
     check_error("a*{2}", 2, "invalid preceding regular expression"); // augparse
+    check_error("a+*", 2, "invalid preceding regular expression"); // augparse
     check_error("*a", 0, "invalid preceding regular expression"); // augparse
     check_error("a|*b", 2, "invalid preceding regular expression"); // augparse
     check_error("(*b)", 1, "invalid preceding regular expression"); // augparse

@@ -1,0 +1,650 @@
+//! The evaluator: environments, lazy module bindings, application, the operators, and
+//! every builtin, compiling `.aug` values to the lens and regexp values of aug-core.
+
+use super::ast::{BinOp, Binding, Expr, ExprKind, ModuleAst, PostOp, TreeLit, Type};
+use super::value::{Closure, Native, Value, format_forest};
+use super::{ErrorKind, Interpreter, LangError, pathx};
+use crate::error::Span;
+use crate::lens::{self, Lens};
+use crate::rx::Regex;
+use crate::tree::{Subtree, Tree};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+/// The evaluation state of one module binding.
+#[derive(Debug, Clone)]
+pub(crate) enum Cell {
+    Unevaluated,
+    InProgress,
+    Done(Value),
+    Failed(LangError),
+}
+
+/// A loaded module: its declarations and the lazily computed value of each binding.
+#[derive(Debug)]
+pub(crate) struct ModuleState {
+    pub(crate) name: String,
+    pub(crate) file: Rc<str>,
+    pub(crate) ast: ModuleAst,
+    /// Binding name to the indices of its declarations (a later one shadows).
+    pub(crate) index: HashMap<String, Vec<usize>>,
+    /// One cell per declaration (tests keep `Unevaluated`).
+    pub(crate) cells: RefCell<Vec<Cell>>,
+}
+
+impl ModuleState {
+    /// The last declaration of `name` before declaration number `limit`.
+    pub(crate) fn visible(&self, name: &str, limit: usize) -> Option<usize> {
+        self.index
+            .get(name)?
+            .iter()
+            .copied()
+            .take_while(|&i| i < limit)
+            .last()
+    }
+}
+
+#[derive(Debug)]
+struct Local {
+    name: String,
+    value: Value,
+    next: Option<Rc<Local>>,
+}
+
+/// Where names are looked up: local bindings, then the module's bindings before `limit`.
+#[derive(Debug, Clone)]
+pub(crate) struct Env {
+    locals: Option<Rc<Local>>,
+    pub(crate) module: Rc<ModuleState>,
+    limit: usize,
+}
+
+impl Env {
+    /// The scope of declaration number `limit` of `module`.
+    pub(crate) fn top(module: Rc<ModuleState>, limit: usize) -> Env {
+        Env {
+            locals: None,
+            module,
+            limit,
+        }
+    }
+
+    fn bind(&self, name: &str, value: Value) -> Env {
+        Env {
+            locals: Some(Rc::new(Local {
+                name: name.to_owned(),
+                value,
+                next: self.locals.clone(),
+            })),
+            module: self.module.clone(),
+            limit: self.limit,
+        }
+    }
+
+    fn local(&self, name: &str) -> Option<Value> {
+        let mut cur = self.locals.as_deref();
+        while let Some(l) = cur {
+            if l.name == name {
+                return Some(l.value.clone());
+            }
+            cur = l.next.as_deref();
+        }
+        None
+    }
+}
+
+fn forest(lits: &[TreeLit]) -> Vec<Subtree> {
+    lits.iter()
+        .map(|t| Subtree {
+            label: t.label.clone(),
+            value: t.value.clone(),
+            span: None,
+            children: forest(&t.children),
+        })
+        .collect()
+}
+
+/// The forest as a tree whose root's children are its nodes.
+pub(crate) fn to_tree(f: &[Subtree]) -> Tree {
+    let mut t = Tree::new();
+    let r = t.root();
+    for (i, s) in f.iter().enumerate() {
+        t.graft(r, i, s.clone());
+    }
+    t
+}
+
+fn from_tree(t: &Tree) -> Vec<Subtree> {
+    t.children(t.root())
+        .iter()
+        .filter_map(|&c| t.extract(c))
+        .collect()
+}
+
+impl Interpreter {
+    fn error(&self, env: &Env, span: Span, kind: ErrorKind, msg: impl Into<String>) -> LangError {
+        LangError {
+            file: env.module.file.to_string(),
+            span,
+            message: msg.into(),
+            kind,
+        }
+    }
+
+    /// The value of binding number `idx` of `module`, computed on first use.
+    pub(crate) fn force(&self, module: &Rc<ModuleState>, idx: usize) -> Result<Value, LangError> {
+        let state = module.cells.borrow().get(idx).cloned();
+        match state {
+            Some(Cell::Done(v)) => return Ok(v),
+            Some(Cell::Failed(e)) => return Err(e),
+            Some(Cell::InProgress) => {
+                return Err(LangError {
+                    file: module.file.to_string(),
+                    span: Span::default(),
+                    message: "cyclic definition".into(),
+                    kind: ErrorKind::Type,
+                });
+            }
+            Some(Cell::Unevaluated) => {}
+            None => {
+                return Err(LangError {
+                    file: module.file.to_string(),
+                    span: Span::default(),
+                    message: "no such binding".into(),
+                    kind: ErrorKind::Type,
+                });
+            }
+        }
+        let Some(super::ast::Decl::Let(b)) = module.ast.decls.get(idx) else {
+            return Err(LangError {
+                file: module.file.to_string(),
+                span: Span::default(),
+                message: "not a binding".into(),
+                kind: ErrorKind::Type,
+            });
+        };
+        let b = b.clone();
+        set_cell(module, idx, Cell::InProgress);
+        let env = Env::top(module.clone(), idx);
+        let r = self.binding_value(&b, &env);
+        set_cell(
+            module,
+            idx,
+            match &r {
+                Ok(v) => Cell::Done(v.clone()),
+                Err(e) => Cell::Failed(e.clone()),
+            },
+        );
+        r
+    }
+
+    fn binding_value(&self, b: &Binding, env: &Env) -> Result<Value, LangError> {
+        if b.recursive {
+            return self.unfold_rec(b, env);
+        }
+        if b.params.is_empty() {
+            self.eval(&b.body, env)
+        } else {
+            Ok(Value::Closure(Rc::new(Closure {
+                params: b.params.clone(),
+                body: b.body.clone(),
+                env: env.clone(),
+            })))
+        }
+    }
+
+    /// `let rec x = body`, approximated by unfolding: `body` evaluated `rec_depth` times,
+    /// starting from a lens that matches nothing, so nesting up to that depth works. Each
+    /// level multiplies the size of the lens, so unfolding also stops before the lens
+    /// (counted as a tree) exceeds `rec_size_limit` nodes.
+    /// FIXME: replace with real recursive lenses (Earley parsing, as C's jmt.c).
+    fn unfold_rec(&self, b: &Binding, env: &Env) -> Result<Value, LangError> {
+        let depth = self.options.rec_depth;
+        if depth == 0 || !b.params.is_empty() {
+            return Err(self.error(
+                env,
+                b.span,
+                ErrorKind::Unsupported,
+                format!("let rec {} is not supported yet", b.name),
+            ));
+        }
+        self.used_rec.set(true);
+        let limit = self.options.rec_size_limit;
+        let mut approx = Value::Lens(lens::del(Regex::never(), ""));
+        for level in 0..depth {
+            let next = self.eval(&b.body, &env.bind(&b.name, approx.clone()))?;
+            let Value::Lens(l) = &next else {
+                return Err(self.type_error(env, b.span, "let rec", "lens", &next));
+            };
+            if level > 0 && lens_size(l, limit) > limit {
+                break;
+            }
+            approx = next;
+        }
+        Ok(approx)
+    }
+
+    fn lookup(&self, name: &str, span: Span, env: &Env) -> Result<Value, LangError> {
+        if let Some(v) = env.local(name) {
+            return Ok(v);
+        }
+        if let Some(idx) = env.module.visible(name, env.limit) {
+            return self.force(&env.module, idx);
+        }
+        if let Some(n) = Native::lookup(name, false) {
+            return Ok(Value::Native(n, Rc::new(Vec::new())));
+        }
+        Err(self.error(env, span, ErrorKind::Type, format!("unbound name '{name}'")))
+    }
+
+    fn lookup_qualified(
+        &self,
+        module: &str,
+        name: &str,
+        span: Span,
+        env: &Env,
+    ) -> Result<Value, LangError> {
+        let unbound = || {
+            self.error(
+                env,
+                span,
+                ErrorKind::Type,
+                format!("unbound name '{module}.{name}'"),
+            )
+        };
+        if module.eq_ignore_ascii_case(&env.module.name) {
+            return match env.module.visible(name, env.limit) {
+                Some(idx) => self.force(&env.module, idx),
+                None => Err(unbound()),
+            };
+        }
+        if module == "Sys" || module == "Builtin" {
+            return Native::lookup(name, module == "Sys")
+                .map(|n| Value::Native(n, Rc::new(Vec::new())))
+                .ok_or_else(unbound);
+        }
+        let m = self.load_module(module).map_err(|e| {
+            if e.kind == ErrorKind::NotFound {
+                self.error(env, span, ErrorKind::Type, e.message)
+            } else {
+                e
+            }
+        })?;
+        match m.visible(name, usize::MAX) {
+            Some(idx) => self.force(&m, idx),
+            None => Err(unbound()),
+        }
+    }
+
+    /// Evaluates `e` in `env`.
+    pub(crate) fn eval(&self, e: &Expr, env: &Env) -> Result<Value, LangError> {
+        let exn = |msg: String| self.error(env, e.span, ErrorKind::Exception, msg);
+        match &e.kind {
+            ExprKind::Ident(n) => self.lookup(n, e.span, env),
+            ExprKind::Qualified(m, n) => self.lookup_qualified(m, n, e.span, env),
+            ExprKind::Str(s) => Ok(Value::Str(Rc::from(s.as_str()))),
+            ExprKind::Regexp(r, nocase) => Regex::parse(r, *nocase)
+                .map(Value::Regexp)
+                .map_err(|err| self.error(env, e.span, ErrorKind::Type, err.to_string())),
+            ExprKind::Unit => Ok(Value::Unit),
+            ExprKind::Tree(lits) => Ok(Value::Tree(Rc::new(forest(lits)))),
+            ExprKind::Subtree(inner) => match self.eval(inner, env)? {
+                Value::Lens(l) => Ok(Value::Lens(lens::subtree(l))),
+                v => Err(self.type_error(env, e.span, "[ ]", "lens", &v)),
+            },
+            ExprKind::LetIn(b, body) => {
+                let v = self.binding_value(b, env)?;
+                self.eval(body, &env.bind(&b.name, v))
+            }
+            ExprKind::Apply(f, a) => {
+                let f = self.eval(f, env)?;
+                let a = self.eval(a, env)?;
+                self.apply(f, a, e.span, env)
+            }
+            ExprKind::Postfix(op, inner) => {
+                let v = self.eval(inner, env)?;
+                match (v, op) {
+                    (Value::Lens(l), PostOp::Star) => {
+                        l.star().map(Value::Lens).map_err(|x| exn(x.to_string()))
+                    }
+                    (Value::Lens(l), PostOp::Plus) => {
+                        l.plus().map(Value::Lens).map_err(|x| exn(x.to_string()))
+                    }
+                    (Value::Lens(l), PostOp::Opt) => Ok(Value::Lens(l.opt())),
+                    (v, op) => match v.as_regexp() {
+                        Some(r) => Ok(Value::Regexp(match op {
+                            PostOp::Star => r.star(),
+                            PostOp::Plus => r.plus(),
+                            PostOp::Opt => r.opt(),
+                        })),
+                        None => Err(self.type_error(env, e.span, "postfix", "regexp or lens", &v)),
+                    },
+                }
+            }
+            ExprKind::Binary(op, a, b) => {
+                let a = self.eval(a, env)?;
+                if *op == BinOp::Compose && matches!(a, Value::Unit) {
+                    return self.eval(b, env);
+                }
+                let b = self.eval(b, env)?;
+                self.binary(*op, a, b, e.span, env)
+            }
+        }
+    }
+
+    fn type_error(&self, env: &Env, span: Span, what: &str, want: &str, got: &Value) -> LangError {
+        self.error(
+            env,
+            span,
+            ErrorKind::Type,
+            format!(
+                "type error: {what} expects {want}, got a {}",
+                got.type_name()
+            ),
+        )
+    }
+
+    fn binary(
+        &self,
+        op: BinOp,
+        a: Value,
+        b: Value,
+        span: Span,
+        env: &Env,
+    ) -> Result<Value, LangError> {
+        let exn = |msg: String| self.error(env, span, ErrorKind::Exception, msg);
+        let mismatch = || {
+            self.error(
+                env,
+                span,
+                ErrorKind::Type,
+                format!(
+                    "type error: cannot apply {op:?} to a {} and a {}",
+                    a.type_name(),
+                    b.type_name()
+                ),
+            )
+        };
+        match op {
+            BinOp::Compose => {
+                let is_fn = |v: &Value| {
+                    matches!(
+                        v,
+                        Value::Closure(_) | Value::Native(..) | Value::Compose(..)
+                    )
+                };
+                if is_fn(&a) && is_fn(&b) {
+                    Ok(Value::Compose(Rc::new(a), Rc::new(b)))
+                } else {
+                    Err(mismatch())
+                }
+            }
+            BinOp::Union => match (&a, &b) {
+                (Value::Lens(x), Value::Lens(y)) => lens::union(vec![x.clone(), y.clone()])
+                    .map(Value::Lens)
+                    .map_err(|x| exn(x.to_string())),
+                (Value::Tree(x), Value::Tree(y)) => Ok(Value::Tree(Rc::new(
+                    x.iter().chain(y.iter()).cloned().collect(),
+                ))),
+                _ => match (a.as_regexp(), b.as_regexp()) {
+                    (Some(x), Some(y)) => Ok(Value::Regexp(x.union(&y))),
+                    _ => Err(mismatch()),
+                },
+            },
+            BinOp::Minus => match (a.as_regexp(), b.as_regexp()) {
+                (Some(x), Some(y)) => x
+                    .minus(&y)
+                    .map(Value::Regexp)
+                    .map_err(|x| exn(x.to_string())),
+                _ => Err(mismatch()),
+            },
+            BinOp::Concat => match (&a, &b) {
+                (Value::Str(x), Value::Str(y)) => Ok(Value::Str(Rc::from(format!("{x}{y}")))),
+                (Value::Lens(x), Value::Lens(y)) => lens::concat(vec![x.clone(), y.clone()])
+                    .map(Value::Lens)
+                    .map_err(|x| exn(x.to_string())),
+                (Value::Filter(x), Value::Filter(y)) => Ok(Value::Filter(Rc::new(
+                    x.iter().chain(y.iter()).cloned().collect(),
+                ))),
+                _ => match (a.as_regexp(), b.as_regexp()) {
+                    (Some(x), Some(y)) => Ok(Value::Regexp(x.concat(&y))),
+                    _ => Err(mismatch()),
+                },
+            },
+        }
+    }
+
+    /// Applies a function value to one argument.
+    pub(crate) fn apply(
+        &self,
+        f: Value,
+        arg: Value,
+        span: Span,
+        env: &Env,
+    ) -> Result<Value, LangError> {
+        match f {
+            Value::Closure(c) => {
+                let Some((p, rest)) = c.params.split_first() else {
+                    return Err(self.error(
+                        env,
+                        span,
+                        ErrorKind::Type,
+                        "closure without parameters",
+                    ));
+                };
+                if !arg.has_type(&p.ty) {
+                    return Err(self.error(
+                        env,
+                        span,
+                        ErrorKind::Type,
+                        format!(
+                            "type error: parameter '{}' expects {:?}, got a {}",
+                            p.name,
+                            p.ty,
+                            arg.type_name()
+                        ),
+                    ));
+                }
+                let arg = match (&p.ty, &arg) {
+                    (Type::Regexp, Value::Str(s)) => Value::Regexp(super::value::coerce(s)),
+                    _ => arg,
+                };
+                let inner = c.env.bind(&p.name, arg);
+                if rest.is_empty() {
+                    self.eval(&c.body, &inner)
+                } else {
+                    Ok(Value::Closure(Rc::new(Closure {
+                        params: rest.to_vec(),
+                        body: c.body.clone(),
+                        env: inner,
+                    })))
+                }
+            }
+            Value::Native(n, args) => {
+                let mut args = (*args).clone();
+                args.push(arg);
+                if args.len() < n.arity() {
+                    Ok(Value::Native(n, Rc::new(args)))
+                } else {
+                    self.call(n, &args, span, env)
+                }
+            }
+            Value::Compose(f, g) => {
+                let x = self.apply((*f).clone(), arg, span, env)?;
+                self.apply((*g).clone(), x, span, env)
+            }
+            v => Err(self.error(
+                env,
+                span,
+                ErrorKind::Type,
+                format!("type error: a {} is not a function", v.type_name()),
+            )),
+        }
+    }
+
+    fn call(&self, n: Native, args: &[Value], span: Span, env: &Env) -> Result<Value, LangError> {
+        let exn = |msg: String| self.error(env, span, ErrorKind::Exception, msg);
+        let bad = |i: usize, want: &str| {
+            let got = args.get(i).map_or("nothing", Value::type_name);
+            self.error(
+                env,
+                span,
+                ErrorKind::Type,
+                format!(
+                    "type error: argument {} of {n:?} must be a {want}, not a {got}",
+                    i + 1
+                ),
+            )
+        };
+        let re = |i: usize| {
+            args.get(i)
+                .and_then(Value::as_regexp)
+                .ok_or_else(|| bad(i, "regexp"))
+        };
+        let st = |i: usize| match args.get(i) {
+            Some(Value::Str(s)) => Ok(s.clone()),
+            _ => Err(bad(i, "string")),
+        };
+        let ln = |i: usize| match args.get(i) {
+            Some(Value::Lens(l)) => Ok(l.clone()),
+            _ => Err(bad(i, "lens")),
+        };
+        let tr = |i: usize| match args.get(i) {
+            Some(Value::Tree(t)) => Ok(t.clone()),
+            _ => Err(bad(i, "tree")),
+        };
+        let lens_val = |l: Lens| Ok(Value::Lens(l));
+        let edit = |i: usize, f: &dyn Fn(&mut Tree) -> Result<(), String>| {
+            let mut t = to_tree(&tr(i)?);
+            f(&mut t).map_err(exn)?;
+            Ok(Value::Tree(Rc::new(from_tree(&t))))
+        };
+        use Native::*;
+        match n {
+            Del => {
+                let (r, d) = (re(0)?, st(1)?);
+                if self.options.typecheck && !r.is_match(d.as_bytes()) {
+                    return Err(exn(format!("del: default '{d}' does not match /{r}/")));
+                }
+                lens_val(lens::del(r, &d))
+            }
+            Store => lens_val(lens::store(re(0)?)),
+            Key => lens_val(lens::key(re(0)?)),
+            Label => lens_val(lens::label(&st(0)?)),
+            Val => lens_val(lens::value(&st(0)?)),
+            Seq => lens_val(lens::seq(&st(0)?)),
+            Counter => lens_val(lens::counter(&st(0)?)),
+            Square => lens::square(ln(0)?, ln(1)?, ln(2)?)
+                .map(Value::Lens)
+                .map_err(|x| exn(x.to_string())),
+            Get => {
+                let (l, s) = (ln(0)?, st(1)?);
+                let p = l.get(&s).map_err(|x| exn(format!("get failed: {x}")))?;
+                Ok(Value::Tree(Rc::new(p.children)))
+            }
+            Put => {
+                let (l, t, s) = (ln(0)?, tr(1)?, st(2)?);
+                let tree = to_tree(&t);
+                l.put(&tree, tree.root(), &s)
+                    .map(|o| Value::Str(Rc::from(o)))
+                    .map_err(|x| exn(format!("put failed: {x}")))
+            }
+            Set => {
+                let (p, v) = (st(0)?, st(1)?);
+                edit(2, &|t| pathx::set(t, &p, Some(&v)))
+            }
+            Clear => {
+                let p = st(0)?;
+                edit(1, &|t| pathx::set(t, &p, None))
+            }
+            Rm => {
+                let p = st(0)?;
+                edit(1, &|t| pathx::rm(t, &p))
+            }
+            Insa | Insb => {
+                let (l, p) = (st(0)?, st(1)?);
+                edit(2, &|t| pathx::insert(t, &l, &p, n == Insb))
+            }
+            Incl | Excl => Ok(Value::Filter(Rc::new(vec![(
+                n == Incl,
+                st(0)?.to_string(),
+            )]))),
+            Transform => match args.get(1) {
+                Some(Value::Filter(f)) => Ok(Value::Transform(ln(0)?, f.clone())),
+                _ => Err(bad(1, "filter")),
+            },
+            Gensym => Ok(Value::Str(Rc::from(format!("{}0", st(0)?)))),
+            Getenv => Ok(Value::Str(Rc::from(
+                std::env::var(&*st(0)?).unwrap_or_default(),
+            ))),
+            ReadFile => crate::fs::read_text(std::path::Path::new(&*st(0)?))
+                .map(|s| Value::Str(Rc::from(s)))
+                .map_err(|x| exn(x.to_string())),
+            PrintString | PrintEndline => {
+                let s = st(0)?;
+                self.emit(if n == PrintEndline {
+                    format!("{s}\n")
+                } else {
+                    s.to_string()
+                });
+                Ok(Value::Unit)
+            }
+            PrintRegexp => {
+                let r = re(0)?;
+                self.emit(format!("/{r}/"));
+                Ok(Value::Unit)
+            }
+            PrintTree => {
+                let t = tr(0)?;
+                self.emit(format!("{}\n", format_forest(&t)));
+                Ok(Value::Tree(t))
+            }
+            LensCtype => Ok(Value::Regexp(ln(0)?.ctype().clone())),
+            LensAtype => Ok(Value::Regexp(ln(0)?.atype().clone())),
+            LensKtype => Ok(Value::Regexp(
+                ln(0)?.0.ktype.clone().unwrap_or_else(Regex::epsilon),
+            )),
+            LensVtype => Ok(Value::Regexp(
+                ln(0)?.0.vtype.clone().unwrap_or_else(Regex::epsilon),
+            )),
+            LensFormatAtype => Ok(Value::Str(Rc::from(ln(0)?.atype().to_string()))),
+            RegexpMatch => {
+                let (r, s) = (re(0)?, st(1)?);
+                let end = r.longest_match(s.as_bytes(), 0, s.len()).unwrap_or(0);
+                Ok(Value::Str(Rc::from(s.get(..end).unwrap_or_default())))
+            }
+            CheckRec => Err(self.error(
+                env,
+                span,
+                ErrorKind::Unsupported,
+                "recursive lenses are not supported yet",
+            )),
+        }
+    }
+}
+
+/// The number of combinator nodes of `l` counted as a tree, or more than `cap`.
+fn lens_size(l: &Lens, cap: usize) -> usize {
+    use crate::lens::Kind;
+    let mut n = 0;
+    let mut stack = vec![l];
+    while let Some(l) = stack.pop() {
+        n += 1;
+        if n > cap {
+            break;
+        }
+        match &l.0.kind {
+            Kind::Concat(v) | Kind::Union(v) => stack.extend(v.iter()),
+            Kind::Subtree(c) | Kind::Star(c) | Kind::Maybe(c) | Kind::Square(c) => stack.push(c),
+            _ => {}
+        }
+    }
+    n
+}
+
+fn set_cell(module: &ModuleState, idx: usize, c: Cell) {
+    if let Some(slot) = module.cells.borrow_mut().get_mut(idx) {
+        *slot = c;
+    }
+}

@@ -1,0 +1,375 @@
+//! The recursive-descent parser of the `.aug` lens language, from tokens to the AST in
+//! `ast`. Operator precedence, loosest first: `let … in`, `;`, `|`, `-`, `.`,
+//! application by juxtaposition, postfix `* + ?`.
+
+use super::LangError;
+use super::ast::{
+    BinOp, Binding, Decl, Expect, Expr, ExprKind, ModuleAst, Param, PostOp, Test, TestKind,
+    TreeLit, Type,
+};
+use super::lexer::{Tok, lex};
+use crate::error::Span;
+use std::rc::Rc;
+
+/// Parses a whole module file.
+pub(crate) fn parse_module(file: &str, src: &str) -> Result<ModuleAst, LangError> {
+    let toks = lex(file, src)?;
+    let mut p = Parser { file, toks, pos: 0 };
+    p.module()
+}
+
+/// Parses a single expression (used by tests and tools).
+#[cfg(test)]
+pub(crate) fn parse_expr(file: &str, src: &str) -> Result<Expr, LangError> {
+    let toks = lex(file, src)?;
+    let mut p = Parser { file, toks, pos: 0 };
+    let e = p.expr()?;
+    p.expect(&Tok::Eof)?;
+    Ok(e)
+}
+
+struct Parser<'a> {
+    file: &'a str,
+    toks: Vec<(Tok, Span)>,
+    pos: usize,
+}
+
+impl Parser<'_> {
+    fn peek(&self) -> &Tok {
+        self.toks.get(self.pos).map_or(&Tok::Eof, |t| &t.0)
+    }
+
+    fn span(&self) -> Span {
+        self.toks
+            .get(self.pos)
+            .or_else(|| self.toks.last())
+            .map_or_else(Span::default, |t| t.1)
+    }
+
+    fn bump(&mut self) -> Tok {
+        let t = self.peek().clone();
+        if self.pos < self.toks.len() {
+            self.pos += 1;
+        }
+        t
+    }
+
+    fn err(&self, message: impl Into<String>) -> LangError {
+        LangError::new(self.file, self.span(), message)
+    }
+
+    fn unexpected(&self, what: &str) -> LangError {
+        self.err(format!(
+            "syntax error: expected {what}, found {}",
+            self.peek().describe()
+        ))
+    }
+
+    fn expect(&mut self, t: &Tok) -> Result<(), LangError> {
+        if self.peek() == t {
+            self.bump();
+            Ok(())
+        } else {
+            Err(self.unexpected(&t.describe()))
+        }
+    }
+
+    fn module(&mut self) -> Result<ModuleAst, LangError> {
+        self.expect(&Tok::Module)?;
+        let name = match self.bump() {
+            Tok::Uid(n) => n,
+            _ => {
+                self.pos = self.pos.saturating_sub(1);
+                return Err(self.unexpected("a module name"));
+            }
+        };
+        self.expect(&Tok::Eq)?;
+        if self.peek() == &Tok::Autoload {
+            self.bump();
+            match self.bump() {
+                Tok::Lid(_) | Tok::Qid(..) => {}
+                _ => {
+                    self.pos = self.pos.saturating_sub(1);
+                    return Err(self.unexpected("a transform name"));
+                }
+            }
+        }
+        let mut decls = Vec::new();
+        loop {
+            match self.peek() {
+                Tok::Eof => break,
+                Tok::Let | Tok::LetRec => decls.push(Decl::Let(Rc::new(self.binding()?))),
+                Tok::Test => decls.push(Decl::Test(Box::new(self.test()?))),
+                _ => return Err(self.unexpected("'let' or 'test'")),
+            }
+        }
+        Ok(ModuleAst { name, decls })
+    }
+
+    /// `let [rec] name (p:T)… = exp`, without a trailing `in`.
+    fn binding(&mut self) -> Result<Binding, LangError> {
+        let recursive = self.bump() == Tok::LetRec;
+        let span = self.span();
+        let name = match self.bump() {
+            Tok::Lid(n) => n,
+            _ => {
+                self.pos = self.pos.saturating_sub(1);
+                return Err(self.unexpected("a name"));
+            }
+        };
+        let mut params = Vec::new();
+        while self.peek() == &Tok::LParen {
+            self.bump();
+            let pname = match self.bump() {
+                Tok::Lid(n) => n,
+                _ => {
+                    self.pos = self.pos.saturating_sub(1);
+                    return Err(self.unexpected("a parameter name"));
+                }
+            };
+            self.expect(&Tok::Colon)?;
+            let ty = self.ty()?;
+            self.expect(&Tok::RParen)?;
+            params.push(Param { name: pname, ty });
+        }
+        self.expect(&Tok::Eq)?;
+        let body = self.expr()?;
+        Ok(Binding {
+            name,
+            span,
+            params,
+            body: Rc::new(body),
+            recursive,
+        })
+    }
+
+    fn ty(&mut self) -> Result<Type, LangError> {
+        let base = match self.bump() {
+            Tok::Lid(n) => match n.as_str() {
+                "string" => Type::String,
+                "regexp" => Type::Regexp,
+                "lens" => Type::Lens,
+                "tree" => Type::Tree,
+                "filter" => Type::Filter,
+                "transform" => Type::Transform,
+                "unit" => Type::Unit,
+                _ => {
+                    self.pos = self.pos.saturating_sub(1);
+                    return Err(self.err(format!("unknown type '{n}'")));
+                }
+            },
+            Tok::LParen => {
+                let t = self.ty()?;
+                self.expect(&Tok::RParen)?;
+                t
+            }
+            _ => {
+                self.pos = self.pos.saturating_sub(1);
+                return Err(self.unexpected("a type"));
+            }
+        };
+        if self.peek() == &Tok::Arrow {
+            self.bump();
+            let rest = self.ty()?;
+            return Ok(Type::Arrow(Box::new(base), Box::new(rest)));
+        }
+        Ok(base)
+    }
+
+    fn test(&mut self) -> Result<Test, LangError> {
+        let span = self.span();
+        self.expect(&Tok::Test)?;
+        let lens = self.aexp()?;
+        let kind = match self.bump() {
+            Tok::Lid(k) if k == "get" => {
+                let input = self.expr()?;
+                TestKind::Get { lens, input }
+            }
+            Tok::Lid(k) if k == "put" => {
+                let input = self.aexp()?;
+                self.expect(&Tok::After)?;
+                let commands = self.expr()?;
+                TestKind::Put {
+                    lens,
+                    input,
+                    commands,
+                }
+            }
+            _ => {
+                self.pos = self.pos.saturating_sub(1);
+                return Err(self.unexpected("'get' or 'put'"));
+            }
+        };
+        self.expect(&Tok::Eq)?;
+        let expect = match self.peek() {
+            Tok::Question => {
+                self.bump();
+                Expect::Print
+            }
+            Tok::Star => {
+                self.bump();
+                Expect::Failure
+            }
+            _ => Expect::Value(self.expr()?),
+        };
+        Ok(Test { span, kind, expect })
+    }
+
+    /// A full expression: `let … in` or a composition.
+    fn expr(&mut self) -> Result<Expr, LangError> {
+        if matches!(self.peek(), Tok::Let | Tok::LetRec) {
+            let span = self.span();
+            let b = self.binding()?;
+            self.expect(&Tok::In)?;
+            let body = self.expr()?;
+            return Ok(Expr {
+                span,
+                kind: ExprKind::LetIn(Rc::new(b), Box::new(body)),
+            });
+        }
+        self.binary(0)
+    }
+
+    /// Binary operators by level: 0 `;`, 1 `|`, 2 `-`, 3 `.`, all left-associative.
+    fn binary(&mut self, level: u8) -> Result<Expr, LangError> {
+        if level > 3 {
+            return self.app();
+        }
+        let (tok, op) = match level {
+            0 => (Tok::Semi, BinOp::Compose),
+            1 => (Tok::Bar, BinOp::Union),
+            2 => (Tok::Minus, BinOp::Minus),
+            _ => (Tok::Dot, BinOp::Concat),
+        };
+        let mut lhs = self.binary(level + 1)?;
+        while self.peek() == &tok {
+            let span = self.span();
+            self.bump();
+            // The right side of `;` may be a `let … in`.
+            let rhs = if level == 0 && matches!(self.peek(), Tok::Let | Tok::LetRec) {
+                self.expr()?
+            } else {
+                self.binary(level + 1)?
+            };
+            lhs = Expr {
+                span,
+                kind: ExprKind::Binary(op, Box::new(lhs), Box::new(rhs)),
+            };
+        }
+        Ok(lhs)
+    }
+
+    fn starts_aexp(&self) -> bool {
+        matches!(
+            self.peek(),
+            Tok::Lid(_) | Tok::Qid(..) | Tok::Str(_) | Tok::Re(..) | Tok::LParen | Tok::LBracket
+        )
+    }
+
+    /// Application by juxtaposition; a tree literal stands alone.
+    fn app(&mut self) -> Result<Expr, LangError> {
+        if self.peek() == &Tok::LBrace {
+            let span = self.span();
+            let mut trees = Vec::new();
+            while self.peek() == &Tok::LBrace {
+                trees.push(self.tree_lit()?);
+            }
+            return Ok(Expr {
+                span,
+                kind: ExprKind::Tree(Rc::new(trees)),
+            });
+        }
+        let mut f = self.rexp()?;
+        while self.starts_aexp() {
+            let span = self.span();
+            let arg = self.rexp()?;
+            f = Expr {
+                span,
+                kind: ExprKind::Apply(Box::new(f), Box::new(arg)),
+            };
+        }
+        Ok(f)
+    }
+
+    /// An atom with an optional postfix operator.
+    fn rexp(&mut self) -> Result<Expr, LangError> {
+        let e = self.aexp()?;
+        let op = match self.peek() {
+            Tok::Star => PostOp::Star,
+            Tok::Plus => PostOp::Plus,
+            Tok::Question => PostOp::Opt,
+            _ => return Ok(e),
+        };
+        let span = self.span();
+        self.bump();
+        Ok(Expr {
+            span,
+            kind: ExprKind::Postfix(op, Box::new(e)),
+        })
+    }
+
+    fn aexp(&mut self) -> Result<Expr, LangError> {
+        let span = self.span();
+        let kind = match self.bump() {
+            Tok::Lid(n) => ExprKind::Ident(n),
+            Tok::Qid(m, n) => ExprKind::Qualified(m, n),
+            Tok::Str(s) => ExprKind::Str(s),
+            Tok::Re(r, i) => ExprKind::Regexp(r, i),
+            Tok::LParen => {
+                if self.peek() == &Tok::RParen {
+                    self.bump();
+                    ExprKind::Unit
+                } else {
+                    let e = self.expr()?;
+                    self.expect(&Tok::RParen)?;
+                    return Ok(e);
+                }
+            }
+            Tok::LBracket => {
+                let e = self.expr()?;
+                self.expect(&Tok::RBracket)?;
+                ExprKind::Subtree(Box::new(e))
+            }
+            _ => {
+                self.pos = self.pos.saturating_sub(1);
+                return Err(self.unexpected("an expression"));
+            }
+        };
+        Ok(Expr { span, kind })
+    }
+
+    /// `{ "label" = "value" { … } … }` or `{}`.
+    fn tree_lit(&mut self) -> Result<TreeLit, LangError> {
+        self.expect(&Tok::LBrace)?;
+        let label = match self.peek() {
+            Tok::Str(s) => {
+                let s = s.clone();
+                self.bump();
+                Some(s)
+            }
+            _ => None,
+        };
+        let value = if self.peek() == &Tok::Eq {
+            self.bump();
+            match self.bump() {
+                Tok::Str(s) => Some(s),
+                _ => {
+                    self.pos = self.pos.saturating_sub(1);
+                    return Err(self.unexpected("a string value"));
+                }
+            }
+        } else {
+            None
+        };
+        let mut children = Vec::new();
+        while self.peek() == &Tok::LBrace {
+            children.push(self.tree_lit()?);
+        }
+        self.expect(&Tok::RBrace)?;
+        Ok(TreeLit {
+            label,
+            value,
+            children,
+        })
+    }
+}
