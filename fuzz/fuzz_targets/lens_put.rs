@@ -3,8 +3,26 @@
 //! the result must give the edited tree back (PutGet).
 #![no_main]
 
-use aug_core::print::print_tree;
 use aug_core::{NodeId, Tree};
+
+/// The tree as (depth, label, value) lines, with all-digit labels replaced by `#` and an
+/// empty value shown as no value (put encodes both alike, as Augeas does).
+fn shape(tree: &Tree) -> Vec<(usize, Option<String>, Option<String>)> {
+    tree.descendants_or_self(tree.root())
+        .skip(1)
+        .map(|n| {
+            let label = tree.label(n).map(|l| {
+                if !l.is_empty() && l.bytes().all(|b| b.is_ascii_digit()) {
+                    "#".to_owned()
+                } else {
+                    l.to_owned()
+                }
+            });
+            let value = tree.value(n).filter(|v| !v.is_empty()).map(str::to_owned);
+            (tree.depth(n), label, value)
+        })
+        .collect()
+}
 use libfuzzer_sys::fuzz_target;
 
 const FILES: &[(&str, &str)] = &[
@@ -56,6 +74,7 @@ fuzz_target!(|data: &[u8]| {
         for (i, c) in back.children.into_iter().enumerate() {
             again.graft(r2, i, c);
         }
-        assert_eq!(print_tree(&again), print_tree(&tree), "PutGet failed for {name}");
+        // `seq` labels are renumbered by get, so compare them by position only.
+        assert_eq!(shape(&again), shape(&tree), "PutGet failed for {name}");
     }
 });

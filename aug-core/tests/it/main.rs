@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod handle;
-mod path;
 mod lang;
+mod path;
 mod rx;
 mod tidy;
