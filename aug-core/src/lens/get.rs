@@ -101,6 +101,9 @@ struct State<'a> {
     scratch: Scratch,
     seqs: HashMap<String, u64>,
     skel: bool,
+    /// Whether to build the tree (values and child nodes); put's layout parse does not
+    /// need it, only the labels that key the dictionary.
+    tree: bool,
     spans: bool,
 }
 
@@ -113,11 +116,16 @@ impl Lens {
     /// Like [`Lens::get`]; `spans` records where each node came from, `skel` records the
     /// layout put needs.
     pub(crate) fn get_with(&self, text: &str, spans: bool, skel: bool) -> Result<Parsed, GetError> {
+        self.run_get(text, spans, skel, true)
+    }
+
+    fn run_get(&self, text: &str, spans: bool, skel: bool, tree: bool) -> Result<Parsed, GetError> {
         let mut st = State {
             text: text.as_bytes(),
             scratch: Scratch::default(),
             seqs: HashMap::new(),
             skel,
+            tree,
             spans,
         };
         let n = st.text.len();
@@ -137,7 +145,7 @@ impl Lens {
 
     /// Reads `text` and returns the skeleton and dictionary put needs.
     pub(crate) fn parse_layout(&self, text: &str) -> Result<(Skel, Dict), GetError> {
-        let p = self.get_with(text, false, true)?;
+        let p = self.run_get(text, false, true, false)?;
         Ok((p.skel, p.dict))
     }
 }
@@ -256,7 +264,9 @@ impl State<'_> {
                 }
             }
             Kind::Store { .. } => {
-                lvl.value = Some((utf8(text, s, e), s..e));
+                if self.tree {
+                    lvl.value = Some((utf8(text, s, e), s..e));
+                }
                 Skel::Store
             }
             Kind::Key { .. } => {
@@ -268,7 +278,9 @@ impl State<'_> {
                 Skel::Label
             }
             Kind::Value(v) => {
-                lvl.value = Some((v.clone(), 0..0));
+                if self.tree {
+                    lvl.value = Some((v.clone(), 0..0));
+                }
                 Skel::Value
             }
             Kind::Seq(name) => {
@@ -357,12 +369,14 @@ impl State<'_> {
                     value: sub.value.as_ref().map_or(0..0, |v| v.1.clone()),
                     span: s..e,
                 });
-                lvl.children.push(Subtree {
-                    label: label.clone(),
-                    value: sub.value.map(|v| v.0),
-                    span,
-                    children: sub.children,
-                });
+                if self.tree {
+                    lvl.children.push(Subtree {
+                        label: label.clone(),
+                        value: sub.value.map(|v| v.0),
+                        span,
+                        children: sub.children,
+                    });
+                }
                 if self.skel {
                     lvl.dict.push(label, (skel, sub.dict));
                     Skel::Subtree
