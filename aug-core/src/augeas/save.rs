@@ -175,7 +175,14 @@ impl Augeas {
         let target = match target {
             Ok(t) => t,
             Err(e) => {
-                self.record_error(meta, "canon_augorig", &[("message", &e.to_string())]);
+                // A missing directory surfaces here; Augeas reports it when creating the
+                // temp file (it never creates directories).
+                let kind = if e.kind() == std::io::ErrorKind::NotFound {
+                    "mk_augtemp"
+                } else {
+                    "canon_augorig"
+                };
+                self.record_error(meta, kind, &[("message", &e.to_string())]);
                 return Err(());
             }
         };

@@ -6,7 +6,7 @@ use std::fs;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::Path;
 
-fn kv_module() -> Module {
+pub(crate) fn kv_module() -> Module {
     let entry = subtree(
         concat(vec![
             key(rx("[a-z]+").unwrap()),

@@ -1,0 +1,182 @@
+//! Saving under faults: a full disk, a target that cannot be renamed over (a bind mount), a
+//! missing directory. After each failure the original is byte-identical, no temp file is
+//! left, and the error is recorded under `/augeas/files/<file>/error`.
+//!
+//! The disk-full and bind-mount cases need root (to mount); elsewhere they say so and return.
+
+use crate::handle::kv_module;
+use aug_core::{Augeas, Flags};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Unmounts on drop, so a failing assertion does not leave a mount behind.
+struct Mount(PathBuf);
+
+impl Drop for Mount {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
+}
+
+fn mount(args: &[&str], at: &Path) -> Option<Mount> {
+    let ok = Command::new("mount")
+        .args(args)
+        .arg(at)
+        .status()
+        .is_ok_and(|s| s.success());
+    if ok {
+        Some(Mount(at.to_path_buf()))
+    } else {
+        eprintln!("skipped: cannot mount here (needs root)");
+        None
+    }
+}
+
+fn entries(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+fn error_kind(aug: &Augeas, file: &str) -> Option<String> {
+    aug.get(&format!("/augeas/files{file}/error")).unwrap()
+}
+
+#[test]
+fn r9_disk_full_leaves_the_original_intact() {
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("etc/kv");
+    fs::create_dir_all(&dir).unwrap();
+    let Some(_m) = mount(&["-t", "tmpfs", "-o", "size=64k", "tmpfs"], &dir) else {
+        return;
+    };
+    fs::write(dir.join("a"), "x = 1\n").unwrap();
+    // Fill the file system so that the new text cannot be written.
+    let filler = vec![b'#'; 60 * 1024];
+    let _ = fs::write(dir.join("filler.bak"), &filler);
+    let mut aug = Augeas::open(Some(root.path()), Flags::NONE, vec![kv_module()]);
+    let big = "7".repeat(32 * 1024);
+    aug.set("/files/etc/kv/a/x", Some(&big)).unwrap();
+    assert!(aug.save().is_err(), "a full disk must fail the save");
+    assert_eq!(fs::read_to_string(dir.join("a")).unwrap(), "x = 1\n");
+    assert_eq!(entries(&dir), ["a", "filler.bak"], "no temp file left");
+    let kind = error_kind(&aug, "/etc/kv/a").unwrap();
+    assert!(kind.ends_with("_augtemp"), "{kind}");
+    let msg = aug
+        .get("/augeas/files/etc/kv/a/error/message")
+        .unwrap()
+        .unwrap();
+    assert!(msg.contains("No space left"), "{msg}");
+}
+
+#[test]
+fn r9_rename_onto_a_bind_mount_fails_cleanly_or_copies_when_allowed() {
+    let root = tempfile::tempdir().unwrap();
+    let other = tempfile::tempdir().unwrap();
+    let dir = root.path().join("etc/kv");
+    fs::create_dir_all(&dir).unwrap();
+    fs::write(dir.join("a"), "x = 1\n").unwrap();
+    fs::write(other.path().join("src"), "x = 1\n").unwrap();
+    let src = other.path().join("src");
+    let Some(_m) = mount(&["--bind", src.to_str().unwrap()], &dir.join("a")) else {
+        return;
+    };
+    let mut aug = Augeas::open(Some(root.path()), Flags::NONE, vec![kv_module()]);
+    aug.set("/files/etc/kv/a/x", Some("2")).unwrap();
+    assert!(
+        aug.save().is_err(),
+        "rename onto a mount point fails (EBUSY)"
+    );
+    assert_eq!(fs::read_to_string(dir.join("a")).unwrap(), "x = 1\n");
+    assert_eq!(entries(&dir), ["a"], "no temp file left");
+    assert_eq!(
+        error_kind(&aug, "/etc/kv/a").as_deref(),
+        Some("rename_augtemp")
+    );
+
+    // As in Augeas, /augeas/save/copy_if_rename_fails allows copying instead.
+    aug.set("/augeas/save/copy_if_rename_fails", None).unwrap();
+    aug.save().unwrap();
+    assert_eq!(fs::read_to_string(dir.join("a")).unwrap(), "x = 2\n");
+    assert_eq!(
+        fs::read_to_string(&src).unwrap(),
+        "x = 2\n",
+        "written through the mount"
+    );
+    assert_eq!(entries(&dir), ["a"], "no temp file left");
+}
+
+#[test]
+fn r9_missing_directory_is_mk_augtemp() {
+    let root = tempfile::tempdir().unwrap();
+    fs::create_dir_all(root.path().join("etc/kv")).unwrap();
+    let mut aug = Augeas::open(Some(root.path()), Flags::NONE, vec![kv_module()]);
+    // The file's directory is removed behind the handle's back.
+    aug.set("/files/etc/kv/new/k", Some("1")).unwrap();
+    fs::remove_dir(root.path().join("etc/kv")).unwrap();
+    assert!(aug.save().is_err());
+    assert_eq!(
+        error_kind(&aug, "/etc/kv/new").as_deref(),
+        Some("mk_augtemp")
+    );
+    assert!(
+        !root.path().join("etc/kv").exists(),
+        "no directory is created"
+    );
+}
+
+/// Two handles save the same file over and over while a reader watches it: the reader only
+/// ever sees one complete version (the rename is atomic), never a partial file.
+#[test]
+fn r9_concurrent_saves_never_show_a_partial_file() {
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("etc/kv");
+    fs::create_dir_all(&dir).unwrap();
+    let long = |d: char| format!("x = {}\n", d.to_string().repeat(64 * 1024));
+    fs::write(dir.join("a"), long('1')).unwrap();
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writers: Vec<_> = ['2', '3']
+        .into_iter()
+        .map(|d| {
+            let root = root.path().to_path_buf();
+            std::thread::spawn(move || {
+                for i in 0..20 {
+                    let mut aug = Augeas::open(Some(&root), Flags::NONE, vec![kv_module()]);
+                    let v = if i % 2 == 0 { d } else { '9' };
+                    aug.set("/files/etc/kv/a/x", Some(&v.to_string().repeat(64 * 1024)))
+                        .unwrap();
+                    aug.save().unwrap();
+                }
+            })
+        })
+        .collect();
+    let reader = {
+        let (dir, done) = (dir.clone(), done.clone());
+        std::thread::spawn(move || {
+            let mut reads = 0;
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                let text = fs::read_to_string(dir.join("a")).unwrap();
+                let digits = text.trim_start_matches("x = ").trim_end();
+                assert_eq!(text.len(), 4 + 64 * 1024 + 1, "a partial file was visible");
+                let first = digits.chars().next().unwrap();
+                assert!(
+                    digits.chars().all(|c| c == first),
+                    "a mixed file was visible"
+                );
+                reads += 1;
+            }
+            reads
+        })
+    };
+    for w in writers {
+        w.join().unwrap();
+    }
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    assert!(reader.join().unwrap() > 0);
+    assert_eq!(entries(&dir), ["a"], "no temp file left");
+}
