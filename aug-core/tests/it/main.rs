@@ -4,6 +4,7 @@
 
 mod faults;
 mod handle;
+mod hostile;
 mod lang;
 mod path;
 mod rx;
