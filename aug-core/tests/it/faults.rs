@@ -180,3 +180,65 @@ fn r9_concurrent_saves_never_show_a_partial_file() {
     assert!(reader.join().unwrap() > 0);
     assert_eq!(entries(&dir), ["a"], "no temp file left");
 }
+
+/// Run as a child process by [`r9_killed_mid_save_leaves_old_or_new_text`]: saves the file
+/// at `AUG_RS_CHILD_ROOT` in a loop until killed. A no-op in a normal test run.
+#[test]
+fn child_saver() {
+    let Some(root) = std::env::var_os("AUG_RS_CHILD_ROOT") else {
+        return;
+    };
+    let mut aug = Augeas::open(Some(Path::new(&root)), Flags::NONE, vec![kv_module()]);
+    for i in 0u64.. {
+        let d = if i % 2 == 0 { "2" } else { "3" };
+        aug.set("/files/etc/kv/a/x", Some(&d.repeat(256 * 1024)))
+            .unwrap();
+        aug.save().unwrap();
+    }
+}
+
+/// A process killed at a random moment while saving leaves the file either as it was or as
+/// it would be: never partial. (A temp file may be left behind by SIGKILL.)
+#[test]
+fn r9_killed_mid_save_leaves_old_or_new_text() {
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("etc/kv");
+    fs::create_dir_all(&dir).unwrap();
+    fs::write(dir.join("a"), format!("x = {}\n", "1".repeat(256 * 1024))).unwrap();
+    let exe = std::env::current_exe().unwrap();
+    let mut saw = std::collections::BTreeSet::new();
+    for round in 0..8u64 {
+        let mut child = Command::new(&exe)
+            .args([
+                "--exact",
+                "faults::child_saver",
+                "--nocapture",
+                "--test-threads=1",
+            ])
+            .env("AUG_RS_CHILD_ROOT", root.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(40 + 60 * round));
+        child.kill().unwrap();
+        child.wait().unwrap();
+        let text = fs::read_to_string(dir.join("a")).unwrap();
+        let digits = text.trim_start_matches("x = ").trim_end();
+        assert_eq!(
+            digits.len(),
+            256 * 1024,
+            "partial file after a kill in round {round}"
+        );
+        let first = digits.chars().next().unwrap();
+        assert!(
+            digits.chars().all(|c| c == first),
+            "mixed file after a kill"
+        );
+        saw.insert(first);
+    }
+    assert!(
+        saw.len() > 1,
+        "the child never saved, the test proves nothing: {saw:?}"
+    );
+}
