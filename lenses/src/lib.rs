@@ -28,41 +28,38 @@ pub struct Module {
     pub excl: &'static [&'static str],
 }
 
-/// Augeas's `Util.stdexcl`: backup and package-manager leftovers.
-const STDEXCL: &[&str] = &[
-    "*~",
-    "*.rpmnew",
-    "*.rpmsave",
-    "*.dpkg-old",
-    "*.dpkg-new",
-    "*.dpkg-bak",
-    "*.dpkg-dist",
-    "*.augsave",
-    "*.augnew",
-    "*.bak",
-    "*.old",
-    "#*#",
-];
+/// A glob list: `extra` followed by Augeas's `Util.stdexcl` (backup and package-manager
+/// leftovers), written once for every module that uses it.
+macro_rules! with_stdexcl {
+    ($($extra:literal),*) => {
+        &[
+            $($extra,)*
+            "*~",
+            "*.rpmnew",
+            "*.rpmsave",
+            "*.dpkg-old",
+            "*.dpkg-new",
+            "*.dpkg-bak",
+            "*.dpkg-dist",
+            "*.augsave",
+            "*.augnew",
+            "*.bak",
+            "*.old",
+            "#*#",
+        ]
+    };
+}
+
+/// Augeas's `Util.stdexcl`.
+const STDEXCL: &[&str] = with_stdexcl!();
 
 /// Cron's exclusions: the allow/deny files in `/etc/cron.d`, then [`STDEXCL`].
-const CRON_EXCL: &[&str] = &[
+const CRON_EXCL: &[&str] = with_stdexcl!(
     "/etc/cron.d/at.allow",
     "/etc/cron.d/at.deny",
     "/etc/cron.d/cron.allow",
-    "/etc/cron.d/cron.deny",
-    "*~",
-    "*.rpmnew",
-    "*.rpmsave",
-    "*.dpkg-old",
-    "*.dpkg-new",
-    "*.dpkg-bak",
-    "*.dpkg-dist",
-    "*.augsave",
-    "*.augnew",
-    "*.bak",
-    "*.old",
-    "#*#",
-];
+    "/etc/cron.d/cron.deny"
+);
 
 static MODULES: [Module; 4] = [
     Module {
