@@ -4,6 +4,7 @@
 //! Node identities are generational keys: a [`NodeId`] of a removed node never aliases a
 //! node created later, and every accessor answers `None` (or an empty slice) for it.
 
+use compact_str::CompactString;
 use slotmap::{SlotMap, new_key_type};
 use std::ops::Range;
 
@@ -26,8 +27,9 @@ pub struct NodeSpan {
 /// One node of the tree.
 #[derive(Debug, Clone, Default)]
 struct Node {
-    label: Option<String>,
-    value: Option<String>,
+    /// Short strings (most labels and values) live inline, without a heap allocation.
+    label: Option<CompactString>,
+    value: Option<CompactString>,
     parent: Option<NodeId>,
     children: Vec<NodeId>,
     dirty: bool,
@@ -201,7 +203,7 @@ impl Tree {
             return false;
         };
         if n.value.as_deref() != value {
-            n.value = value.map(str::to_owned);
+            n.value = value.map(CompactString::from);
             self.mark_dirty(id);
         }
         true
@@ -213,7 +215,7 @@ impl Tree {
             return false;
         };
         if n.label.as_deref() != label {
-            n.label = label.map(str::to_owned);
+            n.label = label.map(CompactString::from);
             self.mark_dirty(id);
         }
         true
@@ -231,8 +233,8 @@ impl Tree {
         let p = self.nodes.get(parent)?;
         let index = index.min(p.children.len());
         let id = self.nodes.insert(Node {
-            label: label.map(str::to_owned),
-            value: value.map(str::to_owned),
+            label: label.map(CompactString::from),
+            value: value.map(CompactString::from),
             parent: Some(parent),
             ..Node::default()
         });
@@ -283,8 +285,8 @@ impl Tree {
     fn build(&mut self, parent: NodeId, sub: Subtree) -> NodeId {
         // Iterative to stay safe on deeply nested input.
         let id = self.nodes.insert(Node {
-            label: sub.label,
-            value: sub.value,
+            label: sub.label.map(CompactString::from),
+            value: sub.value.map(CompactString::from),
             parent: Some(parent),
             span: sub.span.map(Box::new),
             ..Node::default()
@@ -296,8 +298,8 @@ impl Tree {
             match iter.next() {
                 Some(child) => {
                     let cid = self.nodes.insert(Node {
-                        label: child.label,
-                        value: child.value,
+                        label: child.label.map(CompactString::from),
+                        value: child.value.map(CompactString::from),
                         parent: Some(p),
                         span: child.span.map(Box::new),
                         ..Node::default()
@@ -315,12 +317,68 @@ impl Tree {
         id
     }
 
+    /// Creates a node with no parent yet, owning `children` (which must be detached too),
+    /// without marking anything dirty. This is how get builds a file's nodes in place;
+    /// [`Tree::adopt`] attaches the top-level ones, [`Tree::discard`] drops them on failure.
+    pub(crate) fn new_detached(
+        &mut self,
+        label: Option<CompactString>,
+        value: Option<CompactString>,
+        span: Option<NodeSpan>,
+        children: Vec<NodeId>,
+    ) -> NodeId {
+        let id = self.nodes.insert(Node {
+            label,
+            value,
+            span: span.map(Box::new),
+            ..Node::default()
+        });
+        for &c in &children {
+            if let Some(n) = self.nodes.get_mut(c) {
+                n.parent = Some(id);
+            }
+        }
+        if let Some(n) = self.nodes.get_mut(id) {
+            n.children = children;
+        }
+        id
+    }
+
+    /// Appends detached nodes (see [`Tree::new_detached`]) as the last children of
+    /// `parent`, without marking anything dirty. Returns `false` if `parent` is gone.
+    pub(crate) fn adopt(&mut self, parent: NodeId, kids: Vec<NodeId>) -> bool {
+        if !self.contains(parent) {
+            return false;
+        }
+        for &c in &kids {
+            if let Some(n) = self.nodes.get_mut(c) {
+                n.parent = Some(parent);
+            }
+        }
+        if let Some(p) = self.nodes.get_mut(parent) {
+            if p.children.is_empty() {
+                p.children = kids;
+            } else {
+                p.children.extend(kids);
+            }
+        }
+        true
+    }
+
+    /// Drops nodes created with [`Tree::new_detached`] that were never adopted, with their
+    /// descendants; nodes already removed (as descendants of others in `ids`) are skipped.
+    pub(crate) fn discard(&mut self, ids: &[NodeId]) {
+        for &id in ids {
+            self.drop_subtree(id);
+        }
+    }
+
     /// A copy of the subtree at `id` as plain data.
     pub fn extract(&self, id: NodeId) -> Option<Subtree> {
         let n = self.nodes.get(id)?;
         let mut out = Subtree {
-            label: n.label.clone(),
-            value: n.value.clone(),
+            label: n.label.as_deref().map(str::to_owned),
+            value: n.value.as_deref().map(str::to_owned),
             span: n.span.as_deref().cloned(),
             children: Vec::with_capacity(n.children.len()),
         };

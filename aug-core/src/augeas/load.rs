@@ -211,17 +211,15 @@ impl Augeas {
             }
         };
         let text = with_final_newline(text);
-        match lens.get_with(&text, spans, false) {
-            Ok(parsed) => {
+        match lens.get_into(&text, spans, &mut self.tree) {
+            Ok((children, value)) => {
                 let node = self.file_node(file, true);
                 if let Some(node) = node {
                     self.tree.set_file(node, true);
-                    if let Some(v) = parsed.value.as_deref() {
+                    if let Some(v) = value.as_deref() {
                         self.tree.set_value(node, Some(v));
                     }
-                    for (i, c) in parsed.children.into_iter().enumerate() {
-                        self.tree.graft(node, i, c);
-                    }
+                    self.tree.adopt(node, children);
                     if spans {
                         self.tree.set_span(
                             node,
@@ -232,6 +230,8 @@ impl Augeas {
                             }),
                         );
                     }
+                } else {
+                    self.tree.discard(&children);
                 }
             }
             Err(e) => {

@@ -130,15 +130,22 @@ impl LazyDfa {
         id
     }
 
-    /// The successor of `s` on byte `b`.
+    /// The successor of `s` on byte `b`: a table lookup once computed.
+    #[inline(always)]
     fn next(&mut self, s: u32, b: u8) -> u32 {
         let class = usize::from(self.classes[usize::from(b)]);
         let slot = s as usize * self.nclasses + class;
         match self.trans.get(slot) {
-            Some(&t) if t != UNKNOWN => return t,
-            Some(_) => {}
-            None => return DEAD,
+            Some(&t) if t != UNKNOWN => t,
+            Some(_) => self.compute(s, b, slot),
+            None => DEAD,
         }
+    }
+
+    /// Computes (and caches) the successor of `s` on `b`, whose table slot is `slot`.
+    #[cold]
+    #[inline(never)]
+    fn compute(&mut self, s: u32, b: u8, slot: usize) -> u32 {
         let mut seeds = Vec::new();
         if let Some(set) = self.sets.get(s as usize) {
             for &q in set.iter() {
@@ -162,6 +169,7 @@ impl LazyDfa {
         t
     }
 
+    #[inline(always)]
     fn accepts(&self, s: u32) -> bool {
         self.accept.get(s as usize).copied().unwrap_or(false)
     }

@@ -11,7 +11,9 @@
 use super::{Kind, Lens};
 use crate::error::Span;
 use crate::rx::Regex;
-use crate::tree::{NodeSpan, Subtree};
+use crate::tree::{NodeId, NodeSpan, Subtree, Tree};
+use compact_str::{CompactString, ToCompactString};
+use std::borrow::Cow;
 use std::collections::{HashMap, VecDeque};
 use std::ops::Range;
 
@@ -84,49 +86,212 @@ pub struct Parsed {
     pub children: Vec<Subtree>,
     /// The value the lens set at the top level, if any.
     pub value: Option<String>,
-    pub(crate) skel: Skel,
-    pub(crate) dict: Dict,
 }
 
-#[derive(Default)]
-struct Level {
-    key: Option<(String, Range<usize>)>,
-    value: Option<(String, Range<usize>)>,
-    children: Vec<Subtree>,
+/// A label or value as get reads it, materialised only by the [`Sink`] that keeps it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Piece<'l> {
+    /// Bytes `[s, e)` of the input.
+    Text(usize, usize),
+    /// A constant of the lens (`label`, `value`).
+    Lit(&'l str),
+    /// A `seq` number.
+    Num(u64),
+}
+
+impl Piece<'_> {
+    /// The piece as a string (invalid UTF-8 replaced, as everywhere in get).
+    fn as_str<'a>(&'a self, text: &'a [u8]) -> Cow<'a, str> {
+        match *self {
+            Piece::Text(s, e) => String::from_utf8_lossy(text.get(s..e).unwrap_or_default()),
+            Piece::Lit(l) => Cow::Borrowed(l),
+            Piece::Num(n) => Cow::Owned(n.to_string()),
+        }
+    }
+
+    fn to_compact(self, text: &[u8]) -> CompactString {
+        match self {
+            Piece::Num(n) => n.to_compact_string(),
+            p => CompactString::from(p.as_str(text)),
+        }
+    }
+}
+
+/// Where get puts the nodes it reads: plain [`Subtree`]s, nodes created in place in a
+/// [`Tree`], or nowhere (put's layout parse needs only the skeleton).
+pub(crate) trait Sink {
+    /// What one node becomes.
+    type Node;
+
+    /// Makes a node from its label, value, span and already made children.
+    fn node(
+        &mut self,
+        text: &[u8],
+        label: Option<Piece<'_>>,
+        value: Option<Piece<'_>>,
+        span: Option<NodeSpan>,
+        children: Vec<Self::Node>,
+    ) -> Self::Node;
+
+    /// Whether nodes are kept at all (otherwise values are not even recorded).
+    fn keeps(&self) -> bool {
+        true
+    }
+}
+
+/// Builds [`Subtree`]s (the public [`Lens::get`]).
+struct SubtreeSink;
+
+impl Sink for SubtreeSink {
+    type Node = Subtree;
+
+    fn node(
+        &mut self,
+        text: &[u8],
+        label: Option<Piece<'_>>,
+        value: Option<Piece<'_>>,
+        span: Option<NodeSpan>,
+        children: Vec<Subtree>,
+    ) -> Subtree {
+        Subtree {
+            label: label.map(|p| p.as_str(text).into_owned()),
+            value: value.map(|p| p.as_str(text).into_owned()),
+            span,
+            children,
+        }
+    }
+}
+
+/// Creates the nodes directly in a tree, detached until the caller adopts them; remembers
+/// every node made so that a failed get leaves nothing behind.
+struct TreeSink<'t> {
+    tree: &'t mut Tree,
+    made: Vec<NodeId>,
+}
+
+impl Sink for TreeSink<'_> {
+    type Node = NodeId;
+
+    fn node(
+        &mut self,
+        text: &[u8],
+        label: Option<Piece<'_>>,
+        value: Option<Piece<'_>>,
+        span: Option<NodeSpan>,
+        children: Vec<NodeId>,
+    ) -> NodeId {
+        let id = self.tree.new_detached(
+            label.map(|p| p.to_compact(text)),
+            value.map(|p| p.to_compact(text)),
+            span,
+            children,
+        );
+        self.made.push(id);
+        id
+    }
+}
+
+/// Keeps nothing: put's layout parse.
+struct NullSink;
+
+impl Sink for NullSink {
+    type Node = ();
+
+    fn node(
+        &mut self,
+        _: &[u8],
+        _: Option<Piece<'_>>,
+        _: Option<Piece<'_>>,
+        _: Option<NodeSpan>,
+        _: Vec<()>,
+    ) {
+    }
+
+    fn keeps(&self) -> bool {
+        false
+    }
+}
+
+struct Level<'l, N> {
+    key: Option<(Piece<'l>, Range<usize>)>,
+    value: Option<(Piece<'l>, Range<usize>)>,
+    children: Vec<N>,
     dict: Dict,
 }
 
-struct State<'a> {
+impl<N> Default for Level<'_, N> {
+    fn default() -> Self {
+        Level {
+            key: None,
+            value: None,
+            children: Vec::new(),
+            dict: Dict::default(),
+        }
+    }
+}
+
+struct State<'a, 'k, S> {
     text: &'a [u8],
     scratch: Scratch,
-    seqs: HashMap<String, u64>,
+    seqs: HashMap<&'a str, u64>,
     skel: bool,
-    /// Whether to build the tree (values and child nodes); put's layout parse does not
-    /// need it, only the labels that key the dictionary.
-    tree: bool,
     spans: bool,
+    sink: &'k mut S,
 }
 
 impl Lens {
     /// Reads `text` into a tree (the lens's get direction).
     pub fn get(&self, text: &str) -> Result<Parsed, GetError> {
-        self.get_with(text, false, false)
+        let (children, value, _, _) = self.run_get(text, false, false, SubtreeSink)?;
+        Ok(Parsed { children, value })
     }
 
-    /// Like [`Lens::get`]; `spans` records where each node came from, `skel` records the
-    /// layout put needs.
-    pub(crate) fn get_with(&self, text: &str, spans: bool, skel: bool) -> Result<Parsed, GetError> {
-        self.run_get(text, spans, skel, true)
+    /// Reads `text` straight into `tree`: the top-level nodes come back detached, for the
+    /// caller to [`Tree::adopt`], with the value the lens set at the top level. On failure
+    /// nothing is left in the tree. `spans` records where each node came from.
+    pub(crate) fn get_into(
+        &self,
+        text: &str,
+        spans: bool,
+        tree: &mut Tree,
+    ) -> Result<(Vec<NodeId>, Option<String>), GetError> {
+        let mut sink = TreeSink {
+            tree,
+            made: Vec::new(),
+        };
+        match self.run_get_with(text, spans, false, &mut sink) {
+            Ok((children, value, _, _)) => Ok((children, value)),
+            Err(e) => {
+                sink.tree.discard(&sink.made);
+                Err(e)
+            }
+        }
     }
 
-    fn run_get(&self, text: &str, spans: bool, skel: bool, tree: bool) -> Result<Parsed, GetError> {
+    fn run_get<S: Sink>(
+        &self,
+        text: &str,
+        spans: bool,
+        skel: bool,
+        mut sink: S,
+    ) -> Result<(Vec<S::Node>, Option<String>, Skel, Dict), GetError> {
+        self.run_get_with(text, spans, skel, &mut sink)
+    }
+
+    fn run_get_with<'a, S: Sink>(
+        &'a self,
+        text: &'a str,
+        spans: bool,
+        skel: bool,
+        sink: &mut S,
+    ) -> Result<(Vec<S::Node>, Option<String>, Skel, Dict), GetError> {
         let mut st = State {
             text: text.as_bytes(),
             scratch: Scratch::default(),
             seqs: HashMap::new(),
             skel,
-            tree,
             spans,
+            sink,
         };
         let n = st.text.len();
         if !matches!(self.0.kind, Kind::Star(_)) && !self.0.ctype.matches_span(st.text, 0, n) {
@@ -135,18 +300,14 @@ impl Lens {
         }
         let mut lvl = Level::default();
         let skel = st.get(self, 0, n, &mut lvl)?;
-        Ok(Parsed {
-            children: lvl.children,
-            value: lvl.value.map(|v| v.0),
-            skel,
-            dict: lvl.dict,
-        })
+        let value = lvl.value.map(|v| v.0.as_str(st.text).into_owned());
+        Ok((lvl.children, value, skel, lvl.dict))
     }
 
     /// Reads `text` and returns the skeleton and dictionary put needs.
     pub(crate) fn parse_layout(&self, text: &str) -> Result<(Skel, Dict), GetError> {
-        let p = self.run_get(text, false, true, false)?;
-        Ok((p.skel, p.dict))
+        let (_, _, skel, dict) = self.run_get(text, false, true, NullSink)?;
+        Ok((skel, dict))
     }
 }
 
@@ -239,11 +400,7 @@ pub(crate) fn atype_part(l: &Lens) -> Part<'_> {
     (&l.0.atype, l.0.a_eps)
 }
 
-fn utf8(text: &[u8], s: usize, e: usize) -> String {
-    String::from_utf8_lossy(text.get(s..e).unwrap_or_default()).into_owned()
-}
-
-impl State<'_> {
+impl<'a, S: Sink> State<'a, '_, S> {
     fn error(&self, lens: &Lens, pos: usize, message: &str) -> GetError {
         GetError {
             span: Span::at(self.text, pos),
@@ -253,7 +410,13 @@ impl State<'_> {
         }
     }
 
-    fn get(&mut self, lens: &Lens, s: usize, e: usize, lvl: &mut Level) -> Result<Skel, GetError> {
+    fn get(
+        &mut self,
+        lens: &'a Lens,
+        s: usize,
+        e: usize,
+        lvl: &mut Level<'a, S::Node>,
+    ) -> Result<Skel, GetError> {
         let text = self.text;
         Ok(match &lens.0.kind {
             Kind::Del { .. } => {
@@ -264,33 +427,33 @@ impl State<'_> {
                 }
             }
             Kind::Store { .. } => {
-                if self.tree {
-                    lvl.value = Some((utf8(text, s, e), s..e));
+                if self.sink.keeps() {
+                    lvl.value = Some((Piece::Text(s, e), s..e));
                 }
                 Skel::Store
             }
             Kind::Key { .. } => {
-                lvl.key = Some((utf8(text, s, e), s..e));
+                lvl.key = Some((Piece::Text(s, e), s..e));
                 Skel::Key
             }
             Kind::Label(l) => {
-                lvl.key = Some((l.clone(), 0..0));
+                lvl.key = Some((Piece::Lit(l), 0..0));
                 Skel::Label
             }
             Kind::Value(v) => {
-                if self.tree {
-                    lvl.value = Some((v.clone(), 0..0));
+                if self.sink.keeps() {
+                    lvl.value = Some((Piece::Lit(v), 0..0));
                 }
                 Skel::Value
             }
             Kind::Seq(name) => {
-                let c = self.seqs.entry(name.clone()).or_insert(1);
-                lvl.key = Some((c.to_string(), 0..0));
+                let c = self.seqs.entry(name).or_insert(1);
+                lvl.key = Some((Piece::Num(*c), 0..0));
                 *c += 1;
                 Skel::Seq
             }
             Kind::Counter(name) => {
-                self.seqs.insert(name.clone(), 1);
+                self.seqs.insert(name, 1);
                 Skel::Counter
             }
             Kind::Concat(parts) => {
@@ -361,7 +524,6 @@ impl State<'_> {
             Kind::Subtree(body) => {
                 let mut sub = Level::default();
                 let skel = self.get(body, s, e, &mut sub)?;
-                let label = sub.key.as_ref().map(|k| k.0.clone());
                 // As in Augeas, a label or value that is not read from the text (no
                 // key or store, or `label`, `seq`, `value`) has the range 0..0.
                 let span = self.spans.then(|| NodeSpan {
@@ -369,20 +531,18 @@ impl State<'_> {
                     value: sub.value.as_ref().map_or(0..0, |v| v.1.clone()),
                     span: s..e,
                 });
-                if self.tree {
-                    lvl.children.push(Subtree {
-                        label: label.clone(),
-                        value: sub.value.map(|v| v.0),
-                        span,
-                        children: sub.children,
-                    });
-                }
+                let label = sub.key.as_ref().map(|k| k.0);
                 if self.skel {
-                    lvl.dict.push(label, (skel, sub.dict));
-                    Skel::Subtree
-                } else {
-                    Skel::None
+                    let name = label.map(|l| l.as_str(text).into_owned());
+                    lvl.dict.push(name, (skel, sub.dict));
                 }
+                if self.sink.keeps() {
+                    let node =
+                        self.sink
+                            .node(text, label, sub.value.map(|v| v.0), span, sub.children);
+                    lvl.children.push(node);
+                }
+                if self.skel { Skel::Subtree } else { Skel::None }
             }
             Kind::Square(inner) => {
                 let Kind::Concat(parts) = &inner.0.kind else {
