@@ -212,6 +212,14 @@ impl Sink for NullSink {
     }
 }
 
+/// What a whole get produced.
+struct Got<N> {
+    children: Vec<N>,
+    value: Option<String>,
+    skel: Skel,
+    dict: Dict,
+}
+
 struct Level<'l, N> {
     key: Option<(Piece<'l>, Range<usize>)>,
     value: Option<(Piece<'l>, Range<usize>)>,
@@ -242,8 +250,11 @@ struct State<'a, 'k, S> {
 impl Lens {
     /// Reads `text` into a tree (the lens's get direction).
     pub fn get(&self, text: &str) -> Result<Parsed, GetError> {
-        let (children, value, _, _) = self.run_get(text, false, false, SubtreeSink)?;
-        Ok(Parsed { children, value })
+        let got = self.run_get(text, false, false, SubtreeSink)?;
+        Ok(Parsed {
+            children: got.children,
+            value: got.value,
+        })
     }
 
     /// Reads `text` straight into `tree`: the top-level nodes come back detached, for the
@@ -260,7 +271,7 @@ impl Lens {
             made: Vec::new(),
         };
         match self.run_get_with(text, spans, false, &mut sink) {
-            Ok((children, value, _, _)) => Ok((children, value)),
+            Ok(got) => Ok((got.children, got.value)),
             Err(e) => {
                 sink.tree.discard(&sink.made);
                 Err(e)
@@ -274,7 +285,7 @@ impl Lens {
         spans: bool,
         skel: bool,
         mut sink: S,
-    ) -> Result<(Vec<S::Node>, Option<String>, Skel, Dict), GetError> {
+    ) -> Result<Got<S::Node>, GetError> {
         self.run_get_with(text, spans, skel, &mut sink)
     }
 
@@ -284,7 +295,7 @@ impl Lens {
         spans: bool,
         skel: bool,
         sink: &mut S,
-    ) -> Result<(Vec<S::Node>, Option<String>, Skel, Dict), GetError> {
+    ) -> Result<Got<S::Node>, GetError> {
         let mut st = State {
             text: text.as_bytes(),
             scratch: Scratch::default(),
@@ -301,13 +312,18 @@ impl Lens {
         let mut lvl = Level::default();
         let skel = st.get(self, 0, n, &mut lvl)?;
         let value = lvl.value.map(|v| v.0.as_str(st.text).into_owned());
-        Ok((lvl.children, value, skel, lvl.dict))
+        Ok(Got {
+            children: lvl.children,
+            value,
+            skel,
+            dict: lvl.dict,
+        })
     }
 
     /// Reads `text` and returns the skeleton and dictionary put needs.
     pub(crate) fn parse_layout(&self, text: &str) -> Result<(Skel, Dict), GetError> {
-        let (_, _, skel, dict) = self.run_get(text, false, true, NullSink)?;
-        Ok((skel, dict))
+        let got = self.run_get(text, false, true, NullSink)?;
+        Ok((got.skel, got.dict))
     }
 }
 
