@@ -1,7 +1,8 @@
 //! The lazily built DFA used for matching: subset construction over byte classes,
 //! states computed on demand and cached, with a bounded cache.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::FxHashMap;
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use super::nfa::Nfa;
@@ -23,7 +24,14 @@ pub(crate) struct LazyDfa {
     sets: Vec<Arc<[u32]>>,
     accept: Vec<bool>,
     trans: Vec<u32>,
-    index: HashMap<Arc<[u32]>, u32>,
+    index: FxHashMap<Arc<[u32]>, u32>,
+    /// States that matter to a DFA state's identity: those with byte transitions, and the
+    /// accepting state. ε-only states are followed but not kept in the sets, which keeps
+    /// the sets small and merges DFA states that differ only in them.
+    important: Vec<bool>,
+    /// The ε-closure (important states only) of each NFA state, computed on first use:
+    /// a transition's successor set is the union of its targets' closures.
+    eclose: Vec<Option<Box<[u32]>>>,
     start: u32,
     /// Bumped on every cache reset so that stale state ids are not written back.
     generation: u64,
@@ -40,6 +48,12 @@ impl LazyDfa {
     pub(crate) fn new(nfa: Arc<Nfa>) -> LazyDfa {
         let (classes, nclasses) = byte_classes(&nfa);
         let n = nfa.states.len();
+        let important = nfa
+            .states
+            .iter()
+            .enumerate()
+            .map(|(i, st)| i == nfa.accept as usize || st.bytes.iter().any(|(b, _)| !b.is_empty()))
+            .collect();
         let mut dfa = LazyDfa {
             nfa,
             classes,
@@ -47,7 +61,9 @@ impl LazyDfa {
             sets: Vec::new(),
             accept: Vec::new(),
             trans: Vec::new(),
-            index: HashMap::new(),
+            index: FxHashMap::default(),
+            important,
+            eclose: vec![None; n],
             start: DEAD,
             generation: 0,
             fail_when_full: false,
@@ -72,16 +88,32 @@ impl LazyDfa {
         self.start = self.intern(start);
     }
 
-    /// The ε-closure of `seeds`, restricted to live states, sorted.
+    /// The ε-closure of `seeds`, restricted to live important states, sorted.
     fn closure(&mut self, seeds: Vec<u32>) -> Vec<u32> {
+        let mut out = Vec::new();
+        for q in seeds {
+            self.add_eclose(q, &mut out);
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// Appends the (memoised) ε-closure of the single state `q` to `out`.
+    fn add_eclose(&mut self, q: u32, out: &mut Vec<u32>) {
+        let qi = q as usize;
+        if let Some(Some(c)) = self.eclose.get(qi) {
+            out.extend_from_slice(c);
+            return;
+        }
         self.epoch = self.epoch.wrapping_add(1);
         if self.epoch == 0 {
             self.mark.iter_mut().for_each(|m| *m = 0);
             self.epoch = 1;
         }
-        let mut out = Vec::new();
+        let mut set = Vec::new();
         self.stack.clear();
-        self.stack.extend(seeds);
+        self.stack.push(q);
         while let Some(s) = self.stack.pop() {
             let si = s as usize;
             if !self.nfa.live.get(si).copied().unwrap_or(false) {
@@ -91,13 +123,17 @@ impl LazyDfa {
                 Some(m) if *m != self.epoch => *m = self.epoch,
                 _ => continue,
             }
-            out.push(s);
+            if self.important.get(si).copied().unwrap_or(false) {
+                set.push(s);
+            }
             if let Some(st) = self.nfa.states.get(si) {
                 self.stack.extend(st.eps.iter().copied());
             }
         }
-        out.sort_unstable();
-        out
+        out.extend_from_slice(&set);
+        if let Some(slot) = self.eclose.get_mut(qi) {
+            *slot = Some(set.into_boxed_slice());
+        }
     }
 
     fn intern(&mut self, set: Vec<u32>) -> u32 {
