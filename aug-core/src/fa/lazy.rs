@@ -23,6 +23,10 @@ pub(crate) struct LazyDfa {
     nclasses: usize,
     sets: Vec<Arc<[u32]>>,
     accept: Vec<bool>,
+    /// Marker states (see [`LazyDfa::with_marks`]); empty for a plain DFA.
+    marks: Vec<u32>,
+    /// Per DFA state, bit `i` set when it contains `marks[i]`.
+    masks: Vec<u64>,
     trans: Vec<u32>,
     index: FxHashMap<Arc<[u32]>, u32>,
     /// States that matter to a DFA state's identity: those with byte transitions, and the
@@ -46,13 +50,23 @@ pub(crate) struct LazyDfa {
 impl LazyDfa {
     /// A lazy DFA for `nfa`.
     pub(crate) fn new(nfa: Arc<Nfa>) -> LazyDfa {
+        Self::with_marks(nfa, Vec::new())
+    }
+
+    /// A lazy DFA that also reports, for every prefix it reads, which of the (at most 64)
+    /// `marks` states the NFA can be in (see [`LazyDfa::scan_marks`]).
+    pub(crate) fn with_marks(nfa: Arc<Nfa>, marks: Vec<u32>) -> LazyDfa {
         let (classes, nclasses) = byte_classes(&nfa);
         let n = nfa.states.len();
         let important = nfa
             .states
             .iter()
             .enumerate()
-            .map(|(i, st)| i == nfa.accept as usize || st.bytes.iter().any(|(b, _)| !b.is_empty()))
+            .map(|(i, st)| {
+                i == nfa.accept as usize
+                    || marks.contains(&(i as u32))
+                    || st.bytes.iter().any(|(b, _)| !b.is_empty())
+            })
             .collect();
         let mut dfa = LazyDfa {
             nfa,
@@ -60,6 +74,8 @@ impl LazyDfa {
             nclasses,
             sets: Vec::new(),
             accept: Vec::new(),
+            marks,
+            masks: Vec::new(),
             trans: Vec::new(),
             index: FxHashMap::default(),
             important,
@@ -79,6 +95,7 @@ impl LazyDfa {
     fn reset(&mut self) {
         self.sets.clear();
         self.accept.clear();
+        self.masks.clear();
         self.trans.clear();
         self.index.clear();
         self.generation += 1;
@@ -157,6 +174,13 @@ impl LazyDfa {
         }
         let id = self.sets.len() as u32;
         let accept = set.binary_search(&self.nfa.accept).is_ok();
+        let mut mask = 0u64;
+        for (i, m) in self.marks.iter().enumerate().take(64) {
+            if set.binary_search(m).is_ok() {
+                mask |= 1 << i;
+            }
+        }
+        self.masks.push(mask);
         let set: Arc<[u32]> = set.into();
         self.index.insert(set.clone(), id);
         self.sets.push(set);
@@ -237,6 +261,33 @@ impl LazyDfa {
             }
         }
         n
+    }
+
+    /// Like [`LazyDfa::scan`], but calls `on_marks(n, mask)` for every prefix length `n`
+    /// whose state holds some marker, `mask` saying which.
+    pub(crate) fn scan_marks(
+        &mut self,
+        bytes: impl Iterator<Item = u8>,
+        mut on_marks: impl FnMut(usize, u64),
+    ) {
+        let mut s = self.start;
+        if s == DEAD {
+            return;
+        }
+        let m = self.masks.get(s as usize).copied().unwrap_or(0);
+        if m != 0 {
+            on_marks(0, m);
+        }
+        for (i, b) in bytes.enumerate() {
+            s = self.next(s, b);
+            if s == DEAD {
+                return;
+            }
+            let m = self.masks.get(s as usize).copied().unwrap_or(0);
+            if m != 0 {
+                on_marks(i + 1, m);
+            }
+        }
     }
 
     /// Whether the whole of `bytes` is accepted.

@@ -78,6 +78,25 @@ impl Nfa {
         rev
     }
 
+    /// For the parts `r₁ … rₖ` of a concatenation's tail, the NFA of the reversed language
+    /// of `r₁⋯rₖ` whose state `marks[i]` is reached, reading a text backwards, exactly when
+    /// the text read so far is in `rᵢ₊₁⋯rₖ` (the suffix starting at part `i`). Its
+    /// accepting state is `marks[0]`.
+    pub(crate) fn reversed_suffixes(parts: &[&Node]) -> (Nfa, Vec<u32>) {
+        let mut b = Builder { states: Vec::new() };
+        let mut marks = Vec::with_capacity(parts.len());
+        let mut cur = b.state();
+        for part in parts {
+            marks.push(cur);
+            let (s, e) = b.build(part, ByteSet::FULL);
+            b.eps(cur, s);
+            cur = e;
+        }
+        let start = marks.first().copied().unwrap_or(cur);
+        let fwd = Nfa::finish(b.states, start, cur);
+        (fwd.reverse(), marks)
+    }
+
     /// The NFA of the reversed language.
     pub(crate) fn reverse(&self) -> Nfa {
         let states = self

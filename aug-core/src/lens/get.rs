@@ -10,7 +10,7 @@
 
 use super::{Kind, Lens};
 use crate::error::Span;
-use crate::rx::Regex;
+use crate::rx::{Regex, Suffixes};
 use crate::tree::{NodeId, NodeSpan, Subtree, Tree};
 use compact_str::{CompactString, ToCompactString};
 use std::borrow::Cow;
@@ -336,11 +336,18 @@ pub(crate) type Part<'a> = (&'a Regex, bool);
 pub(crate) struct Scratch {
     starts: Vec<usize>,
     ends: Vec<usize>,
+    /// `masks[x - base]`: which suffixes `text[x..e]` belongs to.
+    masks: Vec<u64>,
 }
+
+/// The longest span split with one backwards pass over all suffixes at once; longer ones
+/// (8 bytes of scratch per byte) scan each suffix on its own.
+const ONE_PASS_LIMIT: usize = 1 << 20;
 
 /// Splits `[s, e)` into `parts.len()` consecutive pieces, piece `i` in `parts[i]` and the rest
 /// in `suffix[i]`, giving earlier pieces the longest text possible (POSIX submatch rules).
-/// Returns the `n + 1` boundaries.
+/// `all` holds the same suffixes for matching in one pass. Returns the `n + 1` boundaries.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn split_concat(
     text: &[u8],
     s: usize,
@@ -348,12 +355,15 @@ pub(crate) fn split_concat(
     lenses: &[Lens],
     part_of: impl Fn(&Lens) -> Part<'_>,
     suffix: &[(Regex, bool)],
+    all: &Suffixes,
     scratch: &mut Scratch,
 ) -> Option<Vec<usize>> {
     let n = lenses.len();
     let mut bounds = Vec::with_capacity(n + 1);
     bounds.push(s);
     let mut p = s;
+    // Where `scratch.masks` starts, once the backwards pass has run.
+    let mut base: Option<usize> = None;
     for i in 0..n.saturating_sub(1) {
         let (part, part_eps) = part_of(lenses.get(i)?);
         let (rest, rest_eps) = suffix.get(i).map(|(r, e)| (r, *e))?;
@@ -364,10 +374,34 @@ pub(crate) fn split_concat(
                 return None;
             }
             e
+        } else if i < Suffixes::MAX && all.usable() && e - p <= ONE_PASS_LIMIT {
+            let Scratch { ends, masks, .. } = scratch;
+            let b = match base {
+                Some(b) => b,
+                None => {
+                    masks.clear();
+                    masks.resize(e - p + 1, 0);
+                    all.for_each_start(text, p, e, |x, m| {
+                        if let Some(slot) = masks.get_mut(x - p) {
+                            *slot = m;
+                        }
+                    });
+                    base = Some(p);
+                    p
+                }
+            };
+            // The longest piece for this part after which the rest can follow.
+            let bit = 1u64 << i;
+            ends.clear();
+            part.for_each_match_end(text, p, e, |x| ends.push(x));
+            ends.iter()
+                .rev()
+                .find(|&&x| masks.get(x - b).is_some_and(|m| m & bit != 0))
+                .copied()?
         } else {
             // Where the rest can start (descending), where this part can end (ascending):
             // take the largest position in both.
-            let Scratch { starts, ends } = scratch;
+            let Scratch { starts, ends, .. } = scratch;
             starts.clear();
             ends.clear();
             rest.for_each_match_start(text, p, e, |x| starts.push(x));
@@ -480,6 +514,7 @@ impl<'a, S: Sink> State<'a, '_, S> {
                     parts,
                     ctype_part,
                     &lens.0.csuffix,
+                    &lens.0.csuffixes,
                     &mut self.scratch,
                 )
                 .ok_or_else(|| self.error(lens, s, "concatenation did not match"))?;
@@ -571,6 +606,7 @@ impl<'a, S: Sink> State<'a, '_, S> {
                     parts,
                     ctype_part,
                     &inner.0.csuffix,
+                    &inner.0.csuffixes,
                     &mut self.scratch,
                 )
                 .ok_or_else(|| self.error(lens, s, "square did not match"))?;

@@ -17,9 +17,9 @@ pub use get::{GetError, Parsed};
 pub use put::PutError;
 pub use typecheck::TypeError;
 
-use crate::rx::{Regex, RxError};
+use crate::rx::{Regex, RxError, Suffixes};
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// Separates a node's label from its value in the tree encoding used by put.
 pub(crate) const ENC_EQ: &str = "\u{3}";
@@ -110,6 +110,10 @@ pub(crate) struct Node {
     /// For concatenations: `atype` of children `i+1..` for each `i`, and whether it is
     /// just the empty word.
     pub(crate) asuffix: Vec<(Regex, bool)>,
+    /// For concatenations: all the `ctype` suffixes at once, for one-pass splitting.
+    pub(crate) csuffixes: Arc<Suffixes>,
+    /// For concatenations: all the `atype` suffixes at once.
+    pub(crate) asuffixes: Arc<Suffixes>,
     pub(crate) name: Option<Arc<str>>,
 }
 
@@ -183,6 +187,8 @@ fn leaf(kind: Kind, ctype: Regex) -> Lens {
         a_eps: true,
         csuffix: Vec::new(),
         asuffix: Vec::new(),
+        csuffixes: no_suffixes(),
+        asuffixes: no_suffixes(),
         name: None,
     }))
 }
@@ -258,8 +264,17 @@ pub fn subtree(l: Lens) -> Lens {
         a_eps: false,
         csuffix: Vec::new(),
         asuffix: Vec::new(),
+        csuffixes: no_suffixes(),
+        asuffixes: no_suffixes(),
         name: None,
     }))
+}
+
+/// The (unusable) suffixes of a lens that is not a concatenation.
+fn no_suffixes() -> Arc<Suffixes> {
+    static NONE: OnceLock<Arc<Suffixes>> = OnceLock::new();
+    NONE.get_or_init(|| Arc::new(Suffixes::new(Vec::new())))
+        .clone()
 }
 
 fn join_opt(
@@ -327,6 +342,12 @@ pub fn concat(lenses: Vec<Lens>) -> Result<Lens, LensError> {
     let atype = first.0.atype.concat(&asuffix[0].0);
     let c_eps = parts.iter().all(|p| p.0.c_eps);
     let a_eps = parts.iter().all(|p| p.0.a_eps);
+    let csuffixes = Arc::new(Suffixes::new(
+        parts.iter().skip(1).map(|p| p.0.ctype.clone()).collect(),
+    ));
+    let asuffixes = Arc::new(Suffixes::new(
+        parts.iter().skip(1).map(|p| p.0.atype.clone()).collect(),
+    ));
     Ok(Lens(Arc::new(Node {
         kind: Kind::Concat(parts),
         ctype,
@@ -337,6 +358,8 @@ pub fn concat(lenses: Vec<Lens>) -> Result<Lens, LensError> {
         value,
         c_eps,
         a_eps,
+        csuffixes,
+        asuffixes,
         csuffix,
         asuffix,
         name: None,
@@ -385,6 +408,8 @@ pub fn union(lenses: Vec<Lens>) -> Result<Lens, LensError> {
         a_eps,
         csuffix: Vec::new(),
         asuffix: Vec::new(),
+        csuffixes: no_suffixes(),
+        asuffixes: no_suffixes(),
         name: None,
     })))
 }
@@ -442,6 +467,8 @@ pub fn square(left: Lens, body: Lens, right: Lens) -> Result<Lens, LensError> {
         a_eps: n.a_eps,
         csuffix: Vec::new(),
         asuffix: Vec::new(),
+        csuffixes: no_suffixes(),
+        asuffixes: no_suffixes(),
         name: None,
         kind: Kind::Square(inner),
     })))
@@ -474,6 +501,8 @@ impl Lens {
             a_eps: self.0.a_eps,
             csuffix: Vec::new(),
             asuffix: Vec::new(),
+            csuffixes: no_suffixes(),
+            asuffixes: no_suffixes(),
             name: None,
         })))
     }
@@ -497,6 +526,8 @@ impl Lens {
             a_eps: self.0.a_eps,
             csuffix: Vec::new(),
             asuffix: Vec::new(),
+            csuffixes: no_suffixes(),
+            asuffixes: no_suffixes(),
             name: None,
         }))
     }
@@ -533,6 +564,8 @@ impl Lens {
             a_eps: n.a_eps,
             csuffix: n.csuffix.clone(),
             asuffix: n.asuffix.clone(),
+            csuffixes: n.csuffixes.clone(),
+            asuffixes: n.asuffixes.clone(),
             name: Some(Arc::from(name)),
         }))
     }

@@ -9,7 +9,7 @@
 use super::get::{Dict, Scratch, Skel, atype_part, split_concat};
 use super::{ENC_EQ, ENC_SLASH, Kind, Lens};
 use crate::print::{node_path, quote_value};
-use crate::rx::Regex;
+use crate::rx::{Regex, Suffixes};
 use crate::tree::{NodeId, Tree};
 
 /// Why put failed. No text is produced when put fails.
@@ -284,13 +284,22 @@ impl Put<'_> {
         &mut self,
         lens: &Lens,
         parts: &[Lens],
-        suffix: &[(Regex, bool)],
+        (suffix, all): (&[(Regex, bool)], &Suffixes),
         lvl: &Level<'_>,
         sp: Split,
     ) -> Result<Vec<Split>, PutError> {
         let (a, b) = lvl.range(sp);
-        let bounds = split_concat(&lvl.enc, a, b, parts, atype_part, suffix, &mut self.scratch)
-            .ok_or_else(|| self.no_match(lens, lvl, sp))?;
+        let bounds = split_concat(
+            &lvl.enc,
+            a,
+            b,
+            parts,
+            atype_part,
+            suffix,
+            all,
+            &mut self.scratch,
+        )
+        .ok_or_else(|| self.no_match(lens, lvl, sp))?;
         let idx: Option<Vec<usize>> = bounds.iter().map(|&p| lvl.index_of(p)).collect();
         let idx = idx.ok_or_else(|| self.no_match(lens, lvl, sp))?;
         Ok(idx
@@ -349,7 +358,8 @@ impl Put<'_> {
             }
             Kind::Label(_) | Kind::Value(_) | Kind::Seq(_) | Kind::Counter(_) => {}
             Kind::Concat(parts) => {
-                let splits = self.split_concat(lens, parts, &lens.0.asuffix, lvl, sp)?;
+                let splits =
+                    self.split_concat(lens, parts, (&lens.0.asuffix, &lens.0.asuffixes), lvl, sp)?;
                 let skels = match skel {
                     Some(Skel::Concat(v)) => Some(v),
                     _ => None,
@@ -431,7 +441,13 @@ impl Put<'_> {
                 let Kind::Concat(parts) = &inner.0.kind else {
                     return Err(self.fail(lens, lvl, "malformed square lens".to_owned()));
                 };
-                let splits = self.split_concat(inner, parts, &inner.0.asuffix, lvl, sp)?;
+                let splits = self.split_concat(
+                    inner,
+                    parts,
+                    (&inner.0.asuffix, &inner.0.asuffixes),
+                    lvl,
+                    sp,
+                )?;
                 let skels = match skel {
                     Some(Skel::Square(s)) => match s.as_ref() {
                         Skel::Concat(v) => Some(v),

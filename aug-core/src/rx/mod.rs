@@ -497,3 +497,59 @@ fn escape(s: &str) -> String {
     }
     out
 }
+
+/// The suffix languages of a concatenation, matched all at once: for the parts
+/// `r₀ r₁ … rₙ`, suffix `i` is `rᵢ₊₁⋯rₙ`. One backwards scan over a text tells, for every
+/// position, which suffixes the rest of the text belongs to. This is what splitting a
+/// concatenation needs, in one pass and with one automaton instead of one per suffix.
+pub(crate) struct Suffixes {
+    /// `r₁ … rₙ`.
+    parts: Vec<Regex>,
+    dfa: OnceLock<Mutex<LazyDfa>>,
+}
+
+impl fmt::Debug for Suffixes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(&self.parts).finish()
+    }
+}
+
+impl Suffixes {
+    /// The most suffixes one scan can report (one bit each in a `u64`).
+    pub(crate) const MAX: usize = 64;
+
+    /// The suffixes of a concatenation whose parts after the first are `tail`.
+    pub(crate) fn new(tail: Vec<Regex>) -> Suffixes {
+        Suffixes {
+            parts: tail,
+            dfa: OnceLock::new(),
+        }
+    }
+
+    /// Whether one scan can answer for every suffix.
+    pub(crate) fn usable(&self) -> bool {
+        !self.parts.is_empty() && self.parts.len() <= Self::MAX
+    }
+
+    /// Calls `f(p, mask)` for every `p` in `[start, end]`, descending, where `mask` has bit
+    /// `i` set when `text[p..end]` is in suffix `i`, and is not zero. Stops as soon as no
+    /// suffix can match further left.
+    pub(crate) fn for_each_start(
+        &self,
+        text: &[u8],
+        start: usize,
+        end: usize,
+        mut f: impl FnMut(usize, u64),
+    ) {
+        let Some(t) = text.get(start..end) else {
+            return;
+        };
+        let m = self.dfa.get_or_init(|| {
+            let nodes: Vec<&Node> = self.parts.iter().map(|r| r.0.node.as_ref()).collect();
+            let (nfa, marks) = Nfa::reversed_suffixes(&nodes);
+            Mutex::new(LazyDfa::with_marks(Arc::new(nfa), marks))
+        });
+        let mut dfa = m.lock().unwrap_or_else(|e| e.into_inner());
+        dfa.scan_marks(t.iter().rev().copied(), |n, mask| f(end - n, mask));
+    }
+}
