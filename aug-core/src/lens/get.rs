@@ -15,7 +15,9 @@ use crate::tree::{NodeId, NodeSpan, Subtree, Tree};
 use compact_str::{CompactString, ToCompactString};
 use std::borrow::Cow;
 use std::collections::{HashMap, VecDeque};
+use std::hash::{BuildHasher, Hasher, RandomState};
 use std::ops::Range;
+use std::sync::Arc;
 
 /// Why get failed: where, in which lens, and what was expected there.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -58,10 +60,23 @@ pub(crate) enum Skel {
     None,
 }
 
-/// Per tree level: for each label, the skeletons and sub-dictionaries of the subtrees with
-/// that label, in document order.
+/// The layout of one original subtree, as put finds it in the dictionary.
+#[derive(Debug)]
+pub(crate) struct Entry {
+    pub(crate) skel: Skel,
+    pub(crate) dict: Dict,
+    /// The subtree's text in the original.
+    pub(crate) span: Range<usize>,
+    /// The subtree lens that read it (its address: only compared, never followed).
+    pub(crate) lens: usize,
+    /// The fingerprint of the subtree it produced (see [`fingerprint_tree`]).
+    pub(crate) hash: u64,
+}
+
+/// Per tree level: for each label, the layouts of the subtrees with that label, in
+/// document order.
 #[derive(Debug, Default)]
-pub(crate) struct Dict(HashMap<Option<String>, VecDeque<(Skel, Dict)>>);
+pub(crate) struct Dict(HashMap<Option<String>, VecDeque<Entry>>);
 
 impl Dict {
     pub(crate) fn new() -> Self {
@@ -69,14 +84,70 @@ impl Dict {
     }
 
     /// Appends a subtree's layout under its label.
-    fn push(&mut self, label: Option<String>, entry: (Skel, Dict)) {
+    fn push(&mut self, label: Option<String>, entry: Entry) {
         self.0.entry(label).or_default().push_back(entry);
     }
 
     /// Takes the next unused layout of a subtree labelled `label`.
-    pub(crate) fn pop(&mut self, label: &Option<String>) -> Option<(Skel, Dict)> {
+    pub(crate) fn pop(&mut self, label: &Option<String>) -> Option<Entry> {
         self.0.get_mut(label).and_then(VecDeque::pop_front)
     }
+}
+
+/// The identity of a lens, to tell whether an entry was read by the same subtree lens.
+pub(crate) fn lens_id(lens: &Lens) -> usize {
+    Arc::as_ptr(&lens.0) as usize
+}
+
+/// Hashes one node from its label, value and children's fingerprints. Put compares a
+/// node's fingerprint with the one recorded for the original subtree: equal fingerprints
+/// (keyed per process, 64 bits) mean equal content, so the original text is reused as is.
+fn fingerprint(
+    keys: &RandomState,
+    label: Option<&str>,
+    value: Option<&str>,
+    children: &[u64],
+) -> u64 {
+    let mut h = keys.build_hasher();
+    for part in [label, value] {
+        match part {
+            Some(s) => {
+                h.write_u8(1);
+                h.write_usize(s.len());
+                h.write(s.as_bytes());
+            }
+            None => h.write_u8(0),
+        }
+    }
+    h.write_usize(children.len());
+    for &c in children {
+        h.write_u64(c);
+    }
+    h.finish()
+}
+
+/// The fingerprint of the subtree at `node`, or `None` when it is more than `depth` levels
+/// deep (not worth hashing).
+pub(crate) fn fingerprint_tree(
+    keys: &RandomState,
+    tree: &Tree,
+    node: NodeId,
+    depth: usize,
+) -> Option<u64> {
+    let kids = tree.children(node);
+    if depth == 0 && !kids.is_empty() {
+        return None;
+    }
+    let mut hashes = Vec::with_capacity(kids.len());
+    for &k in kids {
+        hashes.push(fingerprint_tree(keys, tree, k, depth.saturating_sub(1))?);
+    }
+    Some(fingerprint(
+        keys,
+        tree.label(node),
+        tree.value(node),
+        &hashes,
+    ))
 }
 
 /// The result of [`Lens::get`]: the top-level nodes, and the layout for put.
@@ -137,6 +208,11 @@ pub(crate) trait Sink {
     fn keeps(&self) -> bool {
         true
     }
+
+    /// The fingerprint of a node made by this sink, when it computes them.
+    fn fingerprint(&self, _node: &Self::Node) -> u64 {
+        0
+    }
 }
 
 /// Builds [`Subtree`]s (the public [`Lens::get`]).
@@ -191,24 +267,29 @@ impl Sink for TreeSink<'_> {
     }
 }
 
-/// Keeps nothing: put's layout parse.
-struct NullSink;
+/// Keeps only fingerprints: put's layout parse.
+struct HashSink {
+    keys: RandomState,
+}
 
-impl Sink for NullSink {
-    type Node = ();
+impl Sink for HashSink {
+    type Node = u64;
 
     fn node(
         &mut self,
-        _: &[u8],
-        _: Option<Piece<'_>>,
-        _: Option<Piece<'_>>,
+        text: &[u8],
+        label: Option<Piece<'_>>,
+        value: Option<Piece<'_>>,
         _: Option<NodeSpan>,
-        _: Vec<()>,
-    ) {
+        children: Vec<u64>,
+    ) -> u64 {
+        let label = label.map(|p| p.to_compact(text));
+        let value = value.map(|p| p.to_compact(text));
+        fingerprint(&self.keys, label.as_deref(), value.as_deref(), &children)
     }
 
-    fn keeps(&self) -> bool {
-        false
+    fn fingerprint(&self, node: &u64) -> u64 {
+        *node
     }
 }
 
@@ -320,10 +401,14 @@ impl Lens {
         })
     }
 
-    /// Reads `text` and returns the skeleton and dictionary put needs.
-    pub(crate) fn parse_layout(&self, text: &str) -> Result<(Skel, Dict), GetError> {
-        let got = self.run_get(text, false, true, NullSink)?;
-        Ok((got.skel, got.dict))
+    /// Reads `text` and returns the skeleton and dictionary put needs, and the keys of
+    /// the fingerprints recorded in the dictionary.
+    pub(crate) fn parse_layout(&self, text: &str) -> Result<(Skel, Dict, RandomState), GetError> {
+        let mut sink = HashSink {
+            keys: RandomState::new(),
+        };
+        let got = self.run_get_with(text, false, true, &mut sink)?;
+        Ok((got.skel, got.dict, sink.keys))
     }
 }
 
@@ -583,14 +668,23 @@ impl<'a, S: Sink> State<'a, '_, S> {
                     span: s..e,
                 });
                 let label = sub.key.as_ref().map(|k| k.0);
+                let node = self.sink.keeps().then(|| {
+                    self.sink
+                        .node(text, label, sub.value.map(|v| v.0), span, sub.children)
+                });
                 if self.skel {
                     let name = label.map(|l| l.as_str(text).into_owned());
-                    lvl.dict.push(name, (skel, sub.dict));
+                    let hash = node.as_ref().map_or(0, |n| self.sink.fingerprint(n));
+                    let entry = Entry {
+                        skel,
+                        dict: sub.dict,
+                        span: s..e,
+                        lens: lens_id(lens),
+                        hash,
+                    };
+                    lvl.dict.push(name, entry);
                 }
-                if self.sink.keeps() {
-                    let node =
-                        self.sink
-                            .node(text, label, sub.value.map(|v| v.0), span, sub.children);
+                if let Some(node) = node {
                     lvl.children.push(node);
                 }
                 if self.skel { Skel::Subtree } else { Skel::None }

@@ -6,11 +6,12 @@
 //! reuses the layout of the n-th original subtree labelled L; everything new is written with
 //! the `del` defaults.
 
-use super::get::{Dict, Scratch, Skel, atype_part, split_concat};
+use super::get::{Dict, Scratch, Skel, atype_part, fingerprint_tree, lens_id, split_concat};
 use super::{ENC_EQ, ENC_SLASH, Kind, Lens};
 use crate::print::{node_path, quote_value};
 use crate::rx::{Regex, Suffixes};
 use crate::tree::{NodeId, Tree};
+use std::hash::RandomState;
 
 /// Why put failed. No text is produced when put fails.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -86,19 +87,29 @@ struct Put<'a> {
     text: &'a [u8],
     out: String,
     scratch: Scratch,
+    /// The keys of the fingerprints in the dictionary (none when creating a file).
+    keys: Option<RandomState>,
+    /// How many subtrees deep put is.
+    depth: usize,
 }
+
+/// Subtrees nested deeper than this are written by put even when unchanged: fingerprinting
+/// a node costs its size, and doing that at every level would cost size × depth.
+const REUSE_DEPTH: usize = 4;
 
 impl Lens {
     /// Writes the children (and value) of `node` back to text, reusing the layout of
     /// `original` (the lens's put direction). With an unchanged tree the result is
     /// `original` itself, byte for byte.
     pub fn put(&self, tree: &Tree, node: NodeId, original: &str) -> Result<String, PutError> {
-        let (skel, mut dict) = self.parse_layout(original)?;
+        let (skel, mut dict, keys) = self.parse_layout(original)?;
         let mut p = Put {
             tree,
             text: original.as_bytes(),
             out: String::with_capacity(original.len() + 64),
             scratch: Scratch::default(),
+            keys: Some(keys),
+            depth: 0,
         };
         let lvl = Level::new(tree, node);
         let all = Split {
@@ -120,6 +131,8 @@ impl Lens {
             text: b"",
             out: String::new(),
             scratch: Scratch::default(),
+            keys: None,
+            depth: 0,
         };
         let lvl = Level::new(tree, node);
         let all = Split {
@@ -420,7 +433,22 @@ impl Put<'_> {
                 };
                 let label = self.tree.label(node).map(str::to_owned);
                 let (sk, mut sub) = match dict.pop(&label) {
-                    Some((s, d)) => (Some(s), d),
+                    Some(entry) => {
+                        // An unchanged subtree read by this very lens: its original text
+                        // is what put would write (GetPut), so copy it.
+                        if entry.lens == lens_id(lens)
+                            && self.depth < REUSE_DEPTH
+                            && let Some(keys) = &self.keys
+                            && fingerprint_tree(keys, self.tree, node, REUSE_DEPTH - self.depth)
+                                == Some(entry.hash)
+                            && let Some(t) = self.text.get(entry.span.clone())
+                            && let Ok(t) = std::str::from_utf8(t)
+                        {
+                            self.out.push_str(t);
+                            return Ok(());
+                        }
+                        (Some(entry.skel), entry.dict)
+                    }
                     None => (None, Dict::new()),
                 };
                 let sk = sk.filter(|s| instance_of(body, s, self.text));
@@ -435,7 +463,10 @@ impl Put<'_> {
                 if !body.0.atype.matches_span(&inner.enc, a, b) {
                     return Err(self.no_match(body, &inner, all));
                 }
-                self.put(body, &inner, all, sk.as_ref(), &mut sub, None)?;
+                self.depth += 1;
+                let r = self.put(body, &inner, all, sk.as_ref(), &mut sub, None);
+                self.depth -= 1;
+                r?;
             }
             Kind::Square(inner) => {
                 let Kind::Concat(parts) = &inner.0.kind else {
