@@ -174,7 +174,15 @@ impl Piece<'_> {
     /// The piece as a string (invalid UTF-8 replaced, as everywhere in get).
     fn as_str<'a>(&'a self, text: &'a [u8]) -> Cow<'a, str> {
         match *self {
-            Piece::Text(s, e) => String::from_utf8_lossy(text.get(s..e).unwrap_or_default()),
+            Piece::Text(s, e) => {
+                let bytes = text.get(s..e).unwrap_or_default();
+                // Plain ASCII (the common case) needs no validation pass.
+                if bytes.is_ascii() {
+                    Cow::Borrowed(std::str::from_utf8(bytes).unwrap_or_default())
+                } else {
+                    String::from_utf8_lossy(bytes)
+                }
+            }
             Piece::Lit(l) => Cow::Borrowed(l),
             Piece::Num(n) => Cow::Owned(n.to_string()),
         }
@@ -603,10 +611,13 @@ impl<'a, S: Sink> State<'a, '_, S> {
                     &mut self.scratch,
                 )
                 .ok_or_else(|| self.error(lens, s, "concatenation did not match"))?;
-                let mut skels = Vec::with_capacity(parts.len());
+                let mut skels = Vec::with_capacity(if self.skel { parts.len() } else { 0 });
                 for (i, p) in parts.iter().enumerate() {
                     let (a, b) = (bounds[i], bounds[i + 1]);
-                    skels.push(self.get(p, a, b, lvl)?);
+                    let sk = self.get(p, a, b, lvl)?;
+                    if self.skel {
+                        skels.push(sk);
+                    }
                 }
                 if self.skel {
                     Skel::Concat(skels)
