@@ -13,6 +13,7 @@ use crate::error::Span;
 use crate::rx::{Regex, Suffixes};
 use crate::tree::{NodeId, NodeSpan, Subtree, Tree};
 use compact_str::{CompactString, ToCompactString};
+use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasher, Hasher, RandomState};
@@ -64,7 +65,8 @@ pub(crate) enum Skel {
 #[derive(Debug)]
 pub(crate) struct Entry {
     pub(crate) skel: Skel,
-    pub(crate) dict: Dict,
+    /// The layouts of its children (none for a leaf).
+    pub(crate) dict: Option<Box<Dict>>,
     /// The subtree's text in the original.
     pub(crate) span: Range<usize>,
     /// The subtree lens that read it (its address: only compared, never followed).
@@ -73,10 +75,18 @@ pub(crate) struct Entry {
     pub(crate) hash: u64,
 }
 
-/// Per tree level: for each label, the layouts of the subtrees with that label, in
-/// document order.
+/// Per tree level: the layouts of the original subtrees, in document order; put takes
+/// them per label, the n-th node labelled L getting the n-th original layout labelled L.
 #[derive(Debug, Default)]
-pub(crate) struct Dict(HashMap<Option<String>, VecDeque<Entry>>);
+pub(crate) struct Dict {
+    entries: Vec<(Option<CompactString>, Option<Entry>)>,
+    /// Per label, the indices of its unused entries; built on the first `pop` at a level
+    /// with many entries (small levels are scanned instead).
+    index: Option<FxHashMap<Option<CompactString>, VecDeque<u32>>>,
+}
+
+/// Levels with up to this many entries are searched linearly by `Dict::pop`.
+const DICT_SCAN: usize = 16;
 
 impl Dict {
     pub(crate) fn new() -> Self {
@@ -84,13 +94,31 @@ impl Dict {
     }
 
     /// Appends a subtree's layout under its label.
-    fn push(&mut self, label: Option<String>, entry: Entry) {
-        self.0.entry(label).or_default().push_back(entry);
+    fn push(&mut self, label: Option<CompactString>, entry: Entry) {
+        self.entries.push((label, Some(entry)));
     }
 
     /// Takes the next unused layout of a subtree labelled `label`.
-    pub(crate) fn pop(&mut self, label: &Option<String>) -> Option<Entry> {
-        self.0.get_mut(label).and_then(VecDeque::pop_front)
+    pub(crate) fn pop(&mut self, label: Option<&str>) -> Option<Entry> {
+        if self.entries.len() <= DICT_SCAN {
+            return self
+                .entries
+                .iter_mut()
+                .find(|(l, e)| e.is_some() && l.as_deref() == label)
+                .and_then(|(_, e)| e.take());
+        }
+        let entries = &mut self.entries;
+        let index = self.index.get_or_insert_with(|| {
+            let mut index: FxHashMap<Option<CompactString>, VecDeque<u32>> = FxHashMap::default();
+            for (i, (l, _)) in entries.iter().enumerate() {
+                index.entry(l.clone()).or_default().push_back(i as u32);
+            }
+            index
+        });
+        let i = index
+            .get_mut(&label.map(CompactString::from))?
+            .pop_front()?;
+        entries.get_mut(i as usize)?.1.take()
     }
 }
 
@@ -684,11 +712,11 @@ impl<'a, S: Sink> State<'a, '_, S> {
                         .node(text, label, sub.value.map(|v| v.0), span, sub.children)
                 });
                 if self.skel {
-                    let name = label.map(|l| l.as_str(text).into_owned());
+                    let name = label.map(|l| l.to_compact(text));
                     let hash = node.as_ref().map_or(0, |n| self.sink.fingerprint(n));
                     let entry = Entry {
                         skel,
-                        dict: sub.dict,
+                        dict: (!sub.dict.entries.is_empty()).then(|| Box::new(sub.dict)),
                         span: s..e,
                         lens: lens_id(lens),
                         hash,

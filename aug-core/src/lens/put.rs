@@ -431,8 +431,7 @@ impl Put<'_> {
                 let Some(&node) = lvl.kids.get(sp.lo) else {
                     return Err(self.fail(lens, lvl, "no node for subtree".to_owned()));
                 };
-                let label = self.tree.label(node).map(str::to_owned);
-                let (sk, mut sub) = match dict.pop(&label) {
+                let (sk, mut sub) = match dict.pop(self.tree.label(node)) {
                     Some(entry) => {
                         // An unchanged subtree read by this very lens: its original text
                         // is what put would write (GetPut), so copy it.
@@ -447,7 +446,7 @@ impl Put<'_> {
                             self.out.push_str(t);
                             return Ok(());
                         }
-                        (Some(entry.skel), entry.dict)
+                        (Some(entry.skel), entry.dict.map(|d| *d).unwrap_or_default())
                     }
                     None => (None, Dict::new()),
                 };
