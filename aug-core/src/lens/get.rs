@@ -13,10 +13,11 @@ use crate::error::Span;
 use crate::rx::{Regex, Suffixes};
 use crate::tree::{NodeId, NodeSpan, Subtree, Tree};
 use compact_str::{CompactString, ToCompactString};
+use foldhash::quality::RandomState;
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 use std::collections::{HashMap, VecDeque};
-use std::hash::{BuildHasher, Hasher, RandomState};
+use std::hash::{BuildHasher, Hasher};
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -129,7 +130,7 @@ pub(crate) fn lens_id(lens: &Lens) -> usize {
 
 /// Hashes one node from its label, value and children's fingerprints. Put compares a
 /// node's fingerprint with the one recorded for the original subtree: equal fingerprints
-/// (keyed per process, 64 bits) mean equal content, so the original text is reused as is.
+/// (foldhash, seeded at random per save, 64 bits) mean equal content, so the original text is reused as is.
 fn fingerprint(
     keys: &RandomState,
     label: Option<&str>,
@@ -441,7 +442,7 @@ impl Lens {
     /// the fingerprints recorded in the dictionary.
     pub(crate) fn parse_layout(&self, text: &str) -> Result<(Skel, Dict, RandomState), GetError> {
         let mut sink = HashSink {
-            keys: RandomState::new(),
+            keys: RandomState::default(),
         };
         let got = self.run_get_with(text, false, true, &mut sink)?;
         Ok((got.skel, got.dict, sink.keys))

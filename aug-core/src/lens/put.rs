@@ -11,7 +11,7 @@ use super::{ENC_EQ, ENC_SLASH, Kind, Lens};
 use crate::print::{node_path, quote_value};
 use crate::rx::{Regex, Suffixes};
 use crate::tree::{NodeId, Tree};
-use std::hash::RandomState;
+use foldhash::quality::RandomState;
 
 /// Why put failed. No text is produced when put fails.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
