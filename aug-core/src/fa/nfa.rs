@@ -97,6 +97,22 @@ impl Nfa {
         (fwd.reverse(), marks)
     }
 
+    /// The NFA of the union of `alts` whose state `marks[i]` is reached exactly when the
+    /// text read so far is in `alts[i]`.
+    pub(crate) fn marked_union(alts: &[&Node]) -> (Nfa, Vec<u32>) {
+        let mut b = Builder { states: Vec::new() };
+        let start = b.state();
+        let accept = b.state();
+        let mut marks = Vec::with_capacity(alts.len());
+        for alt in alts {
+            let (s, e) = b.build(alt, ByteSet::FULL);
+            b.eps(start, s);
+            b.eps(e, accept);
+            marks.push(e);
+        }
+        (Nfa::finish(b.states, start, accept), marks)
+    }
+
     /// The NFA of the reversed language.
     pub(crate) fn reverse(&self) -> Nfa {
         let states = self

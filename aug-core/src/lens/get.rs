@@ -655,21 +655,39 @@ impl<'a, S: Sink> State<'a, '_, S> {
                 }
             }
             Kind::Union(alts) => {
-                let alt = alts
-                    .iter()
-                    .find(|a| a.0.ctype.matches_span(text, s, e))
-                    .ok_or_else(|| {
-                        self.error(lens, s, "None of the alternatives in the union match")
-                    })?;
+                let first = if lens.0.calts.usable() {
+                    lens.0
+                        .calts
+                        .first_match(text, s, e)
+                        .and_then(|i| alts.get(i))
+                } else {
+                    alts.iter().find(|a| a.0.ctype.matches_span(text, s, e))
+                };
+                let alt = first.ok_or_else(|| {
+                    self.error(lens, s, "None of the alternatives in the union match")
+                })?;
                 self.get(alt, s, e, lvl)?
             }
             Kind::Star(body) => {
                 let mut skels = Vec::new();
                 let mut p = s;
+                // A union body picks its branch in the same scan as the match.
+                let alts = match &body.0.kind {
+                    Kind::Union(alts) if body.0.calts.usable() => Some(alts),
+                    _ => None,
+                };
                 while p < e {
-                    match body.0.ctype.longest_match(text, p, e) {
-                        Some(q) if q > p => {
-                            let sk = self.get(body, p, q, lvl)?;
+                    let m = match alts {
+                        Some(alts) => body
+                            .0
+                            .calts
+                            .longest_match(text, p, e)
+                            .and_then(|(q, i)| Some((q, alts.get(i)?))),
+                        None => body.0.ctype.longest_match(text, p, e).map(|q| (q, body)),
+                    };
+                    match m {
+                        Some((q, lens)) if q > p => {
+                            let sk = self.get(lens, p, q, lvl)?;
                             if self.skel {
                                 skels.push(sk);
                             }

@@ -17,7 +17,7 @@ pub use get::{GetError, Parsed};
 pub use put::PutError;
 pub use typecheck::TypeError;
 
-use crate::rx::{Regex, RxError, Suffixes};
+use crate::rx::{Alternatives, Regex, RxError, Suffixes};
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 
@@ -114,6 +114,8 @@ pub(crate) struct Node {
     pub(crate) csuffixes: Arc<Suffixes>,
     /// For concatenations: all the `atype` suffixes at once.
     pub(crate) asuffixes: Arc<Suffixes>,
+    /// For unions: the alternatives' `ctype`s at once, to pick a branch in one scan.
+    pub(crate) calts: Arc<Alternatives>,
     pub(crate) name: Option<Arc<str>>,
 }
 
@@ -189,6 +191,7 @@ fn leaf(kind: Kind, ctype: Regex) -> Lens {
         asuffix: Vec::new(),
         csuffixes: no_suffixes(),
         asuffixes: no_suffixes(),
+        calts: no_alternatives(),
         name: None,
     }))
 }
@@ -266,8 +269,16 @@ pub fn subtree(l: Lens) -> Lens {
         asuffix: Vec::new(),
         csuffixes: no_suffixes(),
         asuffixes: no_suffixes(),
+        calts: no_alternatives(),
         name: None,
     }))
+}
+
+/// The (unusable) alternatives of a lens that is not a union.
+fn no_alternatives() -> Arc<Alternatives> {
+    static NONE: OnceLock<Arc<Alternatives>> = OnceLock::new();
+    NONE.get_or_init(|| Arc::new(Alternatives::new(Vec::new())))
+        .clone()
 }
 
 /// The (unusable) suffixes of a lens that is not a concatenation.
@@ -360,6 +371,7 @@ pub fn concat(lenses: Vec<Lens>) -> Result<Lens, LensError> {
         a_eps,
         csuffixes,
         asuffixes,
+        calts: no_alternatives(),
         csuffix,
         asuffix,
         name: None,
@@ -396,6 +408,9 @@ pub fn union(lenses: Vec<Lens>) -> Result<Lens, LensError> {
     }
     let c_eps = parts.iter().all(|p| p.0.c_eps);
     let a_eps = parts.iter().all(|p| p.0.a_eps);
+    let calts = Arc::new(Alternatives::new(
+        parts.iter().map(|p| p.0.ctype.clone()).collect(),
+    ));
     Ok(Lens(Arc::new(Node {
         kind: Kind::Union(parts),
         ctype,
@@ -410,6 +425,7 @@ pub fn union(lenses: Vec<Lens>) -> Result<Lens, LensError> {
         asuffix: Vec::new(),
         csuffixes: no_suffixes(),
         asuffixes: no_suffixes(),
+        calts,
         name: None,
     })))
 }
@@ -469,6 +485,7 @@ pub fn square(left: Lens, body: Lens, right: Lens) -> Result<Lens, LensError> {
         asuffix: Vec::new(),
         csuffixes: no_suffixes(),
         asuffixes: no_suffixes(),
+        calts: no_alternatives(),
         name: None,
         kind: Kind::Square(inner),
     })))
@@ -503,6 +520,7 @@ impl Lens {
             asuffix: Vec::new(),
             csuffixes: no_suffixes(),
             asuffixes: no_suffixes(),
+            calts: no_alternatives(),
             name: None,
         })))
     }
@@ -528,6 +546,7 @@ impl Lens {
             asuffix: Vec::new(),
             csuffixes: no_suffixes(),
             asuffixes: no_suffixes(),
+            calts: no_alternatives(),
             name: None,
         }))
     }
@@ -566,6 +585,7 @@ impl Lens {
             asuffix: n.asuffix.clone(),
             csuffixes: n.csuffixes.clone(),
             asuffixes: n.asuffixes.clone(),
+            calts: n.calts.clone(),
             name: Some(Arc::from(name)),
         }))
     }

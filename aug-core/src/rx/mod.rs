@@ -553,3 +553,69 @@ impl Suffixes {
         dfa.scan_marks(t.iter().rev().copied(), |n, mask| f(end - n, mask));
     }
 }
+
+/// The alternatives of a union, matched all at once: one forward scan tells, for every
+/// prefix of a text, which alternatives it belongs to. This is how get picks a union's
+/// branch (the first whose language contains the text) without one scan per branch.
+pub(crate) struct Alternatives {
+    alts: Vec<Regex>,
+    dfa: OnceLock<Mutex<LazyDfa>>,
+}
+
+impl fmt::Debug for Alternatives {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(&self.alts).finish()
+    }
+}
+
+impl Alternatives {
+    /// The alternatives of a union.
+    pub(crate) fn new(alts: Vec<Regex>) -> Alternatives {
+        Alternatives {
+            alts,
+            dfa: OnceLock::new(),
+        }
+    }
+
+    /// Whether one scan can answer for every alternative (at most 64).
+    pub(crate) fn usable(&self) -> bool {
+        !self.alts.is_empty() && self.alts.len() <= Suffixes::MAX
+    }
+
+    fn scan(&self, text: &[u8], start: usize, end: usize, f: impl FnMut(usize, u64)) {
+        let Some(t) = text.get(start..end) else {
+            return;
+        };
+        let m = self.dfa.get_or_init(|| {
+            let nodes: Vec<&Node> = self.alts.iter().map(|r| r.0.node.as_ref()).collect();
+            let (nfa, marks) = Nfa::marked_union(&nodes);
+            Mutex::new(LazyDfa::with_marks(Arc::new(nfa), marks))
+        });
+        let mut dfa = m.lock().unwrap_or_else(|e| e.into_inner());
+        dfa.scan_marks(t.iter().copied(), f);
+    }
+
+    /// The first alternative whose language contains `text[start..end]`.
+    pub(crate) fn first_match(&self, text: &[u8], start: usize, end: usize) -> Option<usize> {
+        let mut at_end = 0u64;
+        self.scan(text, start, end, |n, mask| {
+            if start + n == end {
+                at_end = mask;
+            }
+        });
+        (at_end != 0).then(|| at_end.trailing_zeros() as usize)
+    }
+
+    /// The longest `text[start..p]` (`p ≤ end`) in some alternative, with the first
+    /// alternative that contains it: an anchored POSIX longest match of the whole union.
+    pub(crate) fn longest_match(
+        &self,
+        text: &[u8],
+        start: usize,
+        end: usize,
+    ) -> Option<(usize, usize)> {
+        let mut best = None;
+        self.scan(text, start, end, |n, mask| best = Some((start + n, mask)));
+        best.map(|(p, mask)| (p, mask.trailing_zeros() as usize))
+    }
+}
