@@ -496,6 +496,9 @@ pub(crate) fn split_concat(
                 return None;
             }
             e
+        } else if all.greedy(i) {
+            // The longest match of this part is where the rest starts (see `greedy`).
+            part.longest_match(text, p, e)?
         } else if i < Suffixes::MAX && all.usable() && e - p <= ONE_PASS_LIMIT {
             let Scratch { ends, masks, .. } = scratch;
             let b = match base {

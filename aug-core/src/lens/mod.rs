@@ -354,10 +354,10 @@ pub fn concat(lenses: Vec<Lens>) -> Result<Lens, LensError> {
     let c_eps = parts.iter().all(|p| p.0.c_eps);
     let a_eps = parts.iter().all(|p| p.0.a_eps);
     let csuffixes = Arc::new(Suffixes::new(
-        parts.iter().skip(1).map(|p| p.0.ctype.clone()).collect(),
+        parts.iter().map(|p| p.0.ctype.clone()).collect(),
     ));
     let asuffixes = Arc::new(Suffixes::new(
-        parts.iter().skip(1).map(|p| p.0.atype.clone()).collect(),
+        parts.iter().map(|p| p.0.atype.clone()).collect(),
     ));
     Ok(Lens(Arc::new(Node {
         kind: Kind::Concat(parts),

@@ -330,6 +330,58 @@ impl Regex {
         out
     }
 
+    /// The bytes that can begin a non-empty word of the language; `None` when the regexp
+    /// is too big to analyse cheaply.
+    pub(crate) fn first_bytes(&self) -> Option<ByteSet> {
+        let nfa = self.nfa();
+        if nfa.states.len() > GREEDY_NFA_LIMIT {
+            return None;
+        }
+        let live = |q: u32| nfa.live.get(q as usize).copied().unwrap_or(false);
+        let mut seen = vec![false; nfa.states.len()];
+        let mut stack = vec![nfa.start];
+        let mut out = ByteSet::EMPTY;
+        while let Some(q) = stack.pop() {
+            match seen.get_mut(q as usize) {
+                Some(v) if !*v && live(q) => *v = true,
+                _ => continue,
+            }
+            let st = nfa.states.get(q as usize)?;
+            stack.extend(st.eps.iter().copied());
+            for &(set, t) in &st.bytes {
+                if live(t) {
+                    out = out.or(set);
+                }
+            }
+        }
+        Some(out)
+    }
+
+    /// Whether no word of the language continues, through a byte of `follow`, into a longer
+    /// prefix of a word (then a longest match is never cut short by what follows).
+    /// `false` when the regexp is too big to analyse cheaply.
+    pub(crate) fn stops_before(&self, follow: ByteSet) -> bool {
+        if self.nfa().states.len() > GREEDY_NFA_LIMIT {
+            return false;
+        }
+        let Ok(d) = self.dfa() else {
+            return false;
+        };
+        let live = d.live();
+        let sets = d.class_sets();
+        (0..d.accept.len())
+            .filter(|&s| d.accepts(s as u32))
+            .all(|s| {
+                sets.iter().enumerate().all(|(c, set)| {
+                    set.and(follow).is_empty()
+                        || !live
+                            .get(d.next(s as u32, c as u8) as usize)
+                            .copied()
+                            .unwrap_or(false)
+                })
+            })
+    }
+
     /// Whether `self·other` is ambiguous, i.e. some word splits in two ways; returns a
     /// witness if so (Møller's criterion, as libfa's `fa_ambig_example`).
     pub fn ambiguous_concat(&self, other: &Regex) -> Result<Option<AmbiguityWitness>, RxError> {
@@ -503,9 +555,11 @@ fn escape(s: &str) -> String {
 /// position, which suffixes the rest of the text belongs to. This is what splitting a
 /// concatenation needs, in one pass and with one automaton instead of one per suffix.
 pub(crate) struct Suffixes {
-    /// `r₁ … rₙ`.
+    /// `r₀ r₁ … rₙ`.
     parts: Vec<Regex>,
     dfa: OnceLock<Mutex<LazyDfa>>,
+    /// Per part, whether its longest match is always where the next part starts.
+    greedy: OnceLock<Vec<bool>>,
 }
 
 impl fmt::Debug for Suffixes {
@@ -514,23 +568,58 @@ impl fmt::Debug for Suffixes {
     }
 }
 
+/// Parts with bigger NFAs are not analysed for [`Suffixes::greedy`] (it builds their DFA).
+const GREEDY_NFA_LIMIT: usize = 256;
+
 impl Suffixes {
     /// The most suffixes one scan can report (one bit each in a `u64`).
     pub(crate) const MAX: usize = 64;
 
-    /// The suffixes of a concatenation whose parts after the first are `tail`.
-    pub(crate) fn new(tail: Vec<Regex>) -> Suffixes {
+    /// The suffixes of a concatenation of `parts`.
+    pub(crate) fn new(parts: Vec<Regex>) -> Suffixes {
         Suffixes {
-            parts: tail,
+            parts,
             dfa: OnceLock::new(),
+            greedy: OnceLock::new(),
         }
+    }
+
+    fn tail(&self) -> &[Regex] {
+        self.parts.get(1..).unwrap_or_default()
     }
 
     /// Whether one scan can answer for every suffix.
     pub(crate) fn usable(&self) -> bool {
-        !self.parts.is_empty() && self.parts.len() <= Self::MAX
+        !self.tail().is_empty() && self.tail().len() <= Self::MAX
     }
 
+    /// Whether part `i`'s longest match (from wherever it starts) is necessarily where the
+    /// rest of the concatenation starts, in any text the whole concatenation matches: no
+    /// word of part `i` goes on, through a byte that can begin the rest, into a longer
+    /// prefix of a word of part `i`. Splitting such a part needs no look at the rest.
+    pub(crate) fn greedy(&self, i: usize) -> bool {
+        let flags = self.greedy.get_or_init(|| {
+            let n = self.parts.len();
+            let mut out = vec![false; n];
+            // The bytes that can begin the rest after part `i`, when known.
+            let mut follow = Some(ByteSet::EMPTY);
+            for i in (0..n.saturating_sub(1)).rev() {
+                let (Some(part), Some(next)) = (self.parts.get(i), self.parts.get(i + 1)) else {
+                    continue;
+                };
+                follow = match (next.first_bytes(), follow) {
+                    (Some(f), _) if !next.matches_empty() => Some(f),
+                    (Some(f), Some(rest)) => Some(f.or(rest)),
+                    _ => None,
+                };
+                if let (Some(f), Some(flag)) = (follow, out.get_mut(i)) {
+                    *flag = part.stops_before(f);
+                }
+            }
+            out
+        });
+        flags.get(i).copied().unwrap_or(false)
+    }
     /// Calls `f(p, mask)` for every `p` in `[start, end]`, descending, where `mask` has bit
     /// `i` set when `text[p..end]` is in suffix `i`, and is not zero. Stops as soon as no
     /// suffix can match further left.
@@ -545,7 +634,7 @@ impl Suffixes {
             return;
         };
         let m = self.dfa.get_or_init(|| {
-            let nodes: Vec<&Node> = self.parts.iter().map(|r| r.0.node.as_ref()).collect();
+            let nodes: Vec<&Node> = self.tail().iter().map(|r| r.0.node.as_ref()).collect();
             let (nfa, marks) = Nfa::reversed_suffixes(&nodes);
             Mutex::new(LazyDfa::with_marks(Arc::new(nfa), marks))
         });
