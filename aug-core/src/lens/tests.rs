@@ -317,3 +317,64 @@ fn r8_square_nocase_ends() {
     assert_eq!(dump(&t, f), "/f\n/f/Ab\n");
     assert!(sq(false).get("ab-AB").is_err());
 }
+
+/// The POSIX split by brute force: each piece, in turn, as long as the rest can follow.
+fn brute_split(parts: &[Regex], text: &[u8]) -> Option<Vec<usize>> {
+    fn rest_matches(parts: &[Regex], text: &[u8], at: usize) -> bool {
+        match parts.split_first() {
+            None => at == text.len(),
+            Some((p, rest)) => (at..=text.len())
+                .any(|q| p.matches_span(text, at, q) && rest_matches(rest, text, q)),
+        }
+    }
+    let mut bounds = vec![0];
+    let mut at = 0;
+    for (i, p) in parts.iter().enumerate() {
+        let rest = &parts[i + 1..];
+        let q = (at..=text.len())
+            .rev()
+            .find(|&q| p.matches_span(text, at, q) && rest_matches(rest, text, q))?;
+        bounds.push(q);
+        at = q;
+    }
+    Some(bounds)
+}
+
+proptest::proptest! {
+    /// Splitting a concatenation (greedy parts, one backwards pass over all suffixes, or one
+    /// pass per suffix) gives exactly the POSIX split, and a union picks its first matching
+    /// branch, whatever the parts.
+    #[test]
+    fn r7_fast_splits_are_posix_splits(
+        picks in proptest::collection::vec(0usize..12, 2..6),
+        text in "[ab ]{0,8}",
+    ) {
+        const POOL: [&str; 12] = [
+            "a*", "a", "ab?", "b*", "[ab]+", "(ab)*", "a|ba", "b", " ", "[a ]*", "[^ ]+", "a?",
+        ];
+        let regexes: Vec<Regex> = picks.iter().map(|&i| rx(POOL[i]).unwrap()).collect();
+        let lens = concat(regexes.iter().map(|r| del(r.clone(), "")).collect()).unwrap();
+        let Kind::Concat(parts) = &lens.0.kind else {
+            panic!("not a concatenation");
+        };
+        let text = text.as_bytes();
+        let expected = if lens.0.ctype.is_match(text) { brute_split(&regexes, text) } else { None };
+        let got = get::split_concat(
+            text,
+            0,
+            text.len(),
+            parts,
+            get::ctype_part,
+            &lens.0.csuffix,
+            &lens.0.csuffixes,
+            &mut get::Scratch::default(),
+        );
+        proptest::prop_assert_eq!(got, expected);
+
+        let alts = union(regexes.iter().map(|r| del(r.clone(), "")).collect()).unwrap();
+        if let Kind::Union(branches) = &alts.0.kind {
+            let want = branches.iter().position(|b| b.0.ctype.is_match(text));
+            proptest::prop_assert_eq!(alts.0.calts.first_match(text, 0, text.len()), want);
+        }
+    }
+}
