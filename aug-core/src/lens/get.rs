@@ -205,11 +205,9 @@ impl Piece<'_> {
         match *self {
             Piece::Text(s, e) => {
                 let bytes = text.get(s..e).unwrap_or_default();
-                // Plain ASCII (the common case) needs no validation pass.
-                if bytes.is_ascii() {
-                    Cow::Borrowed(std::str::from_utf8(bytes).unwrap_or_default())
-                } else {
-                    String::from_utf8_lossy(bytes)
+                match std::str::from_utf8(bytes) {
+                    Ok(t) => Cow::Borrowed(t),
+                    Err(_) => String::from_utf8_lossy(bytes),
                 }
             }
             Piece::Lit(l) => Cow::Borrowed(l),
@@ -320,8 +318,8 @@ impl Sink for HashSink {
         _: Option<NodeSpan>,
         children: Vec<u64>,
     ) -> u64 {
-        let label = label.map(|p| p.to_compact(text));
-        let value = value.map(|p| p.to_compact(text));
+        let label = label.as_ref().map(|p| p.as_str(text));
+        let value = value.as_ref().map(|p| p.as_str(text));
         fingerprint(&self.keys, label.as_deref(), value.as_deref(), &children)
     }
 
