@@ -13,6 +13,7 @@
 //! evaluates every binding of every loaded module, as C's `augparse` does.
 
 mod ast;
+mod autoload;
 mod eval;
 mod lexer;
 mod parser;
@@ -20,6 +21,8 @@ mod pathx;
 #[cfg(test)]
 mod tests;
 mod value;
+
+pub use autoload::autoload_modules;
 
 use crate::error::Span;
 use ast::{Decl, Expect, TestKind};
