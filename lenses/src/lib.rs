@@ -90,18 +90,20 @@ static MODULES: [Module; 4] = [
     },
 ];
 
-/// The built-in modules as aug-core's handle takes them. A module whose lens fails to
-/// build (a programming error, caught by this crate's tests) is left out.
+/// The built-in modules as aug-core's handle takes them. Their lenses are built when
+/// first needed (a file they load), so a handle that never touches, say, a crontab never
+/// builds the Cron lens.
 pub fn builtin_modules() -> Vec<aug_core::Module> {
     modules()
         .iter()
-        .filter_map(|m| {
-            Some(aug_core::Module::new(
+        .map(|m| {
+            let build = m.lens;
+            aug_core::Module::deferred(
                 m.name,
-                (m.lens)().ok()?,
                 m.incl.iter().map(|s| (*s).to_owned()).collect(),
                 m.excl.iter().map(|s| (*s).to_owned()).collect(),
-            ))
+                move || build().map_err(|e| e.to_string()),
+            )
         })
         .collect()
 }

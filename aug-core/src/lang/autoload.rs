@@ -12,7 +12,7 @@
 use super::ast::{Decl, Expr, ExprKind};
 use super::eval::Env;
 use super::value::Value;
-use super::{Interpreter, LangError, Options};
+use super::{Interpreter, LangError, Options, prescan};
 use crate::augeas::Module;
 use crate::lens::Lens;
 use std::cell::RefCell;
@@ -70,6 +70,8 @@ fn interpreter(load_path: &Arc<[PathBuf]>, options: Options) -> Rc<Interpreter> 
 pub fn autoload_modules(load_path: &[PathBuf], options: Options) -> Vec<Module> {
     let load_path: Arc<[PathBuf]> = load_path.into();
     let interp = interpreter(&load_path, options);
+    // Evaluates filters from a few declarations of each module (see `quick_filter`).
+    let mini = Interpreter::new(load_path.to_vec(), options);
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for dir in load_path.iter() {
@@ -82,7 +84,7 @@ pub fn autoload_modules(load_path: &[PathBuf], options: Options) -> Vec<Module> 
             if !seen.insert(stem.clone()) {
                 continue;
             }
-            if let Some(m) = autoload_one(&interp, &load_path, options, &path, &stem) {
+            if let Some(m) = autoload_one(&interp, &mini, &load_path, options, &path, &stem) {
                 out.push(m);
             }
         }
@@ -93,6 +95,7 @@ pub fn autoload_modules(load_path: &[PathBuf], options: Options) -> Vec<Module> 
 /// The module of the file `path` (named `stem.aug`), if it autoloads.
 fn autoload_one(
     interp: &Interpreter,
+    mini: &Interpreter,
     load_path: &Arc<[PathBuf]>,
     options: Options,
     path: &Path,
@@ -107,9 +110,9 @@ fn autoload_one(
             format!("Failed to load {}: {e}", path.display()),
         )
     };
-    let xfm = match header_autoload(&src) {
-        Some(Some(x)) => x,
-        Some(None) => return None,
+    let (declared, xfm) = match header_autoload(&src) {
+        Some((n, Some(x))) => (n, x),
+        Some((_, None)) => return None,
         // A header we cannot read: only worth reporting if it might autoload.
         None if !src.contains("autoload") => return None,
         None => match interp.load_module(stem) {
@@ -117,25 +120,36 @@ fn autoload_one(
             Ok(_) => return None,
         },
     };
-    let module = match interp.load_module(stem) {
-        Ok(m) => m,
-        Err(e) => return Some(failed(&e)),
-    };
-    let name = module.name.clone();
-    let filter = match transform_part(interp, &module, &xfm, Part::Filter) {
-        Ok(Value::Filter(f)) => f,
-        Ok(v) => {
-            return Some(failed(&format!(
-                "the filter of {name}.{xfm} is a {}",
-                v.type_name()
-            )));
+    let (name, filter) = match quick_filter(mini, path, &src, &declared, &xfm) {
+        Some(f) => (declared, f),
+        None => {
+            let module = match interp.load_module(stem) {
+                Ok(m) => m,
+                Err(e) => return Some(failed(&e)),
+            };
+            let name = module.name.clone();
+            match transform_part(interp, &module, &xfm, Part::Filter) {
+                Ok(Value::Filter(f)) => (name, f),
+                Ok(v) => {
+                    return Some(failed(&format!(
+                        "the filter of {name}.{xfm} is a {}",
+                        v.type_name()
+                    )));
+                }
+                Err(e) => return Some(failed(&e)),
+            }
         }
-        Err(e) => return Some(failed(&e)),
     };
     let (mut incl, mut excl) = (Vec::new(), Vec::new());
     for (is_incl, glob) in filter.iter() {
         if *is_incl {
-            incl.push(glob.clone());
+            // As Augeas: an `incl` glob is always absolute (Xendconfsxp has one without
+            // the leading `/`).
+            incl.push(if glob.starts_with('/') {
+                glob.clone()
+            } else {
+                format!("/{glob}")
+            });
         } else {
             excl.push(glob.clone());
         }
@@ -147,6 +161,57 @@ fn autoload_one(
         build_lens(&load_path, options, &stem, &xfm)
             .map_err(|e| format!("Failed to load {}: {e}", file.display()))
     }))
+}
+
+/// The filter of transform `xfm` of module `name` (source `src`), evaluated in `mini`
+/// from only the declarations it needs: the module is cut down to them with a cheap scan
+/// (`prescan`), which spares parsing the whole module. `None` when the transform is not
+/// written `transform LENS FILTER` or the cut-down module fails; the caller then parses
+/// and evaluates the whole module, which reports any real error.
+fn quick_filter(
+    mini: &Interpreter,
+    path: &Path,
+    src: &str,
+    name: &str,
+    xfm: &str,
+) -> Option<Rc<Vec<(bool, String)>>> {
+    let decls = prescan::declarations(src)?;
+    let xi = decls.iter().rposition(|d| d.name == Some(xfm))?;
+    let text = src.get(decls.get(xi)?.range.clone())?;
+    let body = text.get(text.find('=')? + 1..)?;
+    let (_, filter) = prescan::transform_args(body)?;
+    // The earlier declarations the filter needs, transitively.
+    let mut need: HashSet<&str> = prescan::idents(filter)?.into_iter().collect();
+    let mut keep = vec![false; xi];
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for (d, k) in decls.iter().zip(keep.iter_mut()) {
+            if !*k && d.name.is_some_and(|n| need.contains(n)) {
+                *k = true;
+                changed = true;
+                need.extend(d.idents.iter().copied());
+            }
+        }
+    }
+    let mut cut = format!("module {name} =\n");
+    for (d, _) in decls.iter().zip(&keep).filter(|(_, k)| **k) {
+        cut.push_str(src.get(d.range.clone())?);
+        cut.push('\n');
+    }
+    cut.push_str(&format!("let {xfm} = {filter}\n"));
+    let file = path.to_string_lossy();
+    let value = mini.register(&file, &cut).and_then(|m| {
+        let idx = m.visible(xfm, usize::MAX).unwrap_or(usize::MAX);
+        mini.force(&m, idx)
+    });
+    // Forget the cut-down module, so that another module referring to this one loads
+    // it whole.
+    mini.modules.borrow_mut().remove(&name.to_lowercase());
+    match value {
+        Ok(Value::Filter(f)) => Some(f),
+        _ => None,
+    }
 }
 
 /// Evaluates the lens of transform `xfm` of module `stem` on this thread.
@@ -235,25 +300,26 @@ fn capitalize(s: &str) -> String {
     }
 }
 
-/// Reads `module Name = [autoload xfm]` at the start of a module: `Some(Some(xfm))` if it
-/// autoloads, `Some(None)` if it does not, `None` if the header is not of that shape.
+/// Reads `module Name = [autoload xfm]` at the start of a module: `Some((Name,
+/// Some(xfm)))` if it autoloads, `Some((Name, None))` if it does not, `None` if the header
+/// is not of that shape.
 /// This avoids parsing the modules that do not autoload.
-fn header_autoload(src: &str) -> Option<Option<String>> {
+fn header_autoload(src: &str) -> Option<(String, Option<String>)> {
     let mut s = Scanner { src, pos: 0 };
     if s.word()? != "module" {
         return None;
     }
-    s.word()?;
+    let name = s.word()?;
     s.blanks()?;
     if !s.rest().starts_with('=') {
         return None;
     }
     s.pos += 1;
     if s.word().as_deref() != Some("autoload") {
-        return Some(None);
+        return Some((name, None));
     }
     let x = s.word()?;
-    Some(Some(x))
+    Some((name, Some(x)))
 }
 
 struct Scanner<'a> {
@@ -318,11 +384,43 @@ impl<'a> Scanner<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::header_autoload;
+    use super::*;
+
+    /// The shortcut (`quick_filter`) gives every stock module the filter that evaluating
+    /// the whole module gives.
+    #[test]
+    fn quick_filters_are_those_of_the_whole_modules() {
+        let dir = PathBuf::from("/usr/share/augeas/lenses/dist");
+        if !dir.is_dir() {
+            eprintln!("skipped: {} is not installed", dir.display());
+            return;
+        }
+        let options = Options::default();
+        let interp = Interpreter::new(vec![dir.clone()], options);
+        let mini = Interpreter::new(vec![dir.clone()], options);
+        let mut checked = 0;
+        for rel in crate::fs::glob(&dir, "/*.aug") {
+            let path = dir.join(rel.trim_start_matches('/'));
+            let src = crate::fs::read_text(&path).unwrap();
+            let Some((name, Some(xfm))) = header_autoload(&src) else {
+                continue;
+            };
+            let quick = quick_filter(&mini, &path, &src, &name, &xfm);
+            let module = interp.load_module(&name).unwrap();
+            let full = match transform_part(&interp, &module, &xfm, Part::Filter) {
+                Ok(Value::Filter(f)) => f,
+                other => panic!("{name}: {other:?}"),
+            };
+            assert_eq!(quick.as_deref(), Some(&*full), "{name}");
+            checked += 1;
+        }
+        assert!(checked > 200, "only {checked} modules autoload");
+    }
 
     #[track_caller]
     fn check_header(src: &str, expected: Option<Option<&str>>) {
-        assert_eq!(header_autoload(src), expected.map(|o| o.map(str::to_owned)));
+        let got = header_autoload(src).map(|(_, x)| x);
+        assert_eq!(got, expected.map(|o| o.map(str::to_owned)));
     }
 
     #[test]

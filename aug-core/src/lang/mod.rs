@@ -18,6 +18,7 @@ mod eval;
 mod lexer;
 mod parser;
 mod pathx;
+mod prescan;
 #[cfg(test)]
 mod tests;
 mod value;
