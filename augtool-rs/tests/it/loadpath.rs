@@ -190,3 +190,28 @@ fn noautoload_keeps_modules_for_transform() {
         "a = 1\nb = 2\n",
     );
 }
+
+#[test]
+fn augeas_lens_lib_adds_directories() {
+    let lib = tempfile::tempdir().unwrap();
+    for (name, text) in MODULES {
+        fs::write(lib.path().join(name), text).unwrap();
+    }
+    let root = tempfile::tempdir().unwrap();
+    fs::create_dir_all(root.path().join("etc")).unwrap();
+    fs::write(root.path().join("etc/good"), "a = 1\n").unwrap();
+    let out = std::process::Command::new(augtool_rs())
+        .args(["-S", "-r", root.path().to_str().unwrap()])
+        .args(["get", "/files/etc/good/a"])
+        .env("HOME", root.path())
+        .env(
+            "AUGEAS_LENS_LIB",
+            format!("/nonexistent:{}", lib.path().display()),
+        )
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "/files/etc/good/a = 1\n"
+    );
+}
