@@ -133,7 +133,8 @@ pub fn search_path(loadpath: &[PathBuf], flags: Flags) -> Vec<PathBuf> {
 }
 
 /// The built-in modules, then every module of [`search_path`] that declares `autoload`
-/// and is not built in (names compare case-insensitively, so the built-in `Hosts` wins
+/// (with [`Flags::NO_MODL_AUTOLOAD`]: every module, found by name, see
+/// [`aug_core::lang::lens_modules`]) and is not built in (names compare case-insensitively, so the built-in `Hosts` wins
 /// over `hosts.aug`). The loaded modules' lenses are built only when first needed; a
 /// module that fails to load is kept with its error (see
 /// [`aug_core::lang::autoload_modules`]).
@@ -146,7 +147,14 @@ pub fn modules_with(loadpath: &[PathBuf], flags: Flags) -> Vec<aug_core::Module>
         rec_depth: 8,
         ..aug_core::lang::Options::default()
     };
-    let loaded = aug_core::lang::autoload_modules(&search_path(loadpath, flags), options);
+    let dirs = search_path(loadpath, flags);
+    // Without autoload, no transform is needed up front: the modules only have to be
+    // found by name (`transform Fstab incl …`), which needs no file to be read.
+    let loaded = if flags.contains(Flags::NO_MODL_AUTOLOAD) {
+        aug_core::lang::lens_modules(&dirs, options)
+    } else {
+        aug_core::lang::autoload_modules(&dirs, options)
+    };
     for m in loaded {
         if !modules.iter().any(|b| b.name.eq_ignore_ascii_case(&m.name)) {
             modules.push(m);

@@ -92,6 +92,45 @@ pub fn autoload_modules(load_path: &[PathBuf], options: Options) -> Vec<Module> 
     out
 }
 
+/// One module per `*.aug` file on `load_path` (the first of each name), named after its
+/// file (`fstab.aug` is `Fstab`) with no transform, whose lens is the module's `lns`
+/// binding, evaluated on first use. No file is read here: this is what a handle opened
+/// with `NO_MODL_AUTOLOAD` needs, so that `transform Fstab incl /etc/fstab` finds
+/// `Fstab.lns` (also for modules that do not autoload) without the cost of
+/// [`autoload_modules`].
+pub fn lens_modules(load_path: &[PathBuf], options: Options) -> Vec<Module> {
+    let load_path: Arc<[PathBuf]> = load_path.into();
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for dir in load_path.iter() {
+        for rel in crate::fs::glob(dir, "/*.aug") {
+            let path = dir.join(rel.trim_start_matches('/'));
+            let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else {
+                continue;
+            };
+            let stem = stem.to_lowercase();
+            if !seen.insert(stem.clone()) {
+                continue;
+            }
+            let load_path = load_path.clone();
+            let name = capitalize(&stem);
+            out.push(Module::deferred(name, Vec::new(), Vec::new(), move || {
+                let interp = interpreter(&load_path, options);
+                let module = interp.load_module(&stem).map_err(|e| e.to_string())?;
+                let idx = module
+                    .visible("lns", usize::MAX)
+                    .ok_or_else(|| format!("Can not find lens {}.lns", module.name))?;
+                match interp.force(&module, idx) {
+                    Ok(Value::Lens(l)) => Ok(l),
+                    Ok(v) => Err(format!("{}.lns is a {}", module.name, v.type_name())),
+                    Err(e) => Err(format!("Failed to load {}: {e}", path.display())),
+                }
+            }));
+        }
+    }
+    out
+}
+
 /// The module of the file `path` (named `stem.aug`), if it autoloads.
 fn autoload_one(
     interp: &Interpreter,

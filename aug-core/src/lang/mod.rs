@@ -23,7 +23,7 @@ mod prescan;
 mod tests;
 mod value;
 
-pub use autoload::autoload_modules;
+pub use autoload::{autoload_modules, lens_modules};
 
 use crate::error::Span;
 use ast::{Decl, Expect, TestKind};

@@ -97,8 +97,8 @@ fn stock_edits_are_those_of_c_augtool() {
 }
 
 /// Modules for the failure test: one that does not parse, two whose lens fails to
-/// evaluate (one matches a file, one does not, so its lens is never built), and a good
-/// one.
+/// evaluate (one matches a file, one does not, so its lens is never built), a good one,
+/// and one that does not autoload.
 const MODULES: &[(&str, &str)] = &[
     (
         "broken.aug",
@@ -115,6 +115,10 @@ const MODULES: &[(&str, &str)] = &[
     (
         "good.aug",
         "module Good =\n  autoload xfm\n  let lns = [ key /[a-z]+/ . del / = / \" = \" . store /[0-9]+/ . del /\\n/ \"\\n\" ]*\n  let xfm = transform lns (incl \"/etc/good\")\n",
+    ),
+    (
+        "plain.aug",
+        "module Plain =\n  let lns = [ key /[a-z]+/ . del / = / \" = \" . store /[0-9]+/ . del /\\n/ \"\\n\" ]*\n",
     ),
 ];
 
@@ -187,6 +191,13 @@ fn noautoload_keeps_modules_for_transform() {
         &["-A"],
         "print /files\ntransform Good incl /etc/good\nload\nprint /files/etc/good/a\n",
         "--- status: 0\n--- stdout\n/files\n/files/etc/good/a = \"1\"\n--- stderr\n",
+        "a = 1\nb = 2\n",
+    );
+    // Also a module that does not autoload.
+    check_modules(
+        &["-A"],
+        "transform Plain incl /etc/good\nload\nprint /files/etc/good/b\n",
+        "--- status: 0\n--- stdout\n/files/etc/good/b = \"2\"\n--- stderr\n",
         "a = 1\nb = 2\n",
     );
 }
