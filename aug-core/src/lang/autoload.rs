@@ -5,9 +5,10 @@
 //! The interpreter is single-threaded (`Rc`), but a [`Module`] must be `Send + Sync`. So a
 //! deferred lens does not capture the interpreter: it names its load path, module and
 //! transform, and is evaluated by an interpreter kept per thread for the most recent
-//! load path. The thread that gathered the modules (usually the one that opens the handle
-//! and loads the files) thus reuses every module already parsed and every binding already
-//! evaluated; another thread builds its own.
+//! load path (replaced each time modules are gathered, so a new handle sees the `.aug`
+//! files as they are now). Lenses built one after the other on a thread thus share the
+//! modules parsed and the bindings evaluated (Util, Rx, Sep, …); another thread builds its
+//! own.
 
 use super::ast::{Decl, Expr, ExprKind};
 use super::eval::Env;
@@ -34,6 +35,16 @@ type OptionsKey = (bool, bool, usize, usize);
 
 fn key(o: &Options) -> OptionsKey {
     (o.typecheck, o.strict, o.rec_depth, o.rec_size_limit)
+}
+
+/// A new interpreter for `load_path` and `options`, which becomes this thread's: each
+/// handle opened starts from the `.aug` files as they are now.
+fn fresh_interpreter(load_path: &Arc<[PathBuf]>, options: Options) -> Rc<Interpreter> {
+    let i = Rc::new(Interpreter::new(load_path.to_vec(), options));
+    SHARED.with(|cell| {
+        *cell.borrow_mut() = Some((load_path.clone(), key(&options), i.clone()));
+    });
+    i
 }
 
 /// This thread's interpreter for `load_path` and `options`, made if needed.
@@ -69,7 +80,7 @@ fn interpreter(load_path: &Arc<[PathBuf]>, options: Options) -> Rc<Interpreter> 
 /// ```
 pub fn autoload_modules(load_path: &[PathBuf], options: Options) -> Vec<Module> {
     let load_path: Arc<[PathBuf]> = load_path.into();
-    let interp = interpreter(&load_path, options);
+    let interp = fresh_interpreter(&load_path, options);
     // Evaluates filters from a few declarations of each module (see `quick_filter`).
     let mini = Interpreter::new(load_path.to_vec(), options);
     let mut seen = HashSet::new();
@@ -100,6 +111,7 @@ pub fn autoload_modules(load_path: &[PathBuf], options: Options) -> Vec<Module> 
 /// [`autoload_modules`].
 pub fn lens_modules(load_path: &[PathBuf], options: Options) -> Vec<Module> {
     let load_path: Arc<[PathBuf]> = load_path.into();
+    fresh_interpreter(&load_path, options);
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for dir in load_path.iter() {
