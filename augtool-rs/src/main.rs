@@ -1,6 +1,7 @@
 //! augtool-rs: the augtool-compatible command-line tool and shell of aug-rs.
 //!
-//! `main` reads the options, opens the handle with the built-in lenses, applies `-t` and
+//! `main` reads the options, opens the handle with the built-in lenses and the modules of
+//! the load path (`-I`, `$AUGEAS_LENS_LIB`, the standard directories unless `-S`), applies `-t` and
 //! `-l`, then runs one command from the arguments, a script (`-f` or piped standard
 //! input), or the interactive shell.
 
@@ -66,7 +67,7 @@ fn run() -> anyhow::Result<bool> {
         write!(out, "Initializing augeas ... ")?;
         out.flush()?;
     }
-    let aug = lenses::open(opts.root.as_deref(), opts.flags());
+    let aug = lenses::open_with(opts.root.as_deref(), opts.flags(), &opts.include_dirs());
     let mut session = Session {
         aug,
         loadpath: opts.loadpath(),

@@ -82,9 +82,6 @@ pub struct Options {
     pub command: Vec<String>,
 }
 
-/// The default module directories, searched unless `-S` is given.
-pub const STD_LOADPATH: &[&str] = &["/usr/share/augeas/lenses", "/usr/share/augeas/lenses/dist"];
-
 impl Options {
     /// The handle flags these options ask for (augtool always adds `NO_ERR_CLOSE`).
     pub fn flags(&self) -> Flags {
@@ -105,16 +102,17 @@ impl Options {
         f
     }
 
+    /// The `-I` directories.
+    pub fn include_dirs(&self) -> Vec<PathBuf> {
+        self.include.iter().map(PathBuf::from).collect()
+    }
+
     /// The module search path: `-I` directories, then `$AUGEAS_LENS_LIB`, then the
     /// standard directories unless `-S`.
     pub fn loadpath(&self) -> Vec<String> {
-        let mut p = self.include.clone();
-        if let Ok(lib) = std::env::var("AUGEAS_LENS_LIB") {
-            p.extend(lib.split(':').filter(|d| !d.is_empty()).map(str::to_owned));
-        }
-        if !self.nostdinc {
-            p.extend(STD_LOADPATH.iter().map(|d| (*d).to_owned()));
-        }
-        p
+        lenses::search_path(&self.include_dirs(), self.flags())
+            .iter()
+            .map(|d| d.to_string_lossy().into_owned())
+            .collect()
     }
 }

@@ -354,12 +354,12 @@ mod tests {
             ])
             .unwrap(),
         );
-        let module = aug_core::Module {
-            name: "Kv".into(),
-            lens: entry.star().unwrap(),
-            incl: vec!["/etc/kv/*".into()],
-            excl: vec![],
-        };
+        let module = aug_core::Module::new(
+            "Kv",
+            entry.star().unwrap(),
+            vec!["/etc/kv/*".into()],
+            vec![],
+        );
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("etc/kv")).unwrap();
         std::fs::write(dir.path().join("etc/kv/a"), "x = 1\ny = 2\n").unwrap();

@@ -11,6 +11,8 @@ pub mod passwd;
 pub mod util;
 
 use aug_core::lens::{Lens, LensError};
+use aug_core::{Augeas, Flags};
+use std::path::{Path, PathBuf};
 
 /// A lens module as Augeas knows it: its name, its lens, and the files it loads.
 #[derive(Debug)]
@@ -88,25 +90,90 @@ static MODULES: [Module; 4] = [
     },
 ];
 
-/// The built-in modules as aug-core's handle takes them. A module whose lens fails to
-/// build (a programming error, caught by this crate's tests) is left out.
+/// The built-in modules as aug-core's handle takes them. Their lenses are built when
+/// first needed (a file they load), so a handle that never touches, say, a crontab never
+/// builds the Cron lens.
 pub fn builtin_modules() -> Vec<aug_core::Module> {
     modules()
         .iter()
-        .filter_map(|m| {
-            Some(aug_core::Module {
-                name: m.name.to_owned(),
-                lens: (m.lens)().ok()?,
-                incl: m.incl.iter().map(|s| (*s).to_owned()).collect(),
-                excl: m.excl.iter().map(|s| (*s).to_owned()).collect(),
-            })
+        .map(|m| {
+            let build = m.lens;
+            aug_core::Module::deferred(
+                m.name,
+                m.incl.iter().map(|s| (*s).to_owned()).collect(),
+                m.excl.iter().map(|s| (*s).to_owned()).collect(),
+                move || build().map_err(|e| e.to_string()),
+            )
         })
         .collect()
 }
 
-/// Opens a handle with the built-in modules: `root` (else `$AUGEAS_ROOT`, else `/`).
-pub fn open(root: Option<&std::path::Path>, flags: aug_core::Flags) -> aug_core::Augeas {
-    aug_core::Augeas::open(root, flags, builtin_modules())
+/// Opens a handle with the built-in modules only: `root` (else `$AUGEAS_ROOT`, else `/`).
+/// [`open_with`] also reads `.aug` modules from a load path.
+pub fn open(root: Option<&Path>, flags: Flags) -> Augeas {
+    Augeas::open(root, flags, builtin_modules())
+}
+
+/// The standard module directories of Augeas, searched after the given load path and
+/// `$AUGEAS_LENS_LIB` unless [`Flags::NO_STDINC`] is set.
+pub const STD_LOADPATH: &[&str] = &["/usr/share/augeas/lenses", "/usr/share/augeas/lenses/dist"];
+
+/// The directories searched for `.aug` modules, in order, as Augeas's `aug_init` does:
+/// `loadpath`, then the colon-separated `$AUGEAS_LENS_LIB`, then [`STD_LOADPATH`] unless
+/// `flags` has [`Flags::NO_STDINC`].
+pub fn search_path(loadpath: &[PathBuf], flags: Flags) -> Vec<PathBuf> {
+    let mut dirs = loadpath.to_vec();
+    if let Some(lib) = std::env::var_os("AUGEAS_LENS_LIB") {
+        dirs.extend(std::env::split_paths(&lib).filter(|d| !d.as_os_str().is_empty()));
+    }
+    if !flags.contains(Flags::NO_STDINC) {
+        dirs.extend(STD_LOADPATH.iter().map(PathBuf::from));
+    }
+    dirs
+}
+
+/// The built-in modules, then every module of [`search_path`] that declares `autoload`
+/// (with [`Flags::NO_MODL_AUTOLOAD`]: every module, found by name, see
+/// [`aug_core::lang::lens_modules`]) and is not built in (names compare case-insensitively, so the built-in `Hosts` wins
+/// over `hosts.aug`). The loaded modules' lenses are built only when first needed; a
+/// module that fails to load is kept with its error (see
+/// [`aug_core::lang::autoload_modules`]).
+pub fn modules_with(loadpath: &[PathBuf], flags: Flags) -> Vec<aug_core::Module> {
+    let mut modules = builtin_modules();
+    let options = aug_core::lang::Options {
+        typecheck: flags.contains(Flags::TYPE_CHECK),
+        strict: false,
+        // As augparse-rs: recursive lenses are unfolded this deep.
+        rec_depth: 8,
+        ..aug_core::lang::Options::default()
+    };
+    let dirs = search_path(loadpath, flags);
+    // Without autoload, no transform is needed up front: the modules only have to be
+    // found by name (`transform Fstab incl …`), which needs no file to be read.
+    let loaded = if flags.contains(Flags::NO_MODL_AUTOLOAD) {
+        aug_core::lang::lens_modules(&dirs, options)
+    } else {
+        aug_core::lang::autoload_modules(&dirs, options)
+    };
+    for m in loaded {
+        if !modules.iter().any(|b| b.name.eq_ignore_ascii_case(&m.name)) {
+            modules.push(m);
+        }
+    }
+    modules
+}
+
+/// Opens a handle like Augeas's `aug_init(root, loadpath, flags)`: the built-in modules
+/// plus the `.aug` modules found on `loadpath`, `$AUGEAS_LENS_LIB` and (unless
+/// [`Flags::NO_STDINC`]) the standard directories; see [`modules_with`].
+///
+/// ```no_run
+/// use aug_core::Flags;
+/// let aug = lenses::open_with(None, Flags::NONE, &["/usr/share/augeas/lenses/dist".into()]);
+/// println!("{:?}", aug.get("/files/etc/fstab/1/file"));
+/// ```
+pub fn open_with(root: Option<&Path>, flags: Flags, loadpath: &[PathBuf]) -> Augeas {
+    Augeas::open(root, flags, modules_with(loadpath, flags))
 }
 
 /// Every module of this crate.

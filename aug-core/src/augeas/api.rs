@@ -321,8 +321,8 @@ impl Augeas {
         let xfms = self.transforms();
         let Some(lens) = xfms
             .iter()
-            .find(|x| x.lens.is_some() && x.applies(&file))
-            .and_then(|x| x.lens.clone())
+            .find(|x| x.module.is_some() && x.applies(&file))
+            .and_then(|x| x.lens())
         else {
             return Err(Error::new(ErrorCode::NoLens, None, Some(file)));
         };
@@ -390,14 +390,14 @@ impl Augeas {
     /// Loads one file with the lens whose transform matches it.
     pub fn load_file(&mut self, file: &str) -> Result<(), Error> {
         let xfms = self.transforms();
-        let Some(x) = xfms.iter().find(|x| x.lens.is_some() && x.applies(file)) else {
+        let Some(x) = xfms.iter().find(|x| x.module.is_some() && x.applies(file)) else {
             return Err(Error::new(
                 ErrorCode::NoLens,
                 None,
                 Some(format!("can not determine lens to load file {file}")),
             ));
         };
-        let (Some(lens), name) = (x.lens.clone(), x.lens_name.clone()) else {
+        let (Some(lens), name) = (x.lens(), x.lens_name.clone()) else {
             return Ok(());
         };
         let spans = self.spans_enabled();

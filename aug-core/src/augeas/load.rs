@@ -2,7 +2,7 @@
 //! them through their lens into `/files`, and recording metadata and errors under
 //! `/augeas/files`.
 
-use super::{Augeas, meta_set};
+use super::{Augeas, Module, meta_set};
 use crate::fs;
 use crate::lens::Lens;
 use crate::tree::{NodeId, Subtree};
@@ -13,12 +13,21 @@ use std::collections::{BTreeMap, BTreeSet};
 pub(crate) struct Xfm {
     /// The value of `lens`, e.g. `@Hosts` or `Hosts.lns`.
     pub(crate) lens_name: String,
-    pub(crate) lens: Option<Lens>,
+    /// The module `lens_name` names; its lens may not be built yet (see [`Xfm::lens`]).
+    pub(crate) module: Option<Module>,
+    /// The transform's node, `/augeas/load/NAME`.
+    pub(crate) node: NodeId,
     pub(crate) incl: Vec<String>,
     pub(crate) excl: Vec<String>,
 }
 
 impl Xfm {
+    /// The transform's lens, built now if it was deferred; `None` if there is no such
+    /// module or its lens cannot be built.
+    pub(crate) fn lens(&self) -> Option<Lens> {
+        self.module.as_ref()?.lens().ok().cloned()
+    }
+
     /// Whether this transform covers `file` (Augeas's `transform_applies`).
     pub(crate) fn applies(&self, file: &str) -> bool {
         self.incl.iter().any(|i| fs::fnmatch(&normalize(i), file))
@@ -45,8 +54,9 @@ fn excluded(pattern: &str, file: &str) -> bool {
 }
 
 impl Augeas {
-    /// Reads the transforms from `/augeas/load`, resolving their lenses. A transform whose
-    /// lens cannot be found gets `/augeas/load/NAME/error`.
+    /// Reads the transforms from `/augeas/load`, finding their modules (without building
+    /// deferred lenses). A transform whose module cannot be found, or whose lens is known
+    /// to have failed, gets `/augeas/load/NAME/error`.
     pub(crate) fn transforms(&mut self) -> Vec<Xfm> {
         let load = self.meta_node(&["load"]);
         let mut out = Vec::new();
@@ -57,7 +67,8 @@ impl Augeas {
             }
             let mut xfm = Xfm {
                 lens_name: String::new(),
-                lens: None,
+                module: None,
+                node: x,
                 incl: Vec::new(),
                 excl: Vec::new(),
             };
@@ -70,11 +81,14 @@ impl Augeas {
                     _ => {}
                 }
             }
-            xfm.lens = self.find_lens(&xfm.lens_name);
+            xfm.module = self.find_module(&xfm.lens_name).cloned();
             if let Some(err) = self.tree.child(x, "error") {
                 self.tree.remove(err);
             }
-            if xfm.lens.is_none() {
+            if let Some(e) = xfm.module.as_ref().and_then(Module::known_error) {
+                let e = e.to_owned();
+                self.tree.append_child(x, Some("error"), Some(&e));
+            } else if xfm.module.is_none() {
                 let module = xfm.lens_name.trim_start_matches('@');
                 let module = module.split('.').next().unwrap_or(module);
                 let msg = self
@@ -92,8 +106,15 @@ impl Augeas {
         out
     }
 
-    /// Resolves `@Module` (the module's autoload lens) or `Module.lns`.
+    /// Resolves `@Module` (the module's autoload lens) or `Module.lns`, building the lens
+    /// if it was deferred.
     pub(crate) fn find_lens(&self, name: &str) -> Option<Lens> {
+        self.find_module(name)?.lens().ok().cloned()
+    }
+
+    /// The module of `@Module` or `Module.lns` (case-insensitively), unless it failed the
+    /// typechecker; its lens is not built here.
+    pub(crate) fn find_module(&self, name: &str) -> Option<&Module> {
         let (module, lens) = match name.strip_prefix('@') {
             Some(m) => (m, "lns"),
             None => name.split_once('.')?,
@@ -111,7 +132,6 @@ impl Augeas {
         self.modules
             .iter()
             .find(|m| m.name.eq_ignore_ascii_case(module))
-            .map(|m| m.lens.clone())
     }
 
     /// `aug_load`: (re)loads every file the transforms match. Files whose mtime is
@@ -126,7 +146,7 @@ impl Augeas {
         // Which files each transform claims.
         let mut claimed: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         for (i, x) in xfms.iter().enumerate() {
-            if x.lens.is_none() {
+            if x.module.is_none() {
                 continue;
             }
             let mut files = BTreeSet::new();
@@ -162,7 +182,16 @@ impl Augeas {
             let Some(x) = owners.first().and_then(|&i| xfms.get(i)) else {
                 continue;
             };
-            let Some(lens) = x.lens.clone() else { continue };
+            // Deferred lenses are built here, for the transforms that claim a file.
+            let Some(lens) = x.lens() else {
+                if let Some(e) = x.module.as_ref().and_then(Module::known_error)
+                    && self.tree.child(x.node, "error").is_none()
+                {
+                    let e = e.to_owned();
+                    self.tree.append_child(x.node, Some("error"), Some(&e));
+                }
+                continue;
+            };
             self.load_one(file, &lens, &x.lens_name, spans);
         }
         let files = self.files;

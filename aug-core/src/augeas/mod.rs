@@ -13,6 +13,7 @@ use crate::error::ErrorCode;
 use crate::lens::Lens;
 use crate::tree::{NodeId, Tree};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
 /// The version this implementation reports under `/augeas/version` (the Augeas release
 /// whose behaviour it follows).
@@ -67,17 +68,130 @@ impl std::ops::BitOr for Flags {
     }
 }
 
-/// A module: a lens and the files it autoloads.
-#[derive(Debug, Clone)]
+/// A module: a lens and the files it autoloads (its transform, `/augeas/load/NAME`).
+///
+/// The lens is either given ([`Module::new`]) or built on first use
+/// ([`Module::deferred`]), so a handle can know hundreds of modules and build only the
+/// lenses of the files it actually loads. Cloning is cheap and clones share the built
+/// lens.
+///
+/// ```
+/// use aug_core::{Module, lens};
+/// let m = Module::deferred("Kv", vec!["/etc/kv".into()], vec![], || {
+///     lens::rx("[a-z]+\n").map(lens::store).map_err(|e| e.to_string())
+/// });
+/// assert!(!m.is_built());
+/// assert!(m.lens().is_ok());
+/// assert!(m.is_built());
+/// ```
+#[derive(Clone)]
 pub struct Module {
     /// The module name, e.g. `Hosts`.
     pub name: String,
-    /// The module's main lens (`Hosts.lns`).
-    pub lens: Lens,
     /// Globs of the files the lens loads, e.g. `/etc/hosts`.
     pub incl: Vec<String>,
     /// Globs of files to leave out; without a `/` they apply to the basename.
     pub excl: Vec<String>,
+    lens: Arc<LazyLens>,
+}
+
+/// A lens built at most once, on first use.
+struct LazyLens {
+    cell: OnceLock<Result<Lens, String>>,
+    build: Box<dyn Fn() -> Result<Lens, String> + Send + Sync>,
+}
+
+impl Module {
+    /// A module whose lens (`Name.lns`) is already built.
+    pub fn new(name: impl Into<String>, lens: Lens, incl: Vec<String>, excl: Vec<String>) -> Self {
+        let cell = OnceLock::new();
+        let _ = cell.set(Ok(lens));
+        Module {
+            name: name.into(),
+            incl,
+            excl,
+            lens: Arc::new(LazyLens {
+                cell,
+                build: Box::new(|| Err("unreachable: the lens is built".to_owned())),
+            }),
+        }
+    }
+
+    /// A module whose lens `build` makes the first time it is needed (a file its
+    /// transform matches is loaded or saved, or the lens is asked for by name). An `Err`
+    /// says why the lens cannot be built; the handle reports it under
+    /// `/augeas/load/NAME/error` and loads nothing with this module.
+    pub fn deferred(
+        name: impl Into<String>,
+        incl: Vec<String>,
+        excl: Vec<String>,
+        build: impl Fn() -> Result<Lens, String> + Send + Sync + 'static,
+    ) -> Self {
+        Module {
+            name: name.into(),
+            incl,
+            excl,
+            lens: Arc::new(LazyLens {
+                cell: OnceLock::new(),
+                build: Box::new(build),
+            }),
+        }
+    }
+
+    /// A module that failed before its transform was even known (e.g. its `.aug` file
+    /// does not parse): it matches no file and its error shows under
+    /// `/augeas/load/NAME/error`.
+    pub fn failed(name: impl Into<String>, error: impl Into<String>) -> Self {
+        let cell = OnceLock::new();
+        let _ = cell.set(Err(error.into()));
+        Module {
+            name: name.into(),
+            incl: Vec::new(),
+            excl: Vec::new(),
+            lens: Arc::new(LazyLens {
+                cell,
+                build: Box::new(|| Err("unreachable: the lens has failed".to_owned())),
+            }),
+        }
+    }
+
+    /// The module's lens, built now if it was deferred; `Err` says why it cannot be built.
+    pub fn lens(&self) -> Result<&Lens, &str> {
+        self.lens
+            .cell
+            .get_or_init(|| (self.lens.build)())
+            .as_ref()
+            .map_err(String::as_str)
+    }
+
+    /// Whether the lens has been built (or has failed) already.
+    pub fn is_built(&self) -> bool {
+        self.lens.cell.get().is_some()
+    }
+
+    /// The error of a lens that has already failed, without building anything.
+    pub fn known_error(&self) -> Option<&str> {
+        match self.lens.cell.get() {
+            Some(Err(e)) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Debug for Module {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let lens = match self.lens.cell.get() {
+            None => "<deferred>".to_owned(),
+            Some(Ok(_)) => "<built>".to_owned(),
+            Some(Err(e)) => format!("<failed: {e}>"),
+        };
+        f.debug_struct("Module")
+            .field("name", &self.name)
+            .field("lens", &lens)
+            .field("incl", &self.incl)
+            .field("excl", &self.excl)
+            .finish()
+    }
 }
 
 /// An error of the handle, carrying Augeas's code, minor message and details.
@@ -261,9 +375,14 @@ impl Augeas {
     /// why (as Augeas refuses to load a module that does not typecheck).
     fn typecheck_modules(&mut self) {
         for m in &self.modules {
-            if let Err(e) = m.lens.typecheck_full() {
-                self.broken
-                    .push((m.name.clone(), format!("Typecheck failed: {e}")));
+            match m.lens() {
+                Ok(l) => {
+                    if let Err(e) = l.typecheck_full() {
+                        self.broken
+                            .push((m.name.clone(), format!("Typecheck failed: {e}")));
+                    }
+                }
+                Err(e) => self.broken.push((m.name.clone(), e.to_owned())),
             }
         }
     }

@@ -49,7 +49,7 @@ impl Augeas {
         let xfms: Vec<Xfm> = self
             .transforms()
             .into_iter()
-            .filter(|x| x.lens.is_some())
+            .filter(|x| x.module.is_some())
             .collect();
         let mut failed = Vec::new();
         // Files present in the tree, in tree order (as Augeas walks `/files`, so that
@@ -167,7 +167,7 @@ impl Augeas {
         if let Some(e) = self.tree.child(meta, "error") {
             self.tree.remove(e);
         }
-        let Some(lens) = x.lens.clone() else {
+        let Some(lens) = x.lens() else {
             return Err(());
         };
         let target =

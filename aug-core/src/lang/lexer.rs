@@ -87,6 +87,7 @@ pub(crate) fn lex(file: &str, src: &str) -> Result<Vec<(Tok, Span)>, LangError> 
         src: src.as_bytes(),
         pos: 0,
         out: Vec::new(),
+        cursor: (0, 1, 0),
     };
     lx.run()?;
     Ok(lx.out)
@@ -97,6 +98,9 @@ struct Lexer<'a> {
     src: &'a [u8],
     pos: usize,
     out: Vec<(Tok, Span)>,
+    /// `(offset, line, line_start)` of the last token, so that spans are computed in one
+    /// pass over the file rather than by rescanning it from the start for every token.
+    cursor: (usize, usize, usize),
 }
 
 fn is_ident(b: u8) -> bool {
@@ -106,6 +110,32 @@ fn is_ident(b: u8) -> bool {
 impl Lexer<'_> {
     fn peek(&self, k: usize) -> Option<u8> {
         self.src.get(self.pos + k).copied()
+    }
+
+    /// The span of `offset`, which must not precede the previous token's.
+    fn span_at(&mut self, offset: usize) -> Span {
+        let (from, mut line, mut line_start) = self.cursor;
+        if offset < from || offset > self.src.len() {
+            return Span::at(self.src, offset);
+        }
+        for (i, b) in self
+            .src
+            .get(from..offset)
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
+            if *b == b'\n' {
+                line += 1;
+                line_start = from + i + 1;
+            }
+        }
+        self.cursor = (offset, line, line_start);
+        Span {
+            offset,
+            line,
+            col: offset - line_start + 1,
+        }
     }
 
     fn err(&self, at: usize, message: impl Into<String>) -> LangError {
@@ -120,7 +150,7 @@ impl Lexer<'_> {
         loop {
             self.skip_blanks()?;
             let start = self.pos;
-            let span = Span::at(self.src, start);
+            let span = self.span_at(start);
             let Some(c) = self.peek(0) else {
                 self.out.push((Tok::Eof, span));
                 return Ok(());

@@ -13,13 +13,17 @@
 //! evaluates every binding of every loaded module, as C's `augparse` does.
 
 mod ast;
+mod autoload;
 mod eval;
 mod lexer;
 mod parser;
 mod pathx;
+mod prescan;
 #[cfg(test)]
 mod tests;
 mod value;
+
+pub use autoload::{autoload_modules, lens_modules};
 
 use crate::error::Span;
 use ast::{Decl, Expect, TestKind};

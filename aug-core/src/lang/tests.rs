@@ -30,6 +30,23 @@ fn check_lex_error(src: &str, expected: &str) {
     assert_eq!(e.to_string(), expected, "{src}");
 }
 
+/// Every token's span is what `Span::at` computes from scratch (the lexer computes them
+/// incrementally).
+#[track_caller]
+fn check_lex_spans(src: &str) {
+    for (t, span) in lex("t.aug", src).unwrap() {
+        let want = crate::error::Span::at(src.as_bytes(), span.offset);
+        assert_eq!(span, want, "{t:?} in {src:?}");
+    }
+}
+
+#[test]
+fn lex_spans() {
+    check_lex_spans("module A =\n  let x = \"a\\nb\"\n\n(* c\n *) let y = /x\n/ . x\n");
+    check_lex_spans("let\trec x = y\r\n  in\n\n\n z");
+    check_lex_spans("");
+}
+
 fn sexp(e: &Expr) -> String {
     match &e.kind {
         ExprKind::Ident(n) => n.clone(),

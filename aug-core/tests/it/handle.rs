@@ -17,12 +17,12 @@ pub(crate) fn kv_module() -> Module {
         .unwrap(),
     );
     let empty = subtree(del(rx("[ \t]*\n").unwrap(), "\n"));
-    Module {
-        name: "Kv".into(),
-        lens: union(vec![entry, empty]).unwrap().star().unwrap(),
-        incl: vec!["/etc/kv/*".into()],
-        excl: vec!["*.bak".into(), "*.augnew".into(), "*.augsave".into()],
-    }
+    Module::new(
+        "Kv",
+        union(vec![entry, empty]).unwrap().star().unwrap(),
+        vec!["/etc/kv/*".into()],
+        vec!["*.bak".into(), "*.augnew".into(), "*.augsave".into()],
+    )
 }
 
 fn root_with(files: &[(&str, &str)]) -> tempfile::TempDir {
@@ -429,12 +429,12 @@ fn spans_of_labels_and_values_not_in_the_text() {
         ])
         .unwrap(),
     );
-    let module = Module {
-        name: "Seq".into(),
-        lens: entry.star().unwrap(),
-        incl: vec!["/etc/seq".into()],
-        excl: vec![],
-    };
+    let module = Module::new(
+        "Seq",
+        entry.star().unwrap(),
+        vec!["/etc/seq".into()],
+        vec![],
+    );
     let root = root_with(&[("etc/seq", "12\n34\n")]);
     let aug = Augeas::open(Some(root.path()), Flags::ENABLE_SPAN, vec![module]);
     let s = aug.span("/files/etc/seq/2").unwrap();
@@ -512,9 +512,9 @@ fn a_missing_context_is_created_by_edits() {
 fn type_check_drops_modules_that_fail() {
     use aug_core::lens::key;
     let root = root_with(&[("etc/kv/a", "x = 1\n"), ("etc/amb/a", "ab\n")]);
-    let ambiguous = Module {
-        name: "Amb".into(),
-        lens: subtree(
+    let ambiguous = Module::new(
+        "Amb",
+        subtree(
             concat(vec![
                 key(rx("a|ab").unwrap()),
                 del(rx("b?\n").unwrap(), "\n"),
@@ -523,9 +523,9 @@ fn type_check_drops_modules_that_fail() {
         )
         .star()
         .unwrap(),
-        incl: vec!["/etc/amb/*".into()],
-        excl: vec![],
-    };
+        vec!["/etc/amb/*".into()],
+        vec![],
+    );
     let aug = Augeas::open(
         Some(root.path()),
         Flags::TYPE_CHECK,

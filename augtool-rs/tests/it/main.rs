@@ -7,5 +7,6 @@
 
 mod cli;
 mod differential;
+mod loadpath;
 mod repl;
 mod support;

@@ -122,12 +122,23 @@ impl PyAugeas {
 
 #[pymethods]
 impl PyAugeas {
-    /// Opens a handle on `root` (else `$AUGEAS_ROOT`, else `/`) with the built-in lenses,
-    /// loading the files unless `flags` has NO_LOAD. The GIL is released while loading.
+    /// Opens a handle on `root` (else `$AUGEAS_ROOT`, else `/`) with the built-in lenses
+    /// and the modules of the load path (`loadpath`, colon-separated, then
+    /// `$AUGEAS_LENS_LIB`, then the standard directories unless NO_STDINC), loading the
+    /// files unless `flags` has NO_LOAD. The GIL is released while loading.
     #[new]
-    #[pyo3(signature = (root=None, flags=0))]
-    fn new(py: Python<'_>, root: Option<PathBuf>, flags: u32) -> PyAugeas {
-        let aug = py.detach(|| lenses::open(root.as_deref(), Flags::from_bits(flags)));
+    #[pyo3(signature = (root=None, flags=0, loadpath=None))]
+    fn new(
+        py: Python<'_>,
+        root: Option<PathBuf>,
+        flags: u32,
+        loadpath: Option<String>,
+    ) -> PyAugeas {
+        let dirs: Vec<PathBuf> = loadpath
+            .as_deref()
+            .map(|p| std::env::split_paths(p).collect())
+            .unwrap_or_default();
+        let aug = py.detach(|| lenses::open_with(root.as_deref(), Flags::from_bits(flags), &dirs));
         PyAugeas {
             inner: Mutex::new(Some(aug)),
             closed: AtomicBool::new(false),

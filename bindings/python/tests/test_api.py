@@ -52,6 +52,39 @@ def test_loadpath_is_accepted(root):
         assert a.match("/files/*") == []
 
 
+GOOD_AUG = """module Good =
+  autoload xfm
+  let lns = [ key /[a-z]+/ . del / = / " = " . store /[0-9]+/ . del /\\n/ "\\n" ]*
+  let xfm = transform lns (incl "/etc/good")
+"""
+
+BROKEN_AUG = """module Broken =
+  autoload xfm
+  let lns = del /x/ "x" .
+  let xfm = transform lns (incl "/etc/broken")
+"""
+
+
+def test_loadpath_modules_are_autoloaded(tmp_path):
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    (lib / "good.aug").write_text(GOOD_AUG)
+    (lib / "broken.aug").write_text(BROKEN_AUG)
+    root = tmp_path / "root"
+    (root / "etc").mkdir(parents=True)
+    (root / "etc" / "good").write_text("a = 1\n")
+    loadpath = f"/nonexistent:{lib}"
+    with Augeas(root=str(root), loadpath=loadpath, flags=Augeas.NO_STDINC) as a:
+        assert a.get("/files/etc/good/a") == "1"
+        assert "syntax error" in a.get("/augeas/load/Broken/error")
+        a.set("/files/etc/good/b", "2")
+        a.save()
+    assert (root / "etc" / "good").read_text() == "a = 1\nb = 2\n"
+    # Without the load path, nothing reads /etc/good.
+    with Augeas(root=str(root), flags=Augeas.NO_STDINC) as a:
+        assert a.match("/files/etc/good") == []
+
+
 def test_constructor_type_errors():
     with pytest.raises(TypeError, match="root MUST be a string or None!"):
         Augeas(root=1)

@@ -3,7 +3,8 @@
 Use it as ``import augeas_rs as augeas``; ``augeas.Augeas`` follows the API of
 python-augeas 1.2 (constructor, flag and error-code constants, every method, the three
 exception classes and their message format). The files are read with the lenses built
-into aug-rs (Hosts, Passwd, Cron, Logrotate); see ``augeas_rs.builtin_modules()``.
+into aug-rs (Hosts, Passwd, Cron, Logrotate; see ``augeas_rs.builtin_modules()``) and the
+``.aug`` modules of the load path.
 
 Example::
 
@@ -40,8 +41,10 @@ Deliberate differences from python-augeas, each fixing a plain bug there:
 
 Other differences:
 
-* ``loadpath`` is accepted and ignored: aug-rs has no lens files to load, only its
-  built-in lenses. ``NO_STDINC`` likewise does not hide the built-in lenses.
+* The built-in lenses (Hosts, Passwd, Cron, Logrotate) win over the modules of the same
+  name on ``loadpath``; ``NO_STDINC`` does not hide them. A module of the load path that
+  fails to load is reported under ``/augeas/load/NAME/error`` instead of failing the
+  constructor.
 * A failed ``save()`` raises with code ``AUG_EINTERNAL``, minor message "saving failed
   (run 'errors' for details)" and the failed files as details (libaugeas reports "No
   error"); the per-file errors are under ``/augeas/files/<file>/error`` as usual.
@@ -181,7 +184,9 @@ class Augeas:
     expressions and written back with :meth:`save`.
 
     :param root: the filesystem root; ``None`` means ``$AUGEAS_ROOT``, else ``/``.
-    :param loadpath: accepted for compatibility and ignored (the lenses are built in).
+    :param loadpath: colon-separated directories of ``.aug`` modules, searched before
+        ``$AUGEAS_LENS_LIB`` and the standard directories (unless ``NO_STDINC``), whose
+        ``autoload`` transforms are added to the built-in lenses.
     :param flags: a combination of the flag constants, e.g. ``Augeas.SAVE_BACKUP``.
 
     A handle may be shared between threads: calls are serialised, and :meth:`load`,
@@ -196,7 +201,7 @@ class Augeas:
     SAVE_NEWFILE = 1 << 1
     #: Typecheck lenses (accepted; the built-in lenses are checked when built).
     TYPE_CHECK = 1 << 2
-    #: Do not use the standard load path (accepted; has no effect here).
+    #: Do not search the standard module directories (/usr/share/augeas/lenses{,/dist}).
     NO_STDINC = 1 << 3
     #: Make save a no-op: only record what would have changed.
     SAVE_NOOP = 1 << 4
@@ -253,7 +258,7 @@ class Augeas:
         if not isinstance(flags, int):
             raise TypeError("flag MUST be a flag!")
         self.__handle: Optional[_Handle] = None
-        self.__handle = _Handle(os.fspath(root) if root else None, flags)
+        self.__handle = _Handle(os.fspath(root) if root else None, flags, loadpath)
 
     # -- plumbing -----------------------------------------------------------------
 

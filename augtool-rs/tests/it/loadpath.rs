@@ -1,0 +1,228 @@
+//! Modules from the load path: the stock modules (`-I /usr/share/augeas/lenses/dist`) read
+//! and edit files aug-rs has no built-in lens for (`tests/data/stockroot`) exactly as C
+//! augtool does, and a module that fails to load is reported under `/augeas/load` without
+//! breaking the others. The comparisons are skipped, with a message, when the stock lenses
+//! or C augtool are not installed.
+
+use crate::support::{Run, augtool_rs, files_of, run_program};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// Debian's augeas-lenses.
+const STOCK: &str = "/usr/share/augeas/lenses/dist";
+
+/// The sample root.
+fn stockroot() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/stockroot")
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else if entry.file_name() != "README.md" {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// C augtool, if it is on the PATH.
+fn c_augtool() -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|d| d.join("augtool"))
+        .find(|p| p.is_file())
+}
+
+/// Runs `program` with `args` and the script on standard input, on a fresh copy of
+/// `tests/data/stockroot`.
+fn run_on_stockroot(program: &Path, args: &[&str], script: &str) -> (Run, tempfile::TempDir) {
+    let root = tempfile::tempdir().unwrap();
+    copy_dir(&stockroot(), root.path());
+    let r = root.path().to_str().unwrap().to_owned();
+    let mut all = vec!["-r", r.as_str()];
+    all.extend_from_slice(args);
+    let run = run_program(program, &all, script, root.path());
+    (run, root)
+}
+
+/// Runs `script` through C augtool (which autoloads the stock modules) and through
+/// augtool-rs with `-I STOCK`; standard output, exit code and files must be identical.
+#[track_caller]
+fn check_same_as_c(script: &str) {
+    if !Path::new(STOCK).is_dir() {
+        eprintln!("skipped: {STOCK} is not installed (apt install augeas-lenses)");
+        return;
+    }
+    let Some(c) = c_augtool() else {
+        eprintln!("skipped: C augtool is not installed");
+        return;
+    };
+    let (ours, our_root) = run_on_stockroot(&augtool_rs(), &["-I", STOCK], script);
+    let (theirs, their_root) = run_on_stockroot(&c, &[], script);
+    assert_eq!(ours.stderr, theirs.stderr, "stderr");
+    assert_eq!(ours.stdout, theirs.stdout, "stdout");
+    assert_eq!(ours.code, theirs.code, "exit code");
+    assert!(
+        files_of(our_root.path()) == files_of(their_root.path()),
+        "the saved files differ"
+    );
+}
+
+#[test]
+fn stock_trees_are_those_of_c_augtool() {
+    // One file at a time: the order of files under /files differs (see README).
+    for file in [
+        "/etc/fstab",
+        "/etc/resolv.conf",
+        "/etc/sysctl.conf",
+        "/etc/ssh/sshd_config",
+    ] {
+        check_same_as_c(&format!(
+            "print /files{file}\nprint /augeas/files{file}/error\n"
+        ));
+    }
+}
+
+#[test]
+fn stock_edits_are_those_of_c_augtool() {
+    let script = fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/stock-edits.augtool"),
+    )
+    .unwrap();
+    check_same_as_c(&script);
+}
+
+/// Modules for the failure test: one that does not parse, two whose lens fails to
+/// evaluate (one matches a file, one does not, so its lens is never built), a good one,
+/// and one that does not autoload.
+const MODULES: &[(&str, &str)] = &[
+    (
+        "broken.aug",
+        "module Broken =\n  autoload xfm\n  let lns = del /x/ \"x\" .\n  let xfm = transform lns (incl \"/etc/broken\")\n",
+    ),
+    (
+        "lazybad.aug",
+        "module Lazybad =\n  autoload xfm\n  let lns = del /x/ \"x\" . Nowhere.lns\n  let xfm = transform lns (incl \"/etc/lazybad\")\n",
+    ),
+    (
+        "unused.aug",
+        "module Unused =\n  autoload xfm\n  let lns = del /x/ \"x\" . Nowhere.lns\n  let xfm = transform lns (incl \"/etc/unused\")\n",
+    ),
+    (
+        "good.aug",
+        "module Good =\n  autoload xfm\n  let lns = [ key /[a-z]+/ . del / = / \" = \" . store /[0-9]+/ . del /\\n/ \"\\n\" ]*\n  let xfm = transform lns (incl \"/etc/good\")\n",
+    ),
+    (
+        "plain.aug",
+        "module Plain =\n  let lns = [ key /[a-z]+/ . del / = / \" = \" . store /[0-9]+/ . del /\\n/ \"\\n\" ]*\n",
+    ),
+];
+
+/// Runs `script` with augtool-rs `-S -I LIB` and `args` (LIB holding [`MODULES`]) on a root with
+/// `/etc/good` and `/etc/lazybad`; checks the output (LIB shown as `LIB`) and the final
+/// `/etc/good`.
+#[track_caller]
+fn check_modules(args: &[&str], script: &str, expected: &str, good_after: &str) {
+    let lib = tempfile::tempdir().unwrap();
+    for (name, text) in MODULES {
+        fs::write(lib.path().join(name), text).unwrap();
+    }
+    let root = tempfile::tempdir().unwrap();
+    fs::create_dir_all(root.path().join("etc")).unwrap();
+    fs::write(root.path().join("etc/good"), "a = 1\nb = 2\n").unwrap();
+    fs::write(root.path().join("etc/lazybad"), "x\n").unwrap();
+    let l = lib.path().to_str().unwrap();
+    let r = root.path().to_str().unwrap();
+    let mut all = vec!["-S", "-I", l, "-r", r];
+    all.extend_from_slice(args);
+    let run = run_program(&augtool_rs(), &all, script, root.path());
+    let got = format!(
+        "--- status: {}\n--- stdout\n{}--- stderr\n{}",
+        run.code, run.stdout, run.stderr
+    )
+    .replace(l, "LIB");
+    assert_eq!(got, expected);
+    assert_eq!(
+        fs::read_to_string(root.path().join("etc/good")).unwrap(),
+        good_after
+    );
+}
+
+#[test]
+fn failing_modules_are_reported_and_do_not_break_the_others() {
+    check_modules(
+        &[],
+        "print /augeas/load/Broken\nprint /augeas/load/Lazybad\nprint /augeas/load/Unused\nprint /files\n",
+        concat!(
+            "--- status: 0\n--- stdout\n",
+            "/augeas/load/Broken\n",
+            "/augeas/load/Broken/lens = \"@Broken\"\n",
+            "/augeas/load/Broken/error = \"Failed to load LIB/broken.aug: LIB/broken.aug:4:3: syntax error: expected an expression, found 'let'\"\n",
+            "/augeas/load/Lazybad\n",
+            "/augeas/load/Lazybad/lens = \"@Lazybad\"\n",
+            "/augeas/load/Lazybad/incl = \"/etc/lazybad\"\n",
+            "/augeas/load/Lazybad/error = \"Failed to load LIB/lazybad.aug: LIB/lazybad.aug:3:27: module Nowhere not found on the load path\"\n",
+            // No file matches Unused, so its lens is never evaluated and fails nothing.
+            "/augeas/load/Unused\n",
+            "/augeas/load/Unused/lens = \"@Unused\"\n",
+            "/augeas/load/Unused/incl = \"/etc/unused\"\n",
+            "/files\n/files/etc\n/files/etc/good\n",
+            "/files/etc/good/a = \"1\"\n/files/etc/good/b = \"2\"\n",
+            "--- stderr\n",
+        ),
+        "a = 1\nb = 2\n",
+    );
+    check_modules(
+        &[],
+        "set /files/etc/good/c 3\nsave\n",
+        "--- status: 0\n--- stdout\nSaved 1 file(s)\n--- stderr\n",
+        "a = 1\nb = 2\nc = 3\n",
+    );
+}
+
+#[test]
+fn noautoload_keeps_modules_for_transform() {
+    // With -A nothing is loaded, but `transform` still finds a module of the load path.
+    check_modules(
+        &["-A"],
+        "print /files\ntransform Good incl /etc/good\nload\nprint /files/etc/good/a\n",
+        "--- status: 0\n--- stdout\n/files\n/files/etc/good/a = \"1\"\n--- stderr\n",
+        "a = 1\nb = 2\n",
+    );
+    // Also a module that does not autoload.
+    check_modules(
+        &["-A"],
+        "transform Plain incl /etc/good\nload\nprint /files/etc/good/b\n",
+        "--- status: 0\n--- stdout\n/files/etc/good/b = \"2\"\n--- stderr\n",
+        "a = 1\nb = 2\n",
+    );
+}
+
+#[test]
+fn augeas_lens_lib_adds_directories() {
+    let lib = tempfile::tempdir().unwrap();
+    for (name, text) in MODULES {
+        fs::write(lib.path().join(name), text).unwrap();
+    }
+    let root = tempfile::tempdir().unwrap();
+    fs::create_dir_all(root.path().join("etc")).unwrap();
+    fs::write(root.path().join("etc/good"), "a = 1\n").unwrap();
+    let out = std::process::Command::new(augtool_rs())
+        .args(["-S", "-r", root.path().to_str().unwrap()])
+        .args(["get", "/files/etc/good/a"])
+        .env("HOME", root.path())
+        .env(
+            "AUGEAS_LENS_LIB",
+            format!("/nonexistent:{}", lib.path().display()),
+        )
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "/files/etc/good/a = 1\n"
+    );
+}
