@@ -87,6 +87,7 @@ pub(crate) fn lex(file: &str, src: &str) -> Result<Vec<(Tok, Span)>, LangError> 
         src: src.as_bytes(),
         pos: 0,
         out: Vec::new(),
+        last: Span::at(src.as_bytes(), 0),
     };
     lx.run()?;
     Ok(lx.out)
@@ -97,6 +98,8 @@ struct Lexer<'a> {
     src: &'a [u8],
     pos: usize,
     out: Vec<(Tok, Span)>,
+    /// The span of the last token, from which the next one is counted.
+    last: Span,
 }
 
 fn is_ident(b: u8) -> bool {
@@ -112,6 +115,31 @@ impl Lexer<'_> {
         LangError::new(self.file, Span::at(self.src, at), message)
     }
 
+    /// The span of `offset`, counted on from the previous token's so that lexing stays
+    /// linear on long lines (tokens come in order; an earlier offset is counted afresh).
+    fn span_at(&mut self, offset: usize) -> Span {
+        let last = self.last;
+        let offset = offset.min(self.src.len());
+        if offset < last.offset {
+            return Span::at(self.src, offset);
+        }
+        let gap = self.src.get(last.offset..offset).unwrap_or_default();
+        let span = match gap.iter().rposition(|&b| b == b'\n') {
+            Some(p) => Span {
+                offset,
+                line: last.line + gap.iter().filter(|&&b| b == b'\n').count(),
+                col: offset - (last.offset + p + 1) + 1,
+            },
+            None => Span {
+                offset,
+                line: last.line,
+                col: last.col + gap.len(),
+            },
+        };
+        self.last = span;
+        span
+    }
+
     fn slice(&self, a: usize, b: usize) -> String {
         String::from_utf8_lossy(self.src.get(a..b).unwrap_or_default()).into_owned()
     }
@@ -120,7 +148,7 @@ impl Lexer<'_> {
         loop {
             self.skip_blanks()?;
             let start = self.pos;
-            let span = Span::at(self.src, start);
+            let span = self.span_at(start);
             let Some(c) = self.peek(0) else {
                 self.out.push((Tok::Eof, span));
                 return Ok(());

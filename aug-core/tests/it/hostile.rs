@@ -122,3 +122,76 @@ fn r9_set_with_too_many_matches_reports_the_count() {
         Some("There are 2 nodes matching /files/etc/hosts/*/canonical")
     );
 }
+
+/// Runs `src` as module `Deep` (file `deep.aug`, empty load path) and returns the error
+/// message, or the report as `passed/failed` when it loads.
+fn run_aug(src: &str) -> String {
+    let interp = aug_core::lang::Interpreter::new(Vec::new(), aug_core::lang::Options::default());
+    match interp.run_source("deep.aug", &format!("module Deep =\n{src}")) {
+        Ok(r) => format!("{}/{} {}", r.passed, r.failed, r.output),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[track_caller]
+fn check_aug_too_deep(src: &str) {
+    let got = run_aug(src);
+    assert!(got.contains("nested too deeply"), "{got:.300}");
+}
+
+#[test]
+fn r9_aug_deep_nesting_is_a_syntax_error() {
+    let n = 100_000;
+    let open = "(".repeat(n);
+    let close = ")".repeat(n);
+    check_aug_too_deep(&format!("let x = {open}\"a\"{close}\n"));
+    check_aug_too_deep(&format!(
+        "let x = {}\"a\"{}\n",
+        "[".repeat(n),
+        "]".repeat(n)
+    ));
+    check_aug_too_deep(&format!("let x = \"a\"{}\n", " . \"a\"".repeat(n)));
+    check_aug_too_deep(&format!("let x = \"a\"{}\n", " | \"a\"".repeat(n)));
+    check_aug_too_deep(&format!("let x = del{}\n", " \"a\"".repeat(n)));
+    check_aug_too_deep(&format!("let x = {}\"a\"\n", "let a = \"a\" in ".repeat(n)));
+    check_aug_too_deep(&format!(
+        "let f (g:{}) = g\n",
+        "string -> ".repeat(n) + "string"
+    ));
+    check_aug_too_deep(&format!("let f (g:{open}string{close}) = g\n"));
+    check_aug_too_deep(&format!(
+        "test [ key /a/ ] get \"a\" = {}{}\n",
+        "{ \"a\" ".repeat(n),
+        "}".repeat(n)
+    ));
+}
+
+#[test]
+fn r9_aug_nesting_up_to_the_limit_works() {
+    // Augeas's own modules nest far less than this.
+    let n = 200;
+    let got = run_aug(&format!(
+        "let x = {}\"a\"{}\nlet y = \"a\"{}\n\
+         test [ key x ] get \"a\" = {{ \"a\" }}\ntest [ key y ] get \"a\" = {{ \"a\" }}\n",
+        "(".repeat(n),
+        ")".repeat(n),
+        " | \"a\"".repeat(n)
+    ));
+    assert_eq!(got, "2/0 ", "{got:.300}");
+}
+
+#[test]
+fn r9_aug_long_chains_of_bindings_evaluate() {
+    // Lazy evaluation forces each binding from the next one: a long chain must not
+    // overflow the stack.
+    let n = 5_000;
+    let mut src = "let a0 = \"x\"\n".to_owned();
+    for i in 1..n {
+        src.push_str(&format!("let a{i} = a{}\n", i - 1));
+    }
+    src.push_str(&format!(
+        "test [ key a{} ] get \"x\" = {{ \"x\" }}\n",
+        n - 1
+    ));
+    assert_eq!(run_aug(&src), "1/0 ");
+}
