@@ -124,7 +124,7 @@ pub(crate) fn write_atomic(
                 .map_err(fail("create_chmod"))?;
         }
         file.write_all(text.as_bytes())
-            .map_err(fail("write_augtemp"))?;
+            .map_err(fail("error_augtemp"))?;
         file.flush().map_err(fail("flush_augtemp"))?;
         file.sync_all().map_err(fail("sync_augtemp"))?;
         drop(file);

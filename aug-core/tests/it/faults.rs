@@ -65,8 +65,12 @@ fn r9_disk_full_leaves_the_original_intact() {
     assert!(aug.save().is_err(), "a full disk must fail the save");
     assert_eq!(fs::read_to_string(dir.join("a")).unwrap(), "x = 1\n");
     assert_eq!(entries(&dir), ["a", "filler.bak"], "no temp file left");
-    let kind = error_kind(&aug, "/etc/kv/a").unwrap();
-    assert!(kind.ends_with("_augtemp"), "{kind}");
+    // C Augeas reports a failed write of the temp file as `error_augtemp` (and leaves the
+    // temp file behind).
+    assert_eq!(
+        error_kind(&aug, "/etc/kv/a").as_deref(),
+        Some("error_augtemp")
+    );
     let msg = aug
         .get("/augeas/files/etc/kv/a/error/message")
         .unwrap()
