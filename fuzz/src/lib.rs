@@ -95,7 +95,10 @@ const FILES: &[(&str, &str)] = &[
     ("Hosts", include_str!("../../testroot/etc/hosts")),
     ("Passwd", include_str!("../../testroot/etc/passwd")),
     ("Cron", include_str!("../../testroot/etc/crontab")),
-    ("Logrotate", include_str!("../../testroot/etc/logrotate.conf")),
+    (
+        "Logrotate",
+        include_str!("../../testroot/etc/logrotate.conf"),
+    ),
 ];
 
 /// Loads a testroot file, applies edits chosen by the input (set a value, remove a node,
