@@ -166,6 +166,12 @@ fn r9_read_only_directory() {
 fn r9_read_only_file() {
     // The temp file is written, but cannot be renamed onto the mount point (EBUSY).
     check_failed_save(Fault::ReadOnlyFile, "", "rename_augtemp");
+    // Copying instead of renaming cannot open the file for writing.
+    check_failed_save(
+        Fault::ReadOnlyFile,
+        "set /augeas/save/copy_if_rename_fails 1\n",
+        "clone_open_dst_augtemp",
+    );
 }
 
 #[test]
