@@ -8,7 +8,7 @@
 //! the link kept, as Augeas does), and one that points outside the root is refused.
 
 use std::fs;
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Component, Path, PathBuf};
 
@@ -124,14 +124,14 @@ pub(crate) fn write_atomic(
                 .map_err(fail("create_chmod"))?;
         }
         file.write_all(text.as_bytes())
-            .map_err(fail("write_augtemp"))?;
+            .map_err(fail("error_augtemp"))?;
         file.flush().map_err(fail("flush_augtemp"))?;
         file.sync_all().map_err(fail("sync_augtemp"))?;
         drop(file);
         if mode == SaveMode::Backup && orig_meta.is_some() {
-            move_file(target, backup, copy_if_rename_fails).map_err(fail("rename_augsave"))?;
+            move_file(target, backup, copy_if_rename_fails, Moving::Backup)?;
         }
-        move_file(&tmp, &dest, copy_if_rename_fails).map_err(fail("rename_augtemp"))
+        move_file(&tmp, &dest, copy_if_rename_fails, Moving::Temp)
     })();
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
@@ -170,23 +170,67 @@ fn make_temp(dest: &Path) -> io::Result<(PathBuf, fs::File)> {
     ))
 }
 
+/// Which file a move is for: Augeas names the failures `<step>_augtemp` (the temp file onto
+/// the target) or `<step>_augsave` (the original onto its backup).
+#[derive(Debug, Clone, Copy)]
+enum Moving {
+    Temp,
+    Backup,
+}
+
+/// Augeas's status name for a failed `step` of moving a file.
+fn step_kind(step: &'static str, moving: Moving) -> &'static str {
+    macro_rules! names {
+        ($($step:literal),*) => {
+            match (step, moving) {
+                $(
+                    ($step, Moving::Temp) => concat!($step, "_augtemp"),
+                    ($step, Moving::Backup) => concat!($step, "_augsave"),
+                )*
+                _ => step,
+            }
+        };
+    }
+    names!(
+        "rename",
+        "clone_open_src",
+        "clone_read",
+        "clone_open_dst",
+        "clone_write",
+        "clone_sync",
+        "clone_unlink_src"
+    )
+}
+
 /// Renames `from` onto `to`; on EXDEV/EBUSY copies instead when allowed (as Augeas does
-/// with `/augeas/save/copy_if_rename_fails`).
-fn move_file(from: &Path, to: &Path, copy_if_rename_fails: bool) -> io::Result<()> {
+/// with `/augeas/save/copy_if_rename_fails`). Failures carry Augeas's names
+/// (`rename_augtemp`, `clone_open_dst_augtemp`, ...).
+fn move_file(
+    from: &Path,
+    to: &Path,
+    copy_if_rename_fails: bool,
+    moving: Moving,
+) -> Result<(), SaveFailure> {
+    let at = |step: &'static str| fail(step_kind(step, moving));
     match fs::rename(from, to) {
         Ok(()) => Ok(()),
         Err(e) if copy_if_rename_fails && matches!(e.raw_os_error(), Some(18 | 16)) => {
-            let data = fs::read(from)?;
+            let mut data = Vec::new();
+            fs::File::open(from)
+                .map_err(at("clone_open_src"))?
+                .read_to_end(&mut data)
+                .map_err(at("clone_read"))?;
             let mut f = fs::OpenOptions::new()
                 .write(true)
                 .truncate(true)
                 .create(true)
-                .open(to)?;
-            f.write_all(&data)?;
-            f.sync_all()?;
-            fs::remove_file(from)
+                .open(to)
+                .map_err(at("clone_open_dst"))?;
+            f.write_all(&data).map_err(at("clone_write"))?;
+            f.sync_all().map_err(at("clone_sync"))?;
+            fs::remove_file(from).map_err(at("clone_unlink_src"))
         }
-        Err(e) => Err(e),
+        Err(e) => Err(at("rename")(e)),
     }
 }
 

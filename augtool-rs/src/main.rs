@@ -10,7 +10,8 @@ mod options;
 mod output;
 mod repl;
 mod session;
-mod tokenizer;
+
+use augtool_rs::tokenizer;
 
 use anyhow::Context as _;
 use clap::Parser as _;

@@ -58,6 +58,8 @@ pub(crate) struct TreeLit {
 pub(crate) struct Expr {
     pub(crate) span: Span,
     pub(crate) kind: ExprKind,
+    /// The height of this expression's tree (1 for a leaf), bounded by the parser.
+    pub(crate) depth: u32,
 }
 
 /// The expression forms.

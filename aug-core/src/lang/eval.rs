@@ -277,8 +277,15 @@ impl Interpreter {
         }
     }
 
-    /// Evaluates `e` in `env`.
+    /// Evaluates `e` in `env`, on a stack that grows on demand (expressions nest up to
+    /// `parser::MAX_DEPTH` deep, and forcing a binding may force a long chain of others).
     pub(crate) fn eval(&self, e: &Expr, env: &Env) -> Result<Value, LangError> {
+        stacker::maybe_grow(super::parser::RED_ZONE, super::parser::GROW, || {
+            self.eval_here(e, env)
+        })
+    }
+
+    fn eval_here(&self, e: &Expr, env: &Env) -> Result<Value, LangError> {
         let exn = |msg: String| self.error(env, e.span, ErrorKind::Exception, msg);
         match &e.kind {
             ExprKind::Ident(n) => self.lookup(n, e.span, env),

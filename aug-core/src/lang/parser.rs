@@ -1,6 +1,11 @@
 //! The recursive-descent parser of the `.aug` lens language, from tokens to the AST in
 //! `ast`. Operator precedence, loosest first: `let … in`, `;`, `|`, `-`, `.`,
 //! application by juxtaposition, postfix `* + ?`.
+//!
+//! Nesting is bounded: an expression tree, a type or a tree literal deeper than
+//! [`MAX_DEPTH`] is a syntax error, and the recursion runs on a stack that grows on
+//! demand, so hostile input cannot overflow the stack (here, in the evaluator, or when
+//! the syntax tree is dropped).
 
 use super::LangError;
 use super::ast::{
@@ -11,10 +16,24 @@ use super::lexer::{Tok, lex};
 use crate::error::Span;
 use std::rc::Rc;
 
+/// How deeply expressions (counting each operator, application and `let … in`), types and
+/// tree literals may nest. Augeas's own modules stay below 100; C Augeas's bison parser
+/// gives up at 10,000.
+pub(crate) const MAX_DEPTH: u32 = 1000;
+
+/// Red zone and growth of the stack for the recursive parser and evaluator.
+pub(crate) const RED_ZONE: usize = 128 * 1024;
+pub(crate) const GROW: usize = 4 << 20;
+
 /// Parses a whole module file.
 pub(crate) fn parse_module(file: &str, src: &str) -> Result<ModuleAst, LangError> {
     let toks = lex(file, src)?;
-    let mut p = Parser { file, toks, pos: 0 };
+    let mut p = Parser {
+        file,
+        toks,
+        pos: 0,
+        nesting: 0,
+    };
     p.module()
 }
 
@@ -22,7 +41,12 @@ pub(crate) fn parse_module(file: &str, src: &str) -> Result<ModuleAst, LangError
 #[cfg(test)]
 pub(crate) fn parse_expr(file: &str, src: &str) -> Result<Expr, LangError> {
     let toks = lex(file, src)?;
-    let mut p = Parser { file, toks, pos: 0 };
+    let mut p = Parser {
+        file,
+        toks,
+        pos: 0,
+        nesting: 0,
+    };
     let e = p.expr()?;
     p.expect(&Tok::Eof)?;
     Ok(e)
@@ -32,6 +56,9 @@ struct Parser<'a> {
     file: &'a str,
     toks: Vec<(Tok, Span)>,
     pos: usize,
+    /// How many nested parentheses, brackets, `let … in`, types and tree literals the
+    /// parser is inside.
+    nesting: u32,
 }
 
 impl Parser<'_> {
@@ -56,6 +83,49 @@ impl Parser<'_> {
 
     fn err(&self, message: impl Into<String>) -> LangError {
         LangError::new(self.file, self.span(), message)
+    }
+
+    fn too_deep(&self) -> LangError {
+        self.err(format!(
+            "syntax error: expression nested too deeply (more than {MAX_DEPTH} levels)"
+        ))
+    }
+
+    /// Runs `f` one nesting level deeper, on a stack that grows on demand.
+    fn nested<T>(
+        &mut self,
+        f: impl FnOnce(&mut Self) -> Result<T, LangError>,
+    ) -> Result<T, LangError> {
+        if self.nesting >= MAX_DEPTH {
+            return Err(self.too_deep());
+        }
+        self.nesting += 1;
+        let r = stacker::maybe_grow(RED_ZONE, GROW, || f(self));
+        self.nesting -= 1;
+        r
+    }
+
+    /// An expression node, refused when its tree would be deeper than [`MAX_DEPTH`].
+    fn node(&self, span: Span, kind: ExprKind) -> Result<Expr, LangError> {
+        let below = match &kind {
+            ExprKind::Subtree(e) | ExprKind::Postfix(_, e) => e.depth,
+            ExprKind::Apply(a, b) | ExprKind::Binary(_, a, b) => a.depth.max(b.depth),
+            ExprKind::LetIn(b, e) => b.body.depth.max(e.depth),
+            ExprKind::Ident(_)
+            | ExprKind::Qualified(..)
+            | ExprKind::Str(_)
+            | ExprKind::Regexp(..)
+            | ExprKind::Unit
+            | ExprKind::Tree(_) => 0,
+        };
+        if below >= MAX_DEPTH {
+            return Err(self.too_deep());
+        }
+        Ok(Expr {
+            span,
+            kind,
+            depth: below + 1,
+        })
     }
 
     fn unexpected(&self, what: &str) -> LangError {
@@ -159,7 +229,7 @@ impl Parser<'_> {
                 }
             },
             Tok::LParen => {
-                let t = self.ty()?;
+                let t = self.nested(Self::ty)?;
                 self.expect(&Tok::RParen)?;
                 t
             }
@@ -170,7 +240,7 @@ impl Parser<'_> {
         };
         if self.peek() == &Tok::Arrow {
             self.bump();
-            let rest = self.ty()?;
+            let rest = self.nested(Self::ty)?;
             return Ok(Type::Arrow(Box::new(base), Box::new(rest)));
         }
         Ok(base)
@@ -218,13 +288,12 @@ impl Parser<'_> {
     /// A full expression: `let … in` or a composition.
     fn expr(&mut self) -> Result<Expr, LangError> {
         if matches!(self.peek(), Tok::Let | Tok::LetRec) {
-            let span = self.span();
-            let b = self.binding()?;
-            self.expect(&Tok::In)?;
-            let body = self.expr()?;
-            return Ok(Expr {
-                span,
-                kind: ExprKind::LetIn(Rc::new(b), Box::new(body)),
+            return self.nested(|p| {
+                let span = p.span();
+                let b = p.binding()?;
+                p.expect(&Tok::In)?;
+                let body = p.expr()?;
+                p.node(span, ExprKind::LetIn(Rc::new(b), Box::new(body)))
             });
         }
         self.binary(0)
@@ -251,10 +320,7 @@ impl Parser<'_> {
             } else {
                 self.binary(level + 1)?
             };
-            lhs = Expr {
-                span,
-                kind: ExprKind::Binary(op, Box::new(lhs), Box::new(rhs)),
-            };
+            lhs = self.node(span, ExprKind::Binary(op, Box::new(lhs), Box::new(rhs)))?;
         }
         Ok(lhs)
     }
@@ -272,21 +338,15 @@ impl Parser<'_> {
             let span = self.span();
             let mut trees = Vec::new();
             while self.peek() == &Tok::LBrace {
-                trees.push(self.tree_lit()?);
+                trees.push(self.nested(Self::tree_lit)?);
             }
-            return Ok(Expr {
-                span,
-                kind: ExprKind::Tree(Rc::new(trees)),
-            });
+            return self.node(span, ExprKind::Tree(Rc::new(trees)));
         }
         let mut f = self.rexp()?;
         while self.starts_aexp() {
             let span = self.span();
             let arg = self.rexp()?;
-            f = Expr {
-                span,
-                kind: ExprKind::Apply(Box::new(f), Box::new(arg)),
-            };
+            f = self.node(span, ExprKind::Apply(Box::new(f), Box::new(arg)))?;
         }
         Ok(f)
     }
@@ -302,10 +362,7 @@ impl Parser<'_> {
         };
         let span = self.span();
         self.bump();
-        Ok(Expr {
-            span,
-            kind: ExprKind::Postfix(op, Box::new(e)),
-        })
+        self.node(span, ExprKind::Postfix(op, Box::new(e)))
     }
 
     fn aexp(&mut self) -> Result<Expr, LangError> {
@@ -320,13 +377,13 @@ impl Parser<'_> {
                     self.bump();
                     ExprKind::Unit
                 } else {
-                    let e = self.expr()?;
+                    let e = self.nested(Self::expr)?;
                     self.expect(&Tok::RParen)?;
                     return Ok(e);
                 }
             }
             Tok::LBracket => {
-                let e = self.expr()?;
+                let e = self.nested(Self::expr)?;
                 self.expect(&Tok::RBracket)?;
                 ExprKind::Subtree(Box::new(e))
             }
@@ -335,7 +392,7 @@ impl Parser<'_> {
                 return Err(self.unexpected("an expression"));
             }
         };
-        Ok(Expr { span, kind })
+        self.node(span, kind)
     }
 
     /// `{ "label" = "value" { … } … }` or `{}`.
@@ -363,7 +420,7 @@ impl Parser<'_> {
         };
         let mut children = Vec::new();
         while self.peek() == &Tok::LBrace {
-            children.push(self.tree_lit()?);
+            children.push(self.nested(Self::tree_lit)?);
         }
         self.expect(&Tok::RBrace)?;
         Ok(TreeLit {

@@ -1,5 +1,5 @@
-//! Saving under faults: a full disk, a target that cannot be renamed over (a bind mount), a
-//! missing directory. After each failure the original is byte-identical, no temp file is
+//! Saving under faults: a full disk, a read-only directory, a read-only file, a target
+//! that cannot be renamed over (a bind mount), a missing directory. After each failure the original is byte-identical, no temp file is
 //! left, and the error is recorded under `/augeas/files/<file>/error`.
 //!
 //! The disk-full and bind-mount cases need root (to mount); elsewhere they say so and return.
@@ -31,6 +31,19 @@ fn mount(args: &[&str], at: &Path) -> Option<Mount> {
         eprintln!("skipped: cannot mount here (needs root)");
         None
     }
+}
+
+/// Makes the bind mount at `at` read-only.
+fn remount_read_only(at: &Path) -> bool {
+    let ok = Command::new("mount")
+        .args(["-o", "remount,ro,bind"])
+        .arg(at)
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        eprintln!("skipped: cannot remount read-only here");
+    }
+    ok
 }
 
 fn entries(dir: &Path) -> Vec<String> {
@@ -65,13 +78,81 @@ fn r9_disk_full_leaves_the_original_intact() {
     assert!(aug.save().is_err(), "a full disk must fail the save");
     assert_eq!(fs::read_to_string(dir.join("a")).unwrap(), "x = 1\n");
     assert_eq!(entries(&dir), ["a", "filler.bak"], "no temp file left");
-    let kind = error_kind(&aug, "/etc/kv/a").unwrap();
-    assert!(kind.ends_with("_augtemp"), "{kind}");
+    // C Augeas reports a failed write of the temp file as `error_augtemp` (and leaves the
+    // temp file behind).
+    assert_eq!(
+        error_kind(&aug, "/etc/kv/a").as_deref(),
+        Some("error_augtemp")
+    );
     let msg = aug
         .get("/augeas/files/etc/kv/a/error/message")
         .unwrap()
         .unwrap();
     assert!(msg.contains("No space left"), "{msg}");
+}
+
+/// A read-only bind mount over the file's directory: no temp file can be made (as root,
+/// permission bits would not stop us, a read-only mount does).
+#[test]
+fn r9_read_only_directory_is_mk_augtemp() {
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("etc/kv");
+    fs::create_dir_all(&dir).unwrap();
+    fs::write(dir.join("a"), "x = 1\n").unwrap();
+    let d = dir.to_str().unwrap();
+    let Some(_m) = mount(&["--bind", d], &dir) else {
+        return;
+    };
+    if !remount_read_only(&dir) {
+        return;
+    }
+    let mut aug = Augeas::open(Some(root.path()), Flags::NONE, vec![kv_module()]);
+    aug.set("/files/etc/kv/a/x", Some("2")).unwrap();
+    assert!(aug.save().is_err());
+    assert_eq!(fs::read_to_string(dir.join("a")).unwrap(), "x = 1\n");
+    assert_eq!(entries(&dir), ["a"], "no temp file left");
+    assert_eq!(error_kind(&aug, "/etc/kv/a").as_deref(), Some("mk_augtemp"));
+    let msg = aug.get("/augeas/files/etc/kv/a/error/message").unwrap();
+    assert!(
+        msg.as_deref()
+            .unwrap_or("")
+            .contains("Read-only file system"),
+        "{msg:?}"
+    );
+}
+
+/// A read-only bind mount of the file itself: the temp file is written next to it but
+/// cannot replace it, and copying over it (`copy_if_rename_fails`) fails too.
+#[test]
+fn r9_read_only_file_is_rename_augtemp() {
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("etc/kv");
+    fs::create_dir_all(&dir).unwrap();
+    fs::write(dir.join("a"), "x = 1\n").unwrap();
+    let a = dir.join("a");
+    let Some(_m) = mount(&["--bind", a.to_str().unwrap()], &a) else {
+        return;
+    };
+    if !remount_read_only(&a) {
+        return;
+    }
+    let mut aug = Augeas::open(Some(root.path()), Flags::NONE, vec![kv_module()]);
+    aug.set("/files/etc/kv/a/x", Some("2")).unwrap();
+    for copy in [false, true] {
+        if copy {
+            aug.set("/augeas/save/copy_if_rename_fails", None).unwrap();
+        }
+        assert!(aug.save().is_err(), "copy_if_rename_fails: {copy}");
+        assert_eq!(fs::read_to_string(&a).unwrap(), "x = 1\n");
+        assert_eq!(entries(&dir), ["a"], "no temp file left");
+        // The names are C Augeas's.
+        let kind = if copy {
+            "clone_open_dst_augtemp"
+        } else {
+            "rename_augtemp"
+        };
+        assert_eq!(error_kind(&aug, "/etc/kv/a").as_deref(), Some(kind));
+    }
 }
 
 #[test]

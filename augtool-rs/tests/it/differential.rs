@@ -7,7 +7,7 @@ use crate::support::{Script, augtool_rs, files_of, have_lenses, scripts_dir};
 use std::path::PathBuf;
 
 /// C augtool, if it is on the PATH.
-fn c_augtool() -> Option<PathBuf> {
+pub fn c_augtool() -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path)
         .map(|d| d.join("augtool"))
