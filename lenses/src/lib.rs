@@ -149,7 +149,6 @@ pub fn modules_with(loadpath: &[PathBuf], flags: Flags) -> Vec<aug_core::Module>
         // where augparse-rs's 20,000 cost 11 s and 2.9 GB.
         rec_depth: 8,
         rec_size_limit: 2_000,
-        ..aug_core::lang::Options::default()
     };
     let dirs = search_path(loadpath, flags);
     // Without autoload, no transform is needed up front: the modules only have to be
