@@ -148,3 +148,51 @@ fn handle_loads_bad_inputs_like_c() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// A handle opened on one thread works on another: moved there with files loaded, it edits
+/// and saves; a lens first needed on that thread (a stock `.aug` module, when the stock
+/// lenses are installed) is built there.
+#[test]
+fn r9_handle_moved_to_another_thread() {
+    let dir = copy_testroot();
+    let stock = Path::new("/usr/share/augeas/lenses/dist");
+    let fstab = stock.join("fstab.aug").exists();
+    if fstab {
+        let etc = dir.path().join("etc");
+        std::fs::write(etc.join("fstab"), "/dev/sda1 / ext4 defaults 0 1\n").unwrap();
+    }
+    let aug = lenses::open_with(Some(dir.path()), Flags::NO_LOAD, &[stock.to_path_buf()]);
+    let root = dir.path().to_path_buf();
+    let handle = std::thread::spawn(move || {
+        let mut aug = aug;
+        aug.load().unwrap();
+        aug.set("/files/etc/hosts/1/canonical", Some("moved.example.com"))
+            .unwrap();
+        if fstab {
+            assert_eq!(
+                aug.get("/files/etc/fstab/1/vfstype").unwrap().as_deref(),
+                Some("ext4")
+            );
+            aug.set("/files/etc/fstab/1/vfstype", Some("xfs")).unwrap();
+        }
+        aug.save().unwrap();
+        aug
+    });
+    let aug = handle.join().unwrap();
+    let hosts = std::fs::read_to_string(root.join("etc/hosts")).unwrap();
+    assert!(hosts.contains("moved.example.com"), "{hosts}");
+    if fstab {
+        let text = std::fs::read_to_string(root.join("etc/fstab")).unwrap();
+        assert_eq!(text, "/dev/sda1 / xfs defaults 0 1\n");
+    } else {
+        eprintln!(
+            "skipped the stock-module half: {} is absent",
+            stock.display()
+        );
+    }
+    // Back on the first thread, the handle still answers.
+    assert_eq!(
+        aug.get("/files/etc/hosts/1/canonical").unwrap().as_deref(),
+        Some("moved.example.com")
+    );
+}
