@@ -120,7 +120,7 @@ pub(crate) struct Node {
 }
 
 /// A bidirectional lens. Build one with the functions of this module ([`del`], [`store`],
-/// [`key`], [`subtree`], [`concat`], [`union`], ...).
+/// [`key`], [`subtree`], [`concat()`], [`union`], ...).
 #[derive(Clone)]
 pub struct Lens(pub(crate) Arc<Node>);
 
