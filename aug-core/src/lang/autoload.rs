@@ -83,24 +83,10 @@ pub fn autoload_modules(load_path: &[PathBuf], options: Options) -> Vec<Module> 
     let interp = fresh_interpreter(&load_path, options);
     // Evaluates filters from a few declarations of each module (see `quick_filter`).
     let mini = Interpreter::new(load_path.to_vec(), options);
-    let mut seen = HashSet::new();
-    let mut out = Vec::new();
-    for dir in load_path.iter() {
-        for rel in crate::fs::glob(dir, "/*.aug") {
-            let path = dir.join(rel.trim_start_matches('/'));
-            let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else {
-                continue;
-            };
-            let stem = stem.to_lowercase();
-            if !seen.insert(stem.clone()) {
-                continue;
-            }
-            if let Some(m) = autoload_one(&interp, &mini, &load_path, options, &path, &stem) {
-                out.push(m);
-            }
-        }
-    }
-    out
+    module_files(&load_path)
+        .into_iter()
+        .filter_map(|(path, stem)| autoload_one(&interp, &mini, &load_path, options, &path, &stem))
+        .collect()
 }
 
 /// One module per `*.aug` file on `load_path` (the first of each name), named after its
@@ -112,32 +98,41 @@ pub fn autoload_modules(load_path: &[PathBuf], options: Options) -> Vec<Module> 
 pub fn lens_modules(load_path: &[PathBuf], options: Options) -> Vec<Module> {
     let load_path: Arc<[PathBuf]> = load_path.into();
     fresh_interpreter(&load_path, options);
+    let mut out = Vec::new();
+    for (path, stem) in module_files(&load_path) {
+        let load_path = load_path.clone();
+        let name = capitalize(&stem);
+        out.push(Module::deferred(name, Vec::new(), Vec::new(), move || {
+            let interp = interpreter(&load_path, options);
+            let module = interp.load_module(&stem).map_err(|e| e.to_string())?;
+            let idx = module
+                .visible("lns", usize::MAX)
+                .ok_or_else(|| format!("Can not find lens {}.lns", module.name))?;
+            match interp.force(&module, idx) {
+                Ok(Value::Lens(l)) => Ok(l),
+                Ok(v) => Err(format!("{}.lns is a {}", module.name, v.type_name())),
+                Err(e) => Err(format!("Failed to load {}: {e}", path.display())),
+            }
+        }));
+    }
+    out
+}
+
+/// Every `*.aug` file on `load_path` with its lowercased stem, the first of each name
+/// (module names are case-insensitive; earlier directories win).
+fn module_files(load_path: &[PathBuf]) -> Vec<(PathBuf, String)> {
     let mut seen = HashSet::new();
     let mut out = Vec::new();
-    for dir in load_path.iter() {
+    for dir in load_path {
         for rel in crate::fs::glob(dir, "/*.aug") {
             let path = dir.join(rel.trim_start_matches('/'));
             let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else {
                 continue;
             };
             let stem = stem.to_lowercase();
-            if !seen.insert(stem.clone()) {
-                continue;
+            if seen.insert(stem.clone()) {
+                out.push((path, stem));
             }
-            let load_path = load_path.clone();
-            let name = capitalize(&stem);
-            out.push(Module::deferred(name, Vec::new(), Vec::new(), move || {
-                let interp = interpreter(&load_path, options);
-                let module = interp.load_module(&stem).map_err(|e| e.to_string())?;
-                let idx = module
-                    .visible("lns", usize::MAX)
-                    .ok_or_else(|| format!("Can not find lens {}.lns", module.name))?;
-                match interp.force(&module, idx) {
-                    Ok(Value::Lens(l)) => Ok(l),
-                    Ok(v) => Err(format!("{}.lns is a {}", module.name, v.type_name())),
-                    Err(e) => Err(format!("Failed to load {}: {e}", path.display())),
-                }
-            }));
         }
     }
     out

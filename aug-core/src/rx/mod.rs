@@ -550,6 +550,21 @@ fn escape(s: &str) -> String {
     out
 }
 
+/// The marked lazy DFA in `cell`, built on first use by `build` from the regexps `parts`
+/// (see [`Suffixes`] and [`Alternatives`]).
+fn marked_dfa<'a>(
+    cell: &'a OnceLock<Mutex<LazyDfa>>,
+    parts: &[Regex],
+    build: fn(&[&Node]) -> (Nfa, Vec<u32>),
+) -> MutexGuard<'a, LazyDfa> {
+    let m = cell.get_or_init(|| {
+        let nodes: Vec<&Node> = parts.iter().map(|r| r.0.node.as_ref()).collect();
+        let (nfa, marks) = build(&nodes);
+        Mutex::new(LazyDfa::with_marks(Arc::new(nfa), marks))
+    });
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 /// The suffix languages of a concatenation, matched all at once: for the parts
 /// `r₀ r₁ … rₙ`, suffix `i` is `rᵢ₊₁⋯rₙ`. One backwards scan over a text tells, for every
 /// position, which suffixes the rest of the text belongs to. This is what splitting a
@@ -633,12 +648,7 @@ impl Suffixes {
         let Some(t) = text.get(start..end) else {
             return;
         };
-        let m = self.dfa.get_or_init(|| {
-            let nodes: Vec<&Node> = self.tail().iter().map(|r| r.0.node.as_ref()).collect();
-            let (nfa, marks) = Nfa::reversed_suffixes(&nodes);
-            Mutex::new(LazyDfa::with_marks(Arc::new(nfa), marks))
-        });
-        let mut dfa = m.lock().unwrap_or_else(|e| e.into_inner());
+        let mut dfa = marked_dfa(&self.dfa, self.tail(), Nfa::reversed_suffixes);
         dfa.scan_marks(t.iter().rev().copied(), |n, mask| f(end - n, mask));
     }
 }
@@ -675,12 +685,7 @@ impl Alternatives {
         let Some(t) = text.get(start..end) else {
             return;
         };
-        let m = self.dfa.get_or_init(|| {
-            let nodes: Vec<&Node> = self.alts.iter().map(|r| r.0.node.as_ref()).collect();
-            let (nfa, marks) = Nfa::marked_union(&nodes);
-            Mutex::new(LazyDfa::with_marks(Arc::new(nfa), marks))
-        });
-        let mut dfa = m.lock().unwrap_or_else(|e| e.into_inner());
+        let mut dfa = marked_dfa(&self.dfa, &self.alts, Nfa::marked_union);
         dfa.scan_marks(t.iter().copied(), f);
     }
 
