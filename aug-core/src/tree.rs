@@ -24,8 +24,11 @@ pub struct NodeSpan {
     pub span: Range<usize>,
 }
 
+/// No layout entry (see [`Tree::origin`]).
+const NO_ORIGIN: u32 = u32::MAX;
+
 /// One node of the tree.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 struct Node {
     /// Short strings (most labels and values) live inline, without a heap allocation.
     label: Option<CompactString>,
@@ -35,7 +38,30 @@ struct Node {
     dirty: bool,
     /// Marks the root node of a file's subtree (e.g. `/files/etc/hosts`).
     file: bool,
+    /// The node or one of its descendants may have changed since the flags were last
+    /// cleared: set on every ancestor by [`Tree::mark_dirty`], so that a clean subtree can
+    /// be skipped without looking inside.
+    touched: bool,
+    /// Which entry of its file's recorded layout this top-level node was read from
+    /// (`NO_ORIGIN` for none); only meaningful while the node is not `touched`.
+    origin: u32,
     span: Option<Box<NodeSpan>>,
+}
+
+impl Default for Node {
+    fn default() -> Self {
+        Node {
+            label: None,
+            value: None,
+            parent: None,
+            children: Vec::new(),
+            dirty: false,
+            file: false,
+            touched: false,
+            origin: NO_ORIGIN,
+            span: None,
+        }
+    }
 }
 
 /// An ordered tree of labelled nodes. The root has no label.
@@ -169,30 +195,62 @@ impl Tree {
 
     /// Marks `id` dirty, and the file it belongs to (as Augeas's `tree_mark_dirty`).
     pub fn mark_dirty(&mut self, id: NodeId) {
+        if let Some(n) = self.nodes.get_mut(id) {
+            n.dirty = true;
+        }
         let mut cur = Some(id);
-        let mut first = true;
+        let mut in_file = true;
         while let Some(c) = cur {
             let Some(n) = self.nodes.get_mut(c) else {
                 return;
             };
-            if first || n.file {
+            n.touched = true;
+            if in_file && n.file {
                 n.dirty = true;
+                in_file = false;
             }
-            if n.file {
-                return;
-            }
-            first = false;
             cur = n.parent;
         }
     }
 
-    /// Clears the dirty flag of `id` and of all its descendants.
+    /// Records that something under `id` changed without dirtying anything (a graft).
+    fn touch(&mut self, id: NodeId) {
+        let mut cur = Some(id);
+        while let Some(c) = cur {
+            let Some(n) = self.nodes.get_mut(c) else {
+                return;
+            };
+            n.touched = true;
+            cur = n.parent;
+        }
+    }
+
+    /// Clears the dirty flag of `id` and of all its descendants. Only the subtrees where
+    /// something changed are visited.
     pub fn clear_dirty(&mut self, id: NodeId) {
-        let ids: Vec<NodeId> = self.descendants_or_self(id).collect();
-        for d in ids {
+        let mut stack = vec![id];
+        while let Some(d) = stack.pop() {
             if let Some(n) = self.nodes.get_mut(d) {
                 n.dirty = false;
+                if std::mem::take(&mut n.touched) || d == id {
+                    stack.extend_from_slice(&n.children);
+                }
             }
+        }
+    }
+
+    /// Which entry of its file's recorded layout `id` was read from, when nothing in its
+    /// subtree changed since (moving, editing or adding below it all count as changes).
+    pub(crate) fn origin(&self, id: NodeId) -> Option<u32> {
+        let n = self.nodes.get(id)?;
+        (!n.touched && n.origin != NO_ORIGIN).then_some(n.origin)
+    }
+
+    /// Records that `id` holds entry `origin` of its file's layout, unchanged.
+    pub(crate) fn set_origin(&mut self, id: NodeId, origin: u32) {
+        if let Some(n) = self.nodes.get_mut(id) {
+            n.origin = origin;
+            n.touched = false;
         }
     }
 
@@ -279,6 +337,7 @@ impl Tree {
         let index = index.min(p.children.len());
         let id = self.build(parent, sub);
         self.nodes.get_mut(parent)?.children.insert(index, id);
+        self.touch(parent);
         Some(id)
     }
 
@@ -498,6 +557,7 @@ impl Tree {
         for n in all {
             if let Some(node) = self.nodes.get_mut(n) {
                 node.dirty = true;
+                node.touched = true;
             }
         }
         self.mark_dirty(id);

@@ -5,6 +5,7 @@
 use super::{Augeas, Module, meta_set};
 use crate::fs;
 use crate::lens::Lens;
+use crate::lens::layout::{Layout, TopEntry};
 use crate::tree::{NodeId, Subtree};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -232,6 +233,7 @@ impl Augeas {
         if let Some(n) = node {
             self.tree.remove(n);
         }
+        self.layouts.remove(file);
         let text = match fs::resolve_inside(&self.root, &path).and_then(|p| fs::read_text(&p)) {
             Ok(t) => t,
             Err(e) => {
@@ -240,8 +242,12 @@ impl Augeas {
             }
         };
         let text = with_final_newline(text);
-        match lens.get_into(&text, spans, &mut self.tree) {
-            Ok((children, value)) => {
+        match lens.get_into(&text, spans, lens.layout_by_subtrees(), &mut self.tree) {
+            Ok(crate::lens::GotFile {
+                children,
+                value,
+                top,
+            }) => {
                 let node = self.file_node(file, true);
                 if let Some(node) = node {
                     self.tree.set_file(node, true);
@@ -249,6 +255,7 @@ impl Augeas {
                         self.tree.set_value(node, Some(v));
                     }
                     self.tree.adopt(node, children);
+                    self.record_layout(file, node, &text, lens, top);
                     if spans {
                         self.tree.set_span(
                             node,
@@ -304,8 +311,43 @@ impl Augeas {
         out
     }
 
+    /// Keeps the layout of `text`, just read into (or written from) the file node `node`
+    /// by `lens`, for the next save: `top` lists the top-level subtrees, which must be the
+    /// node's children in order; each child records which entry it came from.
+    pub(crate) fn record_layout(
+        &mut self,
+        file: &str,
+        node: NodeId,
+        text: &str,
+        lens: &Lens,
+        top: Option<Vec<TopEntry>>,
+    ) {
+        let kids = self.tree.children(node).to_vec();
+        let layout = top.filter(|t| t.len() == kids.len()).and_then(|t| {
+            Layout::new(
+                text,
+                lens,
+                node,
+                t,
+                kids.iter().map(|&k| self.tree.label(k)),
+            )
+        });
+        match layout {
+            Some(l) => {
+                for (i, k) in kids.into_iter().enumerate() {
+                    self.tree.set_origin(k, i as u32);
+                }
+                self.layouts.insert(file.to_owned(), l);
+            }
+            None => {
+                self.layouts.remove(file);
+            }
+        }
+    }
+
     /// Removes a file's tree and metadata.
     pub(crate) fn drop_file(&mut self, file: &str) {
+        self.layouts.remove(file);
         if let Some(n) = self.file_node(file, false) {
             self.tree.remove(n);
         }

@@ -249,6 +249,9 @@ pub struct Augeas {
     pub(crate) vars: crate::path::Vars,
     /// Modules whose lens failed the typechecker, with the reason.
     pub(crate) broken: Vec<(String, String)>,
+    /// Per file (`/etc/hosts`), the top-level layout of its text as last read or written,
+    /// so that save need not parse it again (see [`crate::lens::layout`]).
+    pub(crate) layouts: rustc_hash::FxHashMap<String, crate::lens::layout::Layout>,
 }
 
 /// Sets (creating if needed) the child `label` of `parent` to `value`; returns the child.
@@ -287,6 +290,7 @@ impl Augeas {
             meta,
             vars: crate::path::Vars::new(),
             broken: Vec::new(),
+            layouts: Default::default(),
         };
         aug.init_meta();
         if flags.contains(Flags::TYPE_CHECK) {

@@ -195,7 +195,8 @@ impl Augeas {
             }
         };
         let base = with_final_newline(original.clone().unwrap_or_default());
-        let text = match lens.put(&self.tree, node, &base) {
+        let put = lens.put_file(&self.tree, node, &base, self.layouts.get(file));
+        let (text, top) = match put {
             Ok(t) => t,
             Err(e) => {
                 let (kind, path, message) = match &e {
@@ -222,6 +223,7 @@ impl Augeas {
         };
         if original.as_deref() == Some(text.as_str()) {
             self.tree.clear_dirty(node);
+            self.record_layout(file, node, &text, &lens, top);
             return Ok(());
         }
         match mode {
@@ -241,6 +243,12 @@ impl Augeas {
                 meta_set(&mut self.tree, meta, "path", &format!("/files{file}"));
                 self.tree.set_file(node, true);
                 self.tree.clear_dirty(node);
+                if m == SaveMode::NewFile {
+                    // The original stays as it was, but the tree now counts as saved.
+                    self.layouts.remove(file);
+                } else {
+                    self.record_layout(file, node, &text, &lens, top);
+                }
             }
         }
         self.add_event(file);

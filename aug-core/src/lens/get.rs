@@ -8,6 +8,7 @@
 //! accept). Every scan stops as soon as its automaton dies, so reading a file of many lines
 //! is linear in its size.
 
+use super::layout::{Layout, TopEntry};
 use super::{Kind, Lens};
 use crate::error::Span;
 use crate::rx::{Regex, Suffixes};
@@ -74,6 +75,9 @@ pub(crate) struct Entry {
     pub(crate) lens: usize,
     /// The fingerprint of the subtree it produced (see [`fingerprint_tree`]).
     pub(crate) hash: u64,
+    /// For an entry of a recorded [`Layout`](super::layout::Layout) not parsed yet: its
+    /// index there (`skel` and `dict` are then empty).
+    pub(crate) lazy: Option<u32>,
 }
 
 /// Per tree level: the layouts of the original subtrees, in document order; put takes
@@ -92,6 +96,28 @@ const DICT_SCAN: usize = 16;
 impl Dict {
     pub(crate) fn new() -> Self {
         Dict::default()
+    }
+
+    /// The dictionary of a file's top level from its recorded layout, every entry to be
+    /// parsed when put needs it.
+    pub(crate) fn lazy(layout: &Layout) -> Self {
+        Dict {
+            entries: (0..layout.len())
+                .filter_map(|i| {
+                    let e = layout.get(i)?;
+                    let entry = Entry {
+                        skel: Skel::None,
+                        dict: None,
+                        span: e.span,
+                        lens: lens_id(e.lens),
+                        hash: 0,
+                        lazy: Some(i as u32),
+                    };
+                    Some((e.label.map(CompactString::from), Some(entry)))
+                })
+                .collect(),
+            index: None,
+        }
     }
 
     /// Appends a subtree's layout under its label.
@@ -328,6 +354,14 @@ impl Sink for HashSink {
     }
 }
 
+/// What [`Lens::get_into`] read: the detached top-level nodes, the value set at the top
+/// level, and (when asked for) the top-level subtrees' text and lens.
+pub(crate) struct GotFile {
+    pub(crate) children: Vec<NodeId>,
+    pub(crate) value: Option<String>,
+    pub(crate) top: Option<Vec<TopEntry>>,
+}
+
 /// What a whole get produced.
 struct Got<N> {
     children: Vec<N>,
@@ -361,6 +395,10 @@ struct State<'a, 'k, S> {
     skel: bool,
     spans: bool,
     sink: &'k mut S,
+    /// How many subtrees deep get is.
+    depth: usize,
+    /// When wanted: the text and lens of each top-level subtree, in order.
+    top: Option<Vec<(Range<usize>, &'a Lens)>>,
 }
 
 impl Lens {
@@ -376,18 +414,35 @@ impl Lens {
     /// Reads `text` straight into `tree`: the top-level nodes come back detached, for the
     /// caller to [`Tree::adopt`], with the value the lens set at the top level. On failure
     /// nothing is left in the tree. `spans` records where each node came from.
+    /// With `layout`, also returns where each top-level subtree was read from, as
+    /// [`Layout`] entries (without their labels, which the caller takes from the tree).
     pub(crate) fn get_into(
         &self,
         text: &str,
         spans: bool,
+        layout: bool,
         tree: &mut Tree,
-    ) -> Result<(Vec<NodeId>, Option<String>), GetError> {
+    ) -> Result<GotFile, GetError> {
         let mut sink = TreeSink {
             tree,
             made: Vec::new(),
         };
-        match self.run_get_with(text, spans, false, &mut sink) {
-            Ok(got) => Ok((got.children, got.value)),
+        match self.run_get_full(text, spans, false, layout, &mut sink) {
+            Ok((got, top)) => {
+                let top = top.map(|t| {
+                    t.into_iter()
+                        .map(|(span, lens)| TopEntry {
+                            span,
+                            lens: lens.clone(),
+                        })
+                        .collect()
+                });
+                Ok(GotFile {
+                    children: got.children,
+                    value: got.value,
+                    top,
+                })
+            }
             Err(e) => {
                 sink.tree.discard(&sink.made);
                 Err(e)
@@ -412,6 +467,19 @@ impl Lens {
         skel: bool,
         sink: &mut S,
     ) -> Result<Got<S::Node>, GetError> {
+        self.run_get_full(text, spans, skel, false, sink)
+            .map(|(got, _)| got)
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn run_get_full<'a, S: Sink>(
+        &'a self,
+        text: &'a str,
+        spans: bool,
+        skel: bool,
+        top: bool,
+        sink: &mut S,
+    ) -> Result<(Got<S::Node>, Option<Vec<(Range<usize>, &'a Lens)>>), GetError> {
         let mut st = State {
             text: text.as_bytes(),
             scratch: Scratch::default(),
@@ -419,6 +487,8 @@ impl Lens {
             skel,
             spans,
             sink,
+            depth: 0,
+            top: top.then(Vec::new),
         };
         let n = st.text.len();
         if !matches!(self.0.kind, Kind::Star(_)) && !self.0.ctype.matches_span(st.text, 0, n) {
@@ -428,12 +498,15 @@ impl Lens {
         let mut lvl = Level::default();
         let skel = st.get(self, 0, n, &mut lvl)?;
         let value = lvl.value.map(|v| v.0.as_str(st.text).into_owned());
-        Ok(Got {
-            children: lvl.children,
-            value,
-            skel,
-            dict: lvl.dict,
-        })
+        Ok((
+            Got {
+                children: lvl.children,
+                value,
+                skel,
+                dict: lvl.dict,
+            },
+            st.top,
+        ))
     }
 
     /// Reads `text` and returns the skeleton and dictionary put needs, and the keys of
@@ -444,6 +517,35 @@ impl Lens {
         };
         let got = self.run_get_with(text, false, true, &mut sink)?;
         Ok((got.skel, got.dict, sink.keys))
+    }
+}
+
+impl Lens {
+    /// Parses the original subtree `text[span]`, read by this subtree lens, into its
+    /// dictionary entry (with fingerprints keyed by `keys`).
+    pub(crate) fn parse_entry(
+        &self,
+        text: &str,
+        span: Range<usize>,
+        keys: &RandomState,
+    ) -> Result<Entry, GetError> {
+        let mut sink = HashSink { keys: keys.clone() };
+        let mut st = State {
+            text: text.as_bytes(),
+            scratch: Scratch::default(),
+            seqs: HashMap::new(),
+            skel: true,
+            spans: false,
+            sink: &mut sink,
+            depth: 0,
+            top: None,
+        };
+        let mut lvl = Level::default();
+        st.get(self, span.start, span.end, &mut lvl)?;
+        match lvl.dict.entries.pop() {
+            Some((_, Some(e))) => Ok(e),
+            _ => Err(st.error(self, span.start, "not a subtree")),
+        }
     }
 }
 
@@ -717,8 +819,16 @@ impl<'a, S: Sink> State<'a, '_, S> {
                 }
             }
             Kind::Subtree(body) => {
+                if self.depth == 0
+                    && let Some(top) = &mut self.top
+                {
+                    top.push((s..e, lens));
+                }
                 let mut sub = Level::default();
-                let skel = self.get(body, s, e, &mut sub)?;
+                self.depth += 1;
+                let skel = self.get(body, s, e, &mut sub);
+                self.depth -= 1;
+                let skel = skel?;
                 // As in Augeas, a label or value that is not read from the text (no
                 // key or store, or `label`, `seq`, `value`) has the range 0..0.
                 let span = self.spans.then(|| NodeSpan {
@@ -740,6 +850,7 @@ impl<'a, S: Sink> State<'a, '_, S> {
                         span: s..e,
                         lens: lens_id(lens),
                         hash,
+                        lazy: None,
                     };
                     lvl.dict.push(name, entry);
                 }

@@ -8,11 +8,13 @@
 //! the enclosing node, its *ktype* and *vtype*.
 
 mod get;
+pub(crate) mod layout;
 mod put;
 #[cfg(test)]
 mod tests;
 mod typecheck;
 
+pub(crate) use get::GotFile;
 pub use get::{GetError, Parsed};
 pub use put::PutError;
 pub use typecheck::TypeError;
@@ -117,6 +119,19 @@ pub(crate) struct Node {
     /// For unions: the alternatives' `ctype`s at once, to pick a branch in one scan.
     pub(crate) calts: Arc<Alternatives>,
     pub(crate) name: Option<Arc<str>>,
+    /// Properties of the lens computed on first use (see [`layout`]).
+    pub(crate) memo: Memo,
+}
+
+/// Properties of a lens computed on first use.
+#[derive(Debug, Default)]
+pub(crate) struct Memo {
+    /// See [`Lens::layout_by_subtrees`].
+    pub(crate) layout: OnceLock<bool>,
+    /// Whether a `seq` or `counter` occurs anywhere in the lens.
+    pub(crate) seq: OnceLock<bool>,
+    /// Whether a `seq` or `counter` occurs inside a subtree of the lens.
+    pub(crate) seq_below: OnceLock<bool>,
 }
 
 /// A bidirectional lens. Build one with the functions of this module ([`del`], [`store`],
@@ -193,6 +208,7 @@ fn leaf(kind: Kind, ctype: Regex) -> Lens {
         asuffixes: no_suffixes(),
         calts: no_alternatives(),
         name: None,
+        memo: Memo::default(),
     }))
 }
 
@@ -271,6 +287,7 @@ pub fn subtree(l: Lens) -> Lens {
         asuffixes: no_suffixes(),
         calts: no_alternatives(),
         name: None,
+        memo: Memo::default(),
     }))
 }
 
@@ -375,6 +392,7 @@ pub fn concat(lenses: Vec<Lens>) -> Result<Lens, LensError> {
         csuffix,
         asuffix,
         name: None,
+        memo: Memo::default(),
     })))
 }
 
@@ -427,6 +445,7 @@ pub fn union(lenses: Vec<Lens>) -> Result<Lens, LensError> {
         asuffixes: no_suffixes(),
         calts,
         name: None,
+        memo: Memo::default(),
     })))
 }
 
@@ -487,6 +506,7 @@ pub fn square(left: Lens, body: Lens, right: Lens) -> Result<Lens, LensError> {
         asuffixes: no_suffixes(),
         calts: no_alternatives(),
         name: None,
+        memo: Memo::default(),
         kind: Kind::Square(inner),
     })))
 }
@@ -522,6 +542,7 @@ impl Lens {
             asuffixes: no_suffixes(),
             calts: no_alternatives(),
             name: None,
+            memo: Memo::default(),
         })))
     }
 
@@ -548,6 +569,7 @@ impl Lens {
             asuffixes: no_suffixes(),
             calts: no_alternatives(),
             name: None,
+            memo: Memo::default(),
         }))
     }
 
@@ -587,6 +609,7 @@ impl Lens {
             asuffixes: n.asuffixes.clone(),
             calts: n.calts.clone(),
             name: Some(Arc::from(name)),
+            memo: Memo::default(),
         }))
     }
 

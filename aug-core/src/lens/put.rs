@@ -6,7 +6,8 @@
 //! reuses the layout of the n-th original subtree labelled L; everything new is written with
 //! the `del` defaults.
 
-use super::get::{Dict, Scratch, Skel, atype_part, fingerprint_tree, lens_id, split_concat};
+use super::get::{Dict, Entry, Scratch, Skel, atype_part, fingerprint_tree, lens_id, split_concat};
+use super::layout::{Layout, TopEntry};
 use super::{ENC_EQ, ENC_SLASH, Kind, Lens};
 use crate::print::{node_path, quote_value};
 use crate::rx::{Regex, Suffixes};
@@ -85,6 +86,12 @@ struct Split {
 struct Put<'a> {
     tree: &'a Tree,
     text: &'a [u8],
+    /// The original text, as a string.
+    src: &'a str,
+    /// The recorded layout the top-level dictionary's lazy entries point into.
+    layout: Option<&'a Layout>,
+    /// When wanted: the top-level subtrees written, to record the new text's layout.
+    top: Option<Vec<TopEntry>>,
     out: String,
     scratch: Scratch,
     /// The keys of the fingerprints in the dictionary (none when creating a file).
@@ -102,10 +109,36 @@ impl Lens {
     /// `original` (the lens's put direction). With an unchanged tree the result is
     /// `original` itself, byte for byte.
     pub fn put(&self, tree: &Tree, node: NodeId, original: &str) -> Result<String, PutError> {
-        let (skel, mut dict, keys) = self.parse_layout(original)?;
+        self.put_file(tree, node, original, None)
+            .map(|(text, _)| text)
+    }
+
+    /// [`Lens::put`] for a file: when `layout` was recorded for this very text, lens and
+    /// file node, the original text is not parsed again. When the lens's layout can be
+    /// recorded (see [`Lens::layout_by_subtrees`]), also returns the top-level entries of
+    /// the text written, in the order of the node's children (labels left empty).
+    pub(crate) fn put_file(
+        &self,
+        tree: &Tree,
+        node: NodeId,
+        original: &str,
+        layout: Option<&Layout>,
+    ) -> Result<(String, Option<Vec<TopEntry>>), PutError> {
+        let record = self.layout_by_subtrees();
+        let layout = layout.filter(|l| record && l.describes(original, self, node));
+        let (skel, mut dict, keys) = match layout {
+            Some(l) => (None, Dict::lazy(l), RandomState::default()),
+            None => {
+                let (skel, dict, keys) = self.parse_layout(original)?;
+                (Some(skel), dict, keys)
+            }
+        };
         let mut p = Put {
             tree,
             text: original.as_bytes(),
+            src: original,
+            layout,
+            top: record.then(Vec::new),
             out: String::with_capacity(original.len() + 64),
             scratch: Scratch::default(),
             keys: Some(keys),
@@ -119,9 +152,9 @@ impl Lens {
         if !p.applies(self, &lvl, all) {
             return Err(p.no_match(self, &lvl, all));
         }
-        let skel = instance_of(self, &skel, p.text).then_some(&skel);
-        p.put(self, &lvl, all, skel, &mut dict, None)?;
-        Ok(p.out)
+        let skel = skel.filter(|s| instance_of(self, s, p.text));
+        p.put(self, &lvl, all, skel.as_ref(), &mut dict, None)?;
+        Ok((p.out, p.top))
     }
 
     /// Writes the children of `node` with the lens defaults only, as for a new file.
@@ -129,6 +162,9 @@ impl Lens {
         let mut p = Put {
             tree,
             text: b"",
+            src: "",
+            layout: None,
+            top: None,
             out: String::new(),
             scratch: Scratch::default(),
             keys: None,
@@ -428,44 +464,16 @@ impl Put<'_> {
                 }
             }
             Kind::Subtree(body) => {
-                let Some(&node) = lvl.kids.get(sp.lo) else {
-                    return Err(self.fail(lens, lvl, "no node for subtree".to_owned()));
-                };
-                let (sk, mut sub) = match dict.pop(self.tree.label(node)) {
-                    Some(entry) => {
-                        // An unchanged subtree read by this very lens: its original text
-                        // is what put would write (GetPut), so copy it.
-                        if entry.lens == lens_id(lens)
-                            && self.depth < REUSE_DEPTH
-                            && let Some(keys) = &self.keys
-                            && fingerprint_tree(keys, self.tree, node, REUSE_DEPTH - self.depth)
-                                == Some(entry.hash)
-                            && let Some(t) = self.text.get(entry.span.clone())
-                            && let Ok(t) = std::str::from_utf8(t)
-                        {
-                            self.out.push_str(t);
-                            return Ok(());
-                        }
-                        (Some(entry.skel), entry.dict.map(|d| *d).unwrap_or_default())
-                    }
-                    None => (None, Dict::new()),
-                };
-                let sk = sk.filter(|s| instance_of(body, s, self.text));
-                let inner = Level::new(self.tree, node);
-                let all = Split {
-                    lo: 0,
-                    hi: inner.kids.len(),
-                };
-                // Only the children are checked here, as C's put_subtree does: whether a
-                // missing value is acceptable is up to the body (e.g. `store re?`).
-                let (a, b) = inner.range(all);
-                if !body.0.atype.matches_span(&inner.enc, a, b) {
-                    return Err(self.no_match(body, &inner, all));
+                let start = self.out.len();
+                self.put_subtree(lens, body, lvl, sp, dict)?;
+                if self.depth == 0
+                    && let Some(top) = &mut self.top
+                {
+                    top.push(TopEntry {
+                        span: start..self.out.len(),
+                        lens: lens.clone(),
+                    });
                 }
-                self.depth += 1;
-                let r = self.put(body, &inner, all, sk.as_ref(), &mut sub, None);
-                self.depth -= 1;
-                r?;
             }
             Kind::Square(inner) => {
                 let Kind::Concat(parts) = &inner.0.kind else {
@@ -502,5 +510,70 @@ impl Put<'_> {
             }
         }
         Ok(())
+    }
+
+    /// Writes the subtree lens `lens` (whose body is `body`) for the node `sp` selects.
+    fn put_subtree(
+        &mut self,
+        lens: &Lens,
+        body: &Lens,
+        lvl: &Level<'_>,
+        sp: Split,
+        dict: &mut Dict,
+    ) -> Result<(), PutError> {
+        let Some(&node) = lvl.kids.get(sp.lo) else {
+            return Err(self.fail(lens, lvl, "no node for subtree".to_owned()));
+        };
+        let (sk, mut sub) = match dict.pop(self.tree.label(node)) {
+            Some(entry @ Entry { lazy: Some(k), .. }) => {
+                let Some(orig) = self.layout.and_then(|l| l.get(k as usize)) else {
+                    return Err(self.fail(lens, lvl, "lost layout entry".to_owned()));
+                };
+                // A top-level node unchanged since it was read from this very entry, by
+                // this very lens: its original text is what put would write (GetPut).
+                if entry.lens == lens_id(lens)
+                    && self.tree.origin(node) == Some(k)
+                    && let Some(t) = self.src.get(entry.span.clone())
+                {
+                    self.out.push_str(t);
+                    return Ok(());
+                }
+                let keys = self.keys.clone().unwrap_or_default();
+                let e = orig.lens.parse_entry(self.src, entry.span.clone(), &keys)?;
+                (Some(e.skel), e.dict.map(|d| *d).unwrap_or_default())
+            }
+            Some(entry) => {
+                // An unchanged subtree read by this very lens: its original text is what
+                // put would write (GetPut), so copy it.
+                if entry.lens == lens_id(lens)
+                    && self.depth < REUSE_DEPTH
+                    && let Some(keys) = &self.keys
+                    && fingerprint_tree(keys, self.tree, node, REUSE_DEPTH - self.depth)
+                        == Some(entry.hash)
+                    && let Some(t) = self.src.get(entry.span.clone())
+                {
+                    self.out.push_str(t);
+                    return Ok(());
+                }
+                (Some(entry.skel), entry.dict.map(|d| *d).unwrap_or_default())
+            }
+            None => (None, Dict::new()),
+        };
+        let sk = sk.filter(|s| instance_of(body, s, self.text));
+        let inner = Level::new(self.tree, node);
+        let all = Split {
+            lo: 0,
+            hi: inner.kids.len(),
+        };
+        // Only the children are checked here, as C's put_subtree does: whether a missing
+        // value is acceptable is up to the body (e.g. `store re?`).
+        let (a, b) = inner.range(all);
+        if !body.0.atype.matches_span(&inner.enc, a, b) {
+            return Err(self.no_match(body, &inner, all));
+        }
+        self.depth += 1;
+        let r = self.put(body, &inner, all, sk.as_ref(), &mut sub, None);
+        self.depth -= 1;
+        r
     }
 }

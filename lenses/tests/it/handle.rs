@@ -13,7 +13,7 @@ use std::path::Path;
 /// passes fails the test.
 const PATH_BUGS: &[&str] = &[];
 
-fn copy_testroot() -> tempfile::TempDir {
+pub(crate) fn copy_testroot() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let src = repo().join("testroot");
     for rel in files_under(&src) {

@@ -6,5 +6,6 @@ mod bad;
 mod common;
 mod edits;
 mod handle;
+mod layout;
 mod oracle;
 mod putget;

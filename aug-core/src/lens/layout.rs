@@ -1,0 +1,176 @@
+//! The layout of a file recorded when it is read, so that saving it need not parse the
+//! original text again.
+//!
+//! Put needs the original layout: which text each original subtree came from, and the
+//! skeleton of everything between them. For the common shape of file lens, a sequence of
+//! subtrees with nothing outside them (`(comment | empty | entry)*`), the layout of the top
+//! level is just the list of top-level subtrees with their label, text span and lens: get
+//! records it for free. At save, a top-level node that did not change since it was read
+//! (see [`Tree::origin`](crate::tree::Tree::origin)) and meets its own entry in the
+//! dictionary is written as its original text; any other entry is parsed on demand, from
+//! its span alone. Saving one edit of a big file thus costs a walk over the top level, not
+//! a second parse of the whole text.
+
+use super::{Kind, Lens};
+use crate::tree::NodeId;
+use foldhash::quality::RandomState;
+use rustc_hash::FxHashMap;
+use std::hash::BuildHasher;
+use std::ops::Range;
+
+/// One top-level subtree as get read it or put wrote it: its text and its lens.
+#[derive(Debug, Clone)]
+pub(crate) struct TopEntry {
+    /// Its text.
+    pub(crate) span: Range<usize>,
+    /// The subtree lens that read or wrote it.
+    pub(crate) lens: Lens,
+}
+
+/// One entry of a [`Layout`], packed (a file can have millions).
+#[derive(Debug, Clone, Copy)]
+struct Packed {
+    start: u32,
+    end: u32,
+    /// The label's offset in `Layout::labels`.
+    label_at: u32,
+    /// The label's length plus one; 0 for no label.
+    label_len: u32,
+    /// Index in `Layout::lenses`.
+    lens: u32,
+}
+
+/// The top-level layout of one file: valid for exactly the text it was made from (checked
+/// by length and hash), read by the file lens `lens` into the file node `node`.
+#[derive(Debug)]
+pub(crate) struct Layout {
+    keys: RandomState,
+    hash: u64,
+    len: usize,
+    lens: usize,
+    node: NodeId,
+    lenses: Vec<Lens>,
+    labels: String,
+    entries: Vec<Packed>,
+}
+
+/// One entry of a [`Layout`].
+pub(crate) struct Entry<'l> {
+    pub(crate) label: Option<&'l str>,
+    pub(crate) span: Range<usize>,
+    pub(crate) lens: &'l Lens,
+}
+
+impl Layout {
+    /// The layout of `text`, read or written by the file lens `file_lens` for the file
+    /// node `node`, from its top-level subtrees and their labels (in the same order).
+    /// `None` when the text is too big to index with 32 bits.
+    pub(crate) fn new<'a>(
+        text: &str,
+        file_lens: &Lens,
+        node: NodeId,
+        top: Vec<TopEntry>,
+        labels: impl Iterator<Item = Option<&'a str>>,
+    ) -> Option<Layout> {
+        u32::try_from(text.len()).ok()?;
+        let keys = RandomState::default();
+        let mut layout = Layout {
+            hash: keys.hash_one(text.as_bytes()),
+            keys,
+            len: text.len(),
+            lens: super::get::lens_id(file_lens),
+            node,
+            lenses: Vec::new(),
+            labels: String::new(),
+            entries: Vec::with_capacity(top.len()),
+        };
+        let mut seen: FxHashMap<usize, u32> = FxHashMap::default();
+        for (t, label) in top.into_iter().zip(labels) {
+            let lens = *seen.entry(super::get::lens_id(&t.lens)).or_insert_with(|| {
+                layout.lenses.push(t.lens.clone());
+                (layout.lenses.len() - 1) as u32
+            });
+            let label_at = u32::try_from(layout.labels.len()).ok()?;
+            let label_len = match label {
+                Some(l) => {
+                    layout.labels.push_str(l);
+                    u32::try_from(l.len() + 1).ok()?
+                }
+                None => 0,
+            };
+            layout.entries.push(Packed {
+                start: t.span.start as u32,
+                end: t.span.end as u32,
+                label_at,
+                label_len,
+                lens,
+            });
+        }
+        Some(layout)
+    }
+
+    /// Whether the layout describes `text` as read by `file_lens` into `node`.
+    pub(crate) fn describes(&self, text: &str, file_lens: &Lens, node: NodeId) -> bool {
+        self.node == node
+            && self.lens == super::get::lens_id(file_lens)
+            && self.len == text.len()
+            && self.hash == self.keys.hash_one(text.as_bytes())
+    }
+
+    /// The number of entries.
+    pub(crate) fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Entry `i`.
+    pub(crate) fn get(&self, i: usize) -> Option<Entry<'_>> {
+        let p = self.entries.get(i)?;
+        let label = match p.label_len {
+            0 => None,
+            n => {
+                let at = p.label_at as usize;
+                Some(self.labels.get(at..at + n as usize - 1)?)
+            }
+        };
+        Some(Entry {
+            label,
+            span: p.start as usize..p.end as usize,
+            lens: self.lenses.get(p.lens as usize)?,
+        })
+    }
+}
+
+impl Lens {
+    /// Whether this lens's top level is made of subtrees only (through unions,
+    /// concatenations, iterations and options), so that its layout is fully described by
+    /// a [`Layout`]. Subtrees with a `seq` or `counter` inside a nested subtree do not
+    /// qualify: parsing one entry on its own would number them differently.
+    pub(crate) fn layout_by_subtrees(&self) -> bool {
+        *self.0.memo.layout.get_or_init(|| match &self.0.kind {
+            Kind::Subtree(body) => !body.seq_below(),
+            Kind::Union(v) | Kind::Concat(v) => v.iter().all(Lens::layout_by_subtrees),
+            Kind::Star(b) | Kind::Maybe(b) => b.layout_by_subtrees(),
+            _ => false,
+        })
+    }
+
+    /// Whether a `seq` or `counter` occurs anywhere in the lens.
+    fn has_seq(&self) -> bool {
+        *self.0.memo.seq.get_or_init(|| match &self.0.kind {
+            Kind::Seq(_) | Kind::Counter(_) => true,
+            Kind::Union(v) | Kind::Concat(v) => v.iter().any(Lens::has_seq),
+            Kind::Subtree(b) | Kind::Star(b) | Kind::Maybe(b) | Kind::Square(b) => b.has_seq(),
+            _ => false,
+        })
+    }
+
+    /// Whether a `seq` or `counter` occurs inside a subtree of the lens.
+    fn seq_below(&self) -> bool {
+        *self.0.memo.seq_below.get_or_init(|| match &self.0.kind {
+            Kind::Subtree(b) => b.has_seq(),
+            Kind::Union(v) | Kind::Concat(v) => v.iter().any(Lens::seq_below),
+            Kind::Star(b) | Kind::Maybe(b) | Kind::Square(b) => b.seq_below(),
+            _ => false,
+        })
+    }
+}
