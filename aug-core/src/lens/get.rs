@@ -17,7 +17,6 @@ use compact_str::{CompactString, ToCompactString};
 use foldhash::quality::RandomState;
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
-use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasher, Hasher};
 use std::ops::Range;
 use std::sync::Arc;
@@ -85,9 +84,20 @@ pub(crate) struct Entry {
 #[derive(Debug, Default)]
 pub(crate) struct Dict {
     entries: Vec<(Option<CompactString>, Option<Entry>)>,
-    /// Per label, the indices of its unused entries; built on the first `pop` at a level
-    /// with many entries (small levels are scanned instead).
-    index: Option<FxHashMap<Option<CompactString>, VecDeque<u32>>>,
+    /// Every entry before this one is taken: pops in document order (the common case,
+    /// nodes kept in their original order) take the entry here without any index.
+    cursor: usize,
+    /// Per label, the first unused entry, chained to the next ones; built on the first
+    /// `pop` out of document order at a level with many entries (small levels are
+    /// scanned instead).
+    index: Option<Index>,
+}
+
+#[derive(Debug, Default)]
+struct Index {
+    head: FxHashMap<Option<CompactString>, u32>,
+    /// `next[i]`: the next unused entry with the label of entry `i` (`u32::MAX`: none).
+    next: Vec<u32>,
 }
 
 /// Levels with up to this many entries are searched linearly by `Dict::pop`.
@@ -116,6 +126,7 @@ impl Dict {
                     Some((e.label.map(CompactString::from), Some(entry)))
                 })
                 .collect(),
+            cursor: 0,
             index: None,
         }
     }
@@ -134,18 +145,42 @@ impl Dict {
                 .find(|(l, e)| e.is_some() && l.as_deref() == label)
                 .and_then(|(_, e)| e.take());
         }
-        let entries = &mut self.entries;
-        let index = self.index.get_or_insert_with(|| {
-            let mut index: FxHashMap<Option<CompactString>, VecDeque<u32>> = FxHashMap::default();
-            for (i, (l, _)) in entries.iter().enumerate() {
-                index.entry(l.clone()).or_default().push_back(i as u32);
+        if self.index.is_none() {
+            // In document order, the entry at the cursor is the first unused one.
+            if let Some((l, e)) = self.entries.get_mut(self.cursor)
+                && l.as_deref() == label
+            {
+                let taken = e.take();
+                self.cursor += 1;
+                while self
+                    .entries
+                    .get(self.cursor)
+                    .is_some_and(|(_, e)| e.is_none())
+                {
+                    self.cursor += 1;
+                }
+                return taken;
             }
-            index
-        });
-        let i = index
-            .get_mut(&label.map(CompactString::from))?
-            .pop_front()?;
-        entries.get_mut(i as usize)?.1.take()
+            let mut index = Index {
+                head: FxHashMap::default(),
+                next: vec![u32::MAX; self.entries.len()],
+            };
+            for (i, (l, e)) in self.entries.iter().enumerate().rev() {
+                if e.is_some() {
+                    let head = index.head.entry(l.clone()).or_insert(u32::MAX);
+                    if let Some(n) = index.next.get_mut(i) {
+                        *n = *head;
+                    }
+                    *head = i as u32;
+                }
+            }
+            self.index = Some(index);
+        }
+        let index = self.index.as_mut()?;
+        let head = index.head.get_mut(&label.map(CompactString::from))?;
+        let i = *head as usize;
+        *head = *index.next.get(i)?;
+        self.entries.get_mut(i)?.1.take()
     }
 }
 
@@ -227,21 +262,19 @@ pub(crate) enum Piece<'l> {
 
 impl Piece<'_> {
     /// The piece as a string (invalid UTF-8 replaced, as everywhere in get).
-    fn as_str<'a>(&'a self, text: &'a [u8]) -> Cow<'a, str> {
+    fn as_str<'a>(&'a self, text: &'a str) -> Cow<'a, str> {
         match *self {
-            Piece::Text(s, e) => {
-                let bytes = text.get(s..e).unwrap_or_default();
-                match std::str::from_utf8(bytes) {
-                    Ok(t) => Cow::Borrowed(t),
-                    Err(_) => String::from_utf8_lossy(bytes),
-                }
-            }
+            // A regexp may end a match inside a multi-byte character (`.` is a byte).
+            Piece::Text(s, e) => match text.get(s..e) {
+                Some(t) => Cow::Borrowed(t),
+                None => String::from_utf8_lossy(text.as_bytes().get(s..e).unwrap_or_default()),
+            },
             Piece::Lit(l) => Cow::Borrowed(l),
             Piece::Num(n) => Cow::Owned(n.to_string()),
         }
     }
 
-    fn to_compact(self, text: &[u8]) -> CompactString {
+    fn to_compact(self, text: &str) -> CompactString {
         match self {
             Piece::Num(n) => n.to_compact_string(),
             p => CompactString::from(p.as_str(text)),
@@ -258,7 +291,7 @@ pub(crate) trait Sink {
     /// Makes a node from its label, value, span and already made children.
     fn node(
         &mut self,
-        text: &[u8],
+        text: &str,
         label: Option<Piece<'_>>,
         value: Option<Piece<'_>>,
         span: Option<NodeSpan>,
@@ -284,7 +317,7 @@ impl Sink for SubtreeSink {
 
     fn node(
         &mut self,
-        text: &[u8],
+        text: &str,
         label: Option<Piece<'_>>,
         value: Option<Piece<'_>>,
         span: Option<NodeSpan>,
@@ -311,7 +344,7 @@ impl Sink for TreeSink<'_> {
 
     fn node(
         &mut self,
-        text: &[u8],
+        text: &str,
         label: Option<Piece<'_>>,
         value: Option<Piece<'_>>,
         span: Option<NodeSpan>,
@@ -338,7 +371,7 @@ impl Sink for HashSink {
 
     fn node(
         &mut self,
-        text: &[u8],
+        text: &str,
         label: Option<Piece<'_>>,
         value: Option<Piece<'_>>,
         _: Option<NodeSpan>,
@@ -390,8 +423,10 @@ impl<N> Default for Level<'_, N> {
 
 struct State<'a, 'k, S> {
     text: &'a [u8],
+    /// `text` as a string.
+    src: &'a str,
     scratch: Scratch,
-    seqs: HashMap<&'a str, u64>,
+    seqs: FxHashMap<&'a str, u64>,
     skel: bool,
     spans: bool,
     sink: &'k mut S,
@@ -399,6 +434,8 @@ struct State<'a, 'k, S> {
     depth: usize,
     /// When wanted: the text and lens of each top-level subtree, in order.
     top: Option<Vec<(Range<usize>, &'a Lens)>>,
+    /// Spare boundary vectors for concatenations (one per nesting level in use).
+    pool: Vec<Vec<usize>>,
 }
 
 impl Lens {
@@ -482,22 +519,24 @@ impl Lens {
     ) -> Result<(Got<S::Node>, Option<Vec<(Range<usize>, &'a Lens)>>), GetError> {
         let mut st = State {
             text: text.as_bytes(),
+            src: text,
             scratch: Scratch::default(),
-            seqs: HashMap::new(),
+            seqs: FxHashMap::default(),
             skel,
             spans,
             sink,
             depth: 0,
             top: top.then(Vec::new),
+            pool: Vec::new(),
         };
         let n = st.text.len();
         if !matches!(self.0.kind, Kind::Star(_)) && !self.0.ctype.matches_span(st.text, 0, n) {
             let pos = self.0.ctype.viable_prefix(st.text, 0, n);
-            return Err(st.error(self, pos, "Get did not match entire input"));
+            return Err(*st.error(self, pos, "Get did not match entire input"));
         }
         let mut lvl = Level::default();
-        let skel = st.get(self, 0, n, &mut lvl)?;
-        let value = lvl.value.map(|v| v.0.as_str(st.text).into_owned());
+        let skel = st.get(self, 0, n, &mut lvl).map_err(|e| *e)?;
+        let value = lvl.value.map(|v| v.0.as_str(st.src).into_owned());
         Ok((
             Got {
                 children: lvl.children,
@@ -532,19 +571,22 @@ impl Lens {
         let mut sink = HashSink { keys: keys.clone() };
         let mut st = State {
             text: text.as_bytes(),
+            src: text,
             scratch: Scratch::default(),
-            seqs: HashMap::new(),
+            seqs: FxHashMap::default(),
             skel: true,
             spans: false,
             sink: &mut sink,
             depth: 0,
             top: None,
+            pool: Vec::new(),
         };
         let mut lvl = Level::default();
-        st.get(self, span.start, span.end, &mut lvl)?;
+        st.get(self, span.start, span.end, &mut lvl)
+            .map_err(|e| *e)?;
         match lvl.dict.entries.pop() {
             Some((_, Some(e))) => Ok(e),
-            _ => Err(st.error(self, span.start, "not a subtree")),
+            _ => Err(*st.error(self, span.start, "not a subtree")),
         }
     }
 }
@@ -580,8 +622,41 @@ pub(crate) fn split_concat(
     all: &Suffixes,
     scratch: &mut Scratch,
 ) -> Option<Vec<usize>> {
+    let mut bounds = Vec::with_capacity(lenses.len() + 1);
+    split_concat_into(
+        &mut bounds,
+        text,
+        s,
+        e,
+        lenses,
+        part_of,
+        suffix,
+        all,
+        scratch,
+    )?;
+    Some(bounds)
+}
+
+/// [`split_concat`] into `bounds` (cleared first), which the caller may reuse.
+///
+/// The caller guarantees that `text[s..e]` belongs to the concatenation (every caller has
+/// matched it against the concatenation's language, or split it out of an enclosing
+/// lens): the split then always exists, and the last piece is only checked against the
+/// last part in debug builds.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn split_concat_into(
+    bounds: &mut Vec<usize>,
+    text: &[u8],
+    s: usize,
+    e: usize,
+    lenses: &[Lens],
+    part_of: impl Fn(&Lens) -> Part<'_>,
+    suffix: &[(Regex, bool)],
+    all: &Suffixes,
+    scratch: &mut Scratch,
+) -> Option<()> {
     let n = lenses.len();
-    let mut bounds = Vec::with_capacity(n + 1);
+    bounds.clear();
     bounds.push(s);
     let mut p = s;
     // Where `scratch.masks` starts, once the backwards pass has run.
@@ -653,16 +728,12 @@ pub(crate) fn split_concat(
         bounds.push(p);
     }
     let (last, last_eps) = part_of(lenses.last()?);
-    let ok = if last_eps {
-        p == e
-    } else {
-        last.matches_span(text, p, e)
-    };
-    if !ok {
+    if last_eps && p != e {
         return None;
     }
+    debug_assert!(last_eps || last.matches_span(text, p, e));
     bounds.push(e);
-    Some(bounds)
+    Some(())
 }
 
 /// A lens's text language as a [`Part`].
@@ -675,14 +746,28 @@ pub(crate) fn atype_part(l: &Lens) -> Part<'_> {
     (&l.0.atype, l.0.a_eps)
 }
 
+/// Drops a skeleton made without skeletons wanted: such a skeleton is a marker that owns
+/// no memory, so it is forgotten rather than dropped (dropping the recursive `Skel` is an
+/// out-of-line call per part, a fair share of reading a file).
+#[inline]
+fn discard(sk: Skel) {
+    debug_assert!(!matches!(
+        sk,
+        Skel::Concat(_) | Skel::Star(_) | Skel::Square(_)
+    ));
+    std::mem::forget(sk);
+}
+
 impl<'a, S: Sink> State<'a, '_, S> {
-    fn error(&self, lens: &Lens, pos: usize, message: &str) -> GetError {
-        GetError {
+    /// Errors are boxed while get recurses: a small `Result` is cheap to return from
+    /// every one of the many nested calls.
+    fn error(&self, lens: &Lens, pos: usize, message: &str) -> Box<GetError> {
+        Box::new(GetError {
             span: Span::at(self.text, pos),
             message: message.to_owned(),
             lens: lens.to_string(),
             expected: Some(format!("/{}/", lens.0.ctype)),
-        }
+        })
     }
 
     fn get(
@@ -691,7 +776,7 @@ impl<'a, S: Sink> State<'a, '_, S> {
         s: usize,
         e: usize,
         lvl: &mut Level<'a, S::Node>,
-    ) -> Result<Skel, GetError> {
+    ) -> Result<Skel, Box<GetError>> {
         let text = self.text;
         Ok(match &lens.0.kind {
             Kind::Del { .. } => {
@@ -732,7 +817,9 @@ impl<'a, S: Sink> State<'a, '_, S> {
                 Skel::Counter
             }
             Kind::Concat(parts) => {
-                let bounds = split_concat(
+                let mut bounds = self.pool.pop().unwrap_or_default();
+                split_concat_into(
+                    &mut bounds,
                     text,
                     s,
                     e,
@@ -743,19 +830,21 @@ impl<'a, S: Sink> State<'a, '_, S> {
                     &mut self.scratch,
                 )
                 .ok_or_else(|| self.error(lens, s, "concatenation did not match"))?;
-                let mut skels = Vec::with_capacity(if self.skel { parts.len() } else { 0 });
-                for (i, p) in parts.iter().enumerate() {
-                    let (a, b) = (bounds[i], bounds[i + 1]);
-                    let sk = self.get(p, a, b, lvl)?;
-                    if self.skel {
-                        skels.push(sk);
+                let skel = if self.skel {
+                    let mut skels = Vec::with_capacity(parts.len());
+                    for (i, p) in parts.iter().enumerate() {
+                        skels.push(self.get(p, bounds[i], bounds[i + 1], lvl)?);
                     }
-                }
-                if self.skel {
                     Skel::Concat(skels)
                 } else {
+                    for (i, p) in parts.iter().enumerate() {
+                        let sk = self.get(p, bounds[i], bounds[i + 1], lvl)?;
+                        discard(sk);
+                    }
                     Skel::None
-                }
+                };
+                self.pool.push(bounds);
+                skel
             }
             Kind::Union(alts) => {
                 let first = if lens.0.calts.usable() {
@@ -793,6 +882,8 @@ impl<'a, S: Sink> State<'a, '_, S> {
                             let sk = self.get(lens, p, q, lvl)?;
                             if self.skel {
                                 skels.push(sk);
+                            } else {
+                                discard(sk);
                             }
                             p = q;
                         }
@@ -839,10 +930,10 @@ impl<'a, S: Sink> State<'a, '_, S> {
                 let label = sub.key.as_ref().map(|k| k.0);
                 let node = self.sink.keeps().then(|| {
                     self.sink
-                        .node(text, label, sub.value.map(|v| v.0), span, sub.children)
+                        .node(self.src, label, sub.value.map(|v| v.0), span, sub.children)
                 });
                 if self.skel {
-                    let name = label.map(|l| l.to_compact(text));
+                    let name = label.map(|l| l.to_compact(self.src));
                     let hash = node.as_ref().map_or(0, |n| self.sink.fingerprint(n));
                     let entry = Entry {
                         skel,
@@ -853,6 +944,10 @@ impl<'a, S: Sink> State<'a, '_, S> {
                         lazy: None,
                     };
                     lvl.dict.push(name, entry);
+                } else {
+                    discard(skel);
+                    // Without skeletons the level's dictionary stays empty.
+                    std::mem::forget(std::mem::take(&mut sub.dict));
                 }
                 if let Some(node) = node {
                     lvl.children.push(node);
@@ -897,9 +992,14 @@ impl<'a, S: Sink> State<'a, '_, S> {
                         ),
                     ));
                 }
-                let mut skels = Vec::with_capacity(n);
+                let mut skels = Vec::with_capacity(if self.skel { n } else { 0 });
                 for (i, p) in parts.iter().enumerate() {
-                    skels.push(self.get(p, bounds[i], bounds[i + 1], lvl)?);
+                    let sk = self.get(p, bounds[i], bounds[i + 1], lvl)?;
+                    if self.skel {
+                        skels.push(sk);
+                    } else {
+                        discard(sk);
+                    }
                 }
                 if self.skel {
                     Skel::Square(Box::new(Skel::Concat(skels)))

@@ -85,11 +85,20 @@ impl Layout {
             entries: Vec::with_capacity(top.len()),
         };
         let mut seen: FxHashMap<usize, u32> = FxHashMap::default();
+        // Runs of entries read by the same lens are common: look that one up once.
+        let mut last = (0usize, 0u32);
         for (t, label) in top.into_iter().zip(labels) {
-            let lens = *seen.entry(super::get::lens_id(&t.lens)).or_insert_with(|| {
-                layout.lenses.push(t.lens.clone());
-                (layout.lenses.len() - 1) as u32
-            });
+            let id = super::get::lens_id(&t.lens);
+            let lens = if id == last.0 {
+                last.1
+            } else {
+                let l = *seen.entry(id).or_insert_with(|| {
+                    layout.lenses.push(t.lens.clone());
+                    (layout.lenses.len() - 1) as u32
+                });
+                last = (id, l);
+                l
+            };
             let label_at = u32::try_from(layout.labels.len()).ok()?;
             let label_len = match label {
                 Some(l) => {

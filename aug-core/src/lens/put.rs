@@ -74,6 +74,14 @@ impl<'t> Level<'t> {
     fn index_of(&self, pos: usize) -> Option<usize> {
         self.off.binary_search(&pos).ok()
     }
+
+    /// Like [`Level::index_of`] for a `pos` at or after node `from` starts, looking
+    /// forward from there (an iteration mostly advances by one node).
+    fn index_from(&self, from: usize, pos: usize) -> Option<usize> {
+        let rest = self.off.get(from..)?;
+        let i = rest.iter().position(|&o| o >= pos)?;
+        (rest.get(i) == Some(&pos)).then_some(from + i)
+    }
 }
 
 /// A range of consecutive children, `[lo, hi)`.
@@ -436,13 +444,14 @@ impl Put<'_> {
                     _ => None,
                 };
                 let mut p = a;
+                let mut lo = sp.lo;
                 let mut i = 0;
                 while p < b {
                     let q = match body.0.atype.longest_match(&lvl.enc, p, b) {
                         Some(q) if q > p => q,
                         _ => break,
                     };
-                    let (Some(lo), Some(hi)) = (lvl.index_of(p), lvl.index_of(q)) else {
+                    let Some(hi) = lvl.index_from(lo, q) else {
                         break;
                     };
                     let sk = skels
@@ -450,10 +459,10 @@ impl Put<'_> {
                         .filter(|s| instance_of(body, s, self.text));
                     self.put(body, lvl, Split { lo, hi }, sk, dict, over)?;
                     p = q;
+                    lo = hi;
                     i += 1;
                 }
                 if p < b {
-                    let lo = lvl.index_of(p).unwrap_or(sp.lo);
                     return Err(self.no_match(body, lvl, Split { lo, hi: sp.hi }));
                 }
             }
