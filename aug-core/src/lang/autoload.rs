@@ -81,12 +81,32 @@ fn interpreter(load_path: &Arc<[PathBuf]>, options: Options) -> Rc<Interpreter> 
 pub fn autoload_modules(load_path: &[PathBuf], options: Options) -> Vec<Module> {
     let load_path: Arc<[PathBuf]> = load_path.into();
     let interp = fresh_interpreter(&load_path, options);
-    // Evaluates filters from a few declarations of each module (see `quick_filter`).
-    let mini = Interpreter::new(load_path.to_vec(), options);
-    module_files(&load_path)
-        .into_iter()
-        .filter_map(|(path, stem)| autoload_one(&interp, &mini, &load_path, options, &path, &stem))
-        .collect()
+    let files = module_files(&load_path);
+    // Reading and scanning some 200 stock modules is most of a handle's startup: with a
+    // second core, a helper thread (with interpreters of its own) takes the second half.
+    let split = if std::thread::available_parallelism().is_ok_and(|n| n.get() > 1) {
+        files.len() / 2
+    } else {
+        files.len()
+    };
+    let (mine, theirs) = files.split_at(split);
+    let scan = |interp: &Interpreter, files: &[(PathBuf, String)]| -> Vec<Module> {
+        // Evaluates filters from a few declarations of each module (see `quick_filter`).
+        let mini = Interpreter::new(load_path.to_vec(), options);
+        files
+            .iter()
+            .filter_map(|(path, stem)| autoload_one(interp, &mini, &load_path, options, path, stem))
+            .collect()
+    };
+    std::thread::scope(|s| {
+        let helper = (!theirs.is_empty())
+            .then(|| s.spawn(|| scan(&Interpreter::new(load_path.to_vec(), options), theirs)));
+        let mut out = scan(&interp, mine);
+        if let Some(h) = helper {
+            out.extend(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+        }
+        out
+    })
 }
 
 /// One module per `*.aug` file on `load_path` (the first of each name), named after its
