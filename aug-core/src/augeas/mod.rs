@@ -92,6 +92,9 @@ pub struct Module {
     pub incl: Vec<String>,
     /// Globs of files to leave out; without a `/` they apply to the basename.
     pub excl: Vec<String>,
+    /// Whether the module has a transform of its own (`/augeas/load/NAME`), or only a lens
+    /// for `transform`, `store` and `retrieve` to name (see [`Module::lens_only`]).
+    autoload: bool,
     lens: Arc<LazyLens>,
 }
 
@@ -110,6 +113,7 @@ impl Module {
             name: name.into(),
             incl,
             excl,
+            autoload: true,
             lens: Arc::new(LazyLens {
                 cell,
                 build: Box::new(|| Err("unreachable: the lens is built".to_owned())),
@@ -131,6 +135,7 @@ impl Module {
             name: name.into(),
             incl,
             excl,
+            autoload: true,
             lens: Arc::new(LazyLens {
                 cell: OnceLock::new(),
                 build: Box::new(build),
@@ -148,11 +153,31 @@ impl Module {
             name: name.into(),
             incl: Vec::new(),
             excl: Vec::new(),
+            autoload: true,
             lens: Arc::new(LazyLens {
                 cell,
                 build: Box::new(|| Err("unreachable: the lens has failed".to_owned())),
             }),
         }
+    }
+
+    /// A module that does not autoload: no `/augeas/load/NAME` of its own, but its lens
+    /// (built by `build` on first use) can be named as `Name.lns` by a transform, as C
+    /// Augeas finds every module of its load path.
+    pub fn lens_only(
+        name: impl Into<String>,
+        build: impl Fn() -> Result<Lens, String> + Send + Sync + 'static,
+    ) -> Self {
+        Module {
+            autoload: false,
+            ..Module::deferred(name, Vec::new(), Vec::new(), build)
+        }
+    }
+
+    /// Whether the module has a transform of its own (it is listed under
+    /// `/augeas/load` when the handle opens).
+    pub fn autoloads(&self) -> bool {
+        self.autoload
     }
 
     /// The module's lens, built now if it was deferred; `Err` says why it cannot be built.
@@ -359,7 +384,7 @@ impl Augeas {
         // otherwise the first load (or transform) creates it.
         if !self.flags.contains(Flags::NO_MODL_AUTOLOAD) {
             let load = t.append_child(m, Some("load"), None).unwrap_or(m);
-            for module in &self.modules {
+            for module in self.modules.iter().filter(|m| m.autoload) {
                 let x = t
                     .append_child(load, Some(&module.name), None)
                     .unwrap_or(load);

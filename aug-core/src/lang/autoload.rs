@@ -63,14 +63,15 @@ fn interpreter(load_path: &Arc<[PathBuf]>, options: Options) -> Rc<Interpreter> 
     })
 }
 
-/// The modules on `load_path` that declare `autoload`, in load-path order (a module
-/// name found in several directories is taken from the first, as Augeas does; names
-/// compare case-insensitively).
+/// The modules on `load_path`, in load-path order (a module name found in several
+/// directories is taken from the first, as Augeas does; names compare
+/// case-insensitively).
 ///
-/// Each module's filter (`incl`/`excl`) is evaluated now; its lens is deferred (see
-/// [`Module::deferred`]). A module that fails to parse, or whose filter fails to
-/// evaluate, is returned as [`Module::failed`] with the error, so that the handle reports
-/// it under `/augeas/load/NAME/error`, and the other modules are unaffected.
+/// For a module that declares `autoload`, the filter (`incl`/`excl`) is evaluated now;
+/// its lens is deferred (see [`Module::deferred`]). A module that fails to parse, or whose
+/// filter fails to evaluate, is returned as [`Module::failed`] with the error, so that the
+/// handle reports it under `/augeas/load/NAME/error`, and the other modules are
+/// unaffected. The other modules come as [`Module::lens_only`], for transforms to name.
 ///
 /// ```no_run
 /// use aug_core::lang::{Options, autoload_modules};
@@ -95,7 +96,10 @@ pub fn autoload_modules(load_path: &[PathBuf], options: Options) -> Vec<Module> 
         let mini = Interpreter::new(load_path.to_vec(), options);
         files
             .iter()
-            .filter_map(|(path, stem)| autoload_one(interp, &mini, &load_path, options, path, stem))
+            .map(|(path, stem)| {
+                autoload_one(interp, &mini, &load_path, options, path, stem)
+                    .unwrap_or_else(|| lens_only(&load_path, options, path, stem))
+            })
             .collect()
     };
     std::thread::scope(|s| {
@@ -118,24 +122,29 @@ pub fn autoload_modules(load_path: &[PathBuf], options: Options) -> Vec<Module> 
 pub fn lens_modules(load_path: &[PathBuf], options: Options) -> Vec<Module> {
     let load_path: Arc<[PathBuf]> = load_path.into();
     fresh_interpreter(&load_path, options);
-    let mut out = Vec::new();
-    for (path, stem) in module_files(&load_path) {
-        let load_path = load_path.clone();
-        let name = capitalize(&stem);
-        out.push(Module::deferred(name, Vec::new(), Vec::new(), move || {
-            let interp = interpreter(&load_path, options);
-            let module = interp.load_module(&stem).map_err(|e| e.to_string())?;
-            let idx = module
-                .visible("lns", usize::MAX)
-                .ok_or_else(|| format!("Can not find lens {}.lns", module.name))?;
-            match interp.force(&module, idx) {
-                Ok(Value::Lens(l)) => Ok(l),
-                Ok(v) => Err(format!("{}.lns is a {}", module.name, v.type_name())),
-                Err(e) => Err(format!("Failed to load {}: {e}", path.display())),
-            }
-        }));
-    }
-    out
+    module_files(&load_path)
+        .iter()
+        .map(|(path, stem)| lens_only(&load_path, options, path, stem))
+        .collect()
+}
+
+/// The module of `path` (named `stem.aug`) for its `lns` alone (see [`Module::lens_only`]),
+/// evaluated on first use; nothing is read now.
+fn lens_only(load_path: &Arc<[PathBuf]>, options: Options, path: &Path, stem: &str) -> Module {
+    let load_path = load_path.clone();
+    let (path, stem) = (path.to_path_buf(), stem.to_owned());
+    Module::lens_only(capitalize(&stem), move || {
+        let interp = interpreter(&load_path, options);
+        let module = interp.load_module(&stem).map_err(|e| e.to_string())?;
+        let idx = module
+            .visible("lns", usize::MAX)
+            .ok_or_else(|| format!("Can not find lens {}.lns", module.name))?;
+        match interp.force(&module, idx) {
+            Ok(Value::Lens(l)) => Ok(l),
+            Ok(v) => Err(format!("{}.lns is a {}", module.name, v.type_name())),
+            Err(e) => Err(format!("Failed to load {}: {e}", path.display())),
+        }
+    })
 }
 
 /// Every `*.aug` file on `load_path` with its lowercased stem, the first of each name

@@ -203,6 +203,29 @@ fn noautoload_keeps_modules_for_transform() {
 }
 
 #[test]
+fn transform_finds_modules_that_do_not_autoload() {
+    // Properties does not autoload: it is not under /augeas/load until a transform names
+    // it, which C allows for any module of the load path.
+    check_same_as_c(concat!(
+        "match /augeas/load/Properties\n",
+        "transform Properties.lns incl /etc/app.properties\n",
+        "load\n",
+        "print /augeas/load/Properties\n",
+        "print /files/etc/app.properties\n",
+        "set /files/etc/app.properties/app.port 9090\n",
+        "save\n",
+    ));
+    // Without the stock modules, and without -A: a module of the load path with no
+    // autoload of its own.
+    check_modules(
+        &[],
+        "print /augeas/load/Plain\nrm /augeas/load/Good\ntransform Plain incl /etc/good\nload\nprint /files/etc/good/b\n",
+        "--- status: 0\n--- stdout\nrm : /augeas/load/Good 3\n/files/etc/good/b = \"2\"\n--- stderr\n",
+        "a = 1\nb = 2\n",
+    );
+}
+
+#[test]
 fn augeas_lens_lib_adds_directories() {
     let lib = tempfile::tempdir().unwrap();
     for (name, text) in MODULES {
