@@ -115,3 +115,38 @@ proptest! {
         }
     }
 }
+
+/// A file changed on disk between load and save: the recorded layout no longer describes
+/// it (same length, other bytes; or another length), so save parses the new text, as C
+/// Augeas does, and writes exactly what a fresh parse writes: the layout of the new text
+/// (here a separator), the values of the tree.
+#[test]
+fn r7_layout_of_a_file_changed_on_disk_is_not_used() {
+    for (from, to) in [
+        ("1\tlocalhost", "1 localhost"),
+        ("1\tlocalhost", "1   localhost"),
+    ] {
+        let (da, db) = (copy_testroot(), copy_testroot());
+        let mut a = lenses::open(Some(da.path()), Flags::NONE);
+        let mut b = lenses::open(Some(db.path()), Flags::NONE);
+        b.forget_layouts();
+        for d in [&da, &db] {
+            let p = d.path().join("etc/hosts");
+            let text = std::fs::read_to_string(&p).unwrap();
+            assert!(text.contains(from));
+            std::fs::write(&p, text.replacen(from, to, 1)).unwrap();
+        }
+        for aug in [&mut a, &mut b] {
+            aug.set("/files/etc/hosts/3/canonical", Some("renamed.example.org"))
+                .unwrap();
+            aug.save().unwrap();
+        }
+        let read = |d: &tempfile::TempDir| std::fs::read_to_string(d.path().join("etc/hosts"));
+        let (ta, tb) = (read(&da).unwrap(), read(&db).unwrap());
+        assert_eq!(ta, tb);
+        assert!(
+            ta.contains(&format!("127.0.0.{to}\n")) && ta.contains("renamed.example.org"),
+            "{ta}"
+        );
+    }
+}
