@@ -8,8 +8,57 @@ use super::{ByteSet, Dfa, Node, reserved_bytes};
 /// One NFA state: its ε-successors and its byte transitions.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct NState {
-    pub(crate) eps: Vec<u32>,
-    pub(crate) bytes: Vec<(ByteSet, u32)>,
+    pub(crate) eps: Edges<u32>,
+    pub(crate) bytes: Edges<(ByteSet, u32)>,
+}
+
+/// A list of edges that keeps up to two inline: a Thompson state has one or two, so
+/// building an automaton allocates per state only for the few with more.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Edges<T> {
+    len: usize,
+    inline: [T; 2],
+    spill: Vec<T>,
+}
+
+impl<T: Copy + Default> Edges<T> {
+    pub(crate) fn push(&mut self, x: T) {
+        match self.len {
+            0 | 1 => {
+                if let Some(slot) = self.inline.get_mut(self.len) {
+                    *slot = x;
+                }
+            }
+            2 => {
+                self.spill = Vec::with_capacity(4);
+                self.spill.extend_from_slice(&self.inline);
+                self.spill.push(x);
+            }
+            _ => self.spill.push(x),
+        }
+        self.len += 1;
+    }
+}
+
+impl<T> std::ops::Deref for Edges<T> {
+    type Target = [T];
+
+    fn deref(&self) -> &[T] {
+        if self.len <= 2 {
+            self.inline.get(..self.len).unwrap_or_default()
+        } else {
+            &self.spill
+        }
+    }
+}
+
+impl<'a, T> IntoIterator for &'a Edges<T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
 }
 
 /// A Thompson NFA with one start and one accepting state.
@@ -43,39 +92,53 @@ impl Nfa {
 
     /// The states from which `accept` can be reached.
     fn reverse_reachable(&self) -> Vec<bool> {
-        let rev = self.reversed_edges();
-        let mut seen = vec![false; self.states.len()];
+        // Incoming edges' sources in one flat array (CSR): those of state `t` are
+        // `src[off[t]..off[t + 1]]`.
+        let n = self.states.len();
+        let mut off = vec![0u32; n + 1];
+        let mut count = |t: u32| {
+            if let Some(c) = off.get_mut(t as usize + 1) {
+                *c += 1;
+            }
+        };
+        for st in &self.states {
+            st.eps.iter().for_each(|&t| count(t));
+            st.bytes
+                .iter()
+                .filter(|(set, _)| !set.is_empty())
+                .for_each(|&(_, t)| count(t));
+        }
+        for i in 0..n {
+            off[i + 1] += off[i];
+        }
+        let mut fill = off.clone();
+        let mut src = vec![0u32; off[n] as usize];
+        for (s, st) in self.states.iter().enumerate() {
+            for t in st.eps.iter().copied().chain(
+                st.bytes
+                    .iter()
+                    .filter(|(set, _)| !set.is_empty())
+                    .map(|&(_, t)| t),
+            ) {
+                if let Some(f) = fill.get_mut(t as usize)
+                    && let Some(slot) = src.get_mut(*f as usize)
+                {
+                    *slot = s as u32;
+                    *f += 1;
+                }
+            }
+        }
+        let mut seen = vec![false; n];
         let mut stack = vec![self.accept];
-        while let Some(s) = stack.pop() {
-            match seen.get_mut(s as usize) {
+        while let Some(t) = stack.pop() {
+            match seen.get_mut(t as usize) {
                 Some(v) if !*v => *v = true,
                 _ => continue,
             }
-            for &(_, p) in rev.get(s as usize).map(Vec::as_slice).unwrap_or(&[]) {
-                stack.push(p);
-            }
+            let (a, b) = (off[t as usize] as usize, off[t as usize + 1] as usize);
+            stack.extend_from_slice(src.get(a..b).unwrap_or_default());
         }
         seen
-    }
-
-    /// For each state, its incoming edges as `(label, source)`; `None` is ε.
-    fn reversed_edges(&self) -> Vec<Vec<(Option<ByteSet>, u32)>> {
-        let mut rev = vec![Vec::new(); self.states.len()];
-        for (s, st) in self.states.iter().enumerate() {
-            for &t in &st.eps {
-                if let Some(r) = rev.get_mut(t as usize) {
-                    r.push((None, s as u32));
-                }
-            }
-            for &(set, t) in &st.bytes {
-                if !set.is_empty()
-                    && let Some(r) = rev.get_mut(t as usize)
-                {
-                    r.push((Some(set), s as u32));
-                }
-            }
-        }
-        rev
     }
 
     /// For the parts `r₁ … rₖ` of a concatenation's tail, the NFA of the reversed language
@@ -115,20 +178,21 @@ impl Nfa {
 
     /// The NFA of the reversed language.
     pub(crate) fn reverse(&self) -> Nfa {
-        let states = self
-            .reversed_edges()
-            .into_iter()
-            .map(|edges| {
-                let mut st = NState::default();
-                for (label, src) in edges {
-                    match label {
-                        None => st.eps.push(src),
-                        Some(set) => st.bytes.push((set, src)),
-                    }
+        let mut states: Vec<NState> = vec![NState::default(); self.states.len()];
+        for (s, st) in self.states.iter().enumerate() {
+            for &t in &st.eps {
+                if let Some(r) = states.get_mut(t as usize) {
+                    r.eps.push(s as u32);
                 }
-                st
-            })
-            .collect();
+            }
+            for &(set, t) in &st.bytes {
+                if !set.is_empty()
+                    && let Some(r) = states.get_mut(t as usize)
+                {
+                    r.bytes.push((set, s as u32));
+                }
+            }
+        }
         Nfa::finish(states, self.accept, self.start)
     }
 
