@@ -45,6 +45,10 @@ pub(crate) struct LazyDfa {
     mark: Vec<u32>,
     epoch: u32,
     stack: Vec<u32>,
+    /// Scratch buffers for [`LazyDfa::compute`]: a successor set is only allocated when
+    /// it is a new DFA state.
+    seeds: Vec<u32>,
+    closed: Vec<u32>,
 }
 
 impl LazyDfa {
@@ -87,6 +91,8 @@ impl LazyDfa {
             mark: vec![0; n],
             epoch: 0,
             stack: Vec::new(),
+            seeds: Vec::new(),
+            closed: Vec::new(),
         };
         dfa.reset();
         dfa
@@ -99,21 +105,22 @@ impl LazyDfa {
         self.trans.clear();
         self.index.clear();
         self.generation += 1;
-        let dead = self.intern(Vec::new());
+        let dead = self.intern(&[]);
         debug_assert_eq!(dead, DEAD);
-        let start = self.closure(vec![self.nfa.start]);
-        self.start = self.intern(start);
+        let mut start = Vec::new();
+        self.closure(&[self.nfa.start], &mut start);
+        self.start = self.intern(&start);
     }
 
-    /// The ε-closure of `seeds`, restricted to live important states, sorted.
-    fn closure(&mut self, seeds: Vec<u32>) -> Vec<u32> {
-        let mut out = Vec::new();
-        for q in seeds {
-            self.add_eclose(q, &mut out);
+    /// The ε-closure of `seeds`, restricted to live important states, sorted, into `out`
+    /// (cleared first).
+    fn closure(&mut self, seeds: &[u32], out: &mut Vec<u32>) {
+        out.clear();
+        for &q in seeds {
+            self.add_eclose(q, out);
         }
         out.sort_unstable();
         out.dedup();
-        out
     }
 
     /// Appends the (memoised) ε-closure of the single state `q` to `out`.
@@ -153,8 +160,8 @@ impl LazyDfa {
         }
     }
 
-    fn intern(&mut self, set: Vec<u32>) -> u32 {
-        if let Some(&id) = self.index.get(set.as_slice()) {
+    fn intern(&mut self, set: &[u32]) -> u32 {
+        if let Some(&id) = self.index.get(set) {
             return id;
         }
         let limit = if self.fail_when_full {
@@ -168,7 +175,7 @@ impl LazyDfa {
                 return DEAD;
             }
             self.reset();
-            if let Some(&id) = self.index.get(set.as_slice()) {
+            if let Some(&id) = self.index.get(set) {
                 return id;
             }
         }
@@ -206,7 +213,8 @@ impl LazyDfa {
     #[cold]
     #[inline(never)]
     fn compute(&mut self, s: u32, b: u8, slot: usize) -> u32 {
-        let mut seeds = Vec::new();
+        let mut seeds = std::mem::take(&mut self.seeds);
+        seeds.clear();
         if let Some(set) = self.sets.get(s as usize) {
             for &q in set.iter() {
                 if let Some(st) = self.nfa.states.get(q as usize) {
@@ -218,9 +226,12 @@ impl LazyDfa {
                 }
             }
         }
-        let closed = self.closure(seeds);
+        let mut closed = std::mem::take(&mut self.closed);
+        self.closure(&seeds, &mut closed);
         let generation = self.generation;
-        let t = self.intern(closed);
+        let t = self.intern(&closed);
+        self.seeds = seeds;
+        self.closed = closed;
         if generation == self.generation
             && let Some(slot) = self.trans.get_mut(slot)
         {
