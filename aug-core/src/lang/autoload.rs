@@ -103,11 +103,18 @@ pub fn autoload_modules(load_path: &[PathBuf], options: Options) -> Vec<Module> 
             .collect()
     };
     std::thread::scope(|s| {
+        // Without a thread (none can be made), the second half is scanned here too.
         let helper = (!theirs.is_empty())
-            .then(|| s.spawn(|| scan(&Interpreter::new(load_path.to_vec(), options), theirs)));
+            .then(|| {
+                std::thread::Builder::new().spawn_scoped(s, || {
+                    scan(&Interpreter::new(load_path.to_vec(), options), theirs)
+                })
+            })
+            .and_then(Result::ok);
         let mut out = scan(&interp, mine);
-        if let Some(h) = helper {
-            out.extend(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+        match helper {
+            Some(h) => out.extend(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))),
+            None => out.extend(scan(&interp, theirs)),
         }
         out
     })
