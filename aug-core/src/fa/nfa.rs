@@ -72,11 +72,18 @@ pub(crate) struct Nfa {
 }
 
 impl Nfa {
-    /// Compiles an expression tree.
+    /// Compiles an expression tree. An expression whose automaton would pass
+    /// [`NFA_STATE_LIMIT`] states compiles to the empty language instead (so matching
+    /// fails, rather than the process running out of memory).
     pub(crate) fn compile(node: &Node) -> Nfa {
-        let mut b = Builder { states: Vec::new() };
+        let mut b = Builder::default();
         let (start, accept) = b.build(node, ByteSet::FULL);
-        Nfa::finish(b.states, start, accept)
+        b.finish(start, accept)
+    }
+
+    /// An automaton with no word.
+    fn nothing() -> Nfa {
+        Nfa::finish(vec![NState::default(), NState::default()], 0, 1)
     }
 
     fn finish(states: Vec<NState>, start: u32, accept: u32) -> Nfa {
@@ -146,7 +153,7 @@ impl Nfa {
     /// the text read so far is in `rᵢ₊₁⋯rₖ` (the suffix starting at part `i`). Its
     /// accepting state is `marks[0]`.
     pub(crate) fn reversed_suffixes(parts: &[&Node]) -> (Nfa, Vec<u32>) {
-        let mut b = Builder { states: Vec::new() };
+        let mut b = Builder::default();
         let mut marks = Vec::with_capacity(parts.len());
         let mut cur = b.state();
         for part in parts {
@@ -156,6 +163,9 @@ impl Nfa {
             cur = e;
         }
         let start = marks.first().copied().unwrap_or(cur);
+        if b.over {
+            return (Nfa::nothing(), Vec::new());
+        }
         let fwd = Nfa::finish(b.states, start, cur);
         (fwd.reverse(), marks)
     }
@@ -163,7 +173,7 @@ impl Nfa {
     /// The NFA of the union of `alts` whose state `marks[i]` is reached exactly when the
     /// text read so far is in `alts[i]`.
     pub(crate) fn marked_union(alts: &[&Node]) -> (Nfa, Vec<u32>) {
-        let mut b = Builder { states: Vec::new() };
+        let mut b = Builder::default();
         let start = b.state();
         let accept = b.state();
         let mut marks = Vec::with_capacity(alts.len());
@@ -172,6 +182,9 @@ impl Nfa {
             b.eps(start, s);
             b.eps(e, accept);
             marks.push(e);
+        }
+        if b.over {
+            return (Nfa::nothing(), Vec::new());
         }
         (Nfa::finish(b.states, start, accept), marks)
     }
@@ -247,14 +260,33 @@ impl Nfa {
     }
 }
 
+/// The most states an automaton may have (about 1.2 GB): past it, compilation gives up.
+/// Unfolded recursive lenses (Shellvars) can otherwise describe automata of tens of GB;
+/// the biggest the stock test suite needs has about 4 million states.
+pub(crate) const NFA_STATE_LIMIT: usize = if cfg!(test) { 100_000 } else { 8_000_000 };
+
+#[derive(Default)]
 struct Builder {
     states: Vec<NState>,
+    /// Set once the automaton passed [`NFA_STATE_LIMIT`]: building stops.
+    over: bool,
 }
 
 impl Builder {
     fn state(&mut self) -> u32 {
+        if self.states.len() >= NFA_STATE_LIMIT {
+            self.over = true;
+            return 0;
+        }
         self.states.push(NState::default());
         (self.states.len() - 1) as u32
+    }
+
+    fn finish(self, start: u32, accept: u32) -> Nfa {
+        if self.over {
+            return Nfa::nothing();
+        }
+        Nfa::finish(self.states, start, accept)
     }
 
     fn eps(&mut self, from: u32, to: u32) {
@@ -275,6 +307,9 @@ impl Builder {
     /// Builds a fragment for `node` with every byte set restricted to `mask`, and returns
     /// its entry and exit states. The exit has no outgoing edges.
     fn build(&mut self, node: &Node, mask: ByteSet) -> (u32, u32) {
+        if self.over {
+            return (0, 0);
+        }
         match node {
             Node::Never => (self.state(), self.state()),
             Node::Eps => {
@@ -376,5 +411,21 @@ impl Builder {
             }
         }
         (base + dfa.start, exit)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rx::Regex;
+
+    #[test]
+    fn automata_past_the_state_limit_match_nothing() {
+        // 200 × 1,000 copies of `a`: more states than the (test-sized) limit.
+        let big = Regex::parse("((a{1000}){200})b", false).unwrap();
+        let text = format!("{}b", "a".repeat(200_000));
+        assert!(!big.is_match(text.as_bytes()));
+        // Under the limit, the same shape matches.
+        let small = Regex::parse("((a{100}){20})b", false).unwrap();
+        assert!(small.is_match(format!("{}b", "a".repeat(2_000)).as_bytes()));
     }
 }
