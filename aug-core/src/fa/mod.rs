@@ -147,6 +147,11 @@ pub(crate) enum Node {
     Dfa(Arc<Dfa>),
     /// The child, annotated with the text to display for it.
     Text(Arc<str>, Arc<Node>),
+    /// `^` or `$` where GNU regex reads a line anchor (at the start or end of a pattern
+    /// or group): the empty word when matching (the anchor's condition on the
+    /// neighbouring byte is not checked), the literal byte in set operations, as libfa
+    /// has it.
+    Anchor(u8),
 }
 
 /// A total, explicit DFA over byte classes. State 0 is not special; `start` is the start.

@@ -69,6 +69,8 @@ pub(crate) struct Nfa {
     pub(crate) accept: u32,
     /// Whether the accepting state is reachable from each state.
     pub(crate) live: Vec<bool>,
+    /// Whether the expression had a line anchor, compiled as the empty word.
+    pub(crate) anchored: bool,
 }
 
 impl Nfa {
@@ -77,6 +79,17 @@ impl Nfa {
     /// fails, rather than the process running out of memory).
     pub(crate) fn compile(node: &Node) -> Nfa {
         let mut b = Builder::default();
+        let (start, accept) = b.build(node, ByteSet::FULL);
+        b.finish(start, accept)
+    }
+
+    /// Compiles an expression tree for set operations: line anchors are the literal
+    /// bytes `^` and `$`, as libfa reads them.
+    pub(crate) fn compile_literal(node: &Node) -> Nfa {
+        let mut b = Builder {
+            literal_anchors: true,
+            ..Builder::default()
+        };
         let (start, accept) = b.build(node, ByteSet::FULL);
         b.finish(start, accept)
     }
@@ -92,6 +105,7 @@ impl Nfa {
             start,
             accept,
             live: Vec::new(),
+            anchored: false,
         };
         nfa.live = nfa.reverse_reachable();
         nfa
@@ -270,6 +284,10 @@ struct Builder {
     states: Vec<NState>,
     /// Set once the automaton passed [`NFA_STATE_LIMIT`]: building stops.
     over: bool,
+    /// Line anchors as literal bytes (set operations) rather than the empty word.
+    literal_anchors: bool,
+    /// Whether a line anchor was compiled as the empty word.
+    anchored: bool,
 }
 
 impl Builder {
@@ -286,7 +304,9 @@ impl Builder {
         if self.over {
             return Nfa::nothing();
         }
-        Nfa::finish(self.states, start, accept)
+        let mut nfa = Nfa::finish(self.states, start, accept);
+        nfa.anchored = self.anchored;
+        nfa
     }
 
     fn eps(&mut self, from: u32, to: u32) {
@@ -373,6 +393,16 @@ impl Builder {
             }
             Node::Restrict(sub) => self.build(sub, mask.and(reserved_bytes().not())),
             Node::Text(_, sub) => self.build(sub, mask),
+            Node::Anchor(c) if self.literal_anchors => {
+                let (s, e) = (self.state(), self.state());
+                self.byte(s, ByteSet::single(*c).and(mask), e);
+                (s, e)
+            }
+            Node::Anchor(_) => {
+                self.anchored = true;
+                let s = self.state();
+                (s, s)
+            }
             Node::Dfa(dfa) => self.embed(dfa, mask),
         }
     }

@@ -531,7 +531,7 @@ impl Interpreter {
         match n {
             Del => {
                 let (r, d) = (re(0)?, st(1)?);
-                if self.options.typecheck && !r.is_match(d.as_bytes()) {
+                if self.options.typecheck && !r.is_match_literal(d.as_bytes()) {
                     return Err(exn(format!("del: default '{d}' does not match /{r}/")));
                 }
                 lens_val(lens::del(r, &d))

@@ -634,7 +634,7 @@ impl Lens {
         let mut stack = vec![self.clone()];
         while let Some(l) = stack.pop() {
             match &l.0.kind {
-                Kind::Del { re, default } if !re.is_match(default.as_bytes()) => {
+                Kind::Del { re, default } if !re.is_match_literal(default.as_bytes()) => {
                     return Err(LensError::DelDefault {
                         default: default.clone(),
                         regex: re.to_string(),

@@ -361,7 +361,8 @@ impl Regex {
     /// prefix of a word (then a longest match is never cut short by what follows).
     /// `false` when the regexp is too big to analyse cheaply.
     pub(crate) fn stops_before(&self, follow: ByteSet) -> bool {
-        if self.nfa().states.len() > GREEDY_NFA_LIMIT {
+        // The DFA of set operations reads anchors literally, not as matching does.
+        if self.nfa().states.len() > GREEDY_NFA_LIMIT || self.nfa().anchored {
             return false;
         }
         let Ok(d) = self.dfa() else {
@@ -422,10 +423,35 @@ impl Regex {
         m.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// Whether `text` is in the language as libfa (Augeas's typechecker) reads it: line
+    /// anchors are literal bytes there. Matching ([`Regex::is_match`]) reads them as GNU
+    /// regex does.
+    pub fn is_match_literal(&self, text: &[u8]) -> bool {
+        if !self.nfa().anchored {
+            return self.is_match(text);
+        }
+        let Ok(d) = self.dfa() else {
+            return false;
+        };
+        let end = text.iter().fold(d.start, |s, &b| {
+            d.next(s, d.classes.get(usize::from(b)).copied().unwrap_or(0))
+        });
+        d.accepts(end)
+    }
+
+    /// The explicit DFA for set operations, where line anchors are literal bytes (as in
+    /// libfa); the matching automaton reads them as the empty word.
     fn dfa(&self) -> Result<Arc<Dfa>, RxError> {
         self.0
             .dfa
-            .get_or_init(|| LazyDfa::materialize(self.nfa().clone()).map(Arc::new))
+            .get_or_init(|| {
+                let nfa = if self.nfa().anchored {
+                    Arc::new(Nfa::compile_literal(&self.0.node))
+                } else {
+                    self.nfa().clone()
+                };
+                LazyDfa::materialize(nfa).map(Arc::new)
+            })
             .clone()
             .map_err(|limit| self.too_complex(limit))
     }
@@ -479,6 +505,7 @@ fn render(node: &Node, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         Node::Text(t, _) => f.write_str(&escape(t)),
         Node::Never => f.write_str("[^\\x00-\\xff]"),
         Node::Eps => f.write_str("()"),
+        Node::Anchor(c) => f.write_str(if *c == b'^' { "^" } else { "$" }),
         Node::Set(set) => render_set(*set, f),
         Node::Concat(items) => items.iter().try_for_each(|n| group(n, f)),
         Node::Alt(items) => {

@@ -187,6 +187,12 @@ impl Parser<'_> {
                 Some(c) => self.set(ByteSet::single(c), false),
                 None => return Err(self.err(at, "trailing backslash")),
             },
+            // GNU's context rule (no RE_CONTEXT_INDEP_ANCHORS): a line anchor at the start
+            // of a pattern or group or after `|`, and at the end or before `)` or `|`.
+            b'^' if at == 0 || matches!(self.s.get(at - 1), Some(b'(' | b'|')) => {
+                Node::Anchor(b'^')
+            }
+            b'$' if matches!(self.peek(), None | Some(b')' | b'|')) => Node::Anchor(b'$'),
             c => self.set(ByteSet::single(c), false),
         })
     }

@@ -133,7 +133,21 @@ fn dialect_quirks() {
     check_match("a{2}+", "aaaa", true); // augparse
     check_match("$a", "$a", true); // augparse
     check_match("a^", "a^", true); // augparse
-    check_match("^a$", "^a$", true); // FIXME: GNU treats these as line anchors
+    // GNU's line anchors: `^` at the start of a pattern or group or after `|`, `$` at the
+    // end or before `)` or `|`. Matching reads them as the empty word; libfa (the
+    // typechecker, set operations) as literal bytes.
+    check_match("^a$", "a", true);
+    check_match("^a$", "^a$", false);
+    check_match("x(^a|b$)y", "xay", true);
+    check_match("[#;].*$", "# note", true); // sip_conf's title comment
+    check_match("a$b", "a$b", true); // not at the end: literal
+    let anchored = re("^end$");
+    assert!(anchored.is_match_literal(b"^end$"));
+    assert!(!anchored.is_match_literal(b"end"));
+    // semanage: `record_re - /^end$/` removes nothing but the literal word, as in C.
+    let minus = re("[a-z^$]+").minus(&anchored).unwrap();
+    assert!(minus.is_match(b"end"));
+    assert!(!minus.is_match(b"^end$"));
 }
 
 #[test]
