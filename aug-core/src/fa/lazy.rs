@@ -1,8 +1,7 @@
 //! The lazily built DFA used for matching: subset construction over byte classes,
 //! states computed on demand and cached, with a bounded cache.
 
-use rustc_hash::FxHashMap;
-use std::collections::HashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::sync::Arc;
 
 use super::nfa::Nfa;
@@ -349,28 +348,30 @@ impl LazyDfa {
 
 /// Splits the byte alphabet into ranges that every transition of `nfa` treats alike.
 fn byte_classes(nfa: &Nfa) -> ([u8; 256], usize) {
-    let mut boundary = [false; 256];
-    let sets: HashSet<ByteSet> = nfa
-        .states
-        .iter()
-        .flat_map(|st| st.bytes.iter().map(|(set, _)| *set))
-        .collect();
-    {
-        for set in &sets {
-            for b in 1..=255u8 {
-                if set.contains(b) != set.contains(b - 1) {
-                    boundary[usize::from(b)] = true;
-                }
+    // Bit `b` of `boundary` is set when some edge's set holds exactly one of `b - 1`
+    // and `b`: a set's bits xor-ed with themselves shifted by one.
+    let mut boundary = [0u64; 4];
+    let mut seen: FxHashSet<ByteSet> = FxHashSet::default();
+    for st in &nfa.states {
+        for &(set, _) in st.bytes.iter() {
+            if !seen.insert(set) {
+                continue;
+            }
+            let x = set.0;
+            let mut carry = 0;
+            for (w, bound) in x.iter().zip(boundary.iter_mut()) {
+                *bound |= w ^ ((w << 1) | carry);
+                carry = w >> 63;
             }
         }
     }
     let mut classes = [0u8; 256];
     let mut c = 0u8;
-    for b in 1..256 {
-        if boundary[b] {
+    for (b, class) in classes.iter_mut().enumerate().skip(1) {
+        if boundary.get(b / 64).is_some_and(|w| w >> (b % 64) & 1 == 1) {
             c += 1;
         }
-        classes[b] = c;
+        *class = c;
     }
     (classes, usize::from(c) + 1)
 }
