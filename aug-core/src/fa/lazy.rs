@@ -48,6 +48,9 @@ pub(crate) struct LazyDfa {
     /// it is a new DFA state.
     seeds: Vec<u32>,
     closed: Vec<u32>,
+    /// One bit per NFA state, all clear between uses: puts big closures in order without
+    /// sorting them.
+    bits: Vec<u64>,
 }
 
 impl LazyDfa {
@@ -92,6 +95,7 @@ impl LazyDfa {
             stack: Vec::new(),
             seeds: Vec::new(),
             closed: Vec::new(),
+            bits: vec![0; n.div_ceil(64)],
         };
         dfa.reset();
         dfa
@@ -118,8 +122,32 @@ impl LazyDfa {
         for &q in seeds {
             self.add_eclose(q, out);
         }
-        out.sort_unstable();
-        out.dedup();
+        if out.len() <= SORT_LIMIT {
+            out.sort_unstable();
+            out.dedup();
+            return;
+        }
+        // Big sets (marked automata keep hundreds of states alive): through the bitset.
+        let (mut lo, mut hi) = (usize::MAX, 0);
+        for &q in out.iter() {
+            let w = q as usize / 64;
+            if let Some(word) = self.bits.get_mut(w) {
+                *word |= 1 << (q % 64);
+                lo = lo.min(w);
+                hi = hi.max(w);
+            }
+        }
+        out.clear();
+        for w in lo..=hi {
+            let Some(word) = self.bits.get_mut(w) else {
+                break;
+            };
+            let mut x = std::mem::take(word);
+            while x != 0 {
+                out.push((w * 64) as u32 + x.trailing_zeros());
+                x &= x - 1;
+            }
+        }
     }
 
     /// Appends the (memoised) ε-closure of the single state `q` to `out`.
@@ -347,6 +375,9 @@ impl LazyDfa {
 }
 
 /// Splits the byte alphabet into ranges that every transition of `nfa` treats alike.
+/// Closures up to this size are put in order by sorting; bigger ones through a bitset.
+const SORT_LIMIT: usize = 32;
+
 fn byte_classes(nfa: &Nfa) -> ([u8; 256], usize) {
     // Bit `b` of `boundary` is set when some edge's set holds exactly one of `b - 1`
     // and `b`: a set's bits xor-ed with themselves shifted by one.
