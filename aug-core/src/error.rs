@@ -106,6 +106,26 @@ impl fmt::Display for ErrorCode {
     }
 }
 
+/// Messages longer than this are cut: a failing get or typecheck prints its whole lens,
+/// which for the stock modules can be megabytes.
+pub(crate) const MAX_MESSAGE: usize = 2000;
+
+/// `msg`, cut after [`MAX_MESSAGE`] bytes with a note of how much was left out.
+pub(crate) fn clip(msg: &str) -> String {
+    if msg.len() <= MAX_MESSAGE {
+        return msg.to_owned();
+    }
+    let mut end = MAX_MESSAGE;
+    while !msg.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!(
+        "{}… ({} more bytes)",
+        msg.get(..end).unwrap_or_default(),
+        msg.len() - end
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -407,8 +407,10 @@ impl Augeas {
             match m.lens() {
                 Ok(l) => {
                     if let Err(e) = l.typecheck_full() {
-                        self.broken
-                            .push((m.name.clone(), format!("Typecheck failed: {e}")));
+                        self.broken.push((
+                            m.name.clone(),
+                            crate::error::clip(&format!("Typecheck failed: {e}")),
+                        ));
                     }
                 }
                 Err(e) => self.broken.push((m.name.clone(), e.to_owned())),

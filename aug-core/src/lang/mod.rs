@@ -265,7 +265,7 @@ impl Interpreter {
                     report.output.push_str(&format!(
                         "{file}:{}: test failed: {}\n",
                         t.span,
-                        clip(&msg)
+                        crate::error::clip(&msg)
                     ));
                 }
             }
@@ -365,25 +365,6 @@ impl Interpreter {
             .map(|o| Value::Str(Rc::from(o)))
             .map_err(|e| exn(format!("put failed: {e}")))
     }
-}
-
-/// Messages longer than this are cut: a failing get prints its whole lens, which for
-/// the stock modules can be megabytes.
-const MAX_MESSAGE: usize = 2000;
-
-fn clip(msg: &str) -> String {
-    if msg.len() <= MAX_MESSAGE {
-        return msg.to_owned();
-    }
-    let mut end = MAX_MESSAGE;
-    while !msg.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!(
-        "{}… ({} more bytes)",
-        msg.get(..end).unwrap_or_default(),
-        msg.len() - end
-    )
 }
 
 fn show(v: &Value) -> String {

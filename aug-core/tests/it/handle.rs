@@ -542,4 +542,29 @@ fn type_check_drops_modules_that_fail() {
         1,
         "without -c it loads"
     );
+    // The error names the failing lens, cut short when the lens prints long (the stock
+    // modules' lenses can print as megabytes).
+    let words: Vec<String> = (0..1000).map(|i| format!("w{i}")).collect();
+    let long = Module::new(
+        "Long",
+        subtree(
+            concat(vec![
+                key(rx("a|ab").unwrap()),
+                del(rx(&format!("b?\n|{}", words.join("|"))).unwrap(), "\n"),
+            ])
+            .unwrap(),
+        )
+        .star()
+        .unwrap(),
+        vec!["/etc/amb/*".into()],
+        vec![],
+    );
+    let aug = Augeas::open(Some(root.path()), Flags::TYPE_CHECK, vec![long]);
+    let err = aug.get("/augeas/load/Long/error").unwrap().unwrap();
+    assert!(err.starts_with("Typecheck failed: ambiguous"), "{err}");
+    assert!(
+        err.len() < 2100 && err.ends_with("more bytes)"),
+        "{}",
+        err.len()
+    );
 }
