@@ -1,6 +1,7 @@
 //! Thompson NFAs over bytes: compilation from the expression tree, reversal, liveness,
 //! emptiness and shortest examples.
 
+use smallvec::SmallVec;
 use std::collections::VecDeque;
 
 use super::{ByteSet, Dfa, Node, reserved_bytes};
@@ -12,54 +13,17 @@ pub(crate) struct NState {
     pub(crate) bytes: Edges<(ByteSet, u32)>,
 }
 
+impl NState {
+    /// The states this one has an edge to (ε or a non-empty byte set).
+    fn targets(&self) -> impl Iterator<Item = u32> + '_ {
+        let bytes = self.bytes.iter().filter(|(set, _)| !set.is_empty());
+        self.eps.iter().copied().chain(bytes.map(|&(_, t)| t))
+    }
+}
+
 /// A list of edges that keeps up to two inline: a Thompson state has one or two, so
 /// building an automaton allocates per state only for the few with more.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Edges<T> {
-    len: usize,
-    inline: [T; 2],
-    spill: Vec<T>,
-}
-
-impl<T: Copy + Default> Edges<T> {
-    pub(crate) fn push(&mut self, x: T) {
-        match self.len {
-            0 | 1 => {
-                if let Some(slot) = self.inline.get_mut(self.len) {
-                    *slot = x;
-                }
-            }
-            2 => {
-                self.spill = Vec::with_capacity(4);
-                self.spill.extend_from_slice(&self.inline);
-                self.spill.push(x);
-            }
-            _ => self.spill.push(x),
-        }
-        self.len += 1;
-    }
-}
-
-impl<T> std::ops::Deref for Edges<T> {
-    type Target = [T];
-
-    fn deref(&self) -> &[T] {
-        if self.len <= 2 {
-            self.inline.get(..self.len).unwrap_or_default()
-        } else {
-            &self.spill
-        }
-    }
-}
-
-impl<'a, T> IntoIterator for &'a Edges<T> {
-    type Item = &'a T;
-    type IntoIter = std::slice::Iter<'a, T>;
-
-    fn into_iter(self) -> Self::IntoIter {
-        self.iter()
-    }
-}
+pub(crate) type Edges<T> = SmallVec<[T; 2]>;
 
 /// A Thompson NFA with one start and one accepting state.
 #[derive(Debug, Clone)]
@@ -117,17 +81,10 @@ impl Nfa {
         // `src[off[t]..off[t + 1]]`.
         let n = self.states.len();
         let mut off = vec![0u32; n + 1];
-        let mut count = |t: u32| {
+        for t in self.states.iter().flat_map(NState::targets) {
             if let Some(c) = off.get_mut(t as usize + 1) {
                 *c += 1;
             }
-        };
-        for st in &self.states {
-            st.eps.iter().for_each(|&t| count(t));
-            st.bytes
-                .iter()
-                .filter(|(set, _)| !set.is_empty())
-                .for_each(|&(_, t)| count(t));
         }
         for i in 0..n {
             off[i + 1] += off[i];
@@ -135,12 +92,7 @@ impl Nfa {
         let mut fill = off.clone();
         let mut src = vec![0u32; off[n] as usize];
         for (s, st) in self.states.iter().enumerate() {
-            for t in st.eps.iter().copied().chain(
-                st.bytes
-                    .iter()
-                    .filter(|(set, _)| !set.is_empty())
-                    .map(|&(_, t)| t),
-            ) {
+            for t in st.targets() {
                 if let Some(f) = fill.get_mut(t as usize)
                     && let Some(slot) = src.get_mut(*f as usize)
                 {

@@ -517,18 +517,8 @@ impl Lens {
         top: bool,
         sink: &mut S,
     ) -> Result<(Got<S::Node>, Option<Vec<(Range<usize>, &'a Lens)>>), GetError> {
-        let mut st = State {
-            text: text.as_bytes(),
-            src: text,
-            scratch: Scratch::default(),
-            seqs: FxHashMap::default(),
-            skel,
-            spans,
-            sink,
-            depth: 0,
-            top: top.then(Vec::new),
-            pool: Vec::new(),
-        };
+        let mut st = State::new(text, skel, spans, sink);
+        st.top = top.then(Vec::new);
         let n = st.text.len();
         if !matches!(self.0.kind, Kind::Star(_)) && !self.0.ctype.matches_span(st.text, 0, n) {
             let pos = self.0.ctype.viable_prefix(st.text, 0, n);
@@ -569,18 +559,7 @@ impl Lens {
         keys: &RandomState,
     ) -> Result<Entry, GetError> {
         let mut sink = HashSink { keys: keys.clone() };
-        let mut st = State {
-            text: text.as_bytes(),
-            src: text,
-            scratch: Scratch::default(),
-            seqs: FxHashMap::default(),
-            skel: true,
-            spans: false,
-            sink: &mut sink,
-            depth: 0,
-            top: None,
-            pool: Vec::new(),
-        };
+        let mut st = State::new(text, true, false, &mut sink);
         let mut lvl = Level::default();
         st.get(self, span.start, span.end, &mut lvl)
             .map_err(|e| *e)?;
@@ -756,6 +735,23 @@ fn discard(sk: Skel) {
         Skel::Concat(_) | Skel::Star(_) | Skel::Square(_)
     ));
     std::mem::forget(sk);
+}
+
+impl<'a, 'k, S: Sink> State<'a, 'k, S> {
+    fn new(text: &'a str, skel: bool, spans: bool, sink: &'k mut S) -> Self {
+        State {
+            text: text.as_bytes(),
+            src: text,
+            scratch: Scratch::default(),
+            seqs: FxHashMap::default(),
+            skel,
+            spans,
+            sink,
+            depth: 0,
+            top: None,
+            pool: Vec::new(),
+        }
+    }
 }
 
 impl<'a, S: Sink> State<'a, '_, S> {

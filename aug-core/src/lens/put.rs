@@ -152,16 +152,8 @@ impl Lens {
             keys: Some(keys),
             depth: 0,
         };
-        let lvl = Level::new(tree, node);
-        let all = Split {
-            lo: 0,
-            hi: lvl.kids.len(),
-        };
-        if !p.applies(self, &lvl, all) {
-            return Err(p.no_match(self, &lvl, all));
-        }
         let skel = skel.filter(|s| instance_of(self, s, p.text));
-        p.put(self, &lvl, all, skel.as_ref(), &mut dict, None)?;
+        p.top_level(self, node, skel.as_ref(), &mut dict)?;
         Ok((p.out, p.top))
     }
 
@@ -178,15 +170,7 @@ impl Lens {
             keys: None,
             depth: 0,
         };
-        let lvl = Level::new(tree, node);
-        let all = Split {
-            lo: 0,
-            hi: lvl.kids.len(),
-        };
-        if !p.applies(self, &lvl, all) {
-            return Err(p.no_match(self, &lvl, all));
-        }
-        p.put(self, &lvl, all, None, &mut Dict::new(), None)?;
+        p.top_level(self, node, None, &mut Dict::new())?;
         Ok(p.out)
     }
 }
@@ -220,6 +204,25 @@ fn instance_of(lens: &Lens, skel: &Skel, text: &[u8]) -> bool {
 }
 
 impl Put<'_> {
+    /// Writes all the children of `node` with `lens`, the whole file's text.
+    fn top_level(
+        &mut self,
+        lens: &Lens,
+        node: NodeId,
+        skel: Option<&Skel>,
+        dict: &mut Dict,
+    ) -> Result<(), PutError> {
+        let lvl = Level::new(self.tree, node);
+        let all = Split {
+            lo: 0,
+            hi: lvl.kids.len(),
+        };
+        if !self.applies(lens, &lvl, all) {
+            return Err(self.no_match(lens, &lvl, all));
+        }
+        self.put(lens, &lvl, all, skel, dict, None)
+    }
+
     fn path(&self, node: NodeId) -> String {
         node_path(self.tree, node).unwrap_or_else(|| "/".to_owned())
     }
