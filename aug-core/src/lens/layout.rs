@@ -163,6 +163,29 @@ impl Lens {
         })
     }
 
+    /// Whether the labels of the top-level nodes are what a parse of the text written for
+    /// them would give, so that put can record the layout of what it wrote. Not with a
+    /// `seq` label at the top level: a reload numbers the entries afresh (after a removal,
+    /// the node labelled 2 meets the new second entry, as in C).
+    pub(crate) fn labels_survive_save(&self) -> bool {
+        *self.0.memo.survives.get_or_init(|| match &self.0.kind {
+            Kind::Subtree(body) => !body.seq_here(),
+            Kind::Union(v) | Kind::Concat(v) => v.iter().all(Lens::labels_survive_save),
+            Kind::Star(b) | Kind::Maybe(b) => b.labels_survive_save(),
+            _ => false,
+        })
+    }
+
+    /// Whether a `seq` or `counter` occurs in the lens outside its subtrees.
+    fn seq_here(&self) -> bool {
+        match &self.0.kind {
+            Kind::Seq(_) | Kind::Counter(_) => true,
+            Kind::Union(v) | Kind::Concat(v) => v.iter().any(Lens::seq_here),
+            Kind::Star(b) | Kind::Maybe(b) | Kind::Square(b) => b.seq_here(),
+            _ => false,
+        }
+    }
+
     /// Whether a `seq` or `counter` occurs anywhere in the lens.
     fn has_seq(&self) -> bool {
         *self.0.memo.seq.get_or_init(|| match &self.0.kind {

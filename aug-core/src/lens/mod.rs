@@ -132,6 +132,8 @@ pub(crate) struct Memo {
     pub(crate) seq: OnceLock<bool>,
     /// Whether a `seq` or `counter` occurs inside a subtree of the lens.
     pub(crate) seq_below: OnceLock<bool>,
+    /// See [`Lens::labels_survive_save`].
+    pub(crate) survives: OnceLock<bool>,
 }
 
 /// A bidirectional lens. Build one with the functions of this module ([`del`], [`store`],

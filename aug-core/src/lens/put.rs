@@ -123,7 +123,8 @@ impl Lens {
 
     /// [`Lens::put`] for a file: when `layout` was recorded for this very text, lens and
     /// file node, the original text is not parsed again. When the lens's layout can be
-    /// recorded (see [`Lens::layout_by_subtrees`]), also returns the top-level entries of
+    /// recorded (see [`Lens::layout_by_subtrees`]) and the node labels are those a reload
+    /// would read ([`Lens::labels_survive_save`]), also returns the top-level entries of
     /// the text written, in the order of the node's children (labels left empty).
     pub(crate) fn put_file(
         &self,
@@ -132,8 +133,9 @@ impl Lens {
         original: &str,
         layout: Option<&Layout>,
     ) -> Result<(String, Option<Vec<TopEntry>>), PutError> {
-        let record = self.layout_by_subtrees();
-        let layout = layout.filter(|l| record && l.describes(original, self, node));
+        let eligible = self.layout_by_subtrees();
+        let record = eligible && self.labels_survive_save();
+        let layout = layout.filter(|l| eligible && l.describes(original, self, node));
         let (skel, mut dict, keys) = match layout {
             Some(l) => (None, Dict::lazy(l), RandomState::default()),
             None => {
