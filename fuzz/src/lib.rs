@@ -209,7 +209,6 @@ pub fn lang(data: &[u8]) {
         .to_lowercase();
     let options = Options {
         strict: data.len() % 2 == 1,
-        rec_depth: 2,
         ..Options::default()
     };
     let interp = Interpreter::new(Vec::new(), options);

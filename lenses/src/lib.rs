@@ -143,12 +143,6 @@ pub fn modules_with(loadpath: &[PathBuf], flags: Flags) -> Vec<aug_core::Module>
     let options = aug_core::lang::Options {
         typecheck: flags.contains(Flags::TYPE_CHECK),
         strict: false,
-        // Recursive lenses are unfolded (as augparse-rs does), but smaller: each level
-        // multiplies the automata the engine builds, and a handle should stay fast to
-        // open. 2,000 combinators keep Shellvars to ~2 s and 0.5 GB for its first file,
-        // where augparse-rs's 20,000 cost 11 s and 2.9 GB.
-        rec_depth: 8,
-        rec_size_limit: 2_000,
     };
     let dirs = search_path(loadpath, flags);
     // Without autoload, no transform is needed up front: the modules only have to be

@@ -31,10 +31,10 @@ thread_local! {
 }
 
 /// The options that change what an interpreter computes.
-type OptionsKey = (bool, bool, usize, usize);
+type OptionsKey = (bool, bool);
 
 fn key(o: &Options) -> OptionsKey {
-    (o.typecheck, o.strict, o.rec_depth, o.rec_size_limit)
+    (o.typecheck, o.strict)
 }
 
 /// A new interpreter for `load_path` and `options`, which becomes this thread's: each

@@ -181,7 +181,7 @@ impl Interpreter {
 
     fn binding_value(&self, b: &Binding, env: &Env) -> Result<Value, LangError> {
         if b.recursive {
-            return self.unfold_rec(b, env);
+            return self.eval_rec(b, env);
         }
         if b.params.is_empty() {
             self.eval(&b.body, env)
@@ -194,35 +194,31 @@ impl Interpreter {
         }
     }
 
-    /// `let rec x = body`, approximated by unfolding: `body` evaluated `rec_depth` times,
-    /// starting from a lens that matches nothing, so nesting up to that depth works. Each
-    /// level multiplies the size of the lens, so unfolding also stops before the lens
-    /// (counted as a tree) exceeds `rec_size_limit` nodes.
-    /// FIXME: replace with real recursive lenses (Earley parsing, as C's jmt.c).
-    fn unfold_rec(&self, b: &Binding, env: &Env) -> Result<Value, LangError> {
-        let depth = self.options.rec_depth;
-        if depth == 0 || !b.params.is_empty() {
+    /// `let rec x = body`: a recursive lens. `body` is evaluated twice, first with `x`
+    /// standing for a lens that produces no tree, then with `x` carrying the tree
+    /// languages of that first result (see [`lens::rec_ref`]).
+    fn eval_rec(&self, b: &Binding, env: &Env) -> Result<Value, LangError> {
+        if !b.params.is_empty() {
             return Err(self.error(
                 env,
                 b.span,
                 ErrorKind::Unsupported,
-                format!("let rec {} is not supported yet", b.name),
+                format!("let rec {} cannot take parameters", b.name),
             ));
         }
-        self.used_rec.set(true);
-        let limit = self.options.rec_size_limit;
-        let mut approx = Value::Lens(lens::del(Regex::never(), ""));
-        for level in 0..depth {
-            let next = self.eval(&b.body, &env.bind(&b.name, approx.clone()))?;
-            let Value::Lens(l) = &next else {
-                return Err(self.type_error(env, b.span, "let rec", "lens", &next));
-            };
-            if level > 0 && lens_size(l, limit) > limit {
-                break;
+        let id = lens::fresh_rec_id();
+        let body = |like: Option<&lens::Lens>| {
+            let me = lens::rec_ref(id, &b.name, like);
+            match self.eval(&b.body, &env.bind(&b.name, Value::Lens(me)))? {
+                Value::Lens(l) => Ok(l),
+                v => Err(self.type_error(env, b.span, "let rec", "lens", &v)),
             }
-            approx = next;
-        }
-        Ok(approx)
+        };
+        let first = body(None)?;
+        let second = body(Some(&first))?;
+        lens::fix(id, second, &first)
+            .map(Value::Lens)
+            .map_err(|e| self.error(env, b.span, ErrorKind::Unsupported, e.to_string()))
     }
 
     fn lookup(&self, name: &str, span: Span, env: &Env) -> Result<Value, LangError> {
@@ -607,7 +603,16 @@ impl Interpreter {
                 self.emit(format!("{}\n", format_forest(&t)));
                 Ok(Value::Tree(t))
             }
-            LensCtype => Ok(Value::Regexp(ln(0)?.ctype().clone())),
+            LensCtype => {
+                let l = ln(0)?;
+                if l.is_recursive() {
+                    return Err(exn(
+                        "lens_ctype: the text language of a recursive lens is not regular"
+                            .to_owned(),
+                    ));
+                }
+                Ok(Value::Regexp(l.ctype().clone()))
+            }
             LensAtype => Ok(Value::Regexp(ln(0)?.atype().clone())),
             LensKtype => Ok(Value::Regexp(
                 ln(0)?.0.ktype.clone().unwrap_or_else(Regex::epsilon),
@@ -629,25 +634,6 @@ impl Interpreter {
             )),
         }
     }
-}
-
-/// The number of combinator nodes of `l` counted as a tree, or more than `cap`.
-fn lens_size(l: &Lens, cap: usize) -> usize {
-    use crate::lens::Kind;
-    let mut n = 0;
-    let mut stack = vec![l];
-    while let Some(l) = stack.pop() {
-        n += 1;
-        if n > cap {
-            break;
-        }
-        match &l.0.kind {
-            Kind::Concat(v) | Kind::Union(v) => stack.extend(v.iter()),
-            Kind::Subtree(c) | Kind::Star(c) | Kind::Maybe(c) | Kind::Square(c) => stack.push(c),
-            _ => {}
-        }
-    }
-    n
 }
 
 fn set_cell(module: &ModuleState, idx: usize, c: Cell) {

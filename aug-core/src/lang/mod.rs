@@ -84,13 +84,6 @@ pub struct Options {
     /// Evaluate every binding of every loaded module, failing the whole module on the
     /// first error, as C `augparse` does. Off: only what tests reach is evaluated.
     pub strict: bool,
-    /// How deep `let rec` lenses are unfolded (0: `let rec` is unsupported). Recursive
-    /// lenses are approximated by a regular lens nesting up to this depth.
-    pub rec_depth: usize,
-    /// Unfolding stops early once a recursive lens has this many combinator nodes.
-    /// A test that fails after using a recursive lens is retried once with twice the
-    /// depth and ten times this limit.
-    pub rec_size_limit: usize,
 }
 
 impl Default for Options {
@@ -98,8 +91,6 @@ impl Default for Options {
         Options {
             typecheck: true,
             strict: false,
-            rec_depth: 0,
-            rec_size_limit: 20_000,
         }
     }
 }
@@ -122,8 +113,6 @@ pub struct Interpreter {
     pub(crate) options: Options,
     modules: RefCell<HashMap<String, Result<Rc<ModuleState>, LangError>>>,
     output: RefCell<String>,
-    /// Set when a `let rec` was unfolded (so a failure may come from its bound).
-    pub(crate) used_rec: std::cell::Cell<bool>,
 }
 
 impl Interpreter {
@@ -134,7 +123,6 @@ impl Interpreter {
             options,
             modules: RefCell::new(HashMap::new()),
             output: RefCell::new(String::new()),
-            used_rec: std::cell::Cell::new(false),
         }
     }
 
@@ -230,32 +218,10 @@ impl Interpreter {
     pub fn run_source(&self, file: &str, src: &str) -> Result<TestReport, LangError> {
         let m = self.register(file, src)?;
         let mut report = TestReport::default();
-        // A second interpreter that unfolds recursive lenses deeper, made on demand.
-        let mut deeper: Option<(Interpreter, Rc<ModuleState>)> = None;
         for (i, d) in m.ast.decls.iter().enumerate() {
             let Decl::Test(t) = d else { continue };
             let env = Env::top(m.clone(), i);
-            let mut outcome = self.run_test(t, &env);
-            // A deeper unfolding accepts more, so it cannot fix an unexpected success.
-            let expects_failure = matches!(t.expect, Expect::Failure);
-            if outcome.is_err() && self.used_rec.get() && !expects_failure {
-                if deeper.is_none() {
-                    let opts = Options {
-                        rec_depth: self.options.rec_depth.saturating_mul(2),
-                        rec_size_limit: self.options.rec_size_limit.saturating_mul(10),
-                        ..self.options
-                    };
-                    let interp = Interpreter::new(self.load_path.clone(), opts);
-                    if let Ok(dm) = interp.register(file, src) {
-                        deeper = Some((interp, dm));
-                    }
-                }
-                if let Some((interp, dm)) = &deeper
-                    && interp.run_test(t, &Env::top(dm.clone(), i)).is_ok()
-                {
-                    outcome = Ok(());
-                }
-            }
+            let outcome = self.run_test(t, &env);
             let printed = std::mem::take(&mut *self.output.borrow_mut());
             report.output.push_str(&printed);
             match outcome {

@@ -255,31 +255,44 @@ fn string_to_regexp_coercion() {
 }
 
 #[test]
-fn recursive_lenses_by_unfolding() {
-    let opts = Options {
-        rec_depth: 4,
-        ..Options::default()
-    };
+fn recursive_lenses() {
     let run = |decls: &str| {
-        let interp = Interpreter::new(vec![], opts);
+        let interp = Interpreter::new(vec![], Options::default());
         let r = interp
             .run_source("t.aug", &format!("module T =\n{decls}\n"))
             .unwrap();
-        (r.passed, r.failed)
+        (r.passed, r.failed, r.output)
     };
     let nest = "let rec l = [ key /[a-z]/ . del \"(\" \"(\" . l* . del \")\" \")\" ]";
-    assert_eq!(
-        run(&format!(
-            "{nest}\ntest l get \"a(b(c()))\" = {{ \"a\" {{ \"b\" {{ \"c\" }} }} }}"
-        )),
-        (1, 0)
-    );
-    // Deeper than the unfolding, even after the retry with twice the depth: rejected.
-    let deep = "a(b(c(d(e(f(g(h(i()))))))))";
-    assert_eq!(run(&format!("{nest}\ntest l get \"{deep}\" = *")), (1, 0));
-    // Deeper than the unfolding, but within the retry's depth: accepted.
-    let five = "a(b(c(d(e()))))";
-    assert_eq!(run(&format!("{nest}\ntest l get \"{five}\" = ?")), (1, 0));
+    let (p, f, out) = run(&format!(
+        "{nest}\ntest l get \"a(b(c()d()))\" = {{ \"a\" {{ \"b\" {{ \"c\" }} {{ \"d\" }} }} }}"
+    ));
+    assert_eq!((p, f), (1, 0), "{out}");
+    // Any depth up to the nesting limit, in both directions.
+    let deep = |n: usize| {
+        let mut s = String::new();
+        for _ in 0..n {
+            s.push_str("a(");
+        }
+        s.push_str(&")".repeat(n));
+        s
+    };
+    let d40 = deep(40);
+    let after = format!("a(a(a({}b())))", deep(37));
+    let (p, f, out) = run(&format!(
+        "{nest}\ntest l put \"{d40}\" after set \"a/a/a/b\" \"\" = \"{after}\""
+    ));
+    assert_eq!((p, f), (1, 0), "{out}");
+    // Unbalanced text, and nesting beyond the limit, are rejected (not a stack overflow).
+    let (p, f, out) = run(&format!(
+        "{nest}\ntest l get \"a(b(\" = *\ntest l get \"{}\" = *",
+        deep(2000)
+    ));
+    assert_eq!((p, f), (2, 0), "{out}");
+    // Recursion at the lens's own tree level needs a tree language that is not regular.
+    let (p, f, out) = run("let rec l = [ key /a/ ] . l?\ntest l get \"aa\" = ?");
+    assert_eq!((p, f), (0, 1), "{out}");
+    assert!(out.contains("outside of a subtree"), "{out}");
 }
 
 #[test]
@@ -371,7 +384,7 @@ fn tests_in_modules() {
         0,
     );
     // Unsupported features fail, even when a failure is expected.
-    check_tests("let rec l = [ key /a/ . l ]\ntest l get \"a\" = *", 0, 1);
+    check_tests("let rec l = [ key /a/ ] . l?\ntest l get \"a\" = *", 0, 1);
     // Sequential scope: a test sees only earlier bindings.
     check_tests("test l get \"a\" = ?\nlet l = [ key /a/ ]", 0, 1);
 }

@@ -9,6 +9,7 @@
 //! is linear in its size.
 
 use super::layout::{Layout, TopEntry};
+use super::rec::{Parser, contains};
 use super::{Kind, Lens};
 use crate::error::Span;
 use crate::rx::{Regex, Suffixes};
@@ -436,6 +437,8 @@ struct State<'a, 'k, S> {
     top: Option<Vec<(Range<usize>, &'a Lens)>>,
     /// Spare boundary vectors for concatenations (one per nesting level in use).
     pool: Vec<Vec<usize>>,
+    /// The parser for recursive lenses, made when get first meets one.
+    rec: Option<Parser<'a>>,
 }
 
 impl Lens {
@@ -520,7 +523,15 @@ impl Lens {
         let mut st = State::new(text, skel, spans, sink);
         st.top = top.then(Vec::new);
         let n = st.text.len();
-        if !matches!(self.0.kind, Kind::Star(_)) && !self.0.ctype.matches_span(st.text, 0, n) {
+        if self.0.rec {
+            let ends = st.parser().ends(self, 0);
+            if !contains(&ends, n) {
+                // Point past the longest prefix the lens matches.
+                let pos = ends.last().copied().unwrap_or(0);
+                return Err(*st.rec_error(self, pos, "Get did not match entire input"));
+            }
+        } else if !matches!(self.0.kind, Kind::Star(_)) && !self.0.ctype.matches_span(st.text, 0, n)
+        {
             let pos = self.0.ctype.viable_prefix(st.text, 0, n);
             return Err(*st.error(self, pos, "Get did not match entire input"));
         }
@@ -750,6 +761,7 @@ impl<'a, 'k, S: Sink> State<'a, 'k, S> {
             depth: 0,
             top: None,
             pool: Vec::new(),
+            rec: None,
         }
     }
 }
@@ -762,8 +774,22 @@ impl<'a, S: Sink> State<'a, '_, S> {
             span: Span::at(self.text, pos),
             message: message.to_owned(),
             lens: lens.to_string(),
-            expected: Some(format!("/{}/", lens.0.ctype)),
+            expected: (!lens.0.rec).then(|| format!("/{}/", lens.0.ctype)),
         })
+    }
+
+    /// The parser for recursive lenses; fails when it met a problem while answering.
+    fn parser(&mut self) -> &mut Parser<'a> {
+        let text = self.text;
+        self.rec.get_or_insert_with(|| Parser::new(text))
+    }
+
+    /// Fails with the parser's problem, if it met one, else with `message`.
+    fn rec_error(&mut self, lens: &Lens, pos: usize, message: &str) -> Box<GetError> {
+        match self.parser().error() {
+            Some(e) => self.error(lens, pos, &e.message()),
+            None => self.error(lens, pos, message),
+        }
     }
 
     fn get(
@@ -814,18 +840,24 @@ impl<'a, S: Sink> State<'a, '_, S> {
             }
             Kind::Concat(parts) => {
                 let mut bounds = self.pool.pop().unwrap_or_default();
-                split_concat_into(
-                    &mut bounds,
-                    text,
-                    s,
-                    e,
-                    parts,
-                    ctype_part,
-                    &lens.0.csuffix,
-                    &lens.0.csuffixes,
-                    &mut self.scratch,
-                )
-                .ok_or_else(|| self.error(lens, s, "concatenation did not match"))?;
+                let split = if lens.0.rec {
+                    self.parser().split(lens, parts, s, e, &mut bounds)
+                } else {
+                    split_concat_into(
+                        &mut bounds,
+                        text,
+                        s,
+                        e,
+                        parts,
+                        ctype_part,
+                        &lens.0.csuffix,
+                        &lens.0.csuffixes,
+                        &mut self.scratch,
+                    )
+                };
+                if split.is_none() {
+                    return Err(self.rec_error(lens, s, "concatenation did not match"));
+                }
                 let skel = if self.skel {
                     let mut skels = Vec::with_capacity(parts.len());
                     for (i, p) in parts.iter().enumerate() {
@@ -842,6 +874,23 @@ impl<'a, S: Sink> State<'a, '_, S> {
                 self.pool.push(bounds);
                 skel
             }
+            Kind::Union(alts) if lens.0.rec => {
+                let mut first = None;
+                for a in alts {
+                    if contains(&self.parser().ends(a, s), e) {
+                        first = Some(a);
+                        break;
+                    }
+                }
+                let Some(alt) = first else {
+                    return Err(self.rec_error(
+                        lens,
+                        s,
+                        "None of the alternatives in the union match",
+                    ));
+                };
+                self.get(alt, s, e, lvl)?
+            }
             Kind::Union(alts) => {
                 let first = if lens.0.calts.usable() {
                     lens.0
@@ -855,6 +904,31 @@ impl<'a, S: Sink> State<'a, '_, S> {
                     self.error(lens, s, "None of the alternatives in the union match")
                 })?;
                 self.get(alt, s, e, lvl)?
+            }
+            Kind::Star(body) if lens.0.rec => {
+                let mut skels = Vec::new();
+                let mut p = s;
+                while p < e {
+                    let Some(q) = self.parser().next_iteration(lens, body, p, e) else {
+                        return Err(self.rec_error(
+                            body,
+                            p,
+                            "Iterated lens matched less than it should",
+                        ));
+                    };
+                    let sk = self.get(body, p, q, lvl)?;
+                    if self.skel {
+                        skels.push(sk);
+                    } else {
+                        discard(sk);
+                    }
+                    p = q;
+                }
+                if self.skel {
+                    Skel::Star(skels)
+                } else {
+                    Skel::None
+                }
             }
             Kind::Star(body) => {
                 let mut skels = Vec::new();
@@ -895,6 +969,13 @@ impl<'a, S: Sink> State<'a, '_, S> {
                     Skel::Star(skels)
                 } else {
                     Skel::None
+                }
+            }
+            Kind::Maybe(body) if lens.0.rec => {
+                if s < e && contains(&self.parser().ends(body, s), e) {
+                    self.get(body, s, e, lvl)?
+                } else {
+                    Skel::Empty
                 }
             }
             Kind::Maybe(body) => {
@@ -950,21 +1031,38 @@ impl<'a, S: Sink> State<'a, '_, S> {
                 }
                 if self.skel { Skel::Subtree } else { Skel::None }
             }
+            Kind::Fix(id, body) => {
+                self.parser().enter(*id, body);
+                self.get(body, s, e, lvl)?
+            }
+            Kind::Rec(id) => {
+                let Some(body) = self.parser().body(*id) else {
+                    return Err(self.rec_error(lens, s, "recursive lens did not match"));
+                };
+                super::rec::grow(|| self.get(body, s, e, lvl))?
+            }
             Kind::Square(inner) => {
                 let Kind::Concat(parts) = &inner.0.kind else {
                     return Err(self.error(lens, s, "malformed square lens"));
                 };
-                let bounds = split_concat(
-                    text,
-                    s,
-                    e,
-                    parts,
-                    ctype_part,
-                    &inner.0.csuffix,
-                    &inner.0.csuffixes,
-                    &mut self.scratch,
-                )
-                .ok_or_else(|| self.error(lens, s, "square did not match"))?;
+                let bounds = if inner.0.rec {
+                    let mut b = Vec::new();
+                    self.parser().split(inner, parts, s, e, &mut b).map(|()| b)
+                } else {
+                    split_concat(
+                        text,
+                        s,
+                        e,
+                        parts,
+                        ctype_part,
+                        &inner.0.csuffix,
+                        &inner.0.csuffixes,
+                        &mut self.scratch,
+                    )
+                };
+                let Some(bounds) = bounds else {
+                    return Err(self.rec_error(lens, s, "square did not match"));
+                };
                 let n = parts.len();
                 let left = text.get(bounds[0]..bounds[1]).unwrap_or_default();
                 let right = text.get(bounds[n - 1]..bounds[n]).unwrap_or_default();

@@ -156,6 +156,8 @@ impl Lens {
     /// qualify: parsing one entry on its own would number them differently.
     pub(crate) fn layout_by_subtrees(&self) -> bool {
         *self.0.memo.layout.get_or_init(|| match &self.0.kind {
+            // Recursive lenses parse differently (see `rec`): not worth recording.
+            _ if self.0.rec => false,
             Kind::Subtree(body) => !body.seq_below(),
             Kind::Union(v) | Kind::Concat(v) => v.iter().all(Lens::layout_by_subtrees),
             Kind::Star(b) | Kind::Maybe(b) => b.layout_by_subtrees(),
@@ -179,9 +181,9 @@ impl Lens {
     /// Whether a `seq` or `counter` occurs in the lens outside its subtrees.
     fn seq_here(&self) -> bool {
         match &self.0.kind {
-            Kind::Seq(_) | Kind::Counter(_) => true,
+            Kind::Seq(_) | Kind::Counter(_) | Kind::Rec(_) => true,
             Kind::Union(v) | Kind::Concat(v) => v.iter().any(Lens::seq_here),
-            Kind::Star(b) | Kind::Maybe(b) | Kind::Square(b) => b.seq_here(),
+            Kind::Star(b) | Kind::Maybe(b) | Kind::Square(b) | Kind::Fix(_, b) => b.seq_here(),
             _ => false,
         }
     }
@@ -189,9 +191,13 @@ impl Lens {
     /// Whether a `seq` or `counter` occurs anywhere in the lens.
     fn has_seq(&self) -> bool {
         *self.0.memo.seq.get_or_init(|| match &self.0.kind {
-            Kind::Seq(_) | Kind::Counter(_) => true,
+            Kind::Seq(_) | Kind::Counter(_) | Kind::Rec(_) => true,
             Kind::Union(v) | Kind::Concat(v) => v.iter().any(Lens::has_seq),
-            Kind::Subtree(b) | Kind::Star(b) | Kind::Maybe(b) | Kind::Square(b) => b.has_seq(),
+            Kind::Subtree(b)
+            | Kind::Star(b)
+            | Kind::Maybe(b)
+            | Kind::Square(b)
+            | Kind::Fix(_, b) => b.has_seq(),
             _ => false,
         })
     }
@@ -200,8 +206,9 @@ impl Lens {
     fn seq_below(&self) -> bool {
         *self.0.memo.seq_below.get_or_init(|| match &self.0.kind {
             Kind::Subtree(b) => b.has_seq(),
+            Kind::Rec(_) => true,
             Kind::Union(v) | Kind::Concat(v) => v.iter().any(Lens::seq_below),
-            Kind::Star(b) | Kind::Maybe(b) | Kind::Square(b) => b.seq_below(),
+            Kind::Star(b) | Kind::Maybe(b) | Kind::Square(b) | Kind::Fix(_, b) => b.seq_below(),
             _ => false,
         })
     }

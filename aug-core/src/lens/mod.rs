@@ -10,6 +10,7 @@
 mod get;
 pub(crate) mod layout;
 mod put;
+mod rec;
 #[cfg(test)]
 mod tests;
 mod typecheck;
@@ -62,6 +63,9 @@ pub enum LensError {
     /// A union or concatenation with no members.
     #[error("{0} of no lenses")]
     Empty(&'static str),
+    /// A recursive lens this implementation cannot handle.
+    #[error("{0}")]
+    Recursion(String),
 }
 
 /// The combinator a lens node is made of.
@@ -88,6 +92,12 @@ pub(crate) enum Kind {
     Maybe(Lens),
     /// `square left body right`, stored as the concatenation of the three.
     Square(Lens),
+    /// A recursive lens `let rec x = body`: `body`, in which the references to `x` are
+    /// [`Kind::Rec`] nodes with the same id (see [`fix`]).
+    Fix(u64, Lens),
+    /// A reference to the recursive lens with this id, resolved to the body of the
+    /// enclosing [`Kind::Fix`] when get or put reaches it.
+    Rec(u64),
 }
 
 #[derive(Debug)]
@@ -106,6 +116,10 @@ pub(crate) struct Node {
     pub(crate) c_eps: bool,
     /// The atype is just the empty word (no subtree at this level).
     pub(crate) a_eps: bool,
+    /// The lens is or contains a recursive lens: its text language is not regular, so
+    /// `ctype` (and `csuffix`, `csuffixes`, `calts`) are not its language and get splits
+    /// it with the parser of [`rec`] instead. Its tree languages are exact.
+    pub(crate) rec: bool,
     /// For concatenations: `ctype` of children `i+1..` for each `i` (suffix languages), and
     /// whether that suffix is just the empty word.
     pub(crate) csuffix: Vec<(Regex, bool)>,
@@ -166,6 +180,8 @@ impl fmt::Display for Lens {
             Kind::Star(l) => write!(f, "({l})*"),
             Kind::Maybe(l) => write!(f, "({l})?"),
             Kind::Square(l) => write!(f, "square({l})"),
+            Kind::Fix(_, l) => write!(f, "rec {l}"),
+            Kind::Rec(_) => f.write_str("<rec>"),
         }
     }
 }
@@ -204,6 +220,7 @@ fn leaf(kind: Kind, ctype: Regex) -> Lens {
         value,
         c_eps,
         a_eps: true,
+        rec: false,
         csuffix: Vec::new(),
         asuffix: Vec::new(),
         csuffixes: no_suffixes(),
@@ -273,6 +290,7 @@ pub fn subtree(l: Lens) -> Lens {
         .concat(&Regex::literal(ENC_SLASH));
     let ctype = l.0.ctype.clone();
     let c_eps = l.0.c_eps;
+    let rec = l.0.rec;
     Lens(Arc::new(Node {
         kind: Kind::Subtree(l),
         ctype,
@@ -283,6 +301,7 @@ pub fn subtree(l: Lens) -> Lens {
         value: false,
         c_eps,
         a_eps: false,
+        rec,
         csuffix: Vec::new(),
         asuffix: Vec::new(),
         csuffixes: no_suffixes(),
@@ -372,6 +391,7 @@ pub fn concat(lenses: Vec<Lens>) -> Result<Lens, LensError> {
     let atype = first.0.atype.concat(&asuffix[0].0);
     let c_eps = parts.iter().all(|p| p.0.c_eps);
     let a_eps = parts.iter().all(|p| p.0.a_eps);
+    let rec = parts.iter().any(|p| p.0.rec);
     let csuffixes = Arc::new(Suffixes::new(
         parts.iter().map(|p| p.0.ctype.clone()).collect(),
     ));
@@ -388,6 +408,7 @@ pub fn concat(lenses: Vec<Lens>) -> Result<Lens, LensError> {
         value,
         c_eps,
         a_eps,
+        rec,
         csuffixes,
         asuffixes,
         calts: no_alternatives(),
@@ -428,6 +449,7 @@ pub fn union(lenses: Vec<Lens>) -> Result<Lens, LensError> {
     }
     let c_eps = parts.iter().all(|p| p.0.c_eps);
     let a_eps = parts.iter().all(|p| p.0.a_eps);
+    let rec = parts.iter().any(|p| p.0.rec);
     let calts = Arc::new(Alternatives::new(
         parts.iter().map(|p| p.0.ctype.clone()).collect(),
     ));
@@ -441,6 +463,7 @@ pub fn union(lenses: Vec<Lens>) -> Result<Lens, LensError> {
         value,
         c_eps,
         a_eps,
+        rec,
         csuffix: Vec::new(),
         asuffix: Vec::new(),
         csuffixes: no_suffixes(),
@@ -502,6 +525,7 @@ pub fn square(left: Lens, body: Lens, right: Lens) -> Result<Lens, LensError> {
         value: n.value,
         c_eps: n.c_eps,
         a_eps: n.a_eps,
+        rec: n.rec,
         csuffix: Vec::new(),
         asuffix: Vec::new(),
         csuffixes: no_suffixes(),
@@ -510,6 +534,101 @@ pub fn square(left: Lens, body: Lens, right: Lens) -> Result<Lens, LensError> {
         name: None,
         memo: Memo::default(),
         kind: Kind::Square(inner),
+    })))
+}
+
+/// A new id for a recursive lens (see [`rec_ref`] and [`fix`]).
+pub fn fresh_rec_id() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+/// A reference to the recursive lens `id`, named `name`, to use inside its own body.
+///
+/// Recursive lenses are built in two steps, since the references must carry the tree
+/// languages of the body they stand for:
+/// 1. build the body with `rec_ref(id, name, None)`, which stands for a lens that produces
+///    no tree;
+/// 2. build it again with `rec_ref(id, name, Some(&first_body))`, then wrap the result
+///    with [`fix`].
+///
+/// This is exact when the references occur inside subtrees of the body (as in every
+/// recursive lens of Augeas's library): the body's own tree language does not depend on
+/// them. [`fix`] checks it.
+pub fn rec_ref(id: u64, name: &str, like: Option<&Lens>) -> Lens {
+    let (atype, ktype, vtype, key, value, a_eps) = match like {
+        Some(l) => (
+            l.0.atype.clone(),
+            l.0.ktype.clone(),
+            l.0.vtype.clone(),
+            l.0.key,
+            l.0.value,
+            l.0.a_eps,
+        ),
+        None => (Regex::never(), None, None, false, false, false),
+    };
+    Lens(Arc::new(Node {
+        kind: Kind::Rec(id),
+        // Not the text language (which is not regular): get never uses it (see `rec`).
+        ctype: Regex::never(),
+        atype,
+        ktype,
+        vtype,
+        key,
+        value,
+        c_eps: false,
+        a_eps,
+        rec: true,
+        csuffix: Vec::new(),
+        asuffix: Vec::new(),
+        csuffixes: no_suffixes(),
+        asuffixes: no_suffixes(),
+        calts: no_alternatives(),
+        name: Some(Arc::from(name)),
+        memo: Memo::default(),
+    }))
+}
+
+/// The recursive lens `id` whose body is `body`, built with `rec_ref(id, _, Some(first))`
+/// for the references (see [`rec_ref`]). Fails when `body`'s tree language differs from
+/// `first`'s: the recursion then reaches the lens's own tree level, which needs a tree
+/// language that is not regular.
+pub fn fix(id: u64, body: Lens, first: &Lens) -> Result<Lens, LensError> {
+    let same = |a: &Option<Regex>, b: &Option<Regex>| match (a, b) {
+        (Some(a), Some(b)) => a.to_string() == b.to_string(),
+        (None, None) => true,
+        _ => false,
+    };
+    let (b, f) = (&body.0, &first.0);
+    if b.atype.to_string() != f.atype.to_string()
+        || !same(&b.ktype, &f.ktype)
+        || !same(&b.vtype, &f.vtype)
+        || b.key != f.key
+        || b.value != f.value
+    {
+        return Err(LensError::Recursion(format!(
+            "the recursive lens {body} refers to itself outside of a subtree"
+        )));
+    }
+    Ok(Lens(Arc::new(Node {
+        ctype: Regex::never(),
+        atype: b.atype.clone(),
+        ktype: b.ktype.clone(),
+        vtype: b.vtype.clone(),
+        key: b.key,
+        value: b.value,
+        c_eps: false,
+        a_eps: b.a_eps,
+        rec: true,
+        csuffix: Vec::new(),
+        asuffix: Vec::new(),
+        csuffixes: no_suffixes(),
+        asuffixes: no_suffixes(),
+        calts: no_alternatives(),
+        name: None,
+        memo: Memo::default(),
+        kind: Kind::Fix(id, body),
     })))
 }
 
@@ -538,6 +657,7 @@ impl Lens {
             value: false,
             c_eps: self.0.c_eps,
             a_eps: self.0.a_eps,
+            rec: self.0.rec,
             csuffix: Vec::new(),
             asuffix: Vec::new(),
             csuffixes: no_suffixes(),
@@ -565,6 +685,7 @@ impl Lens {
             value: self.0.value,
             c_eps: self.0.c_eps,
             a_eps: self.0.a_eps,
+            rec: self.0.rec,
             csuffix: Vec::new(),
             asuffix: Vec::new(),
             csuffixes: no_suffixes(),
@@ -596,6 +717,8 @@ impl Lens {
                 Kind::Star(l) => Kind::Star(l.clone()),
                 Kind::Maybe(l) => Kind::Maybe(l.clone()),
                 Kind::Square(l) => Kind::Square(l.clone()),
+                Kind::Fix(id, l) => Kind::Fix(*id, l.clone()),
+                Kind::Rec(id) => Kind::Rec(*id),
             },
             ctype: n.ctype.clone(),
             atype: n.atype.clone(),
@@ -605,6 +728,7 @@ impl Lens {
             value: n.value,
             c_eps: n.c_eps,
             a_eps: n.a_eps,
+            rec: n.rec,
             csuffix: n.csuffix.clone(),
             asuffix: n.asuffix.clone(),
             csuffixes: n.csuffixes.clone(),
@@ -615,9 +739,15 @@ impl Lens {
         }))
     }
 
-    /// The regular language of the text this lens accepts.
+    /// The regular language of the text this lens accepts. Not meaningful for a
+    /// recursive lens ([`Lens::is_recursive`]), whose text language is not regular.
     pub fn ctype(&self) -> &Regex {
         &self.0.ctype
+    }
+
+    /// Whether this lens is or contains a recursive lens (see [`fix`]).
+    pub fn is_recursive(&self) -> bool {
+        self.0.rec
     }
 
     /// The regular language of the encoded tree nodes this lens produces at its level.
@@ -643,9 +773,11 @@ impl Lens {
                     });
                 }
                 Kind::Concat(v) | Kind::Union(v) => stack.extend(v.iter().cloned()),
-                Kind::Subtree(c) | Kind::Star(c) | Kind::Maybe(c) | Kind::Square(c) => {
-                    stack.push(c.clone())
-                }
+                Kind::Subtree(c)
+                | Kind::Star(c)
+                | Kind::Maybe(c)
+                | Kind::Square(c)
+                | Kind::Fix(_, c) => stack.push(c.clone()),
                 _ => {}
             }
         }

@@ -8,11 +8,13 @@
 
 use super::get::{Dict, Entry, Scratch, Skel, atype_part, fingerprint_tree, lens_id, split_concat};
 use super::layout::{Layout, TopEntry};
+use super::rec::{MAX_NESTING, RecError, grow};
 use super::{ENC_EQ, ENC_SLASH, Kind, Lens};
 use crate::print::{node_path, quote_value};
 use crate::rx::{Regex, Suffixes};
 use crate::tree::{NodeId, Tree};
 use foldhash::quality::RandomState;
+use rustc_hash::FxHashMap;
 
 /// Why put failed. No text is produced when put fails.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -106,7 +108,14 @@ struct Put<'a> {
     keys: Option<RandomState>,
     /// How many subtrees deep put is.
     depth: usize,
+    /// The bodies of the recursive lenses met so far, by id.
+    recs: Recs,
+    /// How deeply recursive lenses nest at this point.
+    nesting: usize,
 }
+
+/// The bodies of recursive lenses, by id (see [`Kind::Fix`]).
+type Recs = FxHashMap<u64, Lens>;
 
 /// Subtrees nested deeper than this are written by put even when unchanged: fingerprinting
 /// a node costs its size, and doing that at every level would cost size × depth.
@@ -153,8 +162,10 @@ impl Lens {
             scratch: Scratch::default(),
             keys: Some(keys),
             depth: 0,
+            recs: Recs::default(),
+            nesting: 0,
         };
-        let skel = skel.filter(|s| instance_of(self, s, p.text));
+        let skel = skel.filter(|s| instance_of(self, s, p.text, &p.recs));
         p.top_level(self, node, skel.as_ref(), &mut dict)?;
         Ok((p.out, p.top))
     }
@@ -171,6 +182,8 @@ impl Lens {
             scratch: Scratch::default(),
             keys: None,
             depth: 0,
+            recs: Recs::default(),
+            nesting: 0,
         };
         p.top_level(self, node, None, &mut Dict::new())?;
         Ok(p.out)
@@ -178,8 +191,14 @@ impl Lens {
 }
 
 /// Whether `skel` has the shape of `lens` (Augeas's `skel_instance_of`): only then can put
-/// reuse it; otherwise the part is created from defaults.
-fn instance_of(lens: &Lens, skel: &Skel, text: &[u8]) -> bool {
+/// reuse it; otherwise the part is created from defaults. `recs` resolves references to
+/// recursive lenses.
+fn instance_of(lens: &Lens, skel: &Skel, text: &[u8], recs: &Recs) -> bool {
+    instance_at(lens, skel, text, recs, 0)
+}
+
+fn instance_at(lens: &Lens, skel: &Skel, text: &[u8], recs: &Recs, nest: usize) -> bool {
+    let instance_of = |l: &Lens, s: &Skel, text: &[u8]| instance_at(l, s, text, recs, nest);
     match (&lens.0.kind, skel) {
         (Kind::Del { re, .. }, Skel::Del(a, b)) => re.matches_span(text, *a, *b),
         (Kind::Store { .. }, Skel::Store)
@@ -201,6 +220,13 @@ fn instance_of(lens: &Lens, skel: &Skel, text: &[u8]) -> bool {
         (Kind::Maybe(body), s) => instance_of(body, s, text),
         (Kind::Star(body), Skel::Star(skels)) => skels.iter().all(|s| instance_of(body, s, text)),
         (Kind::Square(inner), Skel::Square(s)) => instance_of(inner, s, text),
+        (Kind::Fix(_, body), s) => instance_of(body, s, text),
+        (Kind::Rec(id), s) => {
+            nest < MAX_NESTING
+                && recs
+                    .get(id)
+                    .is_some_and(|b| grow(|| instance_at(b, s, text, recs, nest + 1)))
+        }
         _ => false,
     }
 }
@@ -215,6 +241,11 @@ impl Put<'_> {
         dict: &mut Dict,
     ) -> Result<(), PutError> {
         let lvl = Level::new(self.tree, node);
+        // Like C (`lns_put` of no tree), no nodes at all are written as no text, whatever
+        // the lens.
+        if lvl.kids.is_empty() {
+            return Ok(());
+        }
         let all = Split {
             lo: 0,
             hi: lvl.kids.len(),
@@ -275,7 +306,7 @@ impl Put<'_> {
             match &l.0.kind {
                 Kind::Subtree(_) => subtrees.push(l),
                 Kind::Concat(v) | Kind::Union(v) => stack.extend(v.iter()),
-                Kind::Star(b) | Kind::Maybe(b) | Kind::Square(b) => stack.push(b),
+                Kind::Star(b) | Kind::Maybe(b) | Kind::Square(b) | Kind::Fix(_, b) => stack.push(b),
                 _ => {}
             }
         }
@@ -439,7 +470,7 @@ impl Put<'_> {
                         "None of the alternatives in the union match".to_owned(),
                     ));
                 };
-                let sk = skel.filter(|s| instance_of(alt, s, self.text));
+                let sk = skel.filter(|s| instance_of(alt, s, self.text, &self.recs));
                 self.put(alt, lvl, sp, sk, dict, over)?;
             }
             Kind::Star(body) => {
@@ -461,7 +492,7 @@ impl Put<'_> {
                     };
                     let sk = skels
                         .and_then(|v| v.get(i))
-                        .filter(|s| instance_of(body, s, self.text));
+                        .filter(|s| instance_of(body, s, self.text, &self.recs));
                     self.put(body, lvl, Split { lo, hi }, sk, dict, over)?;
                     p = q;
                     lo = hi;
@@ -473,7 +504,7 @@ impl Put<'_> {
             }
             Kind::Maybe(body) => {
                 if self.applies(body, lvl, sp) {
-                    let sk = skel.filter(|s| instance_of(body, s, self.text));
+                    let sk = skel.filter(|s| instance_of(body, s, self.text, &self.recs));
                     self.put(body, lvl, sp, sk, dict, over)?;
                 }
             }
@@ -488,6 +519,22 @@ impl Put<'_> {
                         lens: lens.clone(),
                     });
                 }
+            }
+            Kind::Fix(id, body) => {
+                self.recs.insert(*id, body.clone());
+                self.put(body, lvl, sp, skel, dict, over)?;
+            }
+            Kind::Rec(id) => {
+                let Some(body) = self.recs.get(id).cloned() else {
+                    return Err(self.fail(lens, lvl, RecError::Unbound.message()));
+                };
+                if self.nesting >= MAX_NESTING {
+                    return Err(self.fail(lens, lvl, RecError::TooDeep.message()));
+                }
+                self.nesting += 1;
+                let r = grow(|| self.put(&body, lvl, sp, skel, dict, over));
+                self.nesting -= 1;
+                r?;
             }
             Kind::Square(inner) => {
                 let Kind::Concat(parts) = &inner.0.kind else {
@@ -573,7 +620,7 @@ impl Put<'_> {
             }
             None => (None, Dict::new()),
         };
-        let sk = sk.filter(|s| instance_of(body, s, self.text));
+        let sk = sk.filter(|s| instance_of(body, s, self.text, &self.recs));
         let inner = Level::new(self.tree, node);
         let all = Split {
             lo: 0,

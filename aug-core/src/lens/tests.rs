@@ -380,3 +380,151 @@ proptest::proptest! {
         }
     }
 }
+
+/// `let rec item = [ del / * / "" . key /[a-z]+/ . (del /=/ "=" . store /[0-9]+/)?
+///   . (del /\(/ "(" . item* . del / *\)/ ")")? . del /;/ ";" ]`: a node may have a value
+/// and nested children, with blanks before each item and before `)` (so where the blanks
+/// after the last child go depends on what follows them).
+fn nested_lens() -> Lens {
+    let id = fresh_rec_id();
+    let build = |me: Lens| {
+        let value = concat(vec![
+            del(rx("=").unwrap(), "="),
+            store(rx("[0-9]+").unwrap()),
+        ])
+        .unwrap()
+        .opt();
+        let kids = concat(vec![
+            del(rx("\\(").unwrap(), "("),
+            me.star().unwrap(),
+            del(rx(" *\\)").unwrap(), ")"),
+        ])
+        .unwrap()
+        .opt();
+        subtree(
+            concat(vec![
+                del(rx(" *").unwrap(), ""),
+                key(rx("[a-z]+").unwrap()),
+                value,
+                kids,
+                del(rx(";").unwrap(), ";"),
+            ])
+            .unwrap(),
+        )
+    };
+    let first = build(rec_ref(id, "item", None));
+    let second = build(rec_ref(id, "item", Some(&first)));
+    fix(id, second, &first).unwrap().star().unwrap()
+}
+
+/// A generated node: label, value, children.
+#[derive(Debug, Clone)]
+struct Gen(String, Option<String>, Vec<Gen>);
+
+fn gen_tree() -> impl proptest::strategy::Strategy<Value = Vec<Gen>> {
+    use proptest::prelude::*;
+    let leaf =
+        ("[a-z]{1,3}", proptest::option::of("[0-9]{1,2}")).prop_map(|(l, v)| Gen(l, v, Vec::new()));
+    let node = leaf.prop_recursive(6, 40, 3, |inner| {
+        (
+            "[a-z]{1,3}",
+            proptest::option::of("[0-9]{1,2}"),
+            proptest::collection::vec(inner, 0..3),
+        )
+            .prop_map(|(l, v, k)| Gen(l, v, k))
+    });
+    proptest::collection::vec(node, 0..4)
+}
+
+/// The text of `nodes`, with blanks taken from `blanks` (cycled); nodes with no children
+/// are written without parentheses every other time.
+fn render(nodes: &[Gen], blanks: &[usize], at: &mut usize, out: &mut String) {
+    fn blank(blanks: &[usize], at: &mut usize, out: &mut String) {
+        let n = blanks.get(*at % blanks.len().max(1)).copied().unwrap_or(0);
+        *at += 1;
+        out.push_str(&" ".repeat(n));
+    }
+    for Gen(l, v, kids) in nodes {
+        blank(blanks, at, out);
+        out.push_str(l);
+        if let Some(v) = v {
+            out.push('=');
+            out.push_str(v);
+        }
+        if !kids.is_empty() || at.is_multiple_of(2) {
+            out.push('(');
+            render(kids, blanks, at, out);
+            blank(blanks, at, out);
+            out.push(')');
+        }
+        out.push(';');
+    }
+}
+
+fn gen_dump(nodes: &[Gen], path: &str, out: &mut String) {
+    let mut seen: std::collections::HashMap<&str, usize> = Default::default();
+    let total = |l: &str| nodes.iter().filter(|g| g.0 == l).count();
+    for Gen(l, v, kids) in nodes {
+        let n = seen.entry(l).or_insert(0);
+        *n += 1;
+        let p = if total(l) > 1 {
+            format!("{path}/{l}[{n}]")
+        } else {
+            format!("{path}/{l}")
+        };
+        match v {
+            Some(v) => out.push_str(&format!("{p} = \"{v}\"\n")),
+            None => out.push_str(&format!("{p}\n")),
+        }
+        gen_dump(kids, &p, out);
+    }
+}
+
+proptest::proptest! {
+    /// A recursive lens reads any nesting into the tree it describes (get), writes an
+    /// unchanged tree back as the very same text (GetPut), and after an edit at any depth
+    /// writes a text that reads back as the edited tree (PutGet).
+    #[test]
+    fn recursive_lens_laws(
+        nodes in gen_tree(),
+        blanks in proptest::collection::vec(0usize..3, 1..5),
+        pick in 0usize..64,
+        new_value in "[0-9]{1,3}",
+    ) {
+        let lens = nested_lens();
+        let mut text = String::new();
+        render(&nodes, &blanks, &mut 0, &mut text);
+        let (mut t, f) = load(&lens, &text);
+        let mut want = String::from("/f\n");
+        gen_dump(&nodes, "/f", &mut want);
+        proptest::prop_assert_eq!(dump(&t, f), want);
+        proptest::prop_assert_eq!(lens.put(&t, f, &text).unwrap(), text.clone());
+
+        // Edit one node, picked among all of them: a new value, and a new child.
+        let mut all = Vec::new();
+        let mut stack = vec![f];
+        while let Some(n) = stack.pop() {
+            all.push(n);
+            stack.extend(t.children(n).iter().copied());
+        }
+        let n = all[pick % all.len()];
+        if n != f {
+            t.set_value(n, Some(&new_value));
+        }
+        t.append_child(n, Some("new"), Some("7")).unwrap();
+        let out = lens.put(&t, f, &text).unwrap();
+        let (t2, f2) = load(&lens, &out);
+        proptest::prop_assert_eq!(dump(&t2, f2), dump(&t, f));
+    }
+}
+
+#[test]
+fn recursive_lens_nesting_is_bounded() {
+    let lens = nested_lens();
+    let deep = |n: usize| format!("{}{}", "a(".repeat(n), ");".repeat(n));
+    // Within the bound: read, on a test thread's small stack.
+    assert!(lens.get(&deep(rec::MAX_NESTING - 2)).is_ok());
+    // Beyond it: an error that says so, not a stack overflow.
+    let e = lens.get(&deep(100_000)).unwrap_err();
+    assert!(e.message.contains("nested deeper than"), "{e}");
+}

@@ -81,6 +81,9 @@ impl Lens {
             .map_err(|e: LensError| err("bad del default", self, e.to_string()))?;
         let mut stack = vec![self.clone()];
         while let Some(l) = stack.pop() {
+            // The text language of a recursive lens is not regular: only its tree
+            // language is checked (C checks it with its Earley parser's grammar).
+            let text = !l.0.rec;
             match &l.0.kind {
                 Kind::Concat(parts) => {
                     // Augeas builds n-ary concatenations left to right: (a.b).c.
@@ -88,7 +91,9 @@ impl Lens {
                     let mut a = parts.first().map(|p| p.0.atype.clone());
                     for p in parts.iter().skip(1) {
                         if let (Some(cc), Some(aa)) = (&c, &a) {
-                            check_concat(&l, cc, &p.0.ctype, "ambiguous concatenation")?;
+                            if text {
+                                check_concat(&l, cc, &p.0.ctype, "ambiguous concatenation")?;
+                            }
                             check_concat(&l, aa, &p.0.atype, "ambiguous tree concatenation")?;
                         }
                         c = c.map(|cc| cc.concat(&p.0.ctype));
@@ -99,12 +104,14 @@ impl Lens {
                 Kind::Union(alts) => {
                     for (i, x) in alts.iter().enumerate() {
                         for y in alts.iter().skip(i + 1) {
-                            check_disjoint(
-                                &l,
-                                &x.0.ctype,
-                                &y.0.ctype,
-                                "overlapping lenses in union.get",
-                            )?;
+                            if !x.0.rec && !y.0.rec {
+                                check_disjoint(
+                                    &l,
+                                    &x.0.ctype,
+                                    &y.0.ctype,
+                                    "overlapping lenses in union.get",
+                                )?;
+                            }
                             check_disjoint(
                                 &l,
                                 &x.0.atype,
@@ -116,17 +123,19 @@ impl Lens {
                     stack.extend(alts.iter().cloned());
                 }
                 Kind::Star(body) => {
-                    check_iter(&l, &body.0.ctype, "ambiguous iteration")?;
+                    if text {
+                        check_iter(&l, &body.0.ctype, "ambiguous iteration")?;
+                    }
                     check_iter(&l, &body.0.atype, "ambiguous tree iteration")?;
                     stack.push(body.clone());
                 }
                 Kind::Maybe(body) => {
-                    if body.0.ctype.matches_empty() {
+                    if text && body.0.ctype.matches_empty() {
                         return Err(err("optional lens matches the empty word", &l, "''".into()));
                     }
                     stack.push(body.clone());
                 }
-                Kind::Subtree(b) | Kind::Square(b) => stack.push(b.clone()),
+                Kind::Subtree(b) | Kind::Square(b) | Kind::Fix(_, b) => stack.push(b.clone()),
                 _ => {}
             }
         }

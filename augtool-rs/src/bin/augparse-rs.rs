@@ -5,17 +5,11 @@ use aug_core::lang::{Interpreter, Options};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-const USAGE: &str =
-    "usage: augparse-rs [-I DIR]... [--notypecheck] [--strict] [--rec-depth N] FILE.aug";
+const USAGE: &str = "usage: augparse-rs [-I DIR]... [--notypecheck] [--strict] FILE.aug";
 
 fn main() -> ExitCode {
     let mut include = Vec::new();
-    // Recursive lenses are approximated by unfolding them this deep (see
-    // `Options::rec_depth`); `--rec-depth 0` reports them as unsupported instead.
-    let mut options = Options {
-        rec_depth: 8,
-        ..Options::default()
-    };
+    let mut options = Options::default();
     let mut file = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -29,13 +23,6 @@ fn main() -> ExitCode {
             },
             "--notypecheck" => options.typecheck = false,
             "--strict" => options.strict = true,
-            "--rec-depth" => match args.next().and_then(|d| d.parse().ok()) {
-                Some(d) => options.rec_depth = d,
-                None => {
-                    eprintln!("{USAGE}");
-                    return ExitCode::from(2);
-                }
-            },
             "-h" | "--help" => {
                 println!("{USAGE}");
                 return ExitCode::SUCCESS;

@@ -88,6 +88,25 @@ fn stock_trees_are_those_of_c_augtool() {
 }
 
 #[test]
+fn recursive_stock_lenses_read_and_write_as_c_augtool() {
+    // Nested JSON values, dhcpd scopes and shell `if`/`for`/`case` blocks: recursive
+    // lenses, at any depth.
+    check_same_as_c(concat!(
+        "transform Json.lns incl /etc/app.json\n",
+        "load\n",
+        "print /files/etc/app.json\n",
+        "print /files/etc/dhcp/dhcpd.conf\n",
+        "print /files/etc/profile\n",
+        "print /augeas//error\n",
+    ));
+    let script = fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/stock-rec-edits.augtool"),
+    )
+    .unwrap();
+    check_same_as_c(&script);
+}
+
+#[test]
 fn stock_edits_are_those_of_c_augtool() {
     let script = fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/stock-edits.augtool"),
