@@ -7,7 +7,7 @@
 //! (so `v` exists), then a product search over `L1 × L2` for `p`, then plain searches for
 //! `u` and `v` to print the witness.
 
-use std::collections::{HashMap, VecDeque};
+use rustc_hash::FxHashMap as HashMap;
 use std::hash::Hash;
 
 use super::{Dfa, STATE_LIMIT};
@@ -17,12 +17,17 @@ type Word = Vec<u8>;
 /// A witness `(u, p, v)` for the ambiguity of `a·b`, or `None`; `Err(limit)` if a search
 /// needed more than [`STATE_LIMIT`] states.
 pub(crate) fn concat(a: &Dfa, b: &Dfa) -> Result<Option<(Word, Word, Word)>, usize> {
+    if !may_overlap(a, b) {
+        return Ok(None);
+    }
     let step_a = |s: u32, x: u8| a.next(s, a.classes[usize::from(x)]);
     let step_b = |s: u32, x: u8| b.next(s, b.classes[usize::from(x)]);
     let reps_b = reps(&[a, b][1..]);
     let reps_ab = reps(&[a, b]);
     let n_a = a.accept.len() as u32;
     let n_b = b.accept.len() as u32;
+    let pairs_bb = (n_b as usize * n_b as usize, n_b);
+    let pairs_ab = (n_a as usize * n_b as usize, n_b);
 
     // States r of b such that some v leads both r and b's start to acceptance.
     let starts: Vec<(u32, u32)> = (0..n_b).map(|r| (r, b.start)).collect();
@@ -30,26 +35,34 @@ pub(crate) fn concat(a: &Dfa, b: &Dfa) -> Result<Option<(Word, Word, Word)>, usi
     let live = co_reachable(
         &starts,
         &reps_b,
+        pairs_bb,
         |(x, y), c| (step_b(x, c), step_b(y, c)),
         both,
     )?;
 
     // Accepting states q of a reachable from its start: u exists.
-    let reach = co_reachable(&[a.start], &reps_ab, step_a, |_| true)?;
+    let reach = co_reachable(&[a.start], &reps_ab, (n_a as usize, 0), step_a, |_| true)?;
     let qs: Vec<(u32, u32)> = (0..n_a)
-        .filter(|&q| a.accepts(q) && reach.get(&q).copied().unwrap_or(false))
+        .filter(|&q| a.accepts(q) && is_live(&reach, q))
         .map(|q| (q, b.start))
         .collect();
     let step_ab = |(x, y): (u32, u32), c: u8| (step_a(x, c), step_b(y, c));
-    let goal =
-        |(x, y): (u32, u32)| a.accepts(x) && live.get(&(y, b.start)).copied().unwrap_or(false);
-    let Some(((q, _), p, (_, r))) = search(&qs, &reps_ab, step_ab, goal, true)? else {
+    let goal = |(x, y): (u32, u32)| a.accepts(x) && is_live(&live, (y, b.start));
+    let Some(((q, _), p, (_, r))) = search(&qs, &reps_ab, pairs_ab, step_ab, goal, true)? else {
         return Ok(None);
     };
-    let u = search(&[a.start], &reps_ab, step_a, |s| s == q, false)?;
+    let u = search(
+        &[a.start],
+        &reps_ab,
+        (n_a as usize, 0),
+        step_a,
+        |s| s == q,
+        false,
+    )?;
     let v = search(
         &[(r, b.start)],
         &reps_b,
+        pairs_bb,
         |(x, y), c| (step_b(x, c), step_b(y, c)),
         both,
         false,
@@ -60,9 +73,27 @@ pub(crate) fn concat(a: &Dfa, b: &Dfa) -> Result<Option<(Word, Word, Word)>, usi
     })
 }
 
+/// A quick test that most unambiguous concatenations fail: the first byte of `p` must
+/// be able both to continue a word of `a` (from an accepting state, staying live) and to
+/// start a word of `b`. Both DFAs are minimal, so all their states are reachable.
+fn may_overlap(a: &Dfa, b: &Dfa) -> bool {
+    let (live_a, live_b) = (a.live(), b.live());
+    let is_live = |live: &[bool], s: u32| live.get(s as usize).copied().unwrap_or(false);
+    let starts_b: Vec<u8> = (0..=255u8)
+        .filter(|&x| is_live(&live_b, b.next(b.start, b.classes[usize::from(x)])))
+        .collect();
+    (0..a.accept.len() as u32)
+        .filter(|&q| a.accepts(q))
+        .any(|q| {
+            starts_b
+                .iter()
+                .any(|&x| is_live(&live_a, a.next(q, a.classes[usize::from(x)])))
+        })
+}
+
 /// One representative byte per class of the joint partition of `dfas`.
 fn reps(dfas: &[&Dfa]) -> Vec<u8> {
-    let mut seen: HashMap<Vec<u8>, u8> = HashMap::new();
+    let mut seen: HashMap<Vec<u8>, u8> = HashMap::default();
     for x in 0..=255u8 {
         let key: Vec<u8> = dfas.iter().map(|d| d.classes[usize::from(x)]).collect();
         seen.entry(key).or_insert(x);
@@ -72,54 +103,121 @@ fn reps(dfas: &[&Dfa]) -> Vec<u8> {
     r
 }
 
-/// The states reachable from `starts`, each mapped to whether it can reach `goal`.
-fn co_reachable<S: Copy + Eq + Hash>(
-    starts: &[S],
-    reps: &[u8],
-    step: impl Fn(S, u8) -> S,
-    goal: impl Fn(S) -> bool,
-) -> Result<HashMap<S, bool>, usize> {
-    let mut index: HashMap<S, usize> = HashMap::new();
-    let mut nodes: Vec<S> = Vec::new();
-    let mut preds: Vec<Vec<usize>> = Vec::new();
-    let mut queue = VecDeque::new();
-    for &s in starts {
-        if let std::collections::hash_map::Entry::Vacant(e) = index.entry(s) {
-            e.insert(nodes.len());
-            nodes.push(s);
-            preds.push(Vec::new());
-            queue.push_back(s);
+/// A search state: a DFA state, or a pair of states of two DFAs.
+pub(crate) trait Key: Copy + Eq + Hash {
+    /// Its position among `bound` possible states (see [`Index`]).
+    fn slot(self, width: u32) -> usize;
+}
+
+impl Key for u32 {
+    fn slot(self, _: u32) -> usize {
+        self as usize
+    }
+}
+
+impl Key for (u32, u32) {
+    fn slot(self, width: u32) -> usize {
+        self.0 as usize * width as usize + self.1 as usize
+    }
+}
+
+/// Searches over at most this many possible states number them with an array.
+const DENSE_LIMIT: usize = 1 << 20;
+
+/// Numbers the states a search meets: with an array when few states are possible (most
+/// searches), with a hash map otherwise.
+pub(crate) enum Index<S> {
+    Dense(Vec<u32>, u32),
+    Sparse(HashMap<S, u32>),
+}
+
+impl<S: Key> Index<S> {
+    /// An index for states among `bound` possible ones, pairs being `width` wide.
+    pub(crate) fn new(bound: usize, width: u32) -> Self {
+        if bound <= DENSE_LIMIT {
+            Index::Dense(vec![u32::MAX; bound], width)
+        } else {
+            Index::Sparse(HashMap::default())
         }
     }
-    while let Some(s) = queue.pop_front() {
-        let Some(&si) = index.get(&s) else { continue };
+
+    pub(crate) fn get(&self, s: S) -> Option<u32> {
+        match self {
+            Index::Dense(v, w) => v.get(s.slot(*w)).copied().filter(|&i| i != u32::MAX),
+            Index::Sparse(m) => m.get(&s).copied(),
+        }
+    }
+
+    /// Numbers `s` with `i` unless it has a number; returns whether it was new.
+    pub(crate) fn insert(&mut self, s: S, i: u32) -> bool {
+        match self {
+            Index::Dense(v, w) => match v.get_mut(s.slot(*w)) {
+                Some(slot) if *slot == u32::MAX => {
+                    *slot = i;
+                    true
+                }
+                _ => false,
+            },
+            Index::Sparse(m) => match m.entry(s) {
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(i);
+                    true
+                }
+                std::collections::hash_map::Entry::Occupied(_) => false,
+            },
+        }
+    }
+}
+
+/// The states reachable from `starts` (among `bound` possible ones, pairs `width` wide),
+/// with whether each can reach `goal`.
+fn co_reachable<S: Key>(
+    starts: &[S],
+    reps: &[u8],
+    (bound, width): (usize, u32),
+    step: impl Fn(S, u8) -> S,
+    goal: impl Fn(S) -> bool,
+) -> Result<(Index<S>, Vec<bool>), usize> {
+    let mut index: Index<S> = Index::new(bound, width);
+    let mut nodes: Vec<S> = Vec::new();
+    let mut preds: Vec<Vec<u32>> = Vec::new();
+    for &s in starts {
+        if index.insert(s, nodes.len() as u32) {
+            nodes.push(s);
+            preds.push(Vec::new());
+        }
+    }
+    let mut next = 0;
+    while let Some(&s) = nodes.get(next) {
+        let si = next as u32;
+        next += 1;
         for &c in reps {
             let t = step(s, c);
-            let ti = match index.get(&t) {
-                Some(&ti) => ti,
+            let ti = match index.get(t) {
+                Some(ti) => ti,
                 None => {
                     if nodes.len() >= STATE_LIMIT {
                         return Err(STATE_LIMIT);
                     }
-                    index.insert(t, nodes.len());
+                    let ti = nodes.len() as u32;
+                    index.insert(t, ti);
                     nodes.push(t);
                     preds.push(Vec::new());
-                    queue.push_back(t);
-                    nodes.len() - 1
+                    ti
                 }
             };
-            if let Some(p) = preds.get_mut(ti) {
+            if let Some(p) = preds.get_mut(ti as usize) {
                 p.push(si);
             }
         }
     }
     let mut live: Vec<bool> = nodes.iter().map(|&s| goal(s)).collect();
-    let mut stack: Vec<usize> = (0..nodes.len())
-        .filter(|&i| live.get(i) == Some(&true))
+    let mut stack: Vec<u32> = (0..nodes.len() as u32)
+        .filter(|&i| live.get(i as usize) == Some(&true))
         .collect();
     while let Some(i) = stack.pop() {
-        for &p in preds.get(i).map(Vec::as_slice).unwrap_or(&[]) {
-            if let Some(l) = live.get_mut(p)
+        for &p in preds.get(i as usize).map(Vec::as_slice).unwrap_or(&[]) {
+            if let Some(l) = live.get_mut(p as usize)
                 && !*l
             {
                 *l = true;
@@ -127,7 +225,15 @@ fn co_reachable<S: Copy + Eq + Hash>(
             }
         }
     }
-    Ok(nodes.into_iter().zip(live).collect())
+    Ok((index, live))
+}
+
+/// Whether `s` was reached and can reach the goal, after [`co_reachable`].
+fn is_live<S: Key>((index, live): &(Index<S>, Vec<bool>), s: S) -> bool {
+    index
+        .get(s)
+        .and_then(|i| live.get(i as usize).copied())
+        .unwrap_or(false)
 }
 
 enum Pred<S> {
@@ -138,45 +244,47 @@ enum Pred<S> {
 
 /// A shortest path from one of `starts` to a `goal` state, as `(start, word, end)`. With
 /// `nonempty`, the word has at least one byte.
-fn search<S: Copy + Eq + Hash>(
+fn search<S: Key>(
     starts: &[S],
     reps: &[u8],
+    (bound, width): (usize, u32),
     step: impl Fn(S, u8) -> S,
     goal: impl Fn(S) -> bool,
     nonempty: bool,
 ) -> Result<Option<(S, Word, S)>, usize> {
-    let mut pred: HashMap<S, Pred<S>> = HashMap::new();
-    let mut queue = VecDeque::new();
+    let mut index: Index<S> = Index::new(bound, width);
+    // The states in the order met, each with how it was reached.
+    let mut met: Vec<(S, Pred<S>)> = Vec::new();
     for &s in starts {
         if nonempty {
             for &c in reps {
                 let t = step(s, c);
-                if let std::collections::hash_map::Entry::Vacant(e) = pred.entry(t) {
-                    e.insert(Pred::Origin(s, c));
-                    queue.push_back(t);
+                if index.insert(t, met.len() as u32) {
+                    met.push((t, Pred::Origin(s, c)));
                 }
             }
-        } else if let std::collections::hash_map::Entry::Vacant(e) = pred.entry(s) {
-            e.insert(Pred::Root);
-            queue.push_back(s);
+        } else if index.insert(s, met.len() as u32) {
+            met.push((s, Pred::Root));
         }
     }
-    while let Some(s) = queue.pop_front() {
+    let mut next = 0;
+    while let Some(&(s, _)) = met.get(next) {
+        next += 1;
         if goal(s) {
             let mut word = Vec::new();
             let mut cur = s;
-            for _ in 0..=pred.len() {
-                match pred.get(&cur) {
-                    Some(Pred::Step(p, c)) => {
+            for _ in 0..=met.len() {
+                match index.get(cur).and_then(|i| met.get(i as usize)) {
+                    Some((_, Pred::Step(p, c))) => {
                         word.push(*c);
                         cur = *p;
                     }
-                    Some(Pred::Origin(p, c)) => {
+                    Some((_, Pred::Origin(p, c))) => {
                         word.push(*c);
                         cur = *p;
                         break;
                     }
-                    Some(Pred::Root) | None => break,
+                    Some((_, Pred::Root)) | None => break,
                 }
             }
             word.reverse();
@@ -184,12 +292,12 @@ fn search<S: Copy + Eq + Hash>(
         }
         for &c in reps {
             let t = step(s, c);
-            if !pred.contains_key(&t) {
-                if pred.len() >= STATE_LIMIT {
+            if index.get(t).is_none() {
+                if met.len() >= STATE_LIMIT {
                     return Err(STATE_LIMIT);
                 }
-                pred.insert(t, Pred::Step(s, c));
-                queue.push_back(t);
+                index.insert(t, met.len() as u32);
+                met.push((t, Pred::Step(s, c)));
             }
         }
     }

@@ -345,9 +345,14 @@ impl LazyDfa {
         self.accepts(self.start)
     }
 
-    /// Builds every reachable state and returns the explicit, total DFA, or `Err(limit)`
-    /// when there are more than [`STATE_LIMIT`] states.
+    /// Builds every reachable state and returns the explicit, total, minimal DFA, or
+    /// `Err(limit)` when there are more than [`STATE_LIMIT`] states.
     pub(crate) fn materialize(nfa: Arc<Nfa>) -> Result<Dfa, usize> {
+        LazyDfa::subset_construction(nfa).map(|d| d.minimize())
+    }
+
+    /// [`LazyDfa::materialize`] without the minimisation.
+    pub(crate) fn subset_construction(nfa: Arc<Nfa>) -> Result<Dfa, usize> {
         let mut dfa = LazyDfa::new(nfa);
         dfa.fail_when_full = true;
         let reps: Vec<u8> = (0..dfa.nclasses)
@@ -363,14 +368,13 @@ impl LazyDfa {
             }
             s += 1;
         }
-        let full = Dfa {
+        Ok(Dfa {
             classes: dfa.classes,
             nclasses: dfa.nclasses,
             trans: dfa.trans,
             accept: dfa.accept,
             start: dfa.start,
-        };
-        Ok(full.minimize())
+        })
     }
 }
 

@@ -10,12 +10,12 @@ pub(crate) mod ambig;
 pub(crate) mod lazy;
 pub(crate) mod nfa;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::collections::VecDeque;
 use std::sync::Arc;
 
 /// The most DFA states a materialised automaton (or a product of two) may have.
-pub(crate) const STATE_LIMIT: usize = 20_000;
+pub(crate) const STATE_LIMIT: usize = 100_000;
 
 /// A set of bytes, one bit per byte value.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Default, Debug)]
@@ -179,48 +179,143 @@ impl Dfa {
         self.accept.get(s as usize).copied().unwrap_or(false)
     }
 
-    /// The minimal equivalent DFA, by Moore's partition refinement. All states are
-    /// assumed reachable, which holds for materialised DFAs and products.
+    /// The minimal equivalent DFA, by Hopcroft's partition refinement (O(k·n·log n) for
+    /// n states and k byte classes). All states are assumed reachable, which holds for
+    /// materialised DFAs and products. States are numbered in the order of the first
+    /// original state of each class, so the result does not depend on how refinement went.
     pub(crate) fn minimize(&self) -> Dfa {
         let n = self.accept.len();
-        let mut block: Vec<u32> = self.accept.iter().map(|&a| u32::from(a)).collect();
-        let mut count =
-            usize::from(self.accept.contains(&true)) + usize::from(self.accept.contains(&false));
-        let mut reps: Vec<u32>;
-        loop {
-            let mut index: HashMap<Vec<u32>, u32> = HashMap::new();
-            let mut next_block = vec![0u32; n];
-            reps = Vec::new();
-            for s in 0..n {
-                let mut sig = Vec::with_capacity(self.nclasses + 1);
-                sig.push(block[s]);
-                for c in 0..self.nclasses {
-                    sig.push(block[self.next(s as u32, c as u8) as usize]);
-                }
-                let fresh = index.len() as u32;
-                next_block[s] = *index.entry(sig).or_insert_with(|| {
-                    reps.push(s as u32);
-                    fresh
-                });
+        let k = self.nclasses;
+        let succ = |s: usize, c: usize| self.next(s as u32, c as u8) as usize;
+        // Predecessors per class and target, as one flat array: `inv[at[c*n+t]..at[c*n+t+1]]`.
+        let mut at = vec![0usize; k * n + 1];
+        for s in 0..n {
+            for c in 0..k {
+                at[c * n + succ(s, c) + 1] += 1;
             }
-            block = next_block;
-            if index.len() == count {
-                break;
-            }
-            count = index.len();
         }
-        let mut trans = Vec::with_capacity(reps.len() * self.nclasses);
+        for i in 1..at.len() {
+            at[i] += at[i - 1];
+        }
+        let mut fill = at.clone();
+        let mut inv = vec![0u32; k * n];
+        for s in 0..n {
+            for c in 0..k {
+                let slot = &mut fill[c * n + succ(s, c)];
+                inv[*slot] = s as u32;
+                *slot += 1;
+            }
+        }
+        // The partition: `elems[first[b]..end[b]]` are the states of block `b`.
+        let mut elems: Vec<u32> = (0..n as u32).filter(|&s| self.accepts(s)).collect();
+        let accepting = elems.len();
+        elems.extend((0..n as u32).filter(|&s| !self.accepts(s)));
+        let mut loc = vec![0usize; n];
+        for (i, &s) in elems.iter().enumerate() {
+            loc[s as usize] = i;
+        }
+        let mut block = vec![0u32; n];
+        let (mut first, mut end) = (Vec::with_capacity(n), Vec::with_capacity(n));
+        for (lo, hi) in [(0, accepting), (accepting, n)] {
+            if lo < hi {
+                let b = first.len() as u32;
+                for &s in &elems[lo..hi] {
+                    block[s as usize] = b;
+                }
+                first.push(lo);
+                end.push(hi);
+            }
+        }
+        // Splitters (block, class) still to process; the smaller initial block is enough.
+        let mut pending = vec![false; n.max(1) * k];
+        let mut work: Vec<(usize, usize)> = Vec::new();
+        if first.len() == 2 {
+            let b = if accepting <= n - accepting { 0 } else { 1 };
+            for c in 0..k {
+                work.push((b, c));
+                pending[b * k + c] = true;
+            }
+        }
+        let mut marked = vec![0usize; n];
+        let mut is_marked = vec![false; n];
+        let mut preds: Vec<u32> = Vec::new();
+        let mut touched: Vec<usize> = Vec::new();
+        while let Some((b, c)) = work.pop() {
+            pending[b * k + c] = false;
+            preds.clear();
+            for &t in &elems[first[b]..end[b]] {
+                let i = c * n + t as usize;
+                for &s in &inv[at[i]..at[i + 1]] {
+                    if !is_marked[s as usize] {
+                        is_marked[s as usize] = true;
+                        preds.push(s);
+                    }
+                }
+            }
+            // Move the marked states of each block to its front.
+            for &s in &preds {
+                let y = block[s as usize] as usize;
+                if marked[y] == 0 {
+                    touched.push(y);
+                }
+                let to = first[y] + marked[y];
+                let from = loc[s as usize];
+                let other = elems[to];
+                elems.swap(from, to);
+                loc[other as usize] = from;
+                loc[s as usize] = to;
+                marked[y] += 1;
+            }
+            for &s in &preds {
+                is_marked[s as usize] = false;
+            }
+            for y in touched.drain(..) {
+                let m = std::mem::take(&mut marked[y]);
+                if m == end[y] - first[y] {
+                    continue;
+                }
+                // Split: the marked front becomes block `z`, `y` keeps the rest.
+                let z = first.len();
+                first.push(first[y]);
+                end.push(first[y] + m);
+                first[y] += m;
+                for &s in &elems[first[z]..end[z]] {
+                    block[s as usize] = z as u32;
+                }
+                let smaller = if m <= end[y] - first[y] { z } else { y };
+                for d in 0..k {
+                    let add = if pending[y * k + d] { z } else { smaller };
+                    if !pending[add * k + d] {
+                        pending[add * k + d] = true;
+                        work.push((add, d));
+                    }
+                }
+            }
+        }
+        // Number the blocks by their first original state.
+        let mut id = vec![u32::MAX; first.len()];
+        let mut reps = Vec::with_capacity(first.len());
+        for (s, &b) in block.iter().enumerate() {
+            let b = b as usize;
+            if id[b] == u32::MAX {
+                id[b] = reps.len() as u32;
+                reps.push(s);
+            }
+        }
+        let mut trans = Vec::with_capacity(reps.len() * k);
         for &r in &reps {
-            for c in 0..self.nclasses {
-                trans.push(block[self.next(r, c as u8) as usize]);
+            for c in 0..k {
+                trans.push(id[block[succ(r, c)] as usize]);
             }
         }
         Dfa {
             classes: self.classes,
             nclasses: self.nclasses,
             trans,
-            accept: reps.iter().map(|&r| self.accepts(r)).collect(),
-            start: block[self.start as usize],
+            accept: reps.iter().map(|&r| self.accepts(r as u32)).collect(),
+            start: block
+                .get(self.start as usize)
+                .map_or(0, |&b| id[b as usize]),
         }
     }
 
@@ -304,7 +399,7 @@ impl Dfa {
 /// The product of two DFAs, accepting where `op(accepted by a, accepted by b)` holds.
 pub(crate) fn product(a: &Dfa, b: &Dfa, op: fn(bool, bool) -> bool) -> Result<Dfa, usize> {
     // Joint byte classes: bytes that both automata treat alike.
-    let mut joint: HashMap<(u8, u8), u8> = HashMap::new();
+    let mut joint: HashMap<(u8, u8), u8> = HashMap::default();
     let mut classes = [0u8; 256];
     let mut reps: Vec<(u8, u8)> = Vec::new();
     for (slot, key) in classes
@@ -319,7 +414,7 @@ pub(crate) fn product(a: &Dfa, b: &Dfa, op: fn(bool, bool) -> bool) -> Result<Df
         });
     }
     let nclasses = reps.len();
-    let mut index: HashMap<(u32, u32), u32> = HashMap::new();
+    let mut index: HashMap<(u32, u32), u32> = HashMap::default();
     let mut pairs: Vec<(u32, u32)> = Vec::new();
     let mut queue = VecDeque::new();
     index.insert((a.start, b.start), 0);
@@ -359,4 +454,101 @@ pub(crate) fn product(a: &Dfa, b: &Dfa, op: fn(bool, bool) -> bool) -> Result<Df
         accept,
         start: 0,
     })
+}
+
+/// Whether some word leads `a` and `b` to states whose acceptance satisfies `op`: a search
+/// of the product that stops at the first such pair, without building the product.
+pub(crate) fn product_accepts(a: &Dfa, b: &Dfa, op: fn(bool, bool) -> bool) -> Result<bool, usize> {
+    let mut reps: Vec<(u8, u8)> = Vec::new();
+    let mut joint: HashMap<(u8, u8), ()> = HashMap::default();
+    for (&ca, &cb) in a.classes.iter().zip(b.classes.iter()) {
+        if joint.insert((ca, cb), ()).is_none() {
+            reps.push((ca, cb));
+        }
+    }
+    let n_b = b.accept.len() as u32;
+    let mut seen: ambig::Index<(u32, u32)> = ambig::Index::new(a.accept.len() * n_b as usize, n_b);
+    let mut count = 1;
+    let mut stack = vec![(a.start, b.start)];
+    seen.insert((a.start, b.start), 0);
+    while let Some((sa, sb)) = stack.pop() {
+        if op(a.accepts(sa), b.accepts(sb)) {
+            return Ok(true);
+        }
+        for &(ca, cb) in &reps {
+            let pair = (a.next(sa, ca), b.next(sb, cb));
+            if seen.insert(pair, 0) {
+                count += 1;
+                if count > STATE_LIMIT {
+                    return Err(STATE_LIMIT);
+                }
+                stack.push(pair);
+            }
+        }
+    }
+    Ok(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Dfa;
+    use super::lazy::LazyDfa;
+    use crate::rx::Regex;
+
+    /// The number of states of the minimal DFA, by Moore's refinement (the obvious way).
+    fn moore_states(d: &Dfa) -> usize {
+        let n = d.accept.len();
+        let mut block: Vec<usize> = d.accept.iter().map(|&a| usize::from(a)).collect();
+        let mut count = 0;
+        loop {
+            let mut sigs: Vec<Vec<usize>> = (0..n)
+                .map(|s| {
+                    let mut sig = vec![block[s]];
+                    sig.extend((0..d.nclasses).map(|c| block[d.next(s as u32, c as u8) as usize]));
+                    sig
+                })
+                .collect();
+            let mut distinct = sigs.clone();
+            distinct.sort();
+            distinct.dedup();
+            for (s, sig) in sigs.iter_mut().enumerate() {
+                block[s] = distinct.binary_search(sig).unwrap_or(0);
+            }
+            if distinct.len() == count {
+                return count;
+            }
+            count = distinct.len();
+        }
+    }
+
+    fn accepts(d: &Dfa, w: &[u8]) -> bool {
+        let mut s = d.start;
+        for &b in w {
+            s = d.next(s, d.classes[usize::from(b)]);
+        }
+        d.accepts(s)
+    }
+
+    proptest::proptest! {
+        /// Hopcroft's minimisation gives as many states as Moore's, and the same language.
+        #[test]
+        fn minimize_is_minimal_and_equivalent(pattern in "[abc()|*?+.]{1,14}") {
+            let Ok(r) = Regex::parse(&pattern, false) else { return Ok(()) };
+            let Ok(full) = LazyDfa::subset_construction(r.nfa().clone()) else { return Ok(()) };
+            let min = full.minimize();
+            proptest::prop_assert_eq!(min.accept.len(), moore_states(&full));
+            let mut words: Vec<Vec<u8>> = vec![Vec::new()];
+            for _ in 0..5 {
+                let longer: Vec<Vec<u8>> = words
+                    .iter()
+                    .filter(|w| w.len() == words.last().map_or(0, Vec::len))
+                    .flat_map(|w| b"abcd".iter().map(move |&b| [w.as_slice(), &[b]].concat()))
+                    .collect();
+                words.extend(longer);
+            }
+            for w in &words {
+                proptest::prop_assert_eq!(accepts(&min, w), accepts(&full, w), "{:?}", w);
+            }
+        }
+    }
 }

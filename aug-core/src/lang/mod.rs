@@ -78,8 +78,10 @@ impl LangError {
 /// How modules are evaluated.
 #[derive(Debug, Clone, Copy)]
 pub struct Options {
-    /// Run the typechecks Augeas gates behind `AUG_TYPE_CHECK` (currently: a `del`
-    /// default must match its regexp).
+    /// Run the typechecks Augeas gates behind `AUG_TYPE_CHECK`: a `del` default must match
+    /// its regexp (checked as the `del` is built), and the lens of each test must pass
+    /// [`Lens::typecheck_full`](crate::lens::Lens::typecheck_full) (unambiguous
+    /// concatenations and iterations, disjoint unions), or the test fails.
     pub typecheck: bool,
     /// Evaluate every binding of every loaded module, failing the whole module on the
     /// first error, as C `augparse` does. Off: only what tests reach is evaluated.
@@ -113,6 +115,8 @@ pub struct Interpreter {
     pub(crate) options: Options,
     modules: RefCell<HashMap<String, Result<Rc<ModuleState>, LangError>>>,
     output: RefCell<String>,
+    /// The lenses (and their parts) the full typechecker has passed, by address.
+    typechecked: RefCell<rustc_hash::FxHashMap<usize, crate::lens::Lens>>,
 }
 
 impl Interpreter {
@@ -123,6 +127,7 @@ impl Interpreter {
             options,
             modules: RefCell::new(HashMap::new()),
             output: RefCell::new(String::new()),
+            typechecked: RefCell::default(),
         }
     }
 
@@ -242,7 +247,13 @@ impl Interpreter {
     /// Runs one test; `Err` carries the failure report.
     fn run_test(&self, t: &ast::Test, env: &Env) -> Result<(), String> {
         let lens_of = |e: &ast::Expr| match self.eval(e, env) {
-            Ok(Value::Lens(l)) => Ok(l),
+            Ok(Value::Lens(l)) => {
+                if self.options.typecheck {
+                    l.typecheck_unseen(&mut self.typechecked.borrow_mut())
+                        .map_err(|e| format!("typecheck failed: {e}"))?;
+                }
+                Ok(l)
+            }
             Ok(v) => Err(format!("expected a lens, got a {}", v.type_name())),
             Err(e) => Err(e.to_string()),
         };

@@ -388,3 +388,45 @@ fn tests_in_modules() {
     // Sequential scope: a test sees only earlier bindings.
     check_tests("test l get \"a\" = ?\nlet l = [ key /a/ ]", 0, 1);
 }
+
+#[test]
+fn tests_typecheck_their_lens() {
+    // An overlapping union: augparse fails every test of such a lens (C fails the whole
+    // module), even one that expects an exception; without the typecheck it reads.
+    let overlap = "let l = [ key /allow|deny/ . del / / \" \" . store /bootp/ ]\n  | [ key /[a-z]+/ . del / / \" \" . store /[a-z]+/ ]";
+    let run = |typecheck: bool, decls: &str| {
+        let interp = Interpreter::new(
+            vec![],
+            Options {
+                typecheck,
+                ..Options::default()
+            },
+        );
+        let r = interp
+            .run_source("t.aug", &format!("module T =\n{decls}\n"))
+            .unwrap();
+        (r.passed, r.failed, r.output)
+    };
+    let tests = format!("{overlap}\ntest l get \"deny bootp\" = ?\ntest l get \"x\" = *");
+    let (p, f, out) = run(true, &tests);
+    assert_eq!((p, f), (0, 2), "{out}");
+    assert!(
+        out.contains("typecheck failed: overlapping lenses in union.get: both accept 'deny bootp'"),
+        "{out}"
+    );
+    assert_eq!(run(false, &tests).0, 2);
+    // An ambiguous concatenation, with its witness.
+    let (_, f, out) = run(
+        true,
+        "let l = [ key /a|ab/ . del /b?c/ \"c\" ]\ntest l get \"abc\" = ?",
+    );
+    assert_eq!(f, 1, "{out}");
+    assert!(out.contains("ambiguous concatenation"), "{out}");
+    // A recursive lens built from a union that holds its own base case twice once
+    // flattened (`s | (block | s)`), as Dhcpd's: not an overlap C reports, nor do we.
+    let (p, f, out) = run(
+        true,
+        "let s = [ key /[a-z]+/ . del /;/ \";\" ]\nlet block (body:lens) = [ key /[A-Z]+/ . del /[{]/ \"{\" . body* . del /[}]/ \"}\" ] | s\nlet rec l = s | block l\nlet ls = l*\ntest ls get \"A{b;C{d;}}e;\" = ?",
+    );
+    assert_eq!((p, f), (1, 0), "{out}");
+}

@@ -4,11 +4,13 @@
 
 use super::{Kind, Lens, LensError};
 use crate::rx::Regex;
+use rustc_hash::FxHashMap;
 use std::fmt::Write as _;
+use std::sync::Arc;
 
 /// A typechecking failure: which lens, and why, with an example.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{kind} in {lens}: {example}")]
+#[error("{kind}: {example}, in {lens}")]
 pub struct TypeError {
     /// What is wrong, e.g. `ambiguous concatenation`.
     pub kind: &'static str,
@@ -64,6 +66,11 @@ fn check_iter(lens: &Lens, a: &Regex, what: &'static str) -> Result<(), TypeErro
 }
 
 fn check_disjoint(lens: &Lens, a: &Regex, b: &Regex, what: &'static str) -> Result<(), TypeError> {
+    match a.is_disjoint(b) {
+        Ok(true) => return Ok(()),
+        Ok(false) => {}
+        Err(e) => return Err(too_complex(lens, e)),
+    }
     match a.intersect(b) {
         Ok(i) => match i.example() {
             None => Ok(()),
@@ -77,13 +84,52 @@ impl Lens {
     /// Runs the full typechecker over this lens and all its parts. Slow on big lenses; the
     /// handle runs it only with the `TYPE_CHECK` flag.
     pub fn typecheck_full(&self) -> Result<(), TypeError> {
-        self.typecheck()
-            .map_err(|e: LensError| err("bad del default", self, e.to_string()))?;
+        self.typecheck_unseen(&mut FxHashMap::default())
+    }
+
+    /// [`Lens::typecheck_full`] for the parts of this lens not in `seen` (lenses already
+    /// checked, by address; they are kept alive there so that no address is reused),
+    /// adding them to it.
+    pub(crate) fn typecheck_unseen(
+        &self,
+        seen: &mut FxHashMap<usize, Lens>,
+    ) -> Result<(), TypeError> {
         let mut stack = vec![self.clone()];
         while let Some(l) = stack.pop() {
-            // The text language of a recursive lens is not regular: only its tree
-            // language is checked (C checks it with its Earley parser's grammar).
-            let text = !l.0.rec;
+            let addr = Arc::as_ptr(&l.0) as usize;
+            if seen.contains_key(&addr) {
+                continue;
+            }
+            // Remembered once its own checks pass (a failing lens fails again next time).
+            let passed = |seen: &mut FxHashMap<usize, Lens>| {
+                seen.insert(addr, l.clone());
+            };
+            if let Kind::Del { re, default } = &l.0.kind
+                && !re.is_match_literal(default.as_bytes())
+            {
+                let e = LensError::DelDefault {
+                    default: default.clone(),
+                    regex: re.to_string(),
+                };
+                return Err(err("bad del default", &l, e.to_string()));
+            }
+            // A recursive lens (one that is or contains a `let rec`) is not checked itself,
+            // as in C: its text language is not regular, and it is built flattened
+            // (`a | (b | a)` from `let rec l = a | f l` is one union), so its parts would
+            // seem to overlap. The regular lenses inside it are checked.
+            if l.0.rec {
+                passed(seen);
+                match &l.0.kind {
+                    Kind::Concat(v) | Kind::Union(v) => stack.extend(v.iter().cloned()),
+                    Kind::Subtree(b)
+                    | Kind::Star(b)
+                    | Kind::Maybe(b)
+                    | Kind::Square(b)
+                    | Kind::Fix(_, b) => stack.push(b.clone()),
+                    _ => {}
+                }
+                continue;
+            }
             match &l.0.kind {
                 Kind::Concat(parts) => {
                     // Augeas builds n-ary concatenations left to right: (a.b).c.
@@ -91,27 +137,24 @@ impl Lens {
                     let mut a = parts.first().map(|p| p.0.atype.clone());
                     for p in parts.iter().skip(1) {
                         if let (Some(cc), Some(aa)) = (&c, &a) {
-                            if text {
-                                check_concat(&l, cc, &p.0.ctype, "ambiguous concatenation")?;
-                            }
+                            check_concat(&l, cc, &p.0.ctype, "ambiguous concatenation")?;
                             check_concat(&l, aa, &p.0.atype, "ambiguous tree concatenation")?;
                         }
                         c = c.map(|cc| cc.concat(&p.0.ctype));
                         a = a.map(|aa| aa.concat(&p.0.atype));
                     }
+                    passed(seen);
                     stack.extend(parts.iter().cloned());
                 }
                 Kind::Union(alts) => {
                     for (i, x) in alts.iter().enumerate() {
                         for y in alts.iter().skip(i + 1) {
-                            if !x.0.rec && !y.0.rec {
-                                check_disjoint(
-                                    &l,
-                                    &x.0.ctype,
-                                    &y.0.ctype,
-                                    "overlapping lenses in union.get",
-                                )?;
-                            }
+                            check_disjoint(
+                                &l,
+                                &x.0.ctype,
+                                &y.0.ctype,
+                                "overlapping lenses in union.get",
+                            )?;
                             check_disjoint(
                                 &l,
                                 &x.0.atype,
@@ -120,23 +163,27 @@ impl Lens {
                             )?;
                         }
                     }
+                    passed(seen);
                     stack.extend(alts.iter().cloned());
                 }
                 Kind::Star(body) => {
-                    if text {
-                        check_iter(&l, &body.0.ctype, "ambiguous iteration")?;
-                    }
+                    check_iter(&l, &body.0.ctype, "ambiguous iteration")?;
                     check_iter(&l, &body.0.atype, "ambiguous tree iteration")?;
+                    passed(seen);
                     stack.push(body.clone());
                 }
                 Kind::Maybe(body) => {
-                    if text && body.0.ctype.matches_empty() {
+                    if body.0.ctype.matches_empty() {
                         return Err(err("optional lens matches the empty word", &l, "''".into()));
                     }
+                    passed(seen);
                     stack.push(body.clone());
                 }
-                Kind::Subtree(b) | Kind::Square(b) | Kind::Fix(_, b) => stack.push(b.clone()),
-                _ => {}
+                Kind::Subtree(b) | Kind::Square(b) => {
+                    passed(seen);
+                    stack.push(b.clone());
+                }
+                _ => passed(seen),
             }
         }
         Ok(())

@@ -44,7 +44,7 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use crate::fa::lazy::LazyDfa;
 use crate::fa::nfa::Nfa;
-use crate::fa::{ByteSet, Dfa, Node, ambig, product};
+use crate::fa::{ByteSet, Dfa, Node, ambig, product, product_accepts};
 
 /// An error from parsing a regexp or from an automaton operation.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -236,12 +236,22 @@ impl Regex {
 
     /// Whether both regexps denote the same language.
     pub fn equals(&self, other: &Regex) -> Result<bool, RxError> {
-        Ok(!any_accepting(&self.product(other, |a, b| a != b)?))
+        Ok(!self.product_accepts(other, |a, b| a != b)?)
     }
 
     /// Whether every word of `other` is in `self`.
     pub fn contains(&self, other: &Regex) -> Result<bool, RxError> {
-        Ok(!any_accepting(&other.product(self, |a, b| a && !b)?))
+        Ok(!other.product_accepts(self, |a, b| a && !b)?)
+    }
+
+    /// Whether no word is in both languages (cheaper than [`Regex::intersect`]: the
+    /// product is searched, not built).
+    pub fn is_disjoint(&self, other: &Regex) -> Result<bool, RxError> {
+        Ok(!self.product_accepts(other, |a, b| a && b)?)
+    }
+
+    fn product_accepts(&self, other: &Regex, op: fn(bool, bool) -> bool) -> Result<bool, RxError> {
+        product_accepts(&*self.dfa()?, &*other.dfa()?, op).map_err(|limit| self.too_complex(limit))
     }
 
     /// The words of the language, shortest first, or `None` if there are more than
@@ -401,7 +411,7 @@ impl Regex {
         self.0.node.clone()
     }
 
-    fn nfa(&self) -> &Arc<Nfa> {
+    pub(crate) fn nfa(&self) -> &Arc<Nfa> {
         self.0
             .nfa
             .get_or_init(|| Arc::new(Nfa::compile(&self.0.node)))
@@ -474,10 +484,6 @@ impl Regex {
         }
         RxError::TooComplex { regex, limit }
     }
-}
-
-fn any_accepting(d: &Dfa) -> bool {
-    d.accept.iter().any(|&a| a)
 }
 
 impl fmt::Debug for Regex {
