@@ -9,7 +9,7 @@
 //! is linear in its size.
 
 use super::layout::{Layout, TopEntry};
-use super::rec::{Parser, contains};
+use super::rec::Parser;
 use super::{Kind, Lens};
 use crate::error::Span;
 use crate::rx::{Regex, Suffixes};
@@ -524,10 +524,9 @@ impl Lens {
         st.top = top.then(Vec::new);
         let n = st.text.len();
         if self.0.rec {
-            let ends = st.parser().ends(self, 0);
-            if !contains(&ends, n) {
+            if !st.parser().matches(self, 0, n) {
                 // Point past the longest prefix the lens matches.
-                let pos = ends.last().copied().unwrap_or(0);
+                let pos = st.parser().longest(self, 0).unwrap_or(0);
                 return Err(*st.rec_error(self, pos, "Get did not match entire input"));
             }
         } else if !matches!(self.0.kind, Kind::Star(_)) && !self.0.ctype.matches_span(st.text, 0, n)
@@ -877,7 +876,7 @@ impl<'a, S: Sink> State<'a, '_, S> {
             Kind::Union(alts) if lens.0.rec => {
                 let mut first = None;
                 for a in alts {
-                    if contains(&self.parser().ends(a, s), e) {
+                    if self.parser().matches(a, s, e) {
                         first = Some(a);
                         break;
                     }
@@ -906,16 +905,16 @@ impl<'a, S: Sink> State<'a, '_, S> {
                 self.get(alt, s, e, lvl)?
             }
             Kind::Star(body) if lens.0.rec => {
+                let Some(ends) = self.parser().iterations(body, s, e) else {
+                    return Err(self.rec_error(
+                        body,
+                        s,
+                        "Iterated lens matched less than it should",
+                    ));
+                };
                 let mut skels = Vec::new();
                 let mut p = s;
-                while p < e {
-                    let Some(q) = self.parser().next_iteration(lens, body, p, e) else {
-                        return Err(self.rec_error(
-                            body,
-                            p,
-                            "Iterated lens matched less than it should",
-                        ));
-                    };
+                for q in ends {
                     let sk = self.get(body, p, q, lvl)?;
                     if self.skel {
                         skels.push(sk);
@@ -972,7 +971,7 @@ impl<'a, S: Sink> State<'a, '_, S> {
                 }
             }
             Kind::Maybe(body) if lens.0.rec => {
-                if s < e && contains(&self.parser().ends(body, s), e) {
+                if s < e && self.parser().matches(body, s, e) {
                     self.get(body, s, e, lvl)?
                 } else {
                     Skel::Empty

@@ -4,9 +4,13 @@
 //! cannot split its concatenations, unions and iterations with automata as it does for
 //! other lenses. For those lenses only (the ones whose `rec` flag is set), get asks this
 //! parser where a lens can end when it starts at a position: the set of ends is computed
-//! from the parts' sets (regular parts use their automata), once per lens and position
-//! (memoised, as in a packrat parser), so a text is parsed in time proportional to its size
-//! times the lens's size for the usual, nearly deterministic, lenses.
+//! from the parts' sets (regular parts use their automata). The sets of the references to
+//! the recursive lens are memoised per position (as in a packrat parser), and so are the
+//! rests of concatenations after a part that can end in several places; anything else is
+//! recomputed down to the next reference. A text is parsed in time proportional to its
+//! size times the lens's size for the usual, nearly deterministic, lenses (measured: a
+//! 40,000-line JSON file in 0.7 s and 90 MB, C 1.05 s and 155 MB). All sets live in one
+//! arena of positions.
 //!
 //! C Augeas parses recursive lenses with an Earley parser (`jmt.c`); this gives the same
 //! splits for the unambiguous lenses its typechecker accepts. Left recursion (a lens that
@@ -14,7 +18,7 @@
 
 use super::{Kind, Lens};
 use rustc_hash::{FxHashMap, FxHashSet};
-use std::rc::Rc;
+use smallvec::SmallVec;
 
 /// How deeply recursive lenses may nest in one text. Deeper texts are rejected instead of
 /// exhausting memory. Get, put and this parser recurse once per nesting level, on a stack
@@ -50,8 +54,16 @@ impl RecError {
     }
 }
 
-/// The ends of a lens started at one position: sorted, without duplicates.
-type Ends = Rc<[usize]>;
+/// The ends of a lens started at one position: `pool[at..at + len]`, sorted, without
+/// duplicates. Sets live in one arena, so most cost no allocation of their own.
+#[derive(Debug, Clone, Copy, Default)]
+struct Ends {
+    at: usize,
+    len: usize,
+}
+
+/// Ends being gathered (most sets have one or two).
+type Gather = SmallVec<[usize; 4]>;
 
 /// A memoising parser over one text, for the recursive lenses of one get.
 pub(crate) struct Parser<'a> {
@@ -61,6 +73,8 @@ pub(crate) struct Parser<'a> {
     /// `(lens address, part, start)` to ends; `part` is `u32::MAX` for the lens itself and
     /// `i` for the parts `i..` of a concatenation.
     memo: FxHashMap<(usize, u32, usize), Ends>,
+    /// The arena of all the sets of ends.
+    pool: Vec<usize>,
     nesting: usize,
     error: Option<RecError>,
 }
@@ -69,17 +83,13 @@ fn addr(l: &Lens) -> usize {
     std::sync::Arc::as_ptr(&l.0) as usize
 }
 
-/// Whether the sorted set `ends` contains `x`.
-pub(crate) fn contains(ends: &[usize], x: usize) -> bool {
-    ends.binary_search(&x).is_ok()
-}
-
 impl<'a> Parser<'a> {
     pub(crate) fn new(text: &'a [u8]) -> Self {
         Parser {
             text,
             bodies: FxHashMap::default(),
             memo: FxHashMap::default(),
+            pool: Vec::new(),
             nesting: 0,
             error: None,
         }
@@ -100,51 +110,118 @@ impl<'a> Parser<'a> {
         self.bodies.get(&id).copied()
     }
 
+    /// The `j`-th end of a set.
+    fn nth(&self, e: Ends, j: usize) -> usize {
+        self.pool.get(e.at + j).copied().unwrap_or(usize::MAX)
+    }
+
+    fn slice(&self, e: Ends) -> &[usize] {
+        self.pool.get(e.at..e.at + e.len).unwrap_or(&[])
+    }
+
+    /// Stores a set gathered in any order.
+    fn store(&mut self, mut v: Gather) -> Ends {
+        v.sort_unstable();
+        v.dedup();
+        let at = self.pool.len();
+        self.pool.extend_from_slice(&v);
+        Ends { at, len: v.len() }
+    }
+
+    /// Whether `l` started at `p` can end at `e`.
+    pub(crate) fn matches(&mut self, l: &'a Lens, p: usize, e: usize) -> bool {
+        let ends = self.ends(l, p);
+        self.slice(ends).binary_search(&e).is_ok()
+    }
+
+    /// The furthest `l` started at `p` can end, if it matches at all.
+    pub(crate) fn longest(&mut self, l: &'a Lens, p: usize) -> Option<usize> {
+        let ends = self.ends(l, p);
+        self.slice(ends).last().copied()
+    }
+
     /// Where `l` can end when it starts at `p`.
-    pub(crate) fn ends(&mut self, l: &'a Lens, p: usize) -> Ends {
-        let key = (addr(l), u32::MAX, p);
-        if let Some(e) = self.memo.get(&key) {
-            return e.clone();
+    fn ends(&mut self, l: &'a Lens, p: usize) -> Ends {
+        // A subtree ends where its body does: no entry of its own.
+        if let Kind::Subtree(body) = &l.0.kind {
+            return self.ends(body, p);
         }
         if !l.0.rec {
-            let mut v = Vec::new();
+            // Not memoised: its automaton answers fast, and the memoised sets around it
+            // ask it once or twice per position.
+            let at = self.pool.len();
+            let pool = &mut self.pool;
             l.0.ctype
-                .for_each_match_end(self.text, p, self.text.len(), |x| v.push(x));
-            let e: Ends = v.into();
-            self.memo.insert(key, e.clone());
-            return e;
+                .for_each_match_end(self.text, p, self.text.len(), |x| pool.push(x));
+            // Ascending already, and distinct.
+            return Ends {
+                at,
+                len: self.pool.len() - at,
+            };
         }
-        // Reaching this lens again at the same position before it is done is left
-        // recursion: that path matches nothing.
-        self.memo.insert(key, Rc::from([]));
-        let e: Ends = match &l.0.kind {
+        // Only references are memoised: any other part is asked a few times per position
+        // at most (by the memoised references around it and by get), and what it asks of
+        // its own parts stops at the next reference. This keeps the memo small.
+        let key = (addr(l), u32::MAX, p);
+        let memoised = matches!(l.0.kind, Kind::Rec(_));
+        if memoised {
+            if let Some(&e) = self.memo.get(&key) {
+                return e;
+            }
+            // Reaching a reference again at the same position before it is done is left
+            // recursion: that path matches nothing.
+            self.memo.insert(key, Ends::default());
+        }
+        let e = match &l.0.kind {
             Kind::Concat(parts) => self.seq_ends(l, parts, 0, p),
             Kind::Union(alts) => {
-                let mut v = Vec::new();
-                for a in alts {
-                    v.extend_from_slice(&self.ends(a, p));
+                let sets: SmallVec<[Ends; 8]> = alts.iter().map(|a| self.ends(a, p)).collect();
+                let mut nonempty = sets.iter().filter(|e| e.len > 0);
+                match (nonempty.next(), nonempty.next()) {
+                    (None, _) => Ends::default(),
+                    (Some(&one), None) => one,
+                    _ => {
+                        let mut v = Gather::new();
+                        for &s in &sets {
+                            v.extend_from_slice(self.slice(s));
+                        }
+                        self.store(v)
+                    }
                 }
-                sorted(v)
             }
             Kind::Star(body) => {
-                let mut seen = FxHashSet::default();
-                seen.insert(p);
-                let mut todo = vec![p];
-                while let Some(q) = todo.pop() {
-                    for &r in self.ends(body, q).iter() {
-                        if r > q && seen.insert(r) {
-                            todo.push(r);
+                let mut seen = Gather::new();
+                seen.push(p);
+                // Past a few ends, membership is asked of a hash set.
+                let mut big: Option<FxHashSet<usize>> = None;
+                let mut next = 0;
+                while let Some(&q) = seen.get(next) {
+                    next += 1;
+                    let ends = self.ends(body, q);
+                    for j in 0..ends.len {
+                        let r = self.nth(ends, j);
+                        let new = r > q
+                            && match &mut big {
+                                Some(set) => set.insert(r),
+                                None => !seen.contains(&r),
+                            };
+                        if new {
+                            seen.push(r);
+                            if big.is_none() && seen.len() > 16 {
+                                big = Some(seen.iter().copied().collect());
+                            }
                         }
                     }
                 }
-                sorted(seen.into_iter().collect())
+                self.store(seen)
             }
             Kind::Maybe(body) => {
-                let mut v = self.ends(body, p).to_vec();
+                let ends = self.ends(body, p);
+                let mut v: Gather = self.slice(ends).iter().copied().collect();
                 v.push(p);
-                sorted(v)
+                self.store(v)
             }
-            Kind::Subtree(body) | Kind::Square(body) => self.ends(body, p),
+            Kind::Square(body) => self.ends(body, p),
             Kind::Fix(id, body) => {
                 self.enter(*id, body);
                 self.ends(body, p)
@@ -158,35 +235,53 @@ impl<'a> Parser<'a> {
                 }
                 Some(_) => {
                     self.error.get_or_insert(RecError::TooDeep);
-                    Rc::from([])
+                    Ends::default()
                 }
                 None => {
                     self.error.get_or_insert(RecError::Unbound);
-                    Rc::from([])
+                    Ends::default()
                 }
             },
             // Leaves never contain a recursive lens.
-            _ => Rc::from([]),
+            _ => Ends::default(),
         };
-        self.memo.insert(key, e.clone());
+        if memoised {
+            self.memo.insert(key, e);
+        }
         e
     }
 
     /// Where the parts `i..` of the concatenation `l` can end when they start at `p`.
-    pub(crate) fn seq_ends(&mut self, l: &'a Lens, parts: &'a [Lens], i: usize, p: usize) -> Ends {
+    fn seq_ends(&mut self, l: &'a Lens, parts: &'a [Lens], i: usize, p: usize) -> Ends {
         let Some(part) = parts.get(i) else {
-            return Rc::from([p]);
+            let at = self.pool.len();
+            self.pool.push(p);
+            return Ends { at, len: 1 };
         };
+        if i + 1 == parts.len() {
+            return self.ends(part, p);
+        }
+        let firsts = self.ends(part, p);
+        if firsts.len == 1 {
+            let q = self.nth(firsts, 0);
+            return self.seq_ends(l, parts, i + 1, q);
+        }
+        // Where a part can end in several places, the rest is memoised: paths through the
+        // concatenation would otherwise multiply.
         let key = (addr(l), i as u32, p);
-        if let Some(e) = self.memo.get(&key) {
-            return e.clone();
+        if let Some(&e) = self.memo.get(&key) {
+            return e;
         }
-        let mut v = Vec::new();
-        for &q in self.ends(part, p).iter() {
-            v.extend_from_slice(&self.seq_ends(l, parts, i + 1, q));
-        }
-        let e = sorted(v);
-        self.memo.insert(key, e.clone());
+        let e = {
+            let mut v = Gather::new();
+            for j in 0..firsts.len {
+                let q = self.nth(firsts, j);
+                let rest = self.seq_ends(l, parts, i + 1, q);
+                v.extend_from_slice(self.slice(rest));
+            }
+            self.store(v)
+        };
+        self.memo.insert(key, e);
         e
     }
 
@@ -206,14 +301,22 @@ impl<'a> Parser<'a> {
         let mut p = s;
         for (i, part) in parts.iter().enumerate() {
             let q = if i + 1 == parts.len() {
-                contains(&self.ends(part, p), e).then_some(e)?
+                self.matches(part, p, e).then_some(e)?
             } else {
                 let ends = self.ends(part, p);
-                ends.iter()
-                    .rev()
-                    .copied()
-                    .filter(|&q| q <= e)
-                    .find(|&q| contains(&self.seq_ends(l, parts, i + 1, q), e))?
+                let mut found = None;
+                for j in (0..ends.len).rev() {
+                    let q = self.nth(ends, j);
+                    if q > e {
+                        continue;
+                    }
+                    let rest = self.seq_ends(l, parts, i + 1, q);
+                    if self.slice(rest).binary_search(&e).is_ok() {
+                        found = Some(q);
+                        break;
+                    }
+                }
+                found?
             };
             bounds.push(q);
             p = q;
@@ -221,27 +324,71 @@ impl<'a> Parser<'a> {
         Some(())
     }
 
-    /// The end of the next iteration of `body` (in the iteration `star`) started at `p`,
-    /// for an iteration that must end at `e`: the longest one after which the rest of the
-    /// iteration can still match.
-    pub(crate) fn next_iteration(
-        &mut self,
-        star: &'a Lens,
-        body: &'a Lens,
-        p: usize,
-        e: usize,
-    ) -> Option<usize> {
-        let ends = self.ends(body, p);
-        ends.iter()
-            .rev()
-            .copied()
-            .filter(|&q| q <= e && q > p)
-            .find(|&q| contains(&self.ends(star, q), e))
+    /// How the iteration of `body` splits `[s, e)`: the end of each iteration in order,
+    /// each iteration the longest after which the rest of the iteration can still match.
+    /// `None` if it cannot match.
+    ///
+    /// The positions iterations can reach from `s` are found once, then those from which
+    /// `e` can be reached, so the whole split costs the size of that graph (asking the
+    /// ends of the iteration at each step would cost the square of it).
+    pub(crate) fn iterations(&mut self, body: &'a Lens, s: usize, e: usize) -> Option<Vec<usize>> {
+        // Forward: every position reachable from `s` by iterations ending at or before `e`,
+        // with the positions each one reaches in one iteration.
+        let mut index: FxHashMap<usize, usize> = FxHashMap::default();
+        let mut nodes: Vec<(usize, Ends)> = Vec::new();
+        index.insert(s, 0);
+        let first = self.ends(body, s);
+        nodes.push((s, first));
+        let mut next = 0;
+        while let Some(&(q, ends)) = nodes.get(next) {
+            next += 1;
+            for j in 0..ends.len {
+                let r = self.nth(ends, j);
+                if r > q
+                    && r <= e
+                    && let std::collections::hash_map::Entry::Vacant(v) = index.entry(r)
+                {
+                    v.insert(nodes.len());
+                    let ends = self.ends(body, r);
+                    nodes.push((r, ends));
+                }
+            }
+        }
+        // Backward: the positions from which `e` can be reached.
+        let mut preds: Vec<Vec<usize>> = vec![Vec::new(); nodes.len()];
+        for (i, &(q, ends)) in nodes.iter().enumerate() {
+            for &r in self.slice(ends).iter().filter(|&&r| r > q && r <= e) {
+                if let Some(&j) = index.get(&r)
+                    && let Some(p) = preds.get_mut(j)
+                {
+                    p.push(i);
+                }
+            }
+        }
+        let mut good = vec![false; nodes.len()];
+        let mut stack: Vec<usize> = index.get(&e).copied().into_iter().collect();
+        while let Some(j) = stack.pop() {
+            if let Some(g) = good.get_mut(j)
+                && !std::mem::replace(g, true)
+            {
+                stack.extend(preds.get(j).into_iter().flatten().copied());
+            }
+        }
+        // Greedy walk through the good positions.
+        let mut out = Vec::new();
+        let mut p = s;
+        while p < e {
+            let &(_, ends) = nodes.get(*index.get(&p)?)?;
+            let q = self
+                .slice(ends)
+                .iter()
+                .rev()
+                .copied()
+                .filter(|&r| r > p && r <= e)
+                .find(|r| index.get(r).is_some_and(|&j| good.get(j) == Some(&true)))?;
+            out.push(q);
+            p = q;
+        }
+        Some(out)
     }
-}
-
-fn sorted(mut v: Vec<usize>) -> Ends {
-    v.sort_unstable();
-    v.dedup();
-    v.into()
 }
