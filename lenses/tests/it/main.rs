@@ -9,3 +9,4 @@ mod handle;
 mod layout;
 mod oracle;
 mod putget;
+mod recursive;
