@@ -525,9 +525,12 @@ impl Lens {
         let n = st.text.len();
         if self.0.rec {
             if !st.parser().matches(self, 0, n) {
-                // Point past the longest prefix the lens matches.
-                let pos = st.parser().longest(self, 0).unwrap_or(0);
-                return Err(*st.rec_error(self, pos, "Get did not match entire input"));
+                // Point where parsing went furthest, as C does: past the last part that
+                // matched.
+                let longest = st.parser().longest(self, 0).unwrap_or(0);
+                let pos = longest.max(st.parser().furthest()).min(n);
+                // C's message for a text its parser for recursive lenses rejects.
+                return Err(*st.rec_error(self, pos, "Syntax error"));
             }
         } else if !matches!(self.0.kind, Kind::Star(_)) && !self.0.ctype.matches_span(st.text, 0, n)
         {

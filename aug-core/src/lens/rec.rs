@@ -75,6 +75,9 @@ pub(crate) struct Parser<'a> {
     memo: FxHashMap<(usize, u32, usize), Ends>,
     /// The arena of all the sets of ends.
     pool: Vec<usize>,
+    /// The furthest position a regular part matched to: where a text that does not parse
+    /// goes wrong, as far as the parser can tell.
+    furthest: usize,
     nesting: usize,
     error: Option<RecError>,
 }
@@ -90,6 +93,7 @@ impl<'a> Parser<'a> {
             bodies: FxHashMap::default(),
             memo: FxHashMap::default(),
             pool: Vec::new(),
+            furthest: 0,
             nesting: 0,
             error: None,
         }
@@ -98,6 +102,11 @@ impl<'a> Parser<'a> {
     /// The first problem met, if any (the sets computed after it may be too small).
     pub(crate) fn error(&self) -> Option<RecError> {
         self.error
+    }
+
+    /// The furthest position any regular part matched to (see [`Parser::furthest`]).
+    pub(crate) fn furthest(&self) -> usize {
+        self.furthest
     }
 
     /// Makes the body of the recursive lens `id` known (get meets the `Fix` first).
@@ -153,6 +162,11 @@ impl<'a> Parser<'a> {
             let pool = &mut self.pool;
             l.0.ctype
                 .for_each_match_end(self.text, p, self.text.len(), |x| pool.push(x));
+            if let Some(&last) = self.pool.last()
+                && self.pool.len() > at
+            {
+                self.furthest = self.furthest.max(last);
+            }
             // Ascending already, and distinct.
             return Ends {
                 at,

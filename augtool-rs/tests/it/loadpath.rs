@@ -104,6 +104,17 @@ fn recursive_stock_lenses_read_and_write_as_c_augtool() {
     )
     .unwrap();
     check_same_as_c(&script);
+    // A syntax error deep in a file: the same message and position as C.
+    check_same_as_c(concat!(
+        "transform Json.lns incl /etc/broken.json\n",
+        "load\n",
+        "match /files/etc/broken.json\n",
+        "get /augeas/files/etc/broken.json/error\n",
+        "get /augeas/files/etc/broken.json/error/pos\n",
+        "get /augeas/files/etc/broken.json/error/line\n",
+        "get /augeas/files/etc/broken.json/error/char\n",
+        "get /augeas/files/etc/broken.json/error/message\n",
+    ));
 }
 
 #[test]
