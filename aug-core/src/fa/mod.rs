@@ -188,21 +188,22 @@ impl Dfa {
         let k = self.nclasses;
         let succ = |s: usize, c: usize| self.next(s as u32, c as u8) as usize;
         // Predecessors per class and target, as one flat array: `inv[at[c*n+t]..at[c*n+t+1]]`.
-        let mut at = vec![0usize; k * n + 1];
+        // (Counting sort: counts go two places up, the fill advances the slot one place up,
+        // after which `at[i]..at[i + 1]` is range `i`, with no second array.)
+        let mut at = vec![0u32; k * n + 2];
         for s in 0..n {
             for c in 0..k {
-                at[c * n + succ(s, c) + 1] += 1;
+                at[c * n + succ(s, c) + 2] += 1;
             }
         }
         for i in 1..at.len() {
             at[i] += at[i - 1];
         }
-        let mut fill = at.clone();
         let mut inv = vec![0u32; k * n];
         for s in 0..n {
             for c in 0..k {
-                let slot = &mut fill[c * n + succ(s, c)];
-                inv[*slot] = s as u32;
+                let slot = &mut at[c * n + succ(s, c) + 1];
+                inv[*slot as usize] = s as u32;
                 *slot += 1;
             }
         }
@@ -245,7 +246,7 @@ impl Dfa {
             preds.clear();
             for &t in &elems[first[b]..end[b]] {
                 let i = c * n + t as usize;
-                for &s in &inv[at[i]..at[i + 1]] {
+                for &s in &inv[at[i] as usize..at[i + 1] as usize] {
                     if !is_marked[s as usize] {
                         is_marked[s as usize] = true;
                         preds.push(s);
