@@ -92,7 +92,7 @@ fn may_overlap(a: &Dfa, b: &Dfa) -> bool {
 }
 
 /// One representative byte per class of the joint partition of `dfas`.
-fn reps(dfas: &[&Dfa]) -> Vec<u8> {
+pub(crate) fn reps(dfas: &[&Dfa]) -> Vec<u8> {
     let mut seen: HashMap<Vec<u8>, u8> = HashMap::default();
     for x in 0..=255u8 {
         let key: Vec<u8> = dfas.iter().map(|d| d.classes[usize::from(x)]).collect();

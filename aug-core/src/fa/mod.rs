@@ -460,13 +460,10 @@ pub(crate) fn product(a: &Dfa, b: &Dfa, op: fn(bool, bool) -> bool) -> Result<Df
 /// Whether some word leads `a` and `b` to states whose acceptance satisfies `op`: a search
 /// of the product that stops at the first such pair, without building the product.
 pub(crate) fn product_accepts(a: &Dfa, b: &Dfa, op: fn(bool, bool) -> bool) -> Result<bool, usize> {
-    let mut reps: Vec<(u8, u8)> = Vec::new();
-    let mut joint: HashMap<(u8, u8), ()> = HashMap::default();
-    for (&ca, &cb) in a.classes.iter().zip(b.classes.iter()) {
-        if joint.insert((ca, cb), ()).is_none() {
-            reps.push((ca, cb));
-        }
-    }
+    let reps: Vec<(u8, u8)> = ambig::reps(&[a, b])
+        .into_iter()
+        .map(|x| (a.classes[usize::from(x)], b.classes[usize::from(x)]))
+        .collect();
     let n_b = b.accept.len() as u32;
     let mut seen: ambig::Index<(u32, u32)> = ambig::Index::new(a.accept.len() * n_b as usize, n_b);
     let mut count = 1;

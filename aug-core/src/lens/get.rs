@@ -780,6 +780,15 @@ impl<'a, S: Sink> State<'a, '_, S> {
         })
     }
 
+    /// Keeps a part's skeleton when skeletons are wanted, else forgets it.
+    fn keep(&self, skels: &mut Vec<Skel>, sk: Skel) {
+        if self.skel {
+            skels.push(sk);
+        } else {
+            discard(sk);
+        }
+    }
+
     /// The parser for recursive lenses; fails when it met a problem while answering.
     fn parser(&mut self) -> &mut Parser<'a> {
         let text = self.text;
@@ -852,8 +861,8 @@ impl<'a, S: Sink> State<'a, '_, S> {
                         e,
                         parts,
                         ctype_part,
-                        &lens.0.csuffix,
-                        &lens.0.csuffixes,
+                        &lens.0.split.csuffix,
+                        &lens.0.split.csuffixes,
                         &mut self.scratch,
                     )
                 };
@@ -894,8 +903,9 @@ impl<'a, S: Sink> State<'a, '_, S> {
                 self.get(alt, s, e, lvl)?
             }
             Kind::Union(alts) => {
-                let first = if lens.0.calts.usable() {
+                let first = if lens.0.split.calts.usable() {
                     lens.0
+                        .split
                         .calts
                         .first_match(text, s, e)
                         .and_then(|i| alts.get(i))
@@ -919,11 +929,7 @@ impl<'a, S: Sink> State<'a, '_, S> {
                 let mut p = s;
                 for q in ends {
                     let sk = self.get(body, p, q, lvl)?;
-                    if self.skel {
-                        skels.push(sk);
-                    } else {
-                        discard(sk);
-                    }
+                    self.keep(&mut skels, sk);
                     p = q;
                 }
                 if self.skel {
@@ -937,13 +943,14 @@ impl<'a, S: Sink> State<'a, '_, S> {
                 let mut p = s;
                 // A union body picks its branch in the same scan as the match.
                 let alts = match &body.0.kind {
-                    Kind::Union(alts) if body.0.calts.usable() => Some(alts),
+                    Kind::Union(alts) if body.0.split.calts.usable() => Some(alts),
                     _ => None,
                 };
                 while p < e {
                     let m = match alts {
                         Some(alts) => body
                             .0
+                            .split
                             .calts
                             .longest_match(text, p, e)
                             .and_then(|(q, i)| Some((q, alts.get(i)?))),
@@ -952,11 +959,7 @@ impl<'a, S: Sink> State<'a, '_, S> {
                     match m {
                         Some((q, lens)) if q > p => {
                             let sk = self.get(lens, p, q, lvl)?;
-                            if self.skel {
-                                skels.push(sk);
-                            } else {
-                                discard(sk);
-                            }
+                            self.keep(&mut skels, sk);
                             p = q;
                         }
                         _ => break,
@@ -1057,8 +1060,8 @@ impl<'a, S: Sink> State<'a, '_, S> {
                         e,
                         parts,
                         ctype_part,
-                        &inner.0.csuffix,
-                        &inner.0.csuffixes,
+                        &inner.0.split.csuffix,
+                        &inner.0.split.csuffixes,
                         &mut self.scratch,
                     )
                 };
@@ -1091,11 +1094,7 @@ impl<'a, S: Sink> State<'a, '_, S> {
                 let mut skels = Vec::with_capacity(if self.skel { n } else { 0 });
                 for (i, p) in parts.iter().enumerate() {
                     let sk = self.get(p, bounds[i], bounds[i + 1], lvl)?;
-                    if self.skel {
-                        skels.push(sk);
-                    } else {
-                        discard(sk);
-                    }
+                    self.keep(&mut skels, sk);
                 }
                 if self.skel {
                     Skel::Square(Box::new(Skel::Concat(skels)))

@@ -117,9 +117,20 @@ pub(crate) struct Node {
     /// The atype is just the empty word (no subtree at this level).
     pub(crate) a_eps: bool,
     /// The lens is or contains a recursive lens: its text language is not regular, so
-    /// `ctype` (and `csuffix`, `csuffixes`, `calts`) are not its language and get splits
+    /// `ctype` (and the text half of `split`) are not its language and get splits
     /// it with the parser of [`rec`] instead. Its tree languages are exact.
     pub(crate) rec: bool,
+    /// What get and put split concatenations and pick union branches with.
+    pub(crate) split: Splitting,
+    pub(crate) name: Option<Arc<str>>,
+    /// Properties of the lens computed on first use (see [`layout`]).
+    pub(crate) memo: Memo,
+}
+
+/// The languages get and put split a concatenation or pick a union's branch with,
+/// computed once when the lens is built (empty for other lenses).
+#[derive(Debug, Clone)]
+pub(crate) struct Splitting {
     /// For concatenations: `ctype` of children `i+1..` for each `i` (suffix languages), and
     /// whether that suffix is just the empty word.
     pub(crate) csuffix: Vec<(Regex, bool)>,
@@ -132,9 +143,19 @@ pub(crate) struct Node {
     pub(crate) asuffixes: Arc<Suffixes>,
     /// For unions: the alternatives' `ctype`s at once, to pick a branch in one scan.
     pub(crate) calts: Arc<Alternatives>,
-    pub(crate) name: Option<Arc<str>>,
-    /// Properties of the lens computed on first use (see [`layout`]).
-    pub(crate) memo: Memo,
+}
+
+impl Splitting {
+    /// For a lens that is neither a concatenation nor a union.
+    fn none() -> Self {
+        Splitting {
+            csuffix: Vec::new(),
+            asuffix: Vec::new(),
+            csuffixes: no_suffixes(),
+            asuffixes: no_suffixes(),
+            calts: no_alternatives(),
+        }
+    }
 }
 
 /// Properties of a lens computed on first use.
@@ -221,11 +242,7 @@ fn leaf(kind: Kind, ctype: Regex) -> Lens {
         c_eps,
         a_eps: true,
         rec: false,
-        csuffix: Vec::new(),
-        asuffix: Vec::new(),
-        csuffixes: no_suffixes(),
-        asuffixes: no_suffixes(),
-        calts: no_alternatives(),
+        split: Splitting::none(),
         name: None,
         memo: Memo::default(),
     }))
@@ -302,11 +319,7 @@ pub fn subtree(l: Lens) -> Lens {
         c_eps,
         a_eps: false,
         rec,
-        csuffix: Vec::new(),
-        asuffix: Vec::new(),
-        csuffixes: no_suffixes(),
-        asuffixes: no_suffixes(),
-        calts: no_alternatives(),
+        split: Splitting::none(),
         name: None,
         memo: Memo::default(),
     }))
@@ -409,11 +422,13 @@ pub fn concat(lenses: Vec<Lens>) -> Result<Lens, LensError> {
         c_eps,
         a_eps,
         rec,
-        csuffixes,
-        asuffixes,
-        calts: no_alternatives(),
-        csuffix,
-        asuffix,
+        split: Splitting {
+            csuffix,
+            asuffix,
+            csuffixes,
+            asuffixes,
+            calts: no_alternatives(),
+        },
         name: None,
         memo: Memo::default(),
     })))
@@ -464,11 +479,10 @@ pub fn union(lenses: Vec<Lens>) -> Result<Lens, LensError> {
         c_eps,
         a_eps,
         rec,
-        csuffix: Vec::new(),
-        asuffix: Vec::new(),
-        csuffixes: no_suffixes(),
-        asuffixes: no_suffixes(),
-        calts,
+        split: Splitting {
+            calts,
+            ..Splitting::none()
+        },
         name: None,
         memo: Memo::default(),
     })))
@@ -526,11 +540,7 @@ pub fn square(left: Lens, body: Lens, right: Lens) -> Result<Lens, LensError> {
         c_eps: n.c_eps,
         a_eps: n.a_eps,
         rec: n.rec,
-        csuffix: Vec::new(),
-        asuffix: Vec::new(),
-        csuffixes: no_suffixes(),
-        asuffixes: no_suffixes(),
-        calts: no_alternatives(),
+        split: Splitting::none(),
         name: None,
         memo: Memo::default(),
         kind: Kind::Square(inner),
@@ -580,11 +590,7 @@ pub fn rec_ref(id: u64, name: &str, like: Option<&Lens>) -> Lens {
         c_eps: false,
         a_eps,
         rec: true,
-        csuffix: Vec::new(),
-        asuffix: Vec::new(),
-        csuffixes: no_suffixes(),
-        asuffixes: no_suffixes(),
-        calts: no_alternatives(),
+        split: Splitting::none(),
         name: Some(Arc::from(name)),
         memo: Memo::default(),
     }))
@@ -621,11 +627,7 @@ pub fn fix(id: u64, body: Lens, first: &Lens) -> Result<Lens, LensError> {
         c_eps: false,
         a_eps: b.a_eps,
         rec: true,
-        csuffix: Vec::new(),
-        asuffix: Vec::new(),
-        csuffixes: no_suffixes(),
-        asuffixes: no_suffixes(),
-        calts: no_alternatives(),
+        split: Splitting::none(),
         name: None,
         memo: Memo::default(),
         kind: Kind::Fix(id, body),
@@ -658,11 +660,7 @@ impl Lens {
             c_eps: self.0.c_eps,
             a_eps: self.0.a_eps,
             rec: self.0.rec,
-            csuffix: Vec::new(),
-            asuffix: Vec::new(),
-            csuffixes: no_suffixes(),
-            asuffixes: no_suffixes(),
-            calts: no_alternatives(),
+            split: Splitting::none(),
             name: None,
             memo: Memo::default(),
         })))
@@ -686,11 +684,7 @@ impl Lens {
             c_eps: self.0.c_eps,
             a_eps: self.0.a_eps,
             rec: self.0.rec,
-            csuffix: Vec::new(),
-            asuffix: Vec::new(),
-            csuffixes: no_suffixes(),
-            asuffixes: no_suffixes(),
-            calts: no_alternatives(),
+            split: Splitting::none(),
             name: None,
             memo: Memo::default(),
         }))
@@ -729,11 +723,7 @@ impl Lens {
             c_eps: n.c_eps,
             a_eps: n.a_eps,
             rec: n.rec,
-            csuffix: n.csuffix.clone(),
-            asuffix: n.asuffix.clone(),
-            csuffixes: n.csuffixes.clone(),
-            asuffixes: n.asuffixes.clone(),
-            calts: n.calts.clone(),
+            split: n.split.clone(),
             name: Some(Arc::from(name)),
             memo: Memo::default(),
         }))
@@ -765,23 +755,37 @@ impl Lens {
     pub fn typecheck(&self) -> Result<(), LensError> {
         let mut stack = vec![self.clone()];
         while let Some(l) = stack.pop() {
-            match &l.0.kind {
-                Kind::Del { re, default } if !re.is_match_literal(default.as_bytes()) => {
-                    return Err(LensError::DelDefault {
-                        default: default.clone(),
-                        regex: re.to_string(),
-                    });
-                }
-                Kind::Concat(v) | Kind::Union(v) => stack.extend(v.iter().cloned()),
-                Kind::Subtree(c)
-                | Kind::Star(c)
-                | Kind::Maybe(c)
-                | Kind::Square(c)
-                | Kind::Fix(_, c) => stack.push(c.clone()),
-                _ => {}
-            }
+            l.check_del_default()?;
+            stack.extend(l.parts().iter().cloned());
         }
         Ok(())
+    }
+
+    /// For a `del`: its default must match its regexp (as libfa reads it).
+    pub(crate) fn check_del_default(&self) -> Result<(), LensError> {
+        match &self.0.kind {
+            Kind::Del { re, default } if !re.is_match_literal(default.as_bytes()) => {
+                Err(LensError::DelDefault {
+                    default: default.clone(),
+                    regex: re.to_string(),
+                })
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The lenses this one is made of, in order (none for a leaf or a reference to a
+    /// recursive lens, whose body is an ancestor).
+    pub(crate) fn parts(&self) -> &[Lens] {
+        match &self.0.kind {
+            Kind::Concat(v) | Kind::Union(v) => v,
+            Kind::Subtree(b)
+            | Kind::Star(b)
+            | Kind::Maybe(b)
+            | Kind::Square(b)
+            | Kind::Fix(_, b) => std::slice::from_ref(b),
+            _ => &[],
+        }
     }
 }
 

@@ -305,9 +305,7 @@ impl Put<'_> {
         while let Some(l) = stack.pop() {
             match &l.0.kind {
                 Kind::Subtree(_) => subtrees.push(l),
-                Kind::Concat(v) | Kind::Union(v) => stack.extend(v.iter()),
-                Kind::Star(b) | Kind::Maybe(b) | Kind::Square(b) | Kind::Fix(_, b) => stack.push(b),
-                _ => {}
+                _ => stack.extend(l.parts()),
             }
         }
         for i in sp.lo..sp.hi {
@@ -451,8 +449,13 @@ impl Put<'_> {
             }
             Kind::Label(_) | Kind::Value(_) | Kind::Seq(_) | Kind::Counter(_) => {}
             Kind::Concat(parts) => {
-                let splits =
-                    self.split_concat(lens, parts, (&lens.0.asuffix, &lens.0.asuffixes), lvl, sp)?;
+                let splits = self.split_concat(
+                    lens,
+                    parts,
+                    (&lens.0.split.asuffix, &lens.0.split.asuffixes),
+                    lvl,
+                    sp,
+                )?;
                 let skels = match skel {
                     Some(Skel::Concat(v)) => Some(v),
                     _ => None,
@@ -543,7 +546,7 @@ impl Put<'_> {
                 let splits = self.split_concat(
                     inner,
                     parts,
-                    (&inner.0.asuffix, &inner.0.asuffixes),
+                    (&inner.0.split.asuffix, &inner.0.split.asuffixes),
                     lvl,
                     sp,
                 )?;

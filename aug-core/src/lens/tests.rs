@@ -367,8 +367,8 @@ proptest::proptest! {
             text.len(),
             parts,
             get::ctype_part,
-            &lens.0.csuffix,
-            &lens.0.csuffixes,
+            &lens.0.split.csuffix,
+            &lens.0.split.csuffixes,
             &mut get::Scratch::default(),
         ) };
         proptest::prop_assert_eq!(got, expected);
@@ -376,7 +376,7 @@ proptest::proptest! {
         let alts = union(regexes.iter().map(|r| del(r.clone(), "")).collect()).unwrap();
         if let Kind::Union(branches) = &alts.0.kind {
             let want = branches.iter().position(|b| b.0.ctype.is_match(text));
-            proptest::prop_assert_eq!(alts.0.calts.first_match(text, 0, text.len()), want);
+            proptest::prop_assert_eq!(alts.0.split.calts.first_match(text, 0, text.len()), want);
         }
     }
 }

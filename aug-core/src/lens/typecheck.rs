@@ -2,7 +2,7 @@
 //! iteration of both the text (ctype) and the tree (atype) languages, disjoint unions, and
 //! `del` defaults in their regexps. Each failure carries a readable counterexample.
 
-use super::{Kind, Lens, LensError};
+use super::{Kind, Lens};
 use crate::rx::Regex;
 use rustc_hash::FxHashMap;
 use std::fmt::Write as _;
@@ -100,91 +100,67 @@ impl Lens {
             if seen.contains_key(&addr) {
                 continue;
             }
-            // Remembered once its own checks pass (a failing lens fails again next time).
-            let passed = |seen: &mut FxHashMap<usize, Lens>| {
-                seen.insert(addr, l.clone());
-            };
-            if let Kind::Del { re, default } = &l.0.kind
-                && !re.is_match_literal(default.as_bytes())
-            {
-                let e = LensError::DelDefault {
-                    default: default.clone(),
-                    regex: re.to_string(),
-                };
-                return Err(err("bad del default", &l, e.to_string()));
-            }
+            l.check_del_default()
+                .map_err(|e| err("bad del default", &l, e.to_string()))?;
             // A recursive lens (one that is or contains a `let rec`) is not checked itself,
             // as in C: its text language is not regular, and it is built flattened
             // (`a | (b | a)` from `let rec l = a | f l` is one union), so its parts would
             // seem to overlap. The regular lenses inside it are checked.
-            if l.0.rec {
-                passed(seen);
-                match &l.0.kind {
-                    Kind::Concat(v) | Kind::Union(v) => stack.extend(v.iter().cloned()),
-                    Kind::Subtree(b)
-                    | Kind::Star(b)
-                    | Kind::Maybe(b)
-                    | Kind::Square(b)
-                    | Kind::Fix(_, b) => stack.push(b.clone()),
-                    _ => {}
-                }
-                continue;
+            if !l.0.rec {
+                l.check_own_types()?;
             }
-            match &l.0.kind {
-                Kind::Concat(parts) => {
-                    // Augeas builds n-ary concatenations left to right: (a.b).c.
-                    let mut c = parts.first().map(|p| p.0.ctype.clone());
-                    let mut a = parts.first().map(|p| p.0.atype.clone());
-                    for p in parts.iter().skip(1) {
-                        if let (Some(cc), Some(aa)) = (&c, &a) {
-                            check_concat(&l, cc, &p.0.ctype, "ambiguous concatenation")?;
-                            check_concat(&l, aa, &p.0.atype, "ambiguous tree concatenation")?;
-                        }
-                        c = c.map(|cc| cc.concat(&p.0.ctype));
-                        a = a.map(|aa| aa.concat(&p.0.atype));
+            // Remembered once its own checks pass (a failing lens fails again next time).
+            seen.insert(addr, l.clone());
+            stack.extend(l.parts().iter().cloned());
+        }
+        Ok(())
+    }
+}
+
+impl Lens {
+    /// The checks of this lens itself, not of its parts.
+    fn check_own_types(&self) -> Result<(), TypeError> {
+        let l = self;
+        match &l.0.kind {
+            Kind::Concat(parts) => {
+                // Augeas builds n-ary concatenations left to right: (a.b).c.
+                let mut c = parts.first().map(|p| p.0.ctype.clone());
+                let mut a = parts.first().map(|p| p.0.atype.clone());
+                for p in parts.iter().skip(1) {
+                    if let (Some(cc), Some(aa)) = (&c, &a) {
+                        check_concat(l, cc, &p.0.ctype, "ambiguous concatenation")?;
+                        check_concat(l, aa, &p.0.atype, "ambiguous tree concatenation")?;
                     }
-                    passed(seen);
-                    stack.extend(parts.iter().cloned());
+                    c = c.map(|cc| cc.concat(&p.0.ctype));
+                    a = a.map(|aa| aa.concat(&p.0.atype));
                 }
-                Kind::Union(alts) => {
-                    for (i, x) in alts.iter().enumerate() {
-                        for y in alts.iter().skip(i + 1) {
-                            check_disjoint(
-                                &l,
-                                &x.0.ctype,
-                                &y.0.ctype,
-                                "overlapping lenses in union.get",
-                            )?;
-                            check_disjoint(
-                                &l,
-                                &x.0.atype,
-                                &y.0.atype,
-                                "overlapping lenses in tree union.put",
-                            )?;
-                        }
-                    }
-                    passed(seen);
-                    stack.extend(alts.iter().cloned());
-                }
-                Kind::Star(body) => {
-                    check_iter(&l, &body.0.ctype, "ambiguous iteration")?;
-                    check_iter(&l, &body.0.atype, "ambiguous tree iteration")?;
-                    passed(seen);
-                    stack.push(body.clone());
-                }
-                Kind::Maybe(body) => {
-                    if body.0.ctype.matches_empty() {
-                        return Err(err("optional lens matches the empty word", &l, "''".into()));
-                    }
-                    passed(seen);
-                    stack.push(body.clone());
-                }
-                Kind::Subtree(b) | Kind::Square(b) => {
-                    passed(seen);
-                    stack.push(b.clone());
-                }
-                _ => passed(seen),
             }
+            Kind::Union(alts) => {
+                for (i, x) in alts.iter().enumerate() {
+                    for y in alts.iter().skip(i + 1) {
+                        check_disjoint(
+                            l,
+                            &x.0.ctype,
+                            &y.0.ctype,
+                            "overlapping lenses in union.get",
+                        )?;
+                        check_disjoint(
+                            l,
+                            &x.0.atype,
+                            &y.0.atype,
+                            "overlapping lenses in tree union.put",
+                        )?;
+                    }
+                }
+            }
+            Kind::Star(body) => {
+                check_iter(l, &body.0.ctype, "ambiguous iteration")?;
+                check_iter(l, &body.0.atype, "ambiguous tree iteration")?;
+            }
+            Kind::Maybe(body) if body.0.ctype.matches_empty() => {
+                return Err(err("optional lens matches the empty word", l, "''".into()));
+            }
+            _ => {}
         }
         Ok(())
     }
