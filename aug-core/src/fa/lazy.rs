@@ -63,16 +63,9 @@ impl LazyDfa {
     /// `marks` states the NFA can be in (see [`LazyDfa::scan_marks`]).
     pub(crate) fn with_marks(nfa: Arc<Nfa>, marks: Vec<u32>) -> LazyDfa {
         let (classes, nclasses) = byte_classes(&nfa);
-        let n = nfa.states.len();
-        let important = nfa
-            .states
-            .iter()
-            .enumerate()
-            .map(|(i, st)| {
-                i == nfa.accept as usize
-                    || marks.contains(&(i as u32))
-                    || st.bytes.iter().any(|(b, _)| !b.is_empty())
-            })
+        let n = nfa.len();
+        let important = (0..n as u32)
+            .map(|i| i == nfa.accept || marks.contains(&i) || !nfa.bytes(i).is_empty())
             .collect();
         let mut dfa = LazyDfa {
             nfa,
@@ -177,9 +170,7 @@ impl LazyDfa {
             if self.important.get(si).copied().unwrap_or(false) {
                 set.push(s);
             }
-            if let Some(st) = self.nfa.states.get(si) {
-                self.stack.extend(st.eps.iter().copied());
-            }
+            self.stack.extend_from_slice(self.nfa.eps(s));
         }
         out.extend_from_slice(&set);
         if let Some(slot) = self.eclose.get_mut(qi) {
@@ -244,11 +235,9 @@ impl LazyDfa {
         seeds.clear();
         if let Some(set) = self.sets.get(s as usize) {
             for &q in set.iter() {
-                if let Some(st) = self.nfa.states.get(q as usize) {
-                    for &(bytes, t) in &st.bytes {
-                        if bytes.contains(b) {
-                            seeds.push(t);
-                        }
+                for &(bytes, t) in self.nfa.bytes(q) {
+                    if bytes.contains(b) {
+                        seeds.push(t);
                     }
                 }
             }
@@ -387,17 +376,15 @@ fn byte_classes(nfa: &Nfa) -> ([u8; 256], usize) {
     // and `b`: a set's bits xor-ed with themselves shifted by one.
     let mut boundary = [0u64; 4];
     let mut seen: FxHashSet<ByteSet> = FxHashSet::default();
-    for st in &nfa.states {
-        for &(set, _) in st.bytes.iter() {
-            if !seen.insert(set) {
-                continue;
-            }
-            let x = set.0;
-            let mut carry = 0;
-            for (w, bound) in x.iter().zip(boundary.iter_mut()) {
-                *bound |= w ^ ((w << 1) | carry);
-                carry = w >> 63;
-            }
+    for set in nfa.all_byte_sets() {
+        if !seen.insert(set) {
+            continue;
+        }
+        let x = set.0;
+        let mut carry = 0;
+        for (w, bound) in x.iter().zip(boundary.iter_mut()) {
+            *bound |= w ^ ((w << 1) | carry);
+            carry = w >> 63;
         }
     }
     let mut classes = [0u8; 256];

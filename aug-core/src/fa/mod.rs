@@ -154,6 +154,122 @@ pub(crate) enum Node {
     Anchor(u8),
 }
 
+/// What a language's expression says about it without building an automaton: cheap,
+/// safe over-approximations (a byte outside `first` never begins a word; a byte outside
+/// `alphabet` never occurs in one; `nullable` is exact unless `empty` could have been).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Sketch {
+    /// The language is certainly empty.
+    pub(crate) empty: bool,
+    /// The empty word may be in the language.
+    pub(crate) nullable: bool,
+    /// Bytes that may begin a word.
+    pub(crate) first: ByteSet,
+    /// Bytes that may occur in a word.
+    pub(crate) alphabet: ByteSet,
+}
+
+impl Sketch {
+    const NEVER: Sketch = Sketch {
+        empty: true,
+        nullable: false,
+        first: ByteSet::EMPTY,
+        alphabet: ByteSet::EMPTY,
+    };
+    const EPS: Sketch = Sketch {
+        empty: false,
+        nullable: true,
+        first: ByteSet::EMPTY,
+        alphabet: ByteSet::EMPTY,
+    };
+}
+
+impl Node {
+    /// The [`Sketch`] of the language, in one pass over the expression (shared
+    /// subexpressions are visited once).
+    pub(crate) fn sketch(&self) -> Sketch {
+        let mut memo = HashMap::default();
+        self.sketch_memo(&mut memo)
+    }
+
+    fn sketch_memo(&self, memo: &mut HashMap<*const Node, Sketch>) -> Sketch {
+        let mut sub = |n: &Arc<Node>| -> Sketch {
+            let key = Arc::as_ptr(n);
+            if let Some(s) = memo.get(&key) {
+                return *s;
+            }
+            let s = n.sketch_memo(memo);
+            memo.insert(key, s);
+            s
+        };
+        match self {
+            Node::Never => Sketch::NEVER,
+            Node::Eps | Node::Anchor(_) => Sketch::EPS,
+            Node::Set(set) => Sketch {
+                empty: set.is_empty(),
+                nullable: false,
+                first: *set,
+                alphabet: *set,
+            },
+            Node::Concat(parts) => {
+                let mut out = Sketch::EPS;
+                let mut open = true;
+                for p in parts {
+                    let s = sub(p);
+                    if s.empty {
+                        return Sketch::NEVER;
+                    }
+                    if open {
+                        out.first = out.first.or(s.first);
+                        open = s.nullable;
+                    }
+                    out.nullable &= s.nullable;
+                    out.alphabet = out.alphabet.or(s.alphabet);
+                }
+                out
+            }
+            Node::Alt(alts) => {
+                let mut out = Sketch::NEVER;
+                for a in alts {
+                    let s = sub(a);
+                    if s.empty {
+                        continue;
+                    }
+                    out.empty = false;
+                    out.nullable |= s.nullable;
+                    out.first = out.first.or(s.first);
+                    out.alphabet = out.alphabet.or(s.alphabet);
+                }
+                out
+            }
+            Node::Repeat(body, min, max) => {
+                let s = sub(body);
+                if *max == Some(0) || (s.empty && *min == 0) {
+                    Sketch::EPS
+                } else if s.empty {
+                    Sketch::NEVER
+                } else {
+                    Sketch {
+                        nullable: s.nullable || *min == 0,
+                        ..s
+                    }
+                }
+            }
+            Node::Restrict(body) => {
+                let s = sub(body);
+                let allowed = reserved_bytes().not();
+                Sketch {
+                    first: s.first.and(allowed),
+                    alphabet: s.alphabet.and(allowed),
+                    ..s
+                }
+            }
+            Node::Dfa(d) => d.sketch(),
+            Node::Text(_, body) => sub(body),
+        }
+    }
+}
+
 /// A total, explicit DFA over byte classes. State 0 is not special; `start` is the start.
 #[derive(Debug)]
 pub(crate) struct Dfa {
@@ -358,6 +474,42 @@ impl Dfa {
         Some(words)
     }
 
+    /// The exact [`Sketch`] of the DFA's language (states reachable from the start and
+    /// live only).
+    pub(crate) fn sketch(&self) -> Sketch {
+        let live = self.live();
+        let sets = self.class_sets();
+        let is_live = |s: u32| live.get(s as usize).copied().unwrap_or(false);
+        if !is_live(self.start) {
+            return Sketch::NEVER;
+        }
+        let mut out = Sketch {
+            empty: false,
+            nullable: self.accepts(self.start),
+            first: ByteSet::EMPTY,
+            alphabet: ByteSet::EMPTY,
+        };
+        let mut seen = vec![false; self.accept.len()];
+        let mut stack = vec![self.start];
+        while let Some(s) = stack.pop() {
+            match seen.get_mut(s as usize) {
+                Some(v) if !*v => *v = true,
+                _ => continue,
+            }
+            for (c, set) in sets.iter().enumerate() {
+                let t = self.next(s, c as u8);
+                if is_live(t) {
+                    if s == self.start {
+                        out.first = out.first.or(*set);
+                    }
+                    out.alphabet = out.alphabet.or(*set);
+                    stack.push(t);
+                }
+            }
+        }
+        out
+    }
+
     /// The set of bytes in each class.
     pub(crate) fn class_sets(&self) -> Vec<ByteSet> {
         let mut sets = vec![ByteSet::EMPTY; self.nclasses];
@@ -546,6 +698,32 @@ mod tests {
             }
             for w in &words {
                 proptest::prop_assert_eq!(accepts(&min, w), accepts(&full, w), "{:?}", w);
+            }
+        }
+
+        /// A sketch read off the expression over-approximates the language's exact one
+        /// (read off its DFA), also through set operations (explicit DFA nodes).
+        #[test]
+        fn sketches_over_approximate(
+            pattern in "[abc()|*?+.]{1,14}",
+            other in "[ab()|*?]{1,6}",
+            minus in proptest::bool::ANY,
+        ) {
+            let Ok(mut r) = Regex::parse(&pattern, false) else { return Ok(()) };
+            if minus {
+                let Ok(o) = Regex::parse(&other, false) else { return Ok(()) };
+                let Ok(m) = r.minus(&o) else { return Ok(()) };
+                r = Regex::parse("c", false).unwrap().concat(&m);
+            }
+            let Ok(full) = LazyDfa::subset_construction(r.nfa().clone()) else { return Ok(()) };
+            let exact = full.sketch();
+            let sk = r.sketch();
+            proptest::prop_assert!(!sk.empty || exact.empty, "{pattern}: {sk:?} {exact:?}");
+            proptest::prop_assert!(sk.nullable || !exact.nullable, "{pattern}");
+            proptest::prop_assert_eq!(sk.first.or(exact.first), sk.first, "{}", pattern);
+            proptest::prop_assert_eq!(sk.alphabet.or(exact.alphabet), sk.alphabet, "{}", pattern);
+            if !exact.empty {
+                proptest::prop_assert_eq!(sk.nullable, exact.nullable, "{}", pattern);
             }
         }
     }

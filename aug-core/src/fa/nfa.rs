@@ -6,29 +6,28 @@ use std::collections::VecDeque;
 
 use super::{ByteSet, Dfa, Node, reserved_bytes};
 
-/// One NFA state: its ε-successors and its byte transitions.
+/// One NFA state while an automaton is built: its ε-successors and its byte transitions.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct NState {
     pub(crate) eps: Edges<u32>,
     pub(crate) bytes: Edges<(ByteSet, u32)>,
 }
 
-impl NState {
-    /// The states this one has an edge to (ε or a non-empty byte set).
-    fn targets(&self) -> impl Iterator<Item = u32> + '_ {
-        let bytes = self.bytes.iter().filter(|(set, _)| !set.is_empty());
-        self.eps.iter().copied().chain(bytes.map(|&(_, t)| t))
-    }
-}
-
 /// A list of edges that keeps up to two inline: a Thompson state has one or two, so
 /// building an automaton allocates per state only for the few with more.
 pub(crate) type Edges<T> = SmallVec<[T; 2]>;
 
-/// A Thompson NFA with one start and one accepting state.
+/// A Thompson NFA with one start and one accepting state, its edges stored flat (one
+/// array of offsets per kind of edge): a state costs a few bytes instead of two inline
+/// edge lists, which matters because every regexp keeps its automata.
 #[derive(Debug, Clone)]
 pub(crate) struct Nfa {
-    pub(crate) states: Vec<NState>,
+    /// State `s`'s ε-successors are `eps[eps_at[s]..eps_at[s + 1]]`.
+    eps_at: Vec<u32>,
+    eps: Vec<u32>,
+    /// State `s`'s byte transitions are `bytes[bytes_at[s]..bytes_at[s + 1]]`.
+    bytes_at: Vec<u32>,
+    bytes: Vec<(ByteSet, u32)>,
     pub(crate) start: u32,
     pub(crate) accept: u32,
     /// Whether the accepting state is reachable from each state.
@@ -64,26 +63,76 @@ impl Nfa {
     }
 
     fn finish(states: Vec<NState>, start: u32, accept: u32) -> Nfa {
+        let n = states.len();
         let mut nfa = Nfa {
-            states,
+            eps_at: Vec::with_capacity(n + 1),
+            eps: Vec::with_capacity(states.iter().map(|st| st.eps.len()).sum()),
+            bytes_at: Vec::with_capacity(n + 1),
+            bytes: Vec::with_capacity(states.iter().map(|st| st.bytes.len()).sum()),
             start,
             accept,
             live: Vec::new(),
             anchored: false,
         };
+        nfa.eps_at.push(0);
+        nfa.bytes_at.push(0);
+        for st in &states {
+            nfa.eps.extend_from_slice(&st.eps);
+            nfa.bytes
+                .extend(st.bytes.iter().filter(|(set, _)| !set.is_empty()));
+            nfa.eps_at.push(nfa.eps.len() as u32);
+            nfa.bytes_at.push(nfa.bytes.len() as u32);
+        }
+        drop(states);
         nfa.live = nfa.reverse_reachable();
         nfa
+    }
+
+    /// The number of states.
+    pub(crate) fn len(&self) -> usize {
+        self.eps_at.len().saturating_sub(1)
+    }
+
+    /// The ε-successors of state `s`.
+    pub(crate) fn eps(&self, s: u32) -> &[u32] {
+        let s = s as usize;
+        match (self.eps_at.get(s), self.eps_at.get(s + 1)) {
+            (Some(&a), Some(&b)) => self.eps.get(a as usize..b as usize).unwrap_or_default(),
+            _ => &[],
+        }
+    }
+
+    /// The byte transitions of state `s` (never with an empty set).
+    pub(crate) fn bytes(&self, s: u32) -> &[(ByteSet, u32)] {
+        let s = s as usize;
+        match (self.bytes_at.get(s), self.bytes_at.get(s + 1)) {
+            (Some(&a), Some(&b)) => self.bytes.get(a as usize..b as usize).unwrap_or_default(),
+            _ => &[],
+        }
+    }
+
+    /// Every byte transition's set, each once per transition.
+    pub(crate) fn all_byte_sets(&self) -> impl Iterator<Item = ByteSet> + '_ {
+        self.bytes.iter().map(|&(set, _)| set)
+    }
+
+    /// The states `s` has an edge to (ε or bytes).
+    fn targets(&self, s: u32) -> impl Iterator<Item = u32> + '_ {
+        let bytes = self.bytes(s).iter().map(|&(_, t)| t);
+        self.eps(s).iter().copied().chain(bytes)
     }
 
     /// The states from which `accept` can be reached.
     fn reverse_reachable(&self) -> Vec<bool> {
         // Incoming edges' sources in one flat array (CSR): those of state `t` are
         // `src[off[t]..off[t + 1]]`.
-        let n = self.states.len();
+        let n = self.len();
         let mut off = vec![0u32; n + 1];
-        for t in self.states.iter().flat_map(NState::targets) {
-            if let Some(c) = off.get_mut(t as usize + 1) {
-                *c += 1;
+        for s in 0..n as u32 {
+            for t in self.targets(s) {
+                if let Some(c) = off.get_mut(t as usize + 1) {
+                    *c += 1;
+                }
             }
         }
         for i in 0..n {
@@ -91,12 +140,12 @@ impl Nfa {
         }
         let mut fill = off.clone();
         let mut src = vec![0u32; off[n] as usize];
-        for (s, st) in self.states.iter().enumerate() {
-            for t in st.targets() {
+        for s in 0..n as u32 {
+            for t in self.targets(s) {
                 if let Some(f) = fill.get_mut(t as usize)
                     && let Some(slot) = src.get_mut(*f as usize)
                 {
-                    *slot = s as u32;
+                    *slot = s;
                     *f += 1;
                 }
             }
@@ -157,18 +206,16 @@ impl Nfa {
 
     /// The NFA of the reversed language.
     pub(crate) fn reverse(&self) -> Nfa {
-        let mut states: Vec<NState> = vec![NState::default(); self.states.len()];
-        for (s, st) in self.states.iter().enumerate() {
-            for &t in &st.eps {
+        let mut states: Vec<NState> = vec![NState::default(); self.len()];
+        for s in 0..self.len() as u32 {
+            for &t in self.eps(s) {
                 if let Some(r) = states.get_mut(t as usize) {
-                    r.eps.push(s as u32);
+                    r.eps.push(s);
                 }
             }
-            for &(set, t) in &st.bytes {
-                if !set.is_empty()
-                    && let Some(r) = states.get_mut(t as usize)
-                {
-                    r.bytes.push((set, s as u32));
+            for &(set, t) in self.bytes(s) {
+                if let Some(r) = states.get_mut(t as usize) {
+                    r.bytes.push((set, s));
                 }
             }
         }
@@ -185,7 +232,7 @@ impl Nfa {
         if self.is_empty() {
             return None;
         }
-        let n = self.states.len();
+        let n = self.len();
         let mut dist = vec![usize::MAX; n];
         let mut pred: Vec<Option<(u32, Option<u8>)>> = vec![None; n];
         let mut dq = VecDeque::new();
@@ -193,15 +240,14 @@ impl Nfa {
         dq.push_back(self.start);
         while let Some(s) = dq.pop_front() {
             let d = *dist.get(s as usize)?;
-            let st = self.states.get(s as usize)?;
-            for &t in &st.eps {
+            for &t in self.eps(s) {
                 if dist.get(t as usize).is_some_and(|&dt| d < dt) {
                     *dist.get_mut(t as usize)? = d;
                     *pred.get_mut(t as usize)? = Some((s, None));
                     dq.push_front(t);
                 }
             }
-            for &(set, t) in &st.bytes {
+            for &(set, t) in self.bytes(s) {
                 let Some(b) = set.pick() else { continue };
                 if dist.get(t as usize).is_some_and(|&dt| d + 1 < dt) {
                     *dist.get_mut(t as usize)? = d + 1;

@@ -600,6 +600,10 @@ pub(crate) struct Scratch {
 /// (8 bytes of scratch per byte) scan each suffix on its own.
 const ONE_PASS_LIMIT: usize = 1 << 20;
 
+/// How many of a part's longest pieces splitting checks one by one, with a forward match
+/// of the rest, before it marks where the rest can start in one backwards pass.
+const FORWARD_TRIES: usize = 2;
+
 /// Splits `[s, e)` into `parts.len()` consecutive pieces, piece `i` in `parts[i]` and the rest
 /// in `suffix[i]`, giving earlier pieces the longest text possible (POSIX submatch rules).
 /// `all` holds the same suffixes for matching in one pass. Returns the `n + 1` boundaries.
@@ -666,6 +670,22 @@ pub(crate) fn split_concat_into(
         } else if all.greedy(i) {
             // The longest match of this part is where the rest starts (see `greedy`).
             part.longest_match(text, p, e)?
+        } else if base.is_none()
+            && let Some(q) = {
+                // The longest few pieces for this part, each checked by a forward match of
+                // the rest: usually the longest one is it, and forward automata of
+                // keyword-led languages stay small where reverse ones do not.
+                let Scratch { ends, .. } = scratch;
+                ends.clear();
+                part.for_each_match_end(text, p, e, |x| ends.push(x));
+                ends.iter()
+                    .rev()
+                    .take(FORWARD_TRIES)
+                    .find(|&&x| rest.matches_span(text, x, e))
+                    .copied()
+            }
+        {
+            q
         } else if i < Suffixes::MAX && all.usable() && e - p <= ONE_PASS_LIMIT {
             let Scratch { ends, masks, .. } = scratch;
             let b = match base {

@@ -44,7 +44,7 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use crate::fa::lazy::LazyDfa;
 use crate::fa::nfa::Nfa;
-use crate::fa::{ByteSet, Dfa, Node, ambig, product, product_accepts};
+use crate::fa::{ByteSet, Dfa, Node, Sketch, ambig, product, product_accepts};
 
 /// An error from parsing a regexp or from an automaton operation.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -81,9 +81,10 @@ struct Inner {
     /// Written with the `/…/i` flag (square compares its ends case-insensitively then).
     nocase: bool,
     nfa: OnceLock<Arc<Nfa>>,
-    fwd: OnceLock<Mutex<LazyDfa>>,
-    rev: OnceLock<Mutex<LazyDfa>>,
+    fwd: OnceLock<Box<Mutex<LazyDfa>>>,
+    rev: OnceLock<Box<Mutex<LazyDfa>>>,
     dfa: OnceLock<Result<Arc<Dfa>, usize>>,
+    sketch: OnceLock<Sketch>,
 }
 
 /// A counterexample to unambiguity: the word `u·p·v` splits both as `u | p·v` and as
@@ -122,6 +123,7 @@ impl Regex {
             fwd: OnceLock::new(),
             rev: OnceLock::new(),
             dfa: OnceLock::new(),
+            sketch: OnceLock::new(),
         }))
     }
 
@@ -340,39 +342,21 @@ impl Regex {
         out
     }
 
-    /// The bytes that can begin a non-empty word of the language; `None` when the regexp
-    /// is too big to analyse cheaply.
-    pub(crate) fn first_bytes(&self) -> Option<ByteSet> {
-        let nfa = self.nfa();
-        if nfa.states.len() > GREEDY_NFA_LIMIT {
-            return None;
-        }
-        let live = |q: u32| nfa.live.get(q as usize).copied().unwrap_or(false);
-        let mut seen = vec![false; nfa.states.len()];
-        let mut stack = vec![nfa.start];
-        let mut out = ByteSet::EMPTY;
-        while let Some(q) = stack.pop() {
-            match seen.get_mut(q as usize) {
-                Some(v) if !*v && live(q) => *v = true,
-                _ => continue,
-            }
-            let st = nfa.states.get(q as usize)?;
-            stack.extend(st.eps.iter().copied());
-            for &(set, t) in &st.bytes {
-                if live(t) {
-                    out = out.or(set);
-                }
-            }
-        }
-        Some(out)
+    /// What the expression alone says about the language (computed once, no automaton).
+    pub(crate) fn sketch(&self) -> Sketch {
+        *self.0.sketch.get_or_init(|| self.0.node.sketch())
     }
 
     /// Whether no word of the language continues, through a byte of `follow`, into a longer
     /// prefix of a word (then a longest match is never cut short by what follows).
     /// `false` when the regexp is too big to analyse cheaply.
     pub(crate) fn stops_before(&self, follow: ByteSet) -> bool {
+        // No word even contains a byte of `follow`: nothing to build.
+        if self.sketch().alphabet.and(follow).is_empty() {
+            return true;
+        }
         // The DFA of set operations reads anchors literally, not as matching does.
-        if self.nfa().states.len() > GREEDY_NFA_LIMIT || self.nfa().anchored {
+        if self.nfa().len() > GREEDY_NFA_LIMIT || self.nfa().anchored {
             return false;
         }
         let Ok(d) = self.dfa() else {
@@ -421,7 +405,7 @@ impl Regex {
         let m = self
             .0
             .fwd
-            .get_or_init(|| Mutex::new(LazyDfa::new(self.nfa().clone())));
+            .get_or_init(|| Box::new(Mutex::new(LazyDfa::new(self.nfa().clone()))));
         m.lock().unwrap_or_else(|e| e.into_inner())
     }
 
@@ -429,7 +413,7 @@ impl Regex {
         let m = self
             .0
             .rev
-            .get_or_init(|| Mutex::new(LazyDfa::new(Arc::new(self.nfa().reverse()))));
+            .get_or_init(|| Box::new(Mutex::new(LazyDfa::new(Arc::new(self.nfa().reverse())))));
         m.lock().unwrap_or_else(|e| e.into_inner())
     }
 
@@ -586,14 +570,14 @@ fn escape(s: &str) -> String {
 /// The marked lazy DFA in `cell`, built on first use by `build` from the regexps `parts`
 /// (see [`Suffixes`] and [`Alternatives`]).
 fn marked_dfa<'a>(
-    cell: &'a OnceLock<Mutex<LazyDfa>>,
+    cell: &'a OnceLock<Box<Mutex<LazyDfa>>>,
     parts: &[Regex],
     build: fn(&[&Node]) -> (Nfa, Vec<u32>),
 ) -> MutexGuard<'a, LazyDfa> {
     let m = cell.get_or_init(|| {
         let nodes: Vec<&Node> = parts.iter().map(|r| r.0.node.as_ref()).collect();
         let (nfa, marks) = build(&nodes);
-        Mutex::new(LazyDfa::with_marks(Arc::new(nfa), marks))
+        Box::new(Mutex::new(LazyDfa::with_marks(Arc::new(nfa), marks)))
     });
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
@@ -605,7 +589,7 @@ fn marked_dfa<'a>(
 pub(crate) struct Suffixes {
     /// `r₀ r₁ … rₙ`.
     parts: Vec<Regex>,
-    dfa: OnceLock<Mutex<LazyDfa>>,
+    dfa: OnceLock<Box<Mutex<LazyDfa>>>,
     /// Per part, whether its longest match is always where the next part starts.
     greedy: OnceLock<Vec<bool>>,
 }
@@ -649,28 +633,37 @@ impl Suffixes {
         let flags = self.greedy.get_or_init(|| {
             let n = self.parts.len();
             let mut out = vec![false; n];
-            // The bytes that can begin the rest after part `i`, when known.
-            let mut follow = Some(ByteSet::EMPTY);
+            // The bytes that can begin the rest after part `i`.
+            let mut follow = ByteSet::EMPTY;
             for i in (0..n.saturating_sub(1)).rev() {
                 let (Some(part), Some(next)) = (self.parts.get(i), self.parts.get(i + 1)) else {
                     continue;
                 };
-                follow = match (next.first_bytes(), follow) {
-                    (Some(f), _) if !next.matches_empty() => Some(f),
-                    (Some(f), Some(rest)) => Some(f.or(rest)),
-                    _ => None,
+                let sk = next.sketch();
+                follow = if sk.nullable {
+                    follow.or(sk.first)
+                } else {
+                    sk.first
                 };
-                if let (Some(f), Some(flag)) = (follow, out.get_mut(i)) {
-                    *flag = part.stops_before(f);
+                if let Some(flag) = out.get_mut(i) {
+                    *flag = part.stops_before(follow);
                 }
             }
             out
         });
         flags.get(i).copied().unwrap_or(false)
     }
+    /// The first part that is not [greedy](Suffixes::greedy) (the last part when all
+    /// others are).
+    fn first_not_greedy(&self) -> usize {
+        let n = self.parts.len().saturating_sub(1);
+        (0..n).find(|&i| !self.greedy(i)).unwrap_or(n)
+    }
+
     /// Calls `f(p, mask)` for every `p` in `[start, end]`, descending, where `mask` has bit
     /// `i` set when `text[p..end]` is in suffix `i`, and is not zero. Stops as soon as no
-    /// suffix can match further left.
+    /// suffix can match further left. Suffixes before the first part that is not greedy
+    /// are not reported (their bits are clear).
     pub(crate) fn for_each_start(
         &self,
         text: &[u8],
@@ -681,8 +674,12 @@ impl Suffixes {
         let Some(t) = text.get(start..end) else {
             return;
         };
-        let mut dfa = marked_dfa(&self.dfa, self.tail(), Nfa::reversed_suffixes);
-        dfa.scan_marks(t.iter().rev().copied(), |n, mask| f(end - n, mask));
+        // Splitting never asks about the suffixes after greedy parts at the front, so
+        // the automaton leaves them out (they tend to hold the biggest parts).
+        let k = self.first_not_greedy();
+        let tail = self.parts.get(k + 1..).unwrap_or_default();
+        let mut dfa = marked_dfa(&self.dfa, tail, Nfa::reversed_suffixes);
+        dfa.scan_marks(t.iter().rev().copied(), |n, mask| f(end - n, mask << k));
     }
 }
 
@@ -691,7 +688,7 @@ impl Suffixes {
 /// branch (the first whose language contains the text) without one scan per branch.
 pub(crate) struct Alternatives {
     alts: Vec<Regex>,
-    dfa: OnceLock<Mutex<LazyDfa>>,
+    dfa: OnceLock<Box<Mutex<LazyDfa>>>,
 }
 
 impl fmt::Debug for Alternatives {
