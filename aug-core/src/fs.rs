@@ -1,6 +1,7 @@
 //! All file-system access of aug-core: reading files under the root, expanding the
 //! transforms' `incl` globs, and writing files atomically (temp file next to the target,
-//! owner and mode copied, fsync, rename). Nothing else in aug-core touches the disk.
+//! owner and mode copied, fsync, rename), and the autoload cache's file. Nothing else in
+//! aug-core touches the disk.
 //!
 //! Symlinks: a path under the root is resolved with `canonicalize`; it is read and written
 //! only when the resolved target lies inside the (canonical) root. So a symlink inside the
@@ -9,7 +10,7 @@
 
 use std::fs;
 use std::io::{self, Read, Write};
-use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Component, Path, PathBuf};
 
 /// Joins `root` and the absolute file path `file` (e.g. `/etc/hosts`), refusing `..`.
@@ -60,6 +61,61 @@ pub(crate) fn resolve_inside(root: &Path, path: &Path) -> io::Result<PathBuf> {
 /// The modification time of `path` in seconds, or `None` if it does not exist.
 pub(crate) fn mtime(path: &Path) -> Option<i64> {
     fs::metadata(path).ok().map(|m| m.mtime())
+}
+
+/// What identifies a version of a file without reading it: size, inode, modification
+/// and change times (seconds and nanoseconds). `None` if it cannot be read.
+pub(crate) fn stamp(path: &Path) -> Option<[i64; 6]> {
+    let m = fs::metadata(path).ok()?;
+    Some([
+        i64::try_from(m.size()).ok()?,
+        i64::try_from(m.ino()).ok()?,
+        m.mtime(),
+        m.mtime_nsec(),
+        m.ctime(),
+        m.ctime_nsec(),
+    ])
+}
+
+/// Reads a cache file: only one that this process's user owns and nobody else may write
+/// (another user's file could steer what is loaded). `None` otherwise, or if it cannot
+/// be read.
+pub(crate) fn read_cache(path: &Path) -> Option<Vec<u8>> {
+    let mut file = fs::File::open(path).ok()?;
+    let meta = file.metadata().ok()?;
+    // `/proc/self` belongs to the process's effective user.
+    let me = fs::metadata("/proc/self").ok()?.uid();
+    if meta.uid() != me || meta.mode() & 0o022 != 0 || !meta.is_file() {
+        return None;
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.read_to_end(&mut bytes).ok()?;
+    Some(bytes)
+}
+
+/// Writes a cache file in `dir` (made, private, if missing) under `name`: through a
+/// temporary file renamed over it, so readers see the old file or the new one, never
+/// half of one. Errors are the caller's to ignore: a cache is an optimisation.
+pub(crate) fn write_cache(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<()> {
+    fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)?;
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let written = (|| {
+        let mut file = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&tmp)?;
+        file.write_all(bytes)?;
+        drop(file);
+        fs::rename(&tmp, dir.join(name))
+    })();
+    if written.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    written
 }
 
 /// Reads a file as text. Invalid UTF-8 is refused with `InvalidData`.

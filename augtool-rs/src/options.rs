@@ -10,7 +10,11 @@ input is a terminal. Type 'help' for the list of commands.
 
 When COMMAND is given on the command line, aug-rs deliberately differs from augtool 1.14,
 which always saves afterwards and exits 0 even when the command fails: augtool-rs saves
-only with -s, reports errors, and exits 1 when the command fails.";
+only with -s, reports errors, and exits 1 when the command fails.
+
+Which modules of the load path autoload, and their filters, are cached between runs in
+$AUG_RS_CACHE_DIR (set it empty for no cache), else $XDG_CACHE_HOME/aug-rs, else
+~/.cache/aug-rs; a module file that changes is scanned again.";
 
 /// augtool-rs: edit configuration files through Augeas lenses.
 #[derive(Debug, Parser)]

@@ -132,12 +132,28 @@ pub fn search_path(loadpath: &[PathBuf], flags: Flags) -> Vec<PathBuf> {
     dirs
 }
 
+/// Where what the autoload scan found is cached between processes (see
+/// [`aug_core::lang::autoload_modules_cached`]): `$AUG_RS_CACHE_DIR` if set (set and
+/// empty: no cache), else `$XDG_CACHE_HOME/aug-rs`, else `$HOME/.cache/aug-rs`.
+pub fn cache_dir() -> Option<PathBuf> {
+    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+    if let Some(dir) = std::env::var_os("AUG_RS_CACHE_DIR") {
+        return (!dir.is_empty()).then(|| PathBuf::from(dir));
+    }
+    let base = var("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| var("HOME").map(|h| PathBuf::from(h).join(".cache")))?;
+    // Relative directories are not meant for this (the XDG spec says to ignore them).
+    base.is_absolute().then(|| base.join("aug-rs"))
+}
+
 /// The built-in modules, then every module of [`search_path`] that declares `autoload`
 /// (with [`Flags::NO_MODL_AUTOLOAD`]: every module, found by name, see
 /// [`aug_core::lang::lens_modules`]) and is not built in (names compare case-insensitively, so the built-in `Hosts` wins
 /// over `hosts.aug`). The loaded modules' lenses are built only when first needed; a
 /// module that fails to load is kept with its error (see
-/// [`aug_core::lang::autoload_modules`]).
+/// [`aug_core::lang::autoload_modules`]). What the scan for `autoload` finds is cached
+/// in [`cache_dir`].
 pub fn modules_with(loadpath: &[PathBuf], flags: Flags) -> Vec<aug_core::Module> {
     let mut modules = builtin_modules();
     let options = aug_core::lang::Options {
@@ -150,7 +166,7 @@ pub fn modules_with(loadpath: &[PathBuf], flags: Flags) -> Vec<aug_core::Module>
     let loaded = if flags.contains(Flags::NO_MODL_AUTOLOAD) {
         aug_core::lang::lens_modules(&dirs, options)
     } else {
-        aug_core::lang::autoload_modules(&dirs, options)
+        aug_core::lang::autoload_modules_cached(&dirs, options, cache_dir().as_deref())
     };
     for m in loaded {
         if !modules.iter().any(|b| b.name.eq_ignore_ascii_case(&m.name)) {

@@ -13,7 +13,7 @@
 use super::ast::{Decl, Expr, ExprKind};
 use super::eval::Env;
 use super::value::Value;
-use super::{Interpreter, LangError, Options, prescan};
+use super::{Interpreter, LangError, Options, cache, prescan};
 use crate::augeas::Module;
 use crate::lens::Lens;
 use std::cell::RefCell;
@@ -80,9 +80,70 @@ fn interpreter(load_path: &Arc<[PathBuf]>, options: Options) -> Rc<Interpreter> 
 /// assert_eq!(fstab.incl, ["/etc/fstab", "/etc/mtab"]);
 /// ```
 pub fn autoload_modules(load_path: &[PathBuf], options: Options) -> Vec<Module> {
+    autoload_modules_cached(load_path, options, None)
+}
+
+/// [`autoload_modules`], with what the scan found kept in a cache file under `cache_dir`
+/// (made if missing) and taken from there while no module file of the load path changed
+/// (see the `cache` module: same files, sizes, inodes, modification and change times).
+/// A cache that cannot be read or written is ignored; modules that fail to load are
+/// never cached. Lenses are built from the module files either way.
+pub fn autoload_modules_cached(
+    load_path: &[PathBuf],
+    options: Options,
+    cache_dir: Option<&Path>,
+) -> Vec<Module> {
     let load_path: Arc<[PathBuf]> = load_path.into();
     let interp = fresh_interpreter(&load_path, options);
     let files = module_files(&load_path);
+    let header = cache_dir.and_then(|_| cache::header(options, &files));
+    let cache_file = cache_dir.map(|d| cache::path(d, &load_path, options));
+    if let (Some(file), Some((header, _))) = (&cache_file, &header)
+        && let Some(bytes) = crate::fs::read_cache(file)
+        && let Some(found) = cache::decode(&bytes, header, files.len())
+    {
+        return files
+            .iter()
+            .zip(found)
+            .map(|((path, stem), f)| module_of(&load_path, options, path, stem, Ok(f)))
+            .collect();
+    }
+    let found = scan_modules(&interp, &load_path, options, &files);
+    if let (Some(dir), Some((header, newest))) = (cache_dir, &header) {
+        // A module changed within the last seconds could change again without its
+        // times moving (their resolution is coarse): cache only once things settled.
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(i128::MAX, |d| {
+                i128::try_from(d.as_nanos()).unwrap_or(i128::MAX)
+            });
+        let entries: Option<Vec<&cache::Scanned>> = found.iter().map(|f| f.as_ref().ok()).collect();
+        if let Some(entries) = entries
+            && *newest < now.saturating_sub(SETTLED_NANOS)
+        {
+            let name = cache::file_name(&load_path, options);
+            let _ = crate::fs::write_cache(dir, &name, &cache::encode(header, &entries));
+        }
+    }
+    files
+        .iter()
+        .zip(found)
+        .map(|((path, stem), f)| module_of(&load_path, options, path, stem, f))
+        .collect()
+}
+
+/// How long (in nanoseconds) the module files must have been left alone before their
+/// scan is cached: two seconds.
+const SETTLED_NANOS: i128 = 2_000_000_000;
+
+/// Scans `files` for autoloaded transforms: what each module is, or the module that
+/// reports why it failed.
+fn scan_modules(
+    interp: &Interpreter,
+    load_path: &Arc<[PathBuf]>,
+    options: Options,
+    files: &[(PathBuf, String)],
+) -> Vec<Result<cache::Scanned, Module>> {
     // Reading and scanning some 200 stock modules is most of a handle's startup: with a
     // second core, a helper thread (with interpreters of its own) takes the second half.
     let split = if std::thread::available_parallelism().is_ok_and(|n| n.get() > 1) {
@@ -91,16 +152,13 @@ pub fn autoload_modules(load_path: &[PathBuf], options: Options) -> Vec<Module> 
         files.len()
     };
     let (mine, theirs) = files.split_at(split);
-    let scan = |interp: &Interpreter, files: &[(PathBuf, String)]| -> Vec<Module> {
+    let scan = |interp: &Interpreter, files: &[(PathBuf, String)]| {
         // Evaluates filters from a few declarations of each module (see `quick_filter`).
         let mini = Interpreter::new(load_path.to_vec(), options);
         files
             .iter()
-            .map(|(path, stem)| {
-                autoload_one(interp, &mini, &load_path, options, path, stem)
-                    .unwrap_or_else(|| lens_only(&load_path, options, path, stem))
-            })
-            .collect()
+            .map(|(path, stem)| autoload_one(interp, &mini, path, stem))
+            .collect::<Vec<_>>()
     };
     std::thread::scope(|s| {
         // Without a thread (none can be made), the second half is scanned here too.
@@ -111,13 +169,41 @@ pub fn autoload_modules(load_path: &[PathBuf], options: Options) -> Vec<Module> 
                 })
             })
             .and_then(Result::ok);
-        let mut out = scan(&interp, mine);
+        let mut out = scan(interp, mine);
         match helper {
             Some(h) => out.extend(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))),
-            None => out.extend(scan(&interp, theirs)),
+            None => out.extend(scan(interp, theirs)),
         }
         out
     })
+}
+
+/// The handle module for what scanning the file `path` (named `stem.aug`) found.
+fn module_of(
+    load_path: &Arc<[PathBuf]>,
+    options: Options,
+    path: &Path,
+    stem: &str,
+    found: Result<cache::Scanned, Module>,
+) -> Module {
+    match found {
+        Err(failed) => failed,
+        Ok(cache::Scanned::LensOnly) => lens_only(load_path, options, path, stem),
+        Ok(cache::Scanned::Autoload {
+            name,
+            xfm,
+            incl,
+            excl,
+        }) => {
+            let load_path = load_path.clone();
+            let stem = stem.to_owned();
+            let file = path.to_path_buf();
+            Module::deferred(name, incl, excl, move || {
+                build_lens(&load_path, options, &stem, &xfm)
+                    .map_err(|e| format!("Failed to load {}: {e}", file.display()))
+            })
+        }
+    }
 }
 
 /// One module per `*.aug` file on `load_path` (the first of each name), named after its
@@ -174,16 +260,18 @@ fn module_files(load_path: &[PathBuf]) -> Vec<(PathBuf, String)> {
     out
 }
 
-/// The module of the file `path` (named `stem.aug`), if it autoloads.
+/// What the file `path` (named `stem.aug`) is: a module that autoloads (with its
+/// filter evaluated), one that does not, or the module reporting why it failed to load.
 fn autoload_one(
     interp: &Interpreter,
     mini: &Interpreter,
-    load_path: &Arc<[PathBuf]>,
-    options: Options,
     path: &Path,
     stem: &str,
-) -> Option<Module> {
-    let src = crate::fs::read_text(path).ok()?;
+) -> Result<cache::Scanned, Module> {
+    let lens_only = Ok(cache::Scanned::LensOnly);
+    let Ok(src) = crate::fs::read_text(path) else {
+        return lens_only;
+    };
     // Augeas names a module after its file, capitalised.
     let guessed = capitalize(stem);
     let failed = |e: &dyn std::fmt::Display| {
@@ -194,12 +282,12 @@ fn autoload_one(
     };
     let (declared, xfm) = match header_autoload(&src) {
         Some((n, Some(x))) => (n, x),
-        Some((_, None)) => return None,
+        Some((_, None)) => return lens_only,
         // A header we cannot read: only worth reporting if it might autoload.
-        None if !src.contains("autoload") => return None,
+        None if !src.contains("autoload") => return lens_only,
         None => match interp.load_module(stem) {
-            Err(e) => return Some(failed(&e)),
-            Ok(_) => return None,
+            Err(e) => return Err(failed(&e)),
+            Ok(_) => return lens_only,
         },
     };
     let (name, filter) = match quick_filter(mini, path, &src, &declared, &xfm) {
@@ -207,18 +295,18 @@ fn autoload_one(
         None => {
             let module = match interp.load_module(stem) {
                 Ok(m) => m,
-                Err(e) => return Some(failed(&e)),
+                Err(e) => return Err(failed(&e)),
             };
             let name = module.name.clone();
             match transform_part(interp, &module, &xfm, Part::Filter) {
                 Ok(Value::Filter(f)) => (name, f),
                 Ok(v) => {
-                    return Some(failed(&format!(
+                    return Err(failed(&format!(
                         "the filter of {name}.{xfm} is a {}",
                         v.type_name()
                     )));
                 }
-                Err(e) => return Some(failed(&e)),
+                Err(e) => return Err(failed(&e)),
             }
         }
     };
@@ -236,13 +324,12 @@ fn autoload_one(
             excl.push(glob.clone());
         }
     }
-    let load_path = load_path.clone();
-    let stem = stem.to_owned();
-    let file = path.to_path_buf();
-    Some(Module::deferred(name, incl, excl, move || {
-        build_lens(&load_path, options, &stem, &xfm)
-            .map_err(|e| format!("Failed to load {}: {e}", file.display()))
-    }))
+    Ok(cache::Scanned::Autoload {
+        name,
+        xfm,
+        incl,
+        excl,
+    })
 }
 
 /// The filter of transform `xfm` of module `name` (source `src`), evaluated in `mini`

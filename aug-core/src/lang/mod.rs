@@ -14,6 +14,7 @@
 
 mod ast;
 mod autoload;
+mod cache;
 mod eval;
 mod lexer;
 mod parser;
@@ -23,7 +24,7 @@ mod prescan;
 mod tests;
 mod value;
 
-pub use autoload::{autoload_modules, lens_modules};
+pub use autoload::{autoload_modules, autoload_modules_cached, lens_modules};
 
 use crate::error::Span;
 use ast::{Decl, Expect, TestKind};

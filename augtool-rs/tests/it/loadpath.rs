@@ -268,6 +268,7 @@ fn augeas_lens_lib_adds_directories() {
         .args(["-S", "-r", root.path().to_str().unwrap()])
         .args(["get", "/files/etc/good/a"])
         .env("HOME", root.path())
+        .env("AUG_RS_CACHE_DIR", "")
         .env(
             "AUGEAS_LENS_LIB",
             format!("/nonexistent:{}", lib.path().display()),
@@ -277,5 +278,112 @@ fn augeas_lens_lib_adds_directories() {
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
         "/files/etc/good/a = 1\n"
+    );
+}
+
+/// Runs `augtool-rs -S -I LIB -r ROOT` with the autoload cache in `cache` (`None`: no
+/// cache) and returns what `print /augeas/load/Good/incl` prints.
+fn good_incl(lib: &Path, root: &Path, cache: Option<&Path>) -> String {
+    let out = std::process::Command::new(augtool_rs())
+        .args([
+            "-S",
+            "-I",
+            lib.to_str().unwrap(),
+            "-r",
+            root.to_str().unwrap(),
+        ])
+        .args(["print", "/augeas/load/Good/incl"])
+        .env("AUG_RS_CACHE_DIR", cache.map_or(Path::new(""), |c| c))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn the_autoload_scan_is_cached_until_a_module_changes() {
+    let lib = tempfile::tempdir().unwrap();
+    let good = lib.path().join("good.aug");
+    for (name, text) in MODULES {
+        fs::write(lib.path().join(name), text).unwrap();
+    }
+    // Broken modules are never cached: keep the good ones only.
+    for bad in ["broken.aug", "lazybad.aug", "unused.aug"] {
+        fs::remove_file(lib.path().join(bad)).unwrap();
+    }
+    let root = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let cached = || -> Vec<PathBuf> {
+        fs::read_dir(cache.path())
+            .map(|d| d.map(|e| e.unwrap().path()).collect())
+            .unwrap_or_default()
+    };
+    let expected = "/augeas/load/Good/incl = \"/etc/good\"\n";
+    // Modules changed within the last two seconds are not cached yet.
+    assert_eq!(
+        good_incl(lib.path(), root.path(), Some(cache.path())),
+        expected
+    );
+    assert!(cached().is_empty(), "{:?}", cached());
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    assert_eq!(
+        good_incl(lib.path(), root.path(), Some(cache.path())),
+        expected
+    );
+    let [file] = cached().try_into().unwrap();
+    // The next run takes the filter from the cache: doctor it to see.
+    let mut bytes = fs::read(&file).unwrap();
+    let at = bytes.windows(9).position(|w| w == b"/etc/good").unwrap();
+    bytes[at + 8] = b'X';
+    fs::write(&file, &bytes).unwrap();
+    assert_eq!(
+        good_incl(lib.path(), root.path(), Some(cache.path())),
+        "/augeas/load/Good/incl = \"/etc/gooX\"\n"
+    );
+    // A cache file others may write is not trusted.
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(&file, fs::Permissions::from_mode(0o666)).unwrap();
+    assert_eq!(
+        good_incl(lib.path(), root.path(), Some(cache.path())),
+        expected
+    );
+    fs::set_permissions(&file, fs::Permissions::from_mode(0o600)).unwrap();
+    // A changed module is scanned again.
+    fs::write(&good, MODULES[3].1.replace("/etc/good", "/etc/good2")).unwrap();
+    assert_eq!(
+        good_incl(lib.path(), root.path(), Some(cache.path())),
+        "/augeas/load/Good/incl = \"/etc/good2\"\n"
+    );
+    // So is a new one.
+    fs::write(
+        lib.path().join("other.aug"),
+        MODULES[3].1.replace("Good", "Other"),
+    )
+    .unwrap();
+    let out = std::process::Command::new(augtool_rs())
+        .args(["-S", "-I", lib.path().to_str().unwrap()])
+        .args([
+            "-r",
+            root.path().to_str().unwrap(),
+            "match",
+            "/augeas/load/*",
+        ])
+        .env("AUG_RS_CACHE_DIR", cache.path())
+        .output()
+        .unwrap();
+    let listed = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        listed.ends_with("/augeas/load/Good = (none)\n/augeas/load/Other = (none)\n"),
+        "{listed}"
+    );
+    // Garbage in the cache file is ignored.
+    fs::write(&file, b"aug-rs autoload cache\ngarbage").unwrap();
+    assert_eq!(
+        good_incl(lib.path(), root.path(), Some(cache.path())),
+        "/augeas/load/Good/incl = \"/etc/good2\"\n"
+    );
+    assert_eq!(
+        good_incl(lib.path(), root.path(), None),
+        "/augeas/load/Good/incl = \"/etc/good2\"\n"
     );
 }

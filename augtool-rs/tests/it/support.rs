@@ -47,12 +47,19 @@ pub struct Run {
     pub code: i32,
 }
 
+/// Where the tests' runs of augtool-rs keep their autoload cache (shared by the tests, so
+/// most runs use it as a user's would; never inside a root that is compared).
+pub fn cache_dir() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("autoload-cache")
+}
+
 /// Runs `program` with `args` and `stdin`, with HOME pointing to `home` so the history
-/// file stays out of the way.
+/// file stays out of the way, and the autoload cache in [`cache_dir`].
 pub fn run_program(program: &Path, args: &[&str], stdin: &str, home: &Path) -> Run {
     let mut child = Command::new(program)
         .args(args)
         .env("HOME", home)
+        .env("AUG_RS_CACHE_DIR", cache_dir())
         .env_remove("AUGEAS_ROOT")
         .env_remove("AUGEAS_LENS_LIB")
         .stdin(Stdio::piped())
