@@ -410,39 +410,129 @@ fn has_wildcard(s: &str) -> bool {
 /// that starts with a literal `.`. Returns the matching paths relative to the root
 /// (`/etc/...`), regular files only, sorted.
 pub(crate) fn glob(root: &Path, pattern: &str) -> Vec<String> {
-    let comps: Vec<&str> = pattern.split('/').filter(|c| !c.is_empty()).collect();
-    let mut current: Vec<String> = vec![String::new()];
-    for (i, comp) in comps.iter().enumerate() {
-        let last = i + 1 == comps.len();
-        let mut next = Vec::new();
-        for base in &current {
-            let dir = root.join(base.trim_start_matches('/'));
-            if has_wildcard(comp) {
-                let Ok(rd) = fs::read_dir(&dir) else { continue };
-                let mut names: Vec<String> = rd
+    Globber::new(root).glob(pattern)
+}
+
+/// What a directory entry is, as its directory listing says (without a `stat`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Dir,
+    File,
+    /// A symlink (or a type the listing does not tell): `stat` decides.
+    Other,
+}
+
+/// Expands [`glob`] patterns under one root, reading each directory at most once: the
+/// ~500 `incl` patterns of the stock modules share their directories, and telling files
+/// from directories by the listing spares a `stat` per pattern and per match.
+pub(crate) struct Globber {
+    root: PathBuf,
+    /// Directory (relative to the root, `""` for the root) to its entries, sorted by name;
+    /// `None` when it cannot be listed.
+    dirs: std::collections::HashMap<String, Option<Vec<(String, Kind)>>>,
+}
+
+impl Globber {
+    pub(crate) fn new(root: &Path) -> Self {
+        Globber {
+            root: root.to_path_buf(),
+            dirs: std::collections::HashMap::new(),
+        }
+    }
+
+    fn abs(&self, rel: &str) -> PathBuf {
+        self.root.join(rel.trim_start_matches('/'))
+    }
+
+    /// The entries of directory `rel`, listed on first use.
+    fn listing(&mut self, rel: &str) -> Option<&[(String, Kind)]> {
+        if !self.dirs.contains_key(rel) {
+            let entries = fs::read_dir(self.abs(rel)).ok().map(|rd| {
+                let mut v: Vec<(String, Kind)> = rd
                     .flatten()
-                    .filter_map(|e| e.file_name().into_string().ok())
-                    .filter(|n| !n.starts_with('.') || comp.starts_with('.'))
-                    .filter(|n| fnmatch(comp, n))
+                    .filter_map(|e| {
+                        let kind = match e.file_type() {
+                            Ok(t) if t.is_dir() => Kind::Dir,
+                            Ok(t) if t.is_file() => Kind::File,
+                            _ => Kind::Other,
+                        };
+                        Some((e.file_name().into_string().ok()?, kind))
+                    })
                     .collect();
-                names.sort();
-                for n in names {
-                    next.push(format!("{base}/{n}"));
-                }
-            } else {
-                let unescaped = comp.replace('\\', "");
-                let cand = format!("{base}/{unescaped}");
-                if last || dir.join(&unescaped).is_dir() {
-                    next.push(cand);
+                v.sort_by(|a, b| a.0.cmp(&b.0));
+                v
+            });
+            self.dirs.insert(rel.to_owned(), entries);
+        }
+        self.dirs.get(rel).and_then(|d| d.as_deref())
+    }
+
+    /// Whether `rel/name` is of `kind` (following symlinks), from the listing of `rel`
+    /// when it can be read.
+    fn is(&mut self, rel: &str, name: &str, kind: Kind) -> bool {
+        // Listings hold neither `.` nor `..`.
+        let special = name == "." || name == "..";
+        let listed = (!special)
+            .then(|| self.listing(rel))
+            .flatten()
+            .map(|entries| {
+                entries
+                    .binary_search_by(|(n, _)| n.as_str().cmp(name))
+                    .ok()
+                    .and_then(|i| entries.get(i))
+                    .map(|&(_, k)| k)
+            });
+        match listed {
+            Some(None) => false,
+            Some(Some(k)) if k != Kind::Other => k == kind,
+            _ => {
+                let path = self.abs(&format!("{rel}/{name}"));
+                match kind {
+                    Kind::Dir => path.is_dir(),
+                    _ => path.is_file(),
                 }
             }
         }
-        current = next;
     }
-    current.retain(|p| root.join(p.trim_start_matches('/')).is_file());
-    current.sort();
-    current.dedup();
-    current
+
+    /// The files under the root matching `pattern`, as [`glob`].
+    pub(crate) fn glob(&mut self, pattern: &str) -> Vec<String> {
+        let comps: Vec<&str> = pattern.split('/').filter(|c| !c.is_empty()).collect();
+        let mut current: Vec<String> = vec![String::new()];
+        for (i, comp) in comps.iter().enumerate() {
+            let last = i + 1 == comps.len();
+            let mut next = Vec::new();
+            for base in &current {
+                if has_wildcard(comp) {
+                    let Some(entries) = self.listing(base) else {
+                        continue;
+                    };
+                    // Listings are sorted by name already.
+                    for (n, _) in entries {
+                        if (!n.starts_with('.') || comp.starts_with('.')) && fnmatch(comp, n) {
+                            next.push(format!("{base}/{n}"));
+                        }
+                    }
+                } else {
+                    let unescaped = comp.replace('\\', "");
+                    if last || self.is(base, &unescaped, Kind::Dir) {
+                        next.push(format!("{base}/{unescaped}"));
+                    }
+                }
+            }
+            current = next;
+        }
+        let mut out = Vec::with_capacity(current.len());
+        for p in current {
+            let (dir, name) = p.rsplit_once('/').unwrap_or(("", p.as_str()));
+            if self.is(dir, name, Kind::File) {
+                out.push(p);
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
 }
 
 #[cfg(test)]

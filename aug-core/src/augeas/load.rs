@@ -146,13 +146,14 @@ impl Augeas {
         let xfms = self.transforms();
         // Which files each transform claims.
         let mut claimed: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        let mut globber = fs::Globber::new(&self.root);
         for (i, x) in xfms.iter().enumerate() {
             if x.module.is_none() {
                 continue;
             }
             let mut files = BTreeSet::new();
             for incl in &x.incl {
-                for f in fs::glob(&self.root, &normalize(incl)) {
+                for f in globber.glob(&normalize(incl)) {
                     if !x.excl.iter().any(|e| excluded(e, &f)) {
                         files.insert(f);
                     }

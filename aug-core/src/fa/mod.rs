@@ -170,13 +170,58 @@ pub(crate) struct Sketch {
 }
 
 impl Sketch {
-    const NEVER: Sketch = Sketch {
+    /// The sketch of the language `self · other`.
+    pub(crate) fn then(self, other: Sketch) -> Sketch {
+        if self.empty || other.empty {
+            return Sketch::NEVER;
+        }
+        Sketch {
+            empty: false,
+            nullable: self.nullable && other.nullable,
+            first: if self.nullable {
+                self.first.or(other.first)
+            } else {
+                self.first
+            },
+            alphabet: self.alphabet.or(other.alphabet),
+        }
+    }
+
+    /// The sketch of the language `self | other`.
+    pub(crate) fn either(self, other: Sketch) -> Sketch {
+        if self.empty {
+            return other;
+        }
+        if other.empty {
+            return self;
+        }
+        Sketch {
+            empty: false,
+            nullable: self.nullable || other.nullable,
+            first: self.first.or(other.first),
+            alphabet: self.alphabet.or(other.alphabet),
+        }
+    }
+
+    /// The sketch of the language `self?` (also of `self*`, whose words have the same
+    /// first bytes and alphabet).
+    pub(crate) fn optional(self) -> Sketch {
+        if self.empty {
+            return Sketch::EPS;
+        }
+        Sketch {
+            nullable: true,
+            ..self
+        }
+    }
+
+    pub(crate) const NEVER: Sketch = Sketch {
         empty: true,
         nullable: false,
         first: ByteSet::EMPTY,
         alphabet: ByteSet::EMPTY,
     };
-    const EPS: Sketch = Sketch {
+    pub(crate) const EPS: Sketch = Sketch {
         empty: false,
         nullable: true,
         first: ByteSet::EMPTY,

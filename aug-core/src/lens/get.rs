@@ -308,6 +308,9 @@ pub(crate) trait Sink {
     fn fingerprint(&self, _node: &Self::Node) -> u64 {
         0
     }
+
+    /// Forgets the nodes made so far (a get that failed is run again).
+    fn reset(&mut self) {}
 }
 
 /// Builds [`Subtree`]s (the public [`Lens::get`]).
@@ -359,6 +362,11 @@ impl Sink for TreeSink<'_> {
         );
         self.made.push(id);
         id
+    }
+
+    fn reset(&mut self) {
+        self.tree.discard(&self.made);
+        self.made.clear();
     }
 }
 
@@ -439,6 +447,9 @@ struct State<'a, 'k, S> {
     pool: Vec<Vec<usize>>,
     /// The parser for recursive lenses, made when get first meets one.
     rec: Option<Parser<'a>>,
+    /// Split everything with the parser (by the lens's structure, automata for leaves
+    /// only), not only recursive lenses.
+    structural: bool,
 }
 
 impl Lens {
@@ -511,6 +522,9 @@ impl Lens {
             .map(|(got, _)| got)
     }
 
+    /// Runs get on `text` the way [`Engine`] says; when splitting by structure fails, runs
+    /// it again with automata, whose errors are those of Augeas (position of the longest
+    /// viable prefix, expected regexp).
     #[allow(clippy::type_complexity)]
     fn run_get_full<'a, S: Sink>(
         &'a self,
@@ -520,7 +534,28 @@ impl Lens {
         top: bool,
         sink: &mut S,
     ) -> Result<(Got<S::Node>, Option<Vec<(Range<usize>, &'a Lens)>>), GetError> {
+        let structural = structural_for(text.len());
+        match self.run_get_once(text, spans, skel, top, sink, structural) {
+            Err(_) if structural && engine() == Engine::Auto => {
+                sink.reset();
+                self.run_get_once(text, spans, skel, top, sink, false)
+            }
+            r => r,
+        }
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn run_get_once<'a, S: Sink>(
+        &'a self,
+        text: &'a str,
+        spans: bool,
+        skel: bool,
+        top: bool,
+        sink: &mut S,
+        structural: bool,
+    ) -> Result<(Got<S::Node>, Option<Vec<(Range<usize>, &'a Lens)>>), GetError> {
         let mut st = State::new(text, skel, spans, sink);
+        st.structural = structural;
         st.top = top.then(Vec::new);
         let n = st.text.len();
         if self.0.rec {
@@ -532,10 +567,16 @@ impl Lens {
                 // C's message for a text its parser for recursive lenses rejects.
                 return Err(*st.rec_error(self, pos, "Syntax error"));
             }
-        } else if !matches!(self.0.kind, Kind::Star(_)) && !self.0.ctype.matches_span(st.text, 0, n)
-        {
-            let pos = self.0.ctype.viable_prefix(st.text, 0, n);
-            return Err(*st.error(self, pos, "Get did not match entire input"));
+        } else if !matches!(self.0.kind, Kind::Star(_)) {
+            let whole = if structural {
+                st.parser().matches(self, 0, n)
+            } else {
+                self.0.ctype.matches_span(st.text, 0, n)
+            };
+            if !whole {
+                let pos = self.0.ctype.viable_prefix(st.text, 0, n);
+                return Err(*st.error(self, pos, "Get did not match entire input"));
+            }
         }
         let mut lvl = Level::default();
         let skel = st.get(self, 0, n, &mut lvl).map_err(|e| *e)?;
@@ -571,15 +612,78 @@ impl Lens {
         span: Range<usize>,
         keys: &RandomState,
     ) -> Result<Entry, GetError> {
-        let mut sink = HashSink { keys: keys.clone() };
-        let mut st = State::new(text, true, false, &mut sink);
-        let mut lvl = Level::default();
-        st.get(self, span.start, span.end, &mut lvl)
-            .map_err(|e| *e)?;
-        match lvl.dict.entries.pop() {
-            Some((_, Some(e))) => Ok(e),
-            _ => Err(*st.error(self, span.start, "not a subtree")),
+        let run = |structural: bool| -> Result<Entry, GetError> {
+            let mut sink = HashSink { keys: keys.clone() };
+            let mut st = State::new(text, true, false, &mut sink);
+            st.structural = structural;
+            let mut lvl = Level::default();
+            st.get(self, span.start, span.end, &mut lvl)
+                .map_err(|e| *e)?;
+            match lvl.dict.entries.pop() {
+                Some((_, Some(e))) => Ok(e),
+                _ => Err(*st.error(self, span.start, "not a subtree")),
+            }
+        };
+        let structural = structural_for(span.len());
+        match run(structural) {
+            // Again with automata, for Augeas's error.
+            Err(_) if structural && engine() == Engine::Auto => run(false),
+            r => r,
         }
+    }
+}
+
+/// How get splits the text among the parts of regular lenses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    /// With automata of the parts' languages: building them costs more than reading a
+    /// small file, reading with them is fast (big files).
+    Automata,
+    /// By the lenses' structure, with automata for leaves only (`del`, `store`, `key`):
+    /// nothing to build, slower per byte (small files). Errors say less than those of
+    /// automata (which [`Engine::Auto`] reports).
+    Structural,
+    /// By structure for texts of at most [`STRUCTURAL_LIMIT`] bytes, else automata; a
+    /// text that structure cannot split is read again with automata, for Augeas's error.
+    Auto,
+}
+
+/// The biggest text [`Engine::Auto`] reads by structure. Measured on hosts and logrotate
+/// files: below about 8 KB, building the automata costs more than the slower reading.
+pub const STRUCTURAL_LIMIT: usize = 8 * 1024;
+
+thread_local! {
+    static ENGINE: std::cell::Cell<Option<Engine>> = const { std::cell::Cell::new(None) };
+}
+
+/// The engine in use: set for this thread by [`with_engine`], else `$AUG_RS_GET_ENGINE`
+/// (`automata`, `structural`, anything else is `auto`), else [`Engine::Auto`]. Both
+/// engines give the same trees; this exists to compare and measure them.
+pub fn engine() -> Engine {
+    static FROM_ENV: std::sync::OnceLock<Engine> = std::sync::OnceLock::new();
+    ENGINE.with(std::cell::Cell::get).unwrap_or_else(|| {
+        *FROM_ENV.get_or_init(|| match std::env::var("AUG_RS_GET_ENGINE").as_deref() {
+            Ok("automata") => Engine::Automata,
+            Ok("structural") => Engine::Structural,
+            _ => Engine::Auto,
+        })
+    })
+}
+
+/// Runs `f` with get on this thread using `engine` (see [`engine`]).
+pub fn with_engine<R>(engine: Engine, f: impl FnOnce() -> R) -> R {
+    let old = ENGINE.with(|e| e.replace(Some(engine)));
+    let r = f();
+    ENGINE.with(|e| e.set(old));
+    r
+}
+
+/// Whether a text of `len` bytes is split by structure.
+fn structural_for(len: usize) -> bool {
+    match engine() {
+        Engine::Automata => false,
+        Engine::Structural => true,
+        Engine::Auto => len <= STRUCTURAL_LIMIT,
     }
 }
 
@@ -784,6 +888,7 @@ impl<'a, 'k, S: Sink> State<'a, 'k, S> {
             top: None,
             pool: Vec::new(),
             rec: None,
+            structural: false,
         }
     }
 }
@@ -812,7 +917,9 @@ impl<'a, S: Sink> State<'a, '_, S> {
     /// The parser for recursive lenses; fails when it met a problem while answering.
     fn parser(&mut self) -> &mut Parser<'a> {
         let text = self.text;
-        self.rec.get_or_insert_with(|| Parser::new(text))
+        let structural = self.structural;
+        self.rec
+            .get_or_insert_with(|| Parser::new(text).structural(structural))
     }
 
     /// Fails with the parser's problem, if it met one, else with `message`.
@@ -871,7 +978,7 @@ impl<'a, S: Sink> State<'a, '_, S> {
             }
             Kind::Concat(parts) => {
                 let mut bounds = self.pool.pop().unwrap_or_default();
-                let split = if lens.0.rec {
+                let split = if lens.0.rec || self.structural {
                     self.parser().split(lens, parts, s, e, &mut bounds)
                 } else {
                     split_concat_into(
@@ -905,10 +1012,11 @@ impl<'a, S: Sink> State<'a, '_, S> {
                 self.pool.push(bounds);
                 skel
             }
-            Kind::Union(alts) if lens.0.rec => {
+            Kind::Union(alts) if lens.0.rec || self.structural => {
                 let mut first = None;
+                let next = text.get(s).copied().filter(|_| s < e);
                 for a in alts {
-                    if self.parser().matches(a, s, e) {
+                    if super::rec::may_start(a, next) && self.parser().matches(a, s, e) {
                         first = Some(a);
                         break;
                     }
@@ -958,6 +1066,29 @@ impl<'a, S: Sink> State<'a, '_, S> {
                     Skel::None
                 }
             }
+            Kind::Star(body) if self.structural => {
+                // Augeas's greedy iteration: each time the longest match of the body.
+                let mut skels = Vec::new();
+                let mut p = s;
+                while p < e {
+                    match self.parser().longest_within(body, p, e) {
+                        Some(q) if q > p => {
+                            let sk = self.get(body, p, q, lvl)?;
+                            self.keep(&mut skels, sk);
+                            p = q;
+                        }
+                        _ => break,
+                    }
+                }
+                if p < e {
+                    return Err(self.error(body, p, "Iterated lens matched less than it should"));
+                }
+                if self.skel {
+                    Skel::Star(skels)
+                } else {
+                    Skel::None
+                }
+            }
             Kind::Star(body) => {
                 let mut skels = Vec::new();
                 let mut p = s;
@@ -994,6 +1125,13 @@ impl<'a, S: Sink> State<'a, '_, S> {
                     Skel::Star(skels)
                 } else {
                     Skel::None
+                }
+            }
+            Kind::Maybe(body) if self.structural && !lens.0.rec => {
+                if self.parser().matches(body, s, e) {
+                    self.get(body, s, e, lvl)?
+                } else {
+                    Skel::Empty
                 }
             }
             Kind::Maybe(body) if lens.0.rec => {
@@ -1070,7 +1208,7 @@ impl<'a, S: Sink> State<'a, '_, S> {
                 let Kind::Concat(parts) = &inner.0.kind else {
                     return Err(self.error(lens, s, "malformed square lens"));
                 };
-                let bounds = if inner.0.rec {
+                let bounds = if inner.0.rec || self.structural {
                     let mut b = Vec::new();
                     self.parser().split(inner, parts, s, e, &mut b).map(|()| b)
                 } else {

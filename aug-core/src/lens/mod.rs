@@ -16,7 +16,7 @@ mod tests;
 mod typecheck;
 
 pub(crate) use get::GotFile;
-pub use get::{GetError, Parsed};
+pub use get::{Engine, GetError, Parsed, STRUCTURAL_LIMIT, engine, with_engine};
 pub use put::PutError;
 pub use typecheck::TypeError;
 
@@ -169,6 +169,8 @@ pub(crate) struct Memo {
     pub(crate) seq_below: OnceLock<bool>,
     /// See [`Lens::labels_survive_save`].
     pub(crate) survives: OnceLock<bool>,
+    /// See [`Lens::sketch`].
+    pub(crate) sketch: OnceLock<crate::fa::Sketch>,
 }
 
 /// A bidirectional lens. Build one with the functions of this module ([`del`], [`store`],
@@ -632,6 +634,33 @@ pub fn fix(id: u64, body: Lens, first: &Lens) -> Result<Lens, LensError> {
         memo: Memo::default(),
         kind: Kind::Fix(id, body),
     })))
+}
+
+impl Lens {
+    /// A [sketch](crate::fa::Sketch) of the text language (over-approximated for squares
+    /// and recursive lenses), put together from the parts' sketches: cheap even where the
+    /// language's expression is big.
+    pub(crate) fn sketch(&self) -> crate::fa::Sketch {
+        use crate::fa::Sketch;
+        *self.0.memo.sketch.get_or_init(|| match &self.0.kind {
+            Kind::Concat(parts) => parts
+                .iter()
+                .fold(Sketch::EPS, |acc, p| acc.then(p.sketch())),
+            Kind::Union(alts) => alts
+                .iter()
+                .fold(Sketch::NEVER, |acc, a| acc.either(a.sketch())),
+            Kind::Star(body) | Kind::Maybe(body) => body.sketch().optional(),
+            Kind::Subtree(body) | Kind::Square(body) => body.sketch(),
+            // Anything at all: the parser does not filter these.
+            Kind::Fix(..) | Kind::Rec(_) => Sketch {
+                empty: false,
+                nullable: true,
+                first: crate::fa::ByteSet::FULL,
+                alphabet: crate::fa::ByteSet::FULL,
+            },
+            _ => self.0.ctype.sketch(),
+        })
+    }
 }
 
 impl Lens {

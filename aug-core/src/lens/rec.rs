@@ -1,10 +1,15 @@
-//! Parsing with recursive lenses.
+//! Parsing by the structure of a lens: recursive lenses, and small texts.
 //!
 //! A recursive lens (`let rec x = body`) has a text language that is not regular, so get
 //! cannot split its concatenations, unions and iterations with automata as it does for
-//! other lenses. For those lenses only (the ones whose `rec` flag is set), get asks this
+//! other lenses. For those lenses (the ones whose `rec` flag is set), get asks this
 //! parser where a lens can end when it starts at a position: the set of ends is computed
-//! from the parts' sets (regular parts use their automata). The sets of the references to
+//! from the parts' sets (regular parts use their automata). In *structural* mode
+//! ([`Parser::structural`], what get uses for texts of a few kilobytes, see
+//! `get::Engine`) regular lenses are split the same way down to their leaves, whose
+//! automata are tiny: a small file is read without building the automata of its lens's
+//! big unions and concatenations, which costs more than reading it. Unions skip the
+//! alternatives whose first bytes cannot start the text; every set is memoised then. The sets of the references to
 //! the recursive lens are memoised per position (as in a packrat parser), and so are the
 //! rests of concatenations after a part that can end in several places; anything else is
 //! recomputed down to the next reference. A text is parsed in time proportional to its
@@ -63,7 +68,7 @@ struct Ends {
 }
 
 /// Ends being gathered (most sets have one or two).
-type Gather = SmallVec<[usize; 4]>;
+type Gather = SmallVec<[usize; 8]>;
 
 /// A memoising parser over one text, for the recursive lenses of one get.
 pub(crate) struct Parser<'a> {
@@ -80,6 +85,18 @@ pub(crate) struct Parser<'a> {
     furthest: usize,
     nesting: usize,
     error: Option<RecError>,
+    /// Whether regular lenses other than leaves are parsed by their structure too.
+    structural: bool,
+}
+
+/// Whether `l` may match a text whose first byte is `next` (`None`: the empty text), by
+/// its first bytes alone (recursive lenses: always).
+pub(crate) fn may_start(l: &Lens, next: Option<u8>) -> bool {
+    if l.0.rec {
+        return true;
+    }
+    let sk = l.sketch();
+    sk.nullable || next.is_some_and(|b| sk.first.contains(b))
 }
 
 fn addr(l: &Lens) -> usize {
@@ -96,7 +113,29 @@ impl<'a> Parser<'a> {
             furthest: 0,
             nesting: 0,
             error: None,
+            structural: false,
         }
+    }
+
+    /// The parser that also splits regular lenses by their structure (`true`), with
+    /// automata for their leaves only.
+    pub(crate) fn structural(mut self, on: bool) -> Self {
+        self.structural = on;
+        if on {
+            // A few ends per byte is typical; growing the arena copies it. (Texts split
+            // this way are small; a subtree of a big file is read alone.)
+            let bytes = self.text.len().min(super::get::STRUCTURAL_LIMIT);
+            self.pool.reserve(bytes * 2);
+        }
+        self
+    }
+
+    /// The furthest `l` started at `p` can end at or before `e`.
+    pub(crate) fn longest_within(&mut self, l: &'a Lens, p: usize, e: usize) -> Option<usize> {
+        let ends = self.ends(l, p);
+        let v = self.slice(ends);
+        let i = v.partition_point(|&x| x <= e);
+        i.checked_sub(1).and_then(|i| v.get(i).copied())
     }
 
     /// The first problem met, if any (the sets computed after it may be too small).
@@ -155,7 +194,18 @@ impl<'a> Parser<'a> {
         if let Kind::Subtree(body) = &l.0.kind {
             return self.ends(body, p);
         }
-        if !l.0.rec {
+        if l.0.c_eps && !l.0.rec {
+            let at = self.pool.len();
+            self.pool.push(p);
+            return Ends { at, len: 1 };
+        }
+        // A square's language is not its body's (both ends must be the same text): its
+        // automaton answers, as for leaves.
+        let leaf = !matches!(
+            l.0.kind,
+            Kind::Concat(_) | Kind::Union(_) | Kind::Star(_) | Kind::Maybe(_)
+        );
+        if !l.0.rec && (leaf || !self.structural) {
             // Not memoised: its automaton answers fast, and the memoised sets around it
             // ask it once or twice per position.
             let at = self.pool.len();
@@ -177,30 +227,46 @@ impl<'a> Parser<'a> {
         // at most (by the memoised references around it and by get), and what it asks of
         // its own parts stops at the next reference. This keeps the memo small.
         let key = (addr(l), u32::MAX, p);
-        let memoised = matches!(l.0.kind, Kind::Rec(_));
+        // Splitting regular lenses by structure, get asks the same lens at the same
+        // position again at every level it descends: those are memoised too.
+        let reference = matches!(l.0.kind, Kind::Rec(_));
+        let memoised = reference || (self.structural && !l.0.rec);
         if memoised {
             if let Some(&e) = self.memo.get(&key) {
                 return e;
             }
-            // Reaching a reference again at the same position before it is done is left
-            // recursion: that path matches nothing.
-            self.memo.insert(key, Ends::default());
+            if reference {
+                // Reaching a reference again at the same position before it is done is
+                // left recursion: that path matches nothing.
+                self.memo.insert(key, Ends::default());
+            }
         }
         let e = match &l.0.kind {
             Kind::Concat(parts) => self.seq_ends(l, parts, 0, p),
             Kind::Union(alts) => {
-                let sets: SmallVec<[Ends; 8]> = alts.iter().map(|a| self.ends(a, p)).collect();
-                let mut nonempty = sets.iter().filter(|e| e.len > 0);
-                match (nonempty.next(), nonempty.next()) {
-                    (None, _) => Ends::default(),
-                    (Some(&one), None) => one,
-                    _ => {
-                        let mut v = Gather::new();
-                        for &s in &sets {
-                            v.extend_from_slice(self.slice(s));
-                        }
-                        self.store(v)
+                let next = self.text.get(p).copied();
+                // The union of the alternatives' sets, gathered only when two are not empty.
+                let mut one: Option<Ends> = None;
+                let mut many: Option<Gather> = None;
+                for a in alts.iter().filter(|a| may_start(a, next)) {
+                    let e = self.ends(a, p);
+                    if e.len == 0 {
+                        continue;
                     }
+                    match (&mut many, one) {
+                        (Some(v), _) => v.extend_from_slice(self.slice(e)),
+                        (None, Some(first)) => {
+                            let mut v: Gather = self.slice(first).iter().copied().collect();
+                            v.extend_from_slice(self.slice(e));
+                            many = Some(v);
+                        }
+                        (None, None) => one = Some(e),
+                    }
+                }
+                match (many, one) {
+                    (Some(v), _) => self.store(v),
+                    (None, Some(e)) => e,
+                    (None, None) => Ends::default(),
                 }
             }
             Kind::Star(body) => {

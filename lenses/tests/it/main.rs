@@ -5,6 +5,7 @@
 mod bad;
 mod common;
 mod edits;
+mod engines;
 mod handle;
 mod layout;
 mod oracle;
