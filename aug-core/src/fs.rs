@@ -405,12 +405,29 @@ fn has_wildcard(s: &str) -> bool {
     s.bytes().any(|b| matches!(b, b'*' | b'?' | b'['))
 }
 
-/// Expands an `incl` glob (absolute, e.g. `/etc/logrotate.d/*`) under `root`, like
-/// `glob(3)`: wildcards never cross `/`, and hidden names are matched only by a pattern
-/// that starts with a literal `.`. Returns the matching paths relative to the root
-/// (`/etc/...`), regular files only, sorted.
-pub(crate) fn glob(root: &Path, pattern: &str) -> Vec<String> {
-    Globber::new(root).glob(pattern)
+/// The names of the files (or symlinks to files) in `dir` ending with `suffix`, not
+/// hidden, sorted: [`Globber::glob`] of `/*.aug` with one listing and no `stat` per file.
+pub(crate) fn files_with_suffix(dir: &Path, suffix: &str) -> Vec<String> {
+    let Ok(rd) = fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut out: Vec<String> = rd
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().into_string().ok()?;
+            if name.starts_with('.') || !name.ends_with(suffix) {
+                return None;
+            }
+            let file = match e.file_type() {
+                Ok(t) if t.is_file() => true,
+                Ok(t) if t.is_dir() => false,
+                _ => e.path().is_file(),
+            };
+            file.then_some(name)
+        })
+        .collect();
+    out.sort();
+    out
 }
 
 /// What a directory entry is, as its directory listing says (without a `stat`).
@@ -422,7 +439,7 @@ enum Kind {
     Other,
 }
 
-/// Expands [`glob`] patterns under one root, reading each directory at most once: the
+/// Expands `incl` globs under one root, reading each directory at most once: the
 /// ~500 `incl` patterns of the stock modules share their directories, and telling files
 /// from directories by the listing spares a `stat` per pattern and per match.
 pub(crate) struct Globber {
@@ -495,7 +512,10 @@ impl Globber {
         }
     }
 
-    /// The files under the root matching `pattern`, as [`glob`].
+    /// Expands an `incl` glob (absolute, e.g. `/etc/logrotate.d/*`) under the root, like
+    /// `glob(3)`: wildcards never cross `/`, and hidden names are matched only by a
+    /// pattern that starts with a literal `.`. Returns the matching paths relative to the
+    /// root (`/etc/...`), regular files (or symlinks to them) only, sorted.
     pub(crate) fn glob(&mut self, pattern: &str) -> Vec<String> {
         let comps: Vec<&str> = pattern.split('/').filter(|c| !c.is_empty()).collect();
         let mut current: Vec<String> = vec![String::new()];
@@ -557,6 +577,42 @@ mod tests {
         for (p, s, want) in cases {
             assert_eq!(fnmatch(p, s), want, "fnmatch({p:?}, {s:?})");
         }
+    }
+
+    #[test]
+    fn globs_list_each_directory_once_and_match_like_glob3() {
+        let dir = tempfile::tempdir().unwrap();
+        let r = dir.path();
+        fs::create_dir_all(r.join("etc/c.conf")).unwrap();
+        for f in ["etc/a.conf", "etc/b.conf", "etc/.hidden.conf", "etc/x.txt"] {
+            fs::write(r.join(f), "x").unwrap();
+        }
+        std::os::unix::fs::symlink("a.conf", r.join("etc/link.conf")).unwrap();
+        std::os::unix::fs::symlink("nowhere", r.join("etc/dangling.conf")).unwrap();
+        std::os::unix::fs::symlink("etc", r.join("etc-link")).unwrap();
+        let mut g = Globber::new(r);
+        let cases: &[(&str, &[&str])] = &[
+            (
+                "/etc/*.conf",
+                &["/etc/a.conf", "/etc/b.conf", "/etc/link.conf"],
+            ),
+            ("/etc/.*.conf", &["/etc/.hidden.conf"]),
+            ("/etc/a.conf", &["/etc/a.conf"]),
+            ("/etc/c.conf", &[]),
+            ("/etc/missing", &[]),
+            ("/nope/*/x", &[]),
+            ("/*/a.conf", &["/etc-link/a.conf", "/etc/a.conf"]),
+            ("/etc-link/b.conf", &["/etc-link/b.conf"]),
+            ("/etc/../etc/a.conf", &["/etc/../etc/a.conf"]),
+            ("/etc/\\a.conf", &["/etc/a.conf"]),
+        ];
+        for (pattern, want) in cases {
+            assert_eq!(g.glob(pattern), *want, "{pattern}");
+        }
+        assert_eq!(
+            files_with_suffix(&r.join("etc"), ".conf"),
+            ["a.conf", "b.conf", "link.conf"]
+        );
     }
 
     #[test]

@@ -6,8 +6,9 @@
 //! (`-`), then either `time/{minute,hour,dayofmonth,month,dayofweek}` or `schedule` (for
 //! `@reboot`, `@daily`, …, stored without the `@`), then `user`.
 
+use crate::util::rx;
 use crate::util::{self, Built};
-use aug_core::lens::{Lens, LensError, concat, key, label, lit, rx, store, subtree, union};
+use aug_core::lens::{Lens, LensError, concat, key, label, lit, store, subtree, union};
 use aug_core::rx::Regex;
 use std::sync::OnceLock;
 

@@ -4,8 +4,9 @@
 //! `/N/#comment` for a comment at the end of the line. Full-line comments are `#comment`
 //! nodes; blank lines (and lines holding just `#`) leave no visible node.
 
+use crate::util::rx;
 use crate::util::{self, Built};
-use aug_core::lens::{Lens, LensError, concat, label, rx, seq, store, subtree, union};
+use aug_core::lens::{Lens, LensError, concat, label, seq, store, subtree, union};
 use std::sync::OnceLock;
 
 /// Builds the lens (uncached).

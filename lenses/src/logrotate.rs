@@ -8,8 +8,9 @@
 //! (`compressoptions`, `tabooext`) become children labelled by each item, and script
 //! blocks (`postrotate` … `endscript`) keep their raw lines as the value.
 
+use crate::util::rx;
 use crate::util::{self, Built};
-use aug_core::lens::{Lens, LensError, concat, key, label, lit, rx, square, store, subtree, union};
+use aug_core::lens::{Lens, LensError, concat, key, label, lit, square, store, subtree, union};
 use aug_core::rx::Regex;
 use std::sync::OnceLock;
 

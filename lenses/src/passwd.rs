@@ -6,8 +6,9 @@
 //! `@+nisuser = user`, `-user…` → `@-nisuser = user`, a bare `+…` → `@nisdefault`; their
 //! non-empty override fields become the same children as for a user line.
 
+use crate::util::rx;
 use crate::util::{self, Built};
-use aug_core::lens::{Lens, LensError, concat, key, label, lit, rx, store, subtree, union};
+use aug_core::lens::{Lens, LensError, concat, key, label, lit, store, subtree, union};
 use aug_core::rx::Regex;
 use std::sync::OnceLock;
 

@@ -5,7 +5,7 @@
 //! temporary regexp stand-in of aug-core: no `.` inside bracket expressions, no Perl
 //! classes, no anchors.
 
-use aug_core::lens::{Lens, LensError, concat, del, label, lit, rx, store, subtree};
+use aug_core::lens::{Lens, LensError, concat, del, label, lit, store, subtree};
 use aug_core::rx::Regex;
 
 /// Result of building a lens.
@@ -13,6 +13,22 @@ pub type Built = Result<Lens, LensError>;
 
 /// Horizontal whitespace class body.
 const WS: &str = "[ \t]";
+
+/// [`aug_core::lens::rx`], memoised per thread: the built-in lenses use a few patterns
+/// many times (each of Logrotate's 40 directives has a word or number), and a parsed
+/// regexp is shared for the price of a reference count.
+pub fn rx(pattern: &str) -> Result<Regex, LensError> {
+    thread_local! {
+        static MEMO: std::cell::RefCell<std::collections::HashMap<String, Regex>> =
+            std::cell::RefCell::new(std::collections::HashMap::new());
+    }
+    if let Some(r) = MEMO.with(|m| m.borrow().get(pattern).cloned()) {
+        return Ok(r);
+    }
+    let r = aug_core::lens::rx(pattern)?;
+    MEMO.with(|m| m.borrow_mut().insert(pattern.to_owned(), r.clone()));
+    Ok(r)
+}
 
 /// `del re default` with `re` given as a pattern.
 pub fn del_re(pattern: &str, default: &str) -> Built {

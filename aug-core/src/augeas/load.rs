@@ -130,9 +130,9 @@ impl Augeas {
         {
             return None;
         }
-        self.modules
-            .iter()
-            .find(|m| m.name.eq_ignore_ascii_case(module))
+        self.module_index
+            .get(&module.to_ascii_lowercase())
+            .and_then(|&i| self.modules.get(i))
     }
 
     /// `aug_load`: (re)loads every file the transforms match. Files whose mtime is

@@ -267,6 +267,8 @@ pub struct Augeas {
     pub(crate) root: PathBuf,
     pub(crate) flags: Flags,
     pub(crate) modules: Vec<Module>,
+    /// Each module name, lower-cased, to the first module of that name in `modules`.
+    pub(crate) module_index: rustc_hash::FxHashMap<String, usize>,
     /// `/files`.
     pub(crate) files: NodeId,
     /// `/augeas`.
@@ -306,11 +308,16 @@ impl Augeas {
         let top = tree.root();
         let meta = tree.append_child(top, Some("augeas"), None).unwrap_or(top);
         let files = tree.append_child(top, Some("files"), None).unwrap_or(top);
+        let mut module_index = rustc_hash::FxHashMap::default();
+        for (i, m) in modules.iter().enumerate() {
+            module_index.entry(m.name.to_ascii_lowercase()).or_insert(i);
+        }
         let mut aug = Augeas {
             tree,
             root,
             flags,
             modules,
+            module_index,
             files,
             meta,
             vars: crate::path::Vars::new(),

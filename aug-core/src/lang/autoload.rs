@@ -246,14 +246,13 @@ fn module_files(load_path: &[PathBuf]) -> Vec<(PathBuf, String)> {
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for dir in load_path {
-        for rel in crate::fs::glob(dir, "/*.aug") {
-            let path = dir.join(rel.trim_start_matches('/'));
-            let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else {
+        for name in crate::fs::files_with_suffix(dir, ".aug") {
+            let Some(stem) = name.strip_suffix(".aug") else {
                 continue;
             };
             let stem = stem.to_lowercase();
             if seen.insert(stem.clone()) {
-                out.push((path, stem));
+                out.push((dir.join(&name), stem));
             }
         }
     }
@@ -568,8 +567,8 @@ mod tests {
         let interp = Interpreter::new(vec![dir.clone()], options);
         let mini = Interpreter::new(vec![dir.clone()], options);
         let mut checked = 0;
-        for rel in crate::fs::glob(&dir, "/*.aug") {
-            let path = dir.join(rel.trim_start_matches('/'));
+        for name in crate::fs::files_with_suffix(&dir, ".aug") {
+            let path = dir.join(name);
             let src = crate::fs::read_text(&path).unwrap();
             let Some((name, Some(xfm))) = header_autoload(&src) else {
                 continue;

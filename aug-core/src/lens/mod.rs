@@ -251,7 +251,20 @@ fn leaf(kind: Kind, ctype: Regex) -> Lens {
 }
 
 fn seq_ktype() -> Regex {
-    Regex::parse("[0-9]+", false).unwrap_or_else(|_| Regex::never())
+    static SEQ: OnceLock<Regex> = OnceLock::new();
+    SEQ.get_or_init(|| Regex::parse("[0-9]+", false).unwrap_or_else(|_| Regex::never()))
+        .clone()
+}
+
+/// The literal regexps of the tree encoding's separators, shared by all subtrees.
+fn enc_eq() -> Regex {
+    static EQ: OnceLock<Regex> = OnceLock::new();
+    EQ.get_or_init(|| Regex::literal(ENC_EQ)).clone()
+}
+
+fn enc_slash() -> Regex {
+    static SLASH: OnceLock<Regex> = OnceLock::new();
+    SLASH.get_or_init(|| Regex::literal(ENC_SLASH)).clone()
 }
 
 /// `del re default`: matches `re` and puts nothing in the tree; put re-emits the original
@@ -303,10 +316,7 @@ pub fn counter(name: &str) -> Lens {
 pub fn subtree(l: Lens) -> Lens {
     let k = l.0.ktype.clone().unwrap_or_else(Regex::epsilon);
     let v = l.0.vtype.clone().unwrap_or_else(Regex::epsilon);
-    let atype = k
-        .concat(&Regex::literal(ENC_EQ))
-        .concat(&v)
-        .concat(&Regex::literal(ENC_SLASH));
+    let atype = k.concat(&enc_eq()).concat(&v).concat(&enc_slash());
     let ctype = l.0.ctype.clone();
     let c_eps = l.0.c_eps;
     let rec = l.0.rec;

@@ -85,6 +85,58 @@ struct Inner {
     rev: OnceLock<Box<Mutex<LazyDfa>>>,
     dfa: OnceLock<Result<Arc<Dfa>, usize>>,
     sketch: OnceLock<Sketch>,
+    simple: OnceLock<Option<Simple>>,
+}
+
+/// A language simple enough to match without an automaton: most leaves of a lens
+/// (`del /[ \t]+/`, `key "rotate"`, `store /[0-9]+/`).
+#[derive(Debug)]
+enum Simple {
+    /// One byte from each set in turn (a literal, possibly with classes).
+    Seq(Vec<ByteSet>),
+    /// At least `min` bytes of the set.
+    Run(ByteSet, u32),
+}
+
+impl Simple {
+    fn of(node: &Node) -> Option<Simple> {
+        match node {
+            Node::Text(_, inner) => Simple::of(inner),
+            Node::Eps => Some(Simple::Seq(Vec::new())),
+            Node::Set(s) => Some(Simple::Seq(vec![*s])),
+            Node::Concat(items) => items
+                .iter()
+                .map(|i| match i.as_ref() {
+                    Node::Set(s) => Some(*s),
+                    _ => None,
+                })
+                .collect::<Option<Vec<ByteSet>>>()
+                .map(Simple::Seq),
+            Node::Repeat(body, min, None) => match body.as_ref() {
+                Node::Set(s) => Some(Simple::Run(*s, *min)),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// [`Regex::for_each_match_end`].
+    fn for_each_match_end(&self, t: &[u8], mut f: impl FnMut(usize)) {
+        match self {
+            Simple::Seq(sets) => {
+                if t.len() >= sets.len() && sets.iter().zip(t).all(|(s, &b)| s.contains(b)) {
+                    f(sets.len());
+                }
+            }
+            Simple::Run(set, min) => {
+                let n = t.iter().take_while(|&&b| set.contains(b)).count();
+                let min = usize::try_from(*min).unwrap_or(usize::MAX);
+                for k in min..=n {
+                    f(k);
+                }
+            }
+        }
+    }
 }
 
 /// A counterexample to unambiguity: the word `u·p·v` splits both as `u | p·v` and as
@@ -124,6 +176,7 @@ impl Regex {
             rev: OnceLock::new(),
             dfa: OnceLock::new(),
             sketch: OnceLock::new(),
+            simple: OnceLock::new(),
         }))
     }
 
@@ -161,7 +214,9 @@ impl Regex {
 
     /// The regexp matching only the empty string.
     pub fn epsilon() -> Regex {
-        Regex::from_node(Node::Eps)
+        // One shared value: every label, value and most lenses' tree type is ε.
+        static EPS: OnceLock<Regex> = OnceLock::new();
+        EPS.get_or_init(|| Regex::from_node(Node::Eps)).clone()
     }
 
     /// The regexp matching nothing at all.
@@ -311,7 +366,12 @@ impl Regex {
         mut f: impl FnMut(usize),
     ) {
         if let Some(t) = text.get(start..end) {
-            self.fwd().scan(t.iter().copied(), |n| f(start + n));
+            match self.0.simple.get_or_init(|| Simple::of(&self.0.node)) {
+                Some(simple) => simple.for_each_match_end(t, |n| f(start + n)),
+                None => {
+                    self.fwd().scan(t.iter().copied(), |n| f(start + n));
+                }
+            }
         }
     }
 
@@ -741,5 +801,47 @@ impl Alternatives {
         let mut best = None;
         self.scan(text, start, end, |n, mask| best = Some((start + n, mask)));
         best.map(|(p, mask)| (p, mask.trailing_zeros() as usize))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Regex, Simple};
+
+    proptest::proptest! {
+        /// Leaves matched without an automaton end where the automaton says.
+        #[test]
+        fn simple_leaves_end_where_automata_do(
+            pattern in "([ab]|[a-c]|a|b|c|x)*([ab]|a)?([ab]\\+|[ab]\\*|a\\{2,\\})?",
+            text in "[abcx]{0,8}",
+        ) {
+            let Ok(r) = Regex::parse(&pattern, false) else { return Ok(()) };
+            let mut fast = Vec::new();
+            if let Some(s) = Simple::of(&r.0.node) {
+                s.for_each_match_end(text.as_bytes(), |n| fast.push(n));
+            } else {
+                return Ok(());
+            }
+            let mut slow = Vec::new();
+            r.fwd().scan(text.bytes(), |n| slow.push(n));
+            proptest::prop_assert_eq!(fast, slow, "/{}/ on {:?}", pattern, text);
+        }
+    }
+
+    #[test]
+    fn leaves_are_simple() {
+        for (p, simple) in [
+            ("rotate", true),
+            ("[ \t]+", true),
+            ("[0-9]*", true),
+            ("x{3,}", true),
+            ("a|b", false),
+            ("(ab)+", false),
+            ("a{2,3}", false),
+        ] {
+            let r = Regex::parse(p, false).unwrap();
+            assert_eq!(Simple::of(&r.0.node).is_some(), simple, "{p}");
+        }
+        assert!(Simple::of(&Regex::literal("a.b").0.node).is_some());
     }
 }
