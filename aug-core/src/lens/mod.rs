@@ -171,6 +171,8 @@ pub(crate) struct Memo {
     pub(crate) survives: OnceLock<bool>,
     /// See [`Lens::sketch`].
     pub(crate) sketch: OnceLock<crate::fa::Sketch>,
+    /// See [`Lens::stops_before_rest`].
+    pub(crate) stops: OnceLock<Vec<bool>>,
 }
 
 /// A bidirectional lens. Build one with the functions of this module ([`del`], [`store`],
@@ -647,6 +649,36 @@ pub fn fix(id: u64, body: Lens, first: &Lens) -> Result<Lens, LensError> {
 }
 
 impl Lens {
+    /// For part `i` of a concatenation: whether no byte that can occur in its text can
+    /// begin the rest of the concatenation, by the sketches alone. Then, wherever the
+    /// concatenation matches, a shorter match of part `i` than its longest is followed by
+    /// an empty rest (the rest's first byte would have continued part `i`).
+    pub(crate) fn stops_before_rest(&self, i: usize) -> bool {
+        let Kind::Concat(parts) = &self.0.kind else {
+            return false;
+        };
+        let flags = self.0.memo.stops.get_or_init(|| {
+            let mut out = vec![false; parts.len()];
+            let mut follow = crate::fa::ByteSet::EMPTY;
+            for j in (0..parts.len().saturating_sub(1)).rev() {
+                let (Some(part), Some(next)) = (parts.get(j), parts.get(j + 1)) else {
+                    continue;
+                };
+                let sk = next.sketch();
+                follow = if sk.nullable {
+                    follow.or(sk.first)
+                } else {
+                    sk.first
+                };
+                if let Some(flag) = out.get_mut(j) {
+                    *flag = part.sketch().alphabet.and(follow).is_empty();
+                }
+            }
+            out
+        });
+        flags.get(i).copied().unwrap_or(false)
+    }
+
     /// A [sketch](crate::fa::Sketch) of the text language (over-approximated for squares
     /// and recursive lenses), put together from the parts' sketches: cheap even where the
     /// language's expression is big.

@@ -199,6 +199,11 @@ impl<'a> Parser<'a> {
             self.pool.push(p);
             return Ends { at, len: 1 };
         }
+        // A lens that cannot start with the next byte ends nowhere (most positions inside
+        // a word, where an iteration or a store could end, cannot start the next part).
+        if !may_start(l, self.text.get(p).copied()) {
+            return Ends::default();
+        }
         // A square's language is not its body's (both ends must be the same text): its
         // automaton answers, as for leaves.
         let leaf = !matches!(
@@ -342,6 +347,33 @@ impl<'a> Parser<'a> {
             return self.ends(part, p);
         }
         let firsts = self.ends(part, p);
+        if firsts.len == 0 {
+            return firsts;
+        }
+        if firsts.len > 1 && !l.0.rec && l.stops_before_rest(i) {
+            // Only the longest end of this part can be followed by a non-empty rest (a
+            // store's every prefix is an end, but the separator after it cannot continue
+            // it); the others end the concatenation when the rest may be empty.
+            let last = self.nth(firsts, firsts.len - 1);
+            let rest = self.seq_ends(l, parts, i + 1, last);
+            let rest_empty = parts
+                .get(i + 1..)
+                .unwrap_or_default()
+                .iter()
+                .all(|r| r.sketch().nullable);
+            if !rest_empty {
+                return rest;
+            }
+            let mut v: Gather = self
+                .slice(firsts)
+                .get(..firsts.len - 1)
+                .unwrap_or_default()
+                .iter()
+                .copied()
+                .collect();
+            v.extend_from_slice(self.slice(rest));
+            return self.store(v);
+        }
         if firsts.len == 1 {
             let q = self.nth(firsts, 0);
             return self.seq_ends(l, parts, i + 1, q);
