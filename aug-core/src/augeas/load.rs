@@ -14,7 +14,8 @@ use std::collections::{BTreeMap, BTreeSet};
 pub(crate) struct Xfm {
     /// The value of `lens`, e.g. `@Hosts` or `Hosts.lns`.
     pub(crate) lens_name: String,
-    /// The module `lens_name` names; its lens may not be built yet (see [`Xfm::lens`]).
+    /// The module `lens_name` names (its lens only, see [`Module::lens_handle`]); its lens
+    /// may not be built yet (see [`Xfm::lens`]).
     pub(crate) module: Option<Module>,
     /// The transform's node, `/augeas/load/NAME`.
     pub(crate) node: NodeId,
@@ -82,7 +83,7 @@ impl Augeas {
                     _ => {}
                 }
             }
-            xfm.module = self.find_module(&xfm.lens_name).cloned();
+            xfm.module = self.find_module(&xfm.lens_name).map(Module::lens_handle);
             if let Some(err) = self.tree.child(x, "error") {
                 self.tree.remove(err);
             }

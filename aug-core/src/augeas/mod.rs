@@ -189,6 +189,18 @@ impl Module {
             .map_err(String::as_str)
     }
 
+    /// The same (shared) lens without the name and globs, which cost allocations to
+    /// copy: what a transform keeps of the module it names.
+    pub(crate) fn lens_handle(&self) -> Module {
+        Module {
+            name: String::new(),
+            incl: Vec::new(),
+            excl: Vec::new(),
+            autoload: self.autoload,
+            lens: self.lens.clone(),
+        }
+    }
+
     /// Whether the lens has been built (or has failed) already.
     pub fn is_built(&self) -> bool {
         self.lens.cell.get().is_some()
