@@ -169,6 +169,31 @@ pub(crate) struct Sketch {
     pub(crate) alphabet: ByteSet,
 }
 
+/// For the parts `p₀ … pₙ` of a concatenation, given their sketches: `check(i, follow)`
+/// for each `i < n`, where `follow` holds the bytes that can begin `pᵢ₊₁ ⋯ pₙ` (the last
+/// part's flag is `false`).
+pub(crate) fn follow_flags(
+    sketches: &[Sketch],
+    mut check: impl FnMut(usize, ByteSet) -> bool,
+) -> Vec<bool> {
+    let mut out = vec![false; sketches.len()];
+    let mut follow = ByteSet::EMPTY;
+    for i in (0..sketches.len().saturating_sub(1)).rev() {
+        let Some(next) = sketches.get(i + 1) else {
+            continue;
+        };
+        follow = if next.nullable {
+            follow.or(next.first)
+        } else {
+            next.first
+        };
+        if let Some(flag) = out.get_mut(i) {
+            *flag = check(i, follow);
+        }
+    }
+    out
+}
+
 impl Sketch {
     /// The sketch of the language `self · other`.
     pub(crate) fn then(self, other: Sketch) -> Sketch {

@@ -404,6 +404,9 @@ pub(crate) struct GotFile {
     pub(crate) top: Option<Vec<TopEntry>>,
 }
 
+/// A whole get, and (when asked) the text and lens of each top-level subtree.
+type GotTop<'a, N> = (Got<N>, Option<Vec<(Range<usize>, &'a Lens)>>);
+
 /// What a whole get produced.
 struct Got<N> {
     children: Vec<N>,
@@ -525,7 +528,6 @@ impl Lens {
     /// Runs get on `text` the way [`Engine`] says; when splitting by structure fails, runs
     /// it again with automata, whose errors are those of Augeas (position of the longest
     /// viable prefix, expected regexp).
-    #[allow(clippy::type_complexity)]
     fn run_get_full<'a, S: Sink>(
         &'a self,
         text: &'a str,
@@ -533,7 +535,7 @@ impl Lens {
         skel: bool,
         top: bool,
         sink: &mut S,
-    ) -> Result<(Got<S::Node>, Option<Vec<(Range<usize>, &'a Lens)>>), GetError> {
+    ) -> Result<GotTop<'a, S::Node>, GetError> {
         let structural = structural_for(text.len());
         match self.run_get_once(text, spans, skel, top, sink, structural) {
             Err(_) if structural && engine() == Engine::Auto => {
@@ -544,7 +546,6 @@ impl Lens {
         }
     }
 
-    #[allow(clippy::type_complexity)]
     fn run_get_once<'a, S: Sink>(
         &'a self,
         text: &'a str,
@@ -553,7 +554,7 @@ impl Lens {
         top: bool,
         sink: &mut S,
         structural: bool,
-    ) -> Result<(Got<S::Node>, Option<Vec<(Range<usize>, &'a Lens)>>), GetError> {
+    ) -> Result<GotTop<'a, S::Node>, GetError> {
         let mut st = State::new(text, skel, spans, sink);
         st.structural = structural;
         st.top = top.then(Vec::new);

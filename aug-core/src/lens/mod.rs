@@ -658,23 +658,12 @@ impl Lens {
             return false;
         };
         let flags = self.0.memo.stops.get_or_init(|| {
-            let mut out = vec![false; parts.len()];
-            let mut follow = crate::fa::ByteSet::EMPTY;
-            for j in (0..parts.len().saturating_sub(1)).rev() {
-                let (Some(part), Some(next)) = (parts.get(j), parts.get(j + 1)) else {
-                    continue;
-                };
-                let sk = next.sketch();
-                follow = if sk.nullable {
-                    follow.or(sk.first)
-                } else {
-                    sk.first
-                };
-                if let Some(flag) = out.get_mut(j) {
-                    *flag = part.sketch().alphabet.and(follow).is_empty();
-                }
-            }
-            out
+            let sketches: Vec<crate::fa::Sketch> = parts.iter().map(Lens::sketch).collect();
+            crate::fa::follow_flags(&sketches, |j, follow| {
+                sketches
+                    .get(j)
+                    .is_some_and(|sk| sk.alphabet.and(follow).is_empty())
+            })
         });
         flags.get(i).copied().unwrap_or(false)
     }

@@ -691,28 +691,14 @@ impl Suffixes {
     /// prefix of a word of part `i`. Splitting such a part needs no look at the rest.
     pub(crate) fn greedy(&self, i: usize) -> bool {
         let flags = self.greedy.get_or_init(|| {
-            let n = self.parts.len();
-            let mut out = vec![false; n];
-            // The bytes that can begin the rest after part `i`.
-            let mut follow = ByteSet::EMPTY;
-            for i in (0..n.saturating_sub(1)).rev() {
-                let (Some(part), Some(next)) = (self.parts.get(i), self.parts.get(i + 1)) else {
-                    continue;
-                };
-                let sk = next.sketch();
-                follow = if sk.nullable {
-                    follow.or(sk.first)
-                } else {
-                    sk.first
-                };
-                if let Some(flag) = out.get_mut(i) {
-                    *flag = part.stops_before(follow);
-                }
-            }
-            out
+            let sketches: Vec<Sketch> = self.parts.iter().map(Regex::sketch).collect();
+            crate::fa::follow_flags(&sketches, |j, follow| {
+                self.parts.get(j).is_some_and(|p| p.stops_before(follow))
+            })
         });
         flags.get(i).copied().unwrap_or(false)
     }
+
     /// The first part that is not [greedy](Suffixes::greedy) (the last part when all
     /// others are).
     fn first_not_greedy(&self) -> usize {
