@@ -408,26 +408,18 @@ fn has_wildcard(s: &str) -> bool {
 /// The names of the files (or symlinks to files) in `dir` ending with `suffix`, not
 /// hidden, sorted: [`Globber::glob`] of `/*.aug` with one listing and no `stat` per file.
 pub(crate) fn files_with_suffix(dir: &Path, suffix: &str) -> Vec<String> {
-    let Ok(rd) = fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    let mut out: Vec<String> = rd
-        .flatten()
-        .filter_map(|e| {
-            let name = e.file_name().into_string().ok()?;
-            if name.starts_with('.') || !name.ends_with(suffix) {
-                return None;
-            }
-            let file = match e.file_type() {
-                Ok(t) if t.is_file() => true,
-                Ok(t) if t.is_dir() => false,
-                _ => e.path().is_file(),
-            };
-            file.then_some(name)
-        })
+    let mut g = Globber::new(dir);
+    let names: Vec<String> = g
+        .listing("")
+        .unwrap_or_default()
+        .iter()
+        .filter(|(n, _)| !n.starts_with('.') && n.ends_with(suffix))
+        .map(|(n, _)| n.clone())
         .collect();
-    out.sort();
-    out
+    names
+        .into_iter()
+        .filter(|n| g.is("", n, Kind::File))
+        .collect()
 }
 
 /// What a directory entry is, as its directory listing says (without a `stat`).

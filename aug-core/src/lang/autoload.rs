@@ -97,9 +97,9 @@ pub fn autoload_modules_cached(
     let interp = fresh_interpreter(&load_path, options);
     let files = module_files(&load_path);
     let header = cache_dir.and_then(|_| cache::header(options, &files));
-    let cache_file = cache_dir.map(|d| cache::path(d, &load_path, options));
-    if let (Some(file), Some((header, _))) = (&cache_file, &header)
-        && let Some(bytes) = crate::fs::read_cache(file)
+    let name = cache::file_name(&load_path, options);
+    if let (Some(dir), Some((header, _))) = (cache_dir, &header)
+        && let Some(bytes) = crate::fs::read_cache(&dir.join(&name))
         && let Some(found) = cache::decode(&bytes, header, files.len())
     {
         return files
@@ -121,7 +121,6 @@ pub fn autoload_modules_cached(
         if let Some(entries) = entries
             && *newest < now.saturating_sub(SETTLED_NANOS)
         {
-            let name = cache::file_name(&load_path, options);
             let _ = crate::fs::write_cache(dir, &name, &cache::encode(header, &entries));
         }
     }

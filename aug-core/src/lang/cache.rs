@@ -14,7 +14,7 @@
 
 use super::Options;
 use std::hash::{Hash, Hasher};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// What scanning found in one module file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -124,11 +124,6 @@ pub(crate) fn decode(bytes: &[u8], header: &[u8], n: usize) -> Option<Vec<Scanne
         });
     }
     r.0.is_empty().then_some(out)
-}
-
-/// Where the cache file for `load_path` and `options` lives under `dir`.
-pub(crate) fn path(dir: &Path, load_path: &[PathBuf], options: Options) -> PathBuf {
-    dir.join(file_name(load_path, options))
 }
 
 struct Writer(Vec<u8>);
