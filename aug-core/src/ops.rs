@@ -1,5 +1,9 @@
 //! Tree operations with Augeas semantics (`aug_get`, `aug_set`, `aug_rm`, `aug_mv`, ...):
 //! path evaluation plus node creation along the path, over a [`Tree`] and its [`Vars`].
+//!
+//! Every operation that changes the tree is atomic: it runs as one transaction of the
+//! tree ([`Tree::atomic`]), so when it fails, nothing it created, moved, removed or
+//! marked dirty stays behind.
 
 use crate::error::ErrorCode;
 use crate::path::{Axis, LocPath, PathError, PathExpr, Value, Vars};
@@ -113,6 +117,10 @@ fn one(tree: &Tree, vars: &Vars, ctx: NodeId, path: &str) -> R<NodeId> {
 /// children) when nothing matches, like Augeas's `pathx_expand_tree`. Returns the node
 /// and whether it was created.
 pub fn expand(tree: &mut Tree, vars: &Vars, ctx: NodeId, path: &str) -> R<(NodeId, bool)> {
+    tree.atomic(|tree| expand_in(tree, vars, ctx, path))
+}
+
+fn expand_in(tree: &mut Tree, vars: &Vars, ctx: NodeId, path: &str) -> R<(NodeId, bool)> {
     let expr = parse(path)?;
     let traced = expr.creation_trace(tree, vars, ctx)?;
     let Some((lp, trace)) = traced else {
@@ -134,7 +142,12 @@ pub fn expand(tree: &mut Tree, vars: &Vars, ctx: NodeId, path: &str) -> R<(NodeI
         };
     };
     let Some(deepest) = trace.iter().rposition(|ns| !ns.is_empty()) else {
-        return Err(OpError::none(path));
+        // Nothing matched, not even where the path starts (an empty variable or
+        // expression): like Augeas, create every step below the tree's root.
+        if lp.steps.is_empty() {
+            return Err(OpError::none(path));
+        }
+        return create_steps(tree, lp, 0, tree.root(), path);
     };
     let found = trace.get(deepest).map_or(&[][..], Vec::as_slice);
     let parent = match found {
@@ -155,6 +168,18 @@ fn create_steps(
     let steps = lp.steps.get(from..).unwrap_or_default();
     if steps.is_empty() {
         return Ok((parent, false));
+    }
+    // Every step must be creatable before anything is created.
+    if steps.iter().any(|step| {
+        !matches!(
+            (step.axis, &step.name),
+            (Axis::Child, Some(_)) | (Axis::Seq, _)
+        )
+    }) {
+        return Err(OpError::new(
+            ErrorCode::PathX,
+            format!("Cannot create a node for {path}"),
+        ));
     }
     for step in steps {
         let label = match (step.axis, &step.name) {
@@ -192,15 +217,28 @@ pub fn set(
     path: &str,
     value: Option<&str>,
 ) -> R<NodeId> {
-    let (node, _) = expand(tree, vars, ctx, path)?;
-    tree.set_value(node, value);
-    Ok(node)
+    tree.atomic(|tree| {
+        let (node, _) = expand_in(tree, vars, ctx, path)?;
+        tree.set_value(node, value);
+        Ok(node)
+    })
 }
 
 /// `aug_setm`: for every node matching `base`, sets the nodes matching `sub` relative to
 /// it (creating one if none match). `sub` of `None` or `.` means the base node itself.
 /// Returns the number of nodes set.
 pub fn setm(
+    tree: &mut Tree,
+    vars: &Vars,
+    ctx: NodeId,
+    base: &str,
+    sub: Option<&str>,
+    value: Option<&str>,
+) -> R<usize> {
+    tree.atomic(|tree| setm_in(tree, vars, ctx, base, sub, value))
+}
+
+fn setm_in(
     tree: &mut Tree,
     vars: &Vars,
     ctx: NodeId,
@@ -255,7 +293,7 @@ pub fn touch(tree: &mut Tree, vars: &Vars, ctx: NodeId, path: &str) -> R<()> {
 /// of nodes removed, descendants included.
 pub fn rm(tree: &mut Tree, vars: &Vars, ctx: NodeId, path: &str) -> R<usize> {
     let ns = matches(tree, vars, ctx, path)?;
-    Ok(tree.remove_many(&ns))
+    tree.atomic(|tree| Ok(tree.remove_many(&ns)))
 }
 
 fn check_label(label: &str) -> R<()> {
@@ -280,12 +318,48 @@ pub fn insert(
 ) -> R<NodeId> {
     check_label(label)?;
     let target = one(tree, vars, ctx, path)?;
-    tree.insert_sibling(target, Some(label), before)
-        .ok_or_else(|| OpError::new(ErrorCode::NoMatch, format!("Cannot insert next to {path}")))
+    tree.atomic(|tree| {
+        tree.insert_sibling(target, Some(label), before)
+            .ok_or_else(|| {
+                OpError::new(ErrorCode::NoMatch, format!("Cannot insert next to {path}"))
+            })
+    })
+}
+
+/// Whether `node` is a file's top node or has one below it.
+fn holds_files(tree: &Tree, node: NodeId) -> bool {
+    tree.descendants_or_self(node).any(|n| tree.is_file(n))
+}
+
+/// Refuses a tree where two children of `parent` with the same label would name the same
+/// file or directory: one of them a loaded file (or a directory holding one). A save could
+/// not tell which one is the file. Children inside a file may share labels freely.
+fn check_file_clash(tree: &Tree, parent: NodeId, code: ErrorCode) -> R<()> {
+    if tree.ancestors_or_self(parent).any(|a| tree.is_file(a)) {
+        return Ok(());
+    }
+    let mut seen: std::collections::HashMap<&str, (usize, bool)> = std::collections::HashMap::new();
+    for &c in tree.children(parent) {
+        if let Some(l) = tree.label(c) {
+            let e = seen.entry(l).or_default();
+            e.0 += 1;
+            e.1 = e.1 || holds_files(tree, c);
+        }
+    }
+    if let Some((label, (n, _))) = seen.iter().find(|(_, (n, files))| *n > 1 && *files) {
+        let dir = crate::print::node_path(tree, parent).unwrap_or_default();
+        let dir = if dir == "/" { String::new() } else { dir };
+        return Err(OpError::new(
+            code,
+            format!("{n} nodes would describe the same file or directory {dir}/{label}"),
+        ));
+    }
+    Ok(())
 }
 
 /// Common part of `mv` and `cp`: the one source node and the destination (found or
-/// created), refusing a destination inside the source.
+/// created), refusing a destination inside the source, the source itself or one of its
+/// ancestors, and a destination that would make two nodes describe one file.
 fn src_dst(
     tree: &mut Tree,
     vars: &Vars,
@@ -295,12 +369,22 @@ fn src_dst(
     code: ErrorCode,
 ) -> R<(NodeId, NodeId)> {
     let s = one(tree, vars, ctx, src)?;
-    let (d, _) = expand(tree, vars, ctx, dst)?;
+    let (d, _) = expand_in(tree, vars, ctx, dst)?;
     if tree.is_ancestor_or_self(s, d) {
         return Err(OpError::new(
             code,
             format!("destination {dst} is a descendant of {src}"),
         ));
+    }
+    if tree.is_ancestor_or_self(d, s) {
+        // Augeas crashes here; the destination would lose every other child it has.
+        return Err(OpError::new(
+            code,
+            format!("destination {dst} is an ancestor of {src}"),
+        ));
+    }
+    if let Some(parent) = tree.parent(d) {
+        check_file_clash(tree, parent, code)?;
     }
     Ok((s, d))
 }
@@ -309,6 +393,10 @@ fn src_dst(
 /// created if missing); the destination keeps its label and position, takes the source's
 /// value and children, and the source disappears.
 pub fn mv(tree: &mut Tree, vars: &Vars, ctx: NodeId, src: &str, dst: &str) -> R<NodeId> {
+    tree.atomic(|tree| mv_in(tree, vars, ctx, src, dst))
+}
+
+fn mv_in(tree: &mut Tree, vars: &Vars, ctx: NodeId, src: &str, dst: &str) -> R<NodeId> {
     let (s, d) = src_dst(tree, vars, ctx, src, dst, ErrorCode::MvDesc)?;
     tree.clear_children(d);
     let value = tree.value(s).map(str::to_owned);
@@ -325,11 +413,21 @@ pub fn mv(tree: &mut Tree, vars: &Vars, ctx: NodeId, src: &str, dst: &str) -> R<
 /// `aug_cp`: copies the value and children of the one node matching `src` onto the node
 /// `dst` designates (created if missing).
 pub fn cp(tree: &mut Tree, vars: &Vars, ctx: NodeId, src: &str, dst: &str) -> R<NodeId> {
+    tree.atomic(|tree| cp_in(tree, vars, ctx, src, dst))
+}
+
+fn cp_in(tree: &mut Tree, vars: &Vars, ctx: NodeId, src: &str, dst: &str) -> R<NodeId> {
     let (s, d) = src_dst(tree, vars, ctx, src, dst, ErrorCode::CpDesc)?;
     tree.clear_children(d);
     let value = tree.value(s).map(str::to_owned);
     tree.set_value(d, value.as_deref());
-    let kids: Vec<NodeId> = tree.children(s).to_vec();
+    // Hidden children are not copied, as in Augeas (see `Tree::copy_to`).
+    let kids: Vec<NodeId> = tree
+        .children(s)
+        .iter()
+        .copied()
+        .filter(|&k| tree.label(k).is_some())
+        .collect();
     for k in kids {
         tree.copy_to(k, d, usize::MAX);
     }
@@ -341,10 +439,18 @@ pub fn cp(tree: &mut Tree, vars: &Vars, ctx: NodeId, src: &str, dst: &str) -> R<
 pub fn rename(tree: &mut Tree, vars: &Vars, ctx: NodeId, src: &str, label: &str) -> R<usize> {
     check_label(label)?;
     let ns = matches(tree, vars, ctx, src)?;
-    for &n in &ns {
-        tree.set_label(n, Some(label));
-    }
-    Ok(ns.len())
+    tree.atomic(|tree| {
+        for &n in &ns {
+            tree.set_label(n, Some(label));
+        }
+        let mut parents: Vec<NodeId> = ns.iter().filter_map(|&n| tree.parent(n)).collect();
+        parents.sort_unstable();
+        parents.dedup();
+        for p in parents {
+            check_file_clash(tree, p, ErrorCode::Label)?;
+        }
+        Ok(ns.len())
+    })
 }
 
 /// `aug_defvar`: defines `$name` as the value of `expr` (or removes it when `expr` is
@@ -386,8 +492,7 @@ pub fn defnode(
         vars.set(name, Value::NodeSet(ns));
         return Ok((n, false));
     }
-    let (node, _) = expand(tree, vars, ctx, expr)?;
-    tree.set_value(node, value);
+    let node = set(tree, vars, ctx, expr, value)?;
     vars.set(name, Value::NodeSet(vec![node]));
     Ok((1, true))
 }

@@ -28,7 +28,7 @@ pub struct NodeSpan {
 const NO_ORIGIN: u32 = u32::MAX;
 
 /// One node of the tree.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 struct Node {
     /// Short strings (most labels and values) live inline, without a heap allocation.
     label: Option<CompactString>,
@@ -65,10 +65,89 @@ impl Default for Node {
 }
 
 /// An ordered tree of labelled nodes. The root has no label.
+///
+/// Changes can be grouped into transactions ([`Tree::begin`], [`Tree::commit`],
+/// [`Tree::rollback`], or [`Tree::atomic`]): while one is open, every change records how to
+/// undo it, and removed nodes stay in the arena (detached) until the outermost transaction
+/// commits, so a rollback restores the tree exactly: the same nodes with the same
+/// identities, labels, values, order and flags.
+///
+/// Two trees are equal when they hold the same live nodes (same identities) with the same
+/// labels, values, children, flags and spans.
 #[derive(Debug, Clone)]
 pub struct Tree {
     nodes: SlotMap<NodeId, Node>,
     root: NodeId,
+    /// How to undo the changes of the open transactions, oldest first.
+    undo: Vec<Undo>,
+    /// How many transactions are open (nested ones included).
+    depth: u32,
+}
+
+impl PartialEq for Tree {
+    fn eq(&self, other: &Tree) -> bool {
+        self.root == other.root
+            && self.nodes.len() == other.nodes.len()
+            && self
+                .nodes
+                .iter()
+                .all(|(id, n)| other.nodes.get(id) == Some(n))
+    }
+}
+
+impl Eq for Tree {}
+
+/// One change of an open transaction, with what it takes to undo it.
+#[derive(Debug, Clone)]
+enum Undo {
+    /// A node was created (with any descendants created along): drop it.
+    Created(NodeId),
+    /// A child was inserted at `index` of `parent`.
+    Inserted { parent: NodeId, index: usize },
+    /// The child at `index` of `parent` was taken out (moved or removed).
+    Detached {
+        parent: NodeId,
+        index: usize,
+        id: NodeId,
+    },
+    /// Children were appended to `parent`, which had `len` before.
+    Appended { parent: NodeId, len: usize },
+    /// The children of `parent` were replaced.
+    Children { parent: NodeId, old: Vec<NodeId> },
+    /// The parent link of `id` changed.
+    Parent { id: NodeId, old: Option<NodeId> },
+    /// The value of `id` changed.
+    Value {
+        id: NodeId,
+        old: Option<CompactString>,
+    },
+    /// The label of `id` changed.
+    Label {
+        id: NodeId,
+        old: Option<CompactString>,
+    },
+    /// The flags of `id` changed.
+    Flags {
+        id: NodeId,
+        dirty: bool,
+        touched: bool,
+        file: bool,
+        origin: u32,
+    },
+    /// The span of `id` changed.
+    Span {
+        id: NodeId,
+        old: Option<Box<NodeSpan>>,
+    },
+    /// The subtree at `id` was removed; it is dropped when the outermost transaction commits.
+    Removed(NodeId),
+}
+
+/// An open transaction of a [`Tree`] (see [`Tree::begin`]).
+#[derive(Debug)]
+#[must_use = "a transaction must be committed or rolled back"]
+pub struct Savepoint {
+    mark: usize,
 }
 
 impl Default for Tree {
@@ -108,7 +187,150 @@ impl Tree {
     pub fn new() -> Self {
         let mut nodes = SlotMap::with_key();
         let root = nodes.insert(Node::default());
-        Tree { nodes, root }
+        Tree {
+            nodes,
+            root,
+            undo: Vec::new(),
+            depth: 0,
+        }
+    }
+
+    /// Opens a transaction: until the matching [`Tree::commit`] or [`Tree::rollback`],
+    /// every change can be undone. Transactions nest; only the outermost commit makes
+    /// removals final.
+    pub fn begin(&mut self) -> Savepoint {
+        self.depth += 1;
+        Savepoint {
+            mark: self.undo.len(),
+        }
+    }
+
+    /// Closes the transaction `sp`, keeping its changes.
+    pub fn commit(&mut self, sp: Savepoint) {
+        debug_assert!(self.depth > 0 && sp.mark <= self.undo.len());
+        self.depth = self.depth.saturating_sub(1);
+        if self.depth == 0 {
+            let undo = std::mem::take(&mut self.undo);
+            for u in undo {
+                if let Undo::Removed(id) = u {
+                    self.drop_subtree(id);
+                }
+            }
+        }
+    }
+
+    /// Closes the transaction `sp`, undoing every change made since it began.
+    pub fn rollback(&mut self, sp: Savepoint) {
+        debug_assert!(self.depth > 0 && sp.mark <= self.undo.len());
+        while self.undo.len() > sp.mark {
+            let Some(u) = self.undo.pop() else { break };
+            self.revert(u);
+        }
+        self.depth = self.depth.saturating_sub(1);
+    }
+
+    /// Runs `f` as one transaction: when it fails, the tree is left exactly as it was.
+    pub fn atomic<T, E>(&mut self, f: impl FnOnce(&mut Tree) -> Result<T, E>) -> Result<T, E> {
+        let sp = self.begin();
+        let r = f(self);
+        match r {
+            Ok(_) => self.commit(sp),
+            Err(_) => self.rollback(sp),
+        }
+        r
+    }
+
+    /// Whether a transaction is open.
+    pub fn in_transaction(&self) -> bool {
+        self.depth > 0
+    }
+
+    fn log(&mut self, u: Undo) {
+        if self.depth > 0 {
+            self.undo.push(u);
+        }
+    }
+
+    /// Records the flags of `id` before they change.
+    fn log_flags(&mut self, id: NodeId) {
+        if self.depth > 0
+            && let Some(n) = self.nodes.get(id)
+        {
+            let u = Undo::Flags {
+                id,
+                dirty: n.dirty,
+                touched: n.touched,
+                file: n.file,
+                origin: n.origin,
+            };
+            self.undo.push(u);
+        }
+    }
+
+    fn revert(&mut self, u: Undo) {
+        match u {
+            Undo::Created(id) => {
+                self.drop_subtree(id);
+            }
+            Undo::Inserted { parent, index } => {
+                if let Some(p) = self.nodes.get_mut(parent)
+                    && index < p.children.len()
+                {
+                    p.children.remove(index);
+                }
+            }
+            Undo::Detached { parent, index, id } => {
+                if let Some(p) = self.nodes.get_mut(parent) {
+                    let index = index.min(p.children.len());
+                    p.children.insert(index, id);
+                }
+            }
+            Undo::Appended { parent, len } => {
+                if let Some(p) = self.nodes.get_mut(parent) {
+                    p.children.truncate(len);
+                }
+            }
+            Undo::Children { parent, old } => {
+                if let Some(p) = self.nodes.get_mut(parent) {
+                    p.children = old;
+                }
+            }
+            Undo::Parent { id, old } => {
+                if let Some(n) = self.nodes.get_mut(id) {
+                    n.parent = old;
+                }
+            }
+            Undo::Value { id, old } => {
+                if let Some(n) = self.nodes.get_mut(id) {
+                    n.value = old;
+                }
+            }
+            Undo::Label { id, old } => {
+                if let Some(n) = self.nodes.get_mut(id) {
+                    n.label = old;
+                }
+            }
+            Undo::Flags {
+                id,
+                dirty,
+                touched,
+                file,
+                origin,
+            } => {
+                if let Some(n) = self.nodes.get_mut(id) {
+                    n.dirty = dirty;
+                    n.touched = touched;
+                    n.file = file;
+                    n.origin = origin;
+                }
+            }
+            Undo::Span { id, old } => {
+                if let Some(n) = self.nodes.get_mut(id) {
+                    n.span = old;
+                }
+            }
+            Undo::Removed(_) => {}
+        }
     }
 
     /// The root node.
@@ -167,7 +389,8 @@ impl Tree {
     /// Records span information for `id`.
     pub fn set_span(&mut self, id: NodeId, span: Option<NodeSpan>) {
         if let Some(n) = self.nodes.get_mut(id) {
-            n.span = span.map(Box::new);
+            let old = std::mem::replace(&mut n.span, span.map(Box::new));
+            self.log(Undo::Span { id, old });
         }
     }
 
@@ -183,6 +406,7 @@ impl Tree {
 
     /// Marks `id` as the root of a file's subtree (or not).
     pub fn set_file(&mut self, id: NodeId, file: bool) {
+        self.log_flags(id);
         if let Some(n) = self.nodes.get_mut(id) {
             n.file = file;
         }
@@ -195,17 +419,27 @@ impl Tree {
 
     /// Marks `id` dirty, and the file it belongs to (as Augeas's `tree_mark_dirty`).
     pub fn mark_dirty(&mut self, id: NodeId) {
+        if self.nodes.get(id).is_some_and(|n| !n.dirty) {
+            self.log_flags(id);
+        }
         if let Some(n) = self.nodes.get_mut(id) {
             n.dirty = true;
         }
         let mut cur = Some(id);
         let mut in_file = true;
         while let Some(c) = cur {
+            let Some(n) = self.nodes.get(c) else {
+                return;
+            };
+            let file = in_file && n.file;
+            if !n.touched || (file && !n.dirty) {
+                self.log_flags(c);
+            }
             let Some(n) = self.nodes.get_mut(c) else {
                 return;
             };
             n.touched = true;
-            if in_file && n.file {
+            if file {
                 n.dirty = true;
                 in_file = false;
             }
@@ -217,6 +451,9 @@ impl Tree {
     fn touch(&mut self, id: NodeId) {
         let mut cur = Some(id);
         while let Some(c) = cur {
+            if self.nodes.get(c).is_some_and(|n| !n.touched) {
+                self.log_flags(c);
+            }
             let Some(n) = self.nodes.get_mut(c) else {
                 return;
             };
@@ -230,10 +467,71 @@ impl Tree {
     pub fn clear_dirty(&mut self, id: NodeId) {
         let mut stack = vec![id];
         while let Some(d) = stack.pop() {
+            if self.nodes.get(d).is_some_and(|n| n.dirty || n.touched) {
+                self.log_flags(d);
+            }
             if let Some(n) = self.nodes.get_mut(d) {
                 n.dirty = false;
                 if std::mem::take(&mut n.touched) || d == id {
                     stack.extend_from_slice(&n.children);
+                }
+            }
+        }
+    }
+
+    /// Removes, below `id`, every dirty node without children, children first, so that a
+    /// dirty node left without children goes too; `keep` stays. This is what Augeas's load
+    /// does to the nodes under `/files` that belong to no file. Only the subtrees where
+    /// something changed are visited.
+    pub(crate) fn remove_dirty_leaves(&mut self, id: NodeId, keep: Option<NodeId>) {
+        let mut order = Vec::new();
+        let mut stack = vec![id];
+        while let Some(n) = stack.pop() {
+            order.push(n);
+            if let Some(node) = self.nodes.get(n)
+                && (node.touched || n == id)
+            {
+                stack.extend_from_slice(&node.children);
+            }
+        }
+        for &n in order.iter().rev() {
+            if n != id
+                && Some(n) != keep
+                && self
+                    .nodes
+                    .get(n)
+                    .is_some_and(|node| node.dirty && node.children.is_empty())
+            {
+                self.remove(n);
+            }
+        }
+    }
+
+    /// Clears every dirty flag below `id`, as Augeas does after each save, whether the
+    /// files could be written or not. Below the nodes of `keep` (files that failed to
+    /// save) the records of what changed stay, so that their next save still knows which
+    /// nodes to write afresh.
+    pub fn clear_dirty_keeping(&mut self, id: NodeId, keep: &[NodeId]) {
+        let keep: std::collections::HashSet<NodeId> = keep.iter().copied().collect();
+        let mut stack = vec![(id, false)];
+        while let Some((d, keeping)) = stack.pop() {
+            if self
+                .nodes
+                .get(d)
+                .is_some_and(|n| n.dirty || (n.touched && !keeping))
+            {
+                self.log_flags(d);
+            }
+            let keeping = keeping || keep.contains(&d);
+            if let Some(n) = self.nodes.get_mut(d) {
+                n.dirty = false;
+                let descend = if keeping {
+                    n.touched
+                } else {
+                    std::mem::take(&mut n.touched)
+                };
+                if descend || d == id {
+                    stack.extend(n.children.iter().map(|&c| (c, keeping)));
                 }
             }
         }
@@ -248,6 +546,7 @@ impl Tree {
 
     /// Records that `id` holds entry `origin` of its file's layout, unchanged.
     pub(crate) fn set_origin(&mut self, id: NodeId, origin: u32) {
+        self.log_flags(id);
         if let Some(n) = self.nodes.get_mut(id) {
             n.origin = origin;
             n.touched = false;
@@ -261,7 +560,8 @@ impl Tree {
             return false;
         };
         if n.value.as_deref() != value {
-            n.value = value.map(CompactString::from);
+            let old = std::mem::replace(&mut n.value, value.map(CompactString::from));
+            self.log(Undo::Value { id, old });
             self.mark_dirty(id);
         }
         true
@@ -273,7 +573,8 @@ impl Tree {
             return false;
         };
         if n.label.as_deref() != label {
-            n.label = label.map(CompactString::from);
+            let old = std::mem::replace(&mut n.label, label.map(CompactString::from));
+            self.log(Undo::Label { id, old });
             self.mark_dirty(id);
         }
         true
@@ -296,7 +597,9 @@ impl Tree {
             parent: Some(parent),
             ..Node::default()
         });
+        self.log(Undo::Created(id));
         self.nodes.get_mut(parent)?.children.insert(index, id);
+        self.log(Undo::Inserted { parent, index });
         self.mark_dirty(id);
         Some(id)
     }
@@ -336,7 +639,9 @@ impl Tree {
         let p = self.nodes.get(parent)?;
         let index = index.min(p.children.len());
         let id = self.build(parent, sub);
+        self.log(Undo::Created(id));
         self.nodes.get_mut(parent)?.children.insert(index, id);
+        self.log(Undo::Inserted { parent, index });
         self.touch(parent);
         Some(id)
     }
@@ -392,6 +697,7 @@ impl Tree {
             span: span.map(Box::new),
             ..Node::default()
         });
+        self.log(Undo::Created(id));
         for &c in &children {
             if let Some(n) = self.nodes.get_mut(c) {
                 n.parent = Some(id);
@@ -411,9 +717,12 @@ impl Tree {
         }
         for &c in &kids {
             if let Some(n) = self.nodes.get_mut(c) {
-                n.parent = Some(parent);
+                let old = n.parent.replace(parent);
+                self.log(Undo::Parent { id: c, old });
             }
         }
+        let len = self.children(parent).len();
+        self.log(Undo::Appended { parent, len });
         if let Some(p) = self.nodes.get_mut(parent) {
             if p.children.is_empty() {
                 p.children = kids;
@@ -428,7 +737,7 @@ impl Tree {
     /// descendants; nodes already removed (as descendants of others in `ids`) are skipped.
     pub(crate) fn discard(&mut self, ids: &[NodeId]) {
         for &id in ids {
-            self.drop_subtree(id);
+            self.remove_detached(id);
         }
     }
 
@@ -461,12 +770,40 @@ impl Tree {
             return kids.into_iter().map(|k| self.remove(k)).sum();
         }
         if let Some(parent) = self.parent(id) {
-            if let Some(p) = self.nodes.get_mut(parent) {
-                p.children.retain(|&c| c != id);
-            }
+            self.detach(id, parent);
             self.mark_dirty(parent);
         }
-        self.drop_subtree(id)
+        self.remove_detached(id)
+    }
+
+    /// Takes `id` out of the children of `parent`.
+    fn detach(&mut self, id: NodeId, parent: NodeId) {
+        let Some(p) = self.nodes.get_mut(parent) else {
+            return;
+        };
+        if let Some(index) = p.children.iter().position(|&c| c == id) {
+            p.children.remove(index);
+            self.log(Undo::Detached { parent, index, id });
+        }
+    }
+
+    /// Drops the subtree at `id`, which is no longer anyone's child; inside a transaction
+    /// it is only unlinked from its parent and dropped at the outermost commit. Returns the
+    /// number of nodes removed.
+    fn remove_detached(&mut self, id: NodeId) -> usize {
+        if self.depth == 0 {
+            return self.drop_subtree(id);
+        }
+        if !self.contains(id) {
+            return 0;
+        }
+        let count = self.subtree_size(id);
+        if let Some(n) = self.nodes.get_mut(id) {
+            let old = n.parent.take();
+            self.log(Undo::Parent { id, old });
+        }
+        self.log(Undo::Removed(id));
+        count
     }
 
     /// Removes several nodes at once in time linear in the size of the affected sibling
@@ -474,10 +811,24 @@ impl Tree {
     /// of nodes removed.
     pub fn remove_many(&mut self, ids: &[NodeId]) -> usize {
         use std::collections::HashSet;
-        let doomed: HashSet<NodeId> = ids.iter().copied().filter(|&i| i != self.root).collect();
+        let doomed: HashSet<NodeId> = ids
+            .iter()
+            .copied()
+            .filter(|&i| i != self.root && self.contains(i))
+            .collect();
+        // Only the topmost doomed nodes are taken out; the others go with them.
         let mut parents: Vec<NodeId> = Vec::new();
         for &id in &doomed {
-            if let Some(p) = self.parent(id) {
+            let mut up = self.parent(id);
+            let mut top = true;
+            while let Some(a) = up {
+                if doomed.contains(&a) {
+                    top = false;
+                    break;
+                }
+                up = self.parent(a);
+            }
+            if top && let Some(p) = self.parent(id) {
                 parents.push(p);
             }
         }
@@ -485,18 +836,31 @@ impl Tree {
         parents.dedup();
         let mut count = 0;
         for p in parents {
-            if !self.contains(p) {
+            let Some(node) = self.nodes.get_mut(p) else {
                 continue;
-            }
-            let kids = std::mem::take(&mut self.nodes[p].children);
-            let (gone, keep): (Vec<NodeId>, Vec<NodeId>) =
-                kids.into_iter().partition(|c| doomed.contains(c));
-            self.nodes[p].children = keep;
+            };
+            let kids = std::mem::take(&mut node.children);
+            let mut gone = Vec::new();
+            node.children = kids
+                .iter()
+                .copied()
+                .filter(|c| {
+                    let doom = doomed.contains(c);
+                    if doom {
+                        gone.push(*c);
+                    }
+                    !doom
+                })
+                .collect();
+            self.log(Undo::Children {
+                parent: p,
+                old: kids,
+            });
             if !gone.is_empty() {
                 self.mark_dirty(p);
             }
             for g in gone {
-                count += self.drop_subtree(g);
+                count += self.remove_detached(g);
             }
         }
         count
@@ -530,17 +894,21 @@ impl Tree {
             return false;
         }
         if let Some(old) = self.parent(id) {
-            if let Some(p) = self.nodes.get_mut(old) {
-                p.children.retain(|&c| c != id);
-            }
+            self.detach(id, old);
             self.mark_dirty(old);
         }
         let len = self.children(new_parent).len();
+        let index = index.min(len);
         if let Some(p) = self.nodes.get_mut(new_parent) {
-            p.children.insert(index.min(len), id);
+            p.children.insert(index, id);
+            self.log(Undo::Inserted {
+                parent: new_parent,
+                index,
+            });
         }
         if let Some(n) = self.nodes.get_mut(id) {
-            n.parent = Some(new_parent);
+            let old = n.parent.replace(new_parent);
+            self.log(Undo::Parent { id, old });
         }
         self.mark_dirty(id);
         self.mark_dirty(new_parent);
@@ -548,13 +916,15 @@ impl Tree {
     }
 
     /// Copies the subtree `src` to become child number `index` of `new_parent`. The copy is
-    /// marked dirty. Returns the copy's id.
+    /// marked dirty and has no spans. Hidden nodes (no label, such as the blank lines some
+    /// lenses keep) below `src` are not copied, as in Augeas. Returns the copy's id.
     pub fn copy_to(&mut self, src: NodeId, new_parent: NodeId, index: usize) -> Option<NodeId> {
         let mut sub = self.extract(src)?;
-        strip_spans(&mut sub);
+        prepare_copy(&mut sub);
         let id = self.graft(new_parent, index, sub)?;
         let all: Vec<NodeId> = self.descendants_or_self(id).collect();
         for n in all {
+            self.log_flags(n);
             if let Some(node) = self.nodes.get_mut(n) {
                 node.dirty = true;
                 node.touched = true;
@@ -594,10 +964,12 @@ impl Tree {
     }
 }
 
-fn strip_spans(sub: &mut Subtree) {
+/// Drops the spans and the hidden descendants of a copy.
+fn prepare_copy(sub: &mut Subtree) {
     let mut stack = vec![sub];
     while let Some(s) = stack.pop() {
         s.span = None;
+        s.children.retain(|c| c.label.is_some());
         stack.extend(s.children.iter_mut());
     }
 }
@@ -659,6 +1031,138 @@ mod tests {
         assert!(t.is_dirty(y) && t.is_dirty(f) && !t.is_dirty(x));
         t.clear_dirty(f);
         assert!(!t.is_dirty(y));
+    }
+
+    /// A tree with a file under `/files` and a few levels, clean.
+    fn sample() -> (Tree, NodeId) {
+        let mut t = Tree::new();
+        let r = t.root();
+        let files = t.graft(r, 0, Subtree::new(Some("files"), None)).unwrap();
+        let mut hosts = Subtree::new(Some("hosts"), None);
+        for i in 1..=3 {
+            let mut e = Subtree::new(Some(&i.to_string()), None);
+            e.children
+                .push(Subtree::new(Some("ipaddr"), Some("10.0.0.1")));
+            e.children.push(Subtree::new(Some("alias"), Some("a")));
+            hosts.children.push(e);
+        }
+        let f = t.graft(files, 0, hosts).unwrap();
+        t.set_file(f, true);
+        t.clear_dirty(r);
+        (t, f)
+    }
+
+    #[test]
+    fn rollback_restores_every_kind_of_change() {
+        let (mut t, f) = sample();
+        let before = t.clone();
+        let sp = t.begin();
+        let kids = t.children(f).to_vec();
+        let new = t.append_child(f, Some("4"), Some("x")).unwrap();
+        t.append_child(new, Some("deep"), None).unwrap();
+        t.set_value(t.children(kids[0])[0], Some("changed"));
+        t.set_label(kids[1], Some("renamed"));
+        assert!(t.move_to(kids[2], new, 0));
+        t.copy_to(kids[0], new, usize::MAX).unwrap();
+        assert_eq!(t.remove(kids[0]), 3);
+        t.remove_many(&[kids[1], t.children(kids[1])[0]]);
+        t.graft(f, 0, Subtree::new(Some("#comment"), Some("c")));
+        t.clear_children(new);
+        t.set_file(f, false);
+        t.set_span(f, Some(NodeSpan::default()));
+        assert_ne!(t, before);
+        t.rollback(sp);
+        assert_eq!(t, before, "rollback restores nodes, order and flags");
+        assert!(!t.is_dirty(f) && !t.in_transaction());
+        assert_eq!(
+            t.children(f),
+            kids.as_slice(),
+            "same identities, same order"
+        );
+    }
+
+    #[test]
+    fn commit_keeps_changes_and_frees_removed_nodes() {
+        let (mut t, f) = sample();
+        let kids = t.children(f).to_vec();
+        let sp = t.begin();
+        assert_eq!(t.remove(kids[1]), 3);
+        assert!(t.contains(kids[1]), "removed nodes wait for the commit");
+        assert_eq!(t.parent(kids[1]), None);
+        t.commit(sp);
+        assert!(!t.contains(kids[1]));
+        assert_eq!(t.children(f), &[kids[0], kids[2]]);
+        assert!(t.is_dirty(f));
+    }
+
+    #[test]
+    fn nested_transactions_roll_back_to_their_savepoint() {
+        let (mut t, f) = sample();
+        let outer = t.begin();
+        t.append_child(f, Some("a"), None).unwrap();
+        let after_a = t.clone();
+        let inner = t.begin();
+        t.append_child(f, Some("b"), None).unwrap();
+        t.remove(t.children(f)[0]);
+        t.rollback(inner);
+        assert_eq!(t, after_a);
+        let inner = t.begin();
+        let kids = t.children(f).to_vec();
+        t.remove(kids[0]);
+        t.commit(inner);
+        assert!(t.contains(kids[0]), "only the outermost commit frees nodes");
+        t.rollback(outer);
+        let (fresh, _) = sample();
+        assert_eq!(t, fresh);
+    }
+
+    #[test]
+    fn atomic_undoes_on_error() {
+        let (mut t, f) = sample();
+        let before = t.clone();
+        let r: Result<(), ()> = t.atomic(|t| {
+            t.append_child(f, Some("x"), None);
+            Err(())
+        });
+        assert!(r.is_err());
+        assert_eq!(t, before);
+        let r: Result<NodeId, ()> = t.atomic(|t| t.append_child(f, Some("x"), None).ok_or(()));
+        assert!(t.contains(r.unwrap()));
+        assert_ne!(t, before);
+    }
+
+    #[test]
+    fn remove_many_counts_nested_nodes_once() {
+        let (mut t, f) = sample();
+        let first = t.children(f)[0];
+        let ip = t.children(first)[0];
+        for txn in [false, true] {
+            let mut t2 = t.clone();
+            let sp = txn.then(|| t2.begin());
+            assert_eq!(t2.remove_many(&[ip, first, first]), 3);
+            if let Some(sp) = sp {
+                t2.commit(sp);
+            }
+            assert!(!t2.contains(ip) && !t2.contains(first));
+        }
+        t.clear_dirty(f);
+    }
+
+    #[test]
+    fn clearing_dirty_flags_can_keep_the_changes_known() {
+        let (mut t, f) = sample();
+        let r = t.root();
+        let first = t.children(f)[0];
+        let ip = t.children(first)[0];
+        t.set_value(ip, Some("1.2.3.4"));
+        let other = t.append_child(r, Some("augeas"), None).unwrap();
+        t.clear_dirty_keeping(r, &[f]);
+        assert!(!t.is_dirty(ip) && !t.is_dirty(f) && !t.is_dirty(other));
+        assert!(
+            t.nodes[ip].touched && t.nodes[first].touched,
+            "kept below the failed file"
+        );
+        assert!(!t.nodes[other].touched && !t.nodes[r].touched);
     }
 
     #[test]

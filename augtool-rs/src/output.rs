@@ -243,7 +243,7 @@ fn file_path(tree: &Tree, files: NodeId, node: NodeId) -> Option<String> {
 /// deleted.
 pub fn diff(aug: &mut Augeas, path: Option<&str>, out: &mut dyn Write) -> Result<(), Failure> {
     let tree = aug.tree();
-    let files = aug.files_node();
+    let files = aug.files_node().unwrap_or_else(|| tree.root());
     // The file nodes to compare, with their file paths.
     let mut targets: Vec<(String, Option<NodeId>)> = Vec::new();
     match path {

@@ -29,7 +29,9 @@ pub struct LoopOptions {
 }
 
 /// Runs the commands of `input`, one per line, until the end or `quit`. Blank lines and
-/// lines starting with `#` are skipped. Returns whether every command succeeded.
+/// lines starting with `#` are skipped. Raw TAB characters are dropped, as augtool's
+/// readline does with script input (TAB asks it to complete); `\t` is how a script writes
+/// one. Returns whether every command succeeded.
 pub fn run_script(
     session: &mut Session,
     input: &mut dyn BufRead,
@@ -45,6 +47,13 @@ pub fn run_script(
             break;
         }
         let text = line.strip_suffix('\n').unwrap_or(&line);
+        let untabbed;
+        let text = if text.contains('\t') {
+            untabbed = text.replace('\t', "");
+            untabbed.as_str()
+        } else {
+            text
+        };
         if opts.echo {
             writeln!(out, "{PROMPT}{text}")?;
         }

@@ -39,8 +39,7 @@ impl Augeas {
     pub fn context(&self) -> NodeId {
         let root = self.tree.root();
         let ctx = self
-            .tree
-            .child(self.meta, "context")
+            .find_meta(&["context"])
             .and_then(|c| self.tree.value(c))
             .unwrap_or("/");
         if ctx.is_empty() || ctx == "/" {
@@ -58,8 +57,7 @@ impl Augeas {
     pub fn context_mut(&mut self) -> NodeId {
         let root = self.tree.root();
         let ctx = self
-            .tree
-            .child(self.meta, "context")
+            .find_meta(&["context"])
             .and_then(|c| self.tree.value(c))
             .unwrap_or("/")
             .to_owned();
@@ -77,6 +75,19 @@ impl Augeas {
     /// The variables defined with [`Augeas::defvar`] and [`Augeas::defnode`].
     pub fn vars(&self) -> &Vars {
         &self.vars
+    }
+
+    /// Runs one editing call as a transaction of the tree: when it fails, the tree is left
+    /// exactly as it was (nodes created for the context or the path, moves, removals and
+    /// dirty flags are all undone).
+    fn atomic<T>(&mut self, f: impl FnOnce(&mut Augeas) -> Result<T, Error>) -> Result<T, Error> {
+        let sp = self.tree.begin();
+        let r = f(self);
+        match &r {
+            Ok(_) => self.tree.commit(sp),
+            Err(_) => self.tree.rollback(sp),
+        }
+        r
     }
 
     /// The value of the single node `path` matches; `None` if it matches nothing or the node
@@ -113,9 +124,11 @@ impl Augeas {
     /// Sets the value of the node `path` matches, creating it (and missing ancestors, as last
     /// children) when nothing matches.
     pub fn set(&mut self, path: &str, value: Option<&str>) -> Result<(), Error> {
-        let ctx = self.context_mut();
-        ops::set(&mut self.tree, &self.vars, ctx, path, value)?;
-        Ok(())
+        self.atomic(|a| {
+            let ctx = a.context_mut();
+            ops::set(&mut a.tree, &a.vars, ctx, path, value)?;
+            Ok(())
+        })
     }
 
     /// Sets `sub` (relative to each node `base` matches; `None` means the node itself) to
@@ -126,88 +139,101 @@ impl Augeas {
         sub: Option<&str>,
         value: Option<&str>,
     ) -> Result<usize, Error> {
-        let ctx = self.context_mut();
-        Ok(ops::setm(
-            &mut self.tree,
-            &self.vars,
-            ctx,
-            base,
-            sub,
-            value,
-        )?)
+        self.atomic(|a| {
+            let ctx = a.context_mut();
+            Ok(ops::setm(&mut a.tree, &a.vars, ctx, base, sub, value)?)
+        })
     }
 
     /// Sets the value of `path` to nothing, creating the node if needed.
     pub fn clear(&mut self, path: &str) -> Result<(), Error> {
-        let ctx = self.context_mut();
-        ops::clear(&mut self.tree, &self.vars, ctx, path)?;
-        Ok(())
+        self.atomic(|a| {
+            let ctx = a.context_mut();
+            ops::clear(&mut a.tree, &a.vars, ctx, path)?;
+            Ok(())
+        })
     }
 
     /// [`Augeas::setm`] with no value.
     pub fn clearm(&mut self, base: &str, sub: &str) -> Result<usize, Error> {
-        let ctx = self.context_mut();
-        Ok(ops::clearm(&mut self.tree, &self.vars, ctx, base, sub)?)
+        self.atomic(|a| {
+            let ctx = a.context_mut();
+            Ok(ops::clearm(&mut a.tree, &a.vars, ctx, base, sub)?)
+        })
     }
 
     /// Creates the node `path` if nothing matches it.
     pub fn touch(&mut self, path: &str) -> Result<(), Error> {
-        let ctx = self.context_mut();
-        Ok(ops::touch(&mut self.tree, &self.vars, ctx, path)?)
+        self.atomic(|a| {
+            let ctx = a.context_mut();
+            Ok(ops::touch(&mut a.tree, &a.vars, ctx, path)?)
+        })
     }
 
     /// Inserts a node labelled `label` before or after the single node `path` matches.
     pub fn insert(&mut self, path: &str, label: &str, before: bool) -> Result<(), Error> {
-        let ctx = self.context_mut();
-        ops::insert(&mut self.tree, &self.vars, ctx, path, label, before)?;
-        Ok(())
+        self.atomic(|a| {
+            let ctx = a.context_mut();
+            ops::insert(&mut a.tree, &a.vars, ctx, path, label, before)?;
+            Ok(())
+        })
     }
 
     /// Removes every node `path` matches; returns how many nodes were removed, descendants
     /// included.
     pub fn rm(&mut self, path: &str) -> Result<usize, Error> {
-        let ctx = self.context_mut();
-        Ok(ops::rm(&mut self.tree, &self.vars, ctx, path)?)
+        self.atomic(|a| {
+            let ctx = a.context_mut();
+            Ok(ops::rm(&mut a.tree, &a.vars, ctx, path)?)
+        })
     }
 
     /// Moves the node `src` to `dst` (replacing `dst` if it exists, creating it otherwise).
     pub fn mv(&mut self, src: &str, dst: &str) -> Result<(), Error> {
-        let ctx = self.context_mut();
-        ops::mv(&mut self.tree, &self.vars, ctx, src, dst)?;
-        Ok(())
+        self.atomic(|a| {
+            let ctx = a.context_mut();
+            ops::mv(&mut a.tree, &a.vars, ctx, src, dst)?;
+            Ok(())
+        })
     }
 
     /// Copies the node `src` to `dst`.
     pub fn cp(&mut self, src: &str, dst: &str) -> Result<(), Error> {
-        let ctx = self.context_mut();
-        ops::cp(&mut self.tree, &self.vars, ctx, src, dst)?;
-        Ok(())
+        self.atomic(|a| {
+            let ctx = a.context_mut();
+            ops::cp(&mut a.tree, &a.vars, ctx, src, dst)?;
+            Ok(())
+        })
     }
 
     /// Relabels every node `src` matches; returns how many.
     pub fn rename(&mut self, src: &str, label: &str) -> Result<usize, Error> {
-        let ctx = self.context_mut();
-        Ok(ops::rename(&mut self.tree, &self.vars, ctx, src, label)?)
+        self.atomic(|a| {
+            let ctx = a.context_mut();
+            Ok(ops::rename(&mut a.tree, &a.vars, ctx, src, label)?)
+        })
     }
 
     /// Defines `$name` as the value of `expr` (removes it when `expr` is `None`); the
     /// expression is recorded under `/augeas/variables` and re-evaluated after each load.
     /// Returns the number of nodes when the value is a node set, else 0.
     pub fn defvar(&mut self, name: &str, expr: Option<&str>) -> Result<usize, Error> {
-        let ctx = self.context_mut();
-        let n = ops::defvar(&self.tree, &mut self.vars, ctx, name, expr)?;
-        let vars = self.meta_node(&["variables"]);
-        match expr {
-            Some(e) => {
-                meta_set(&mut self.tree, vars, name, e);
-            }
-            None => {
-                if let Some(v) = self.tree.child(vars, name) {
-                    self.tree.remove(v);
+        self.atomic(|a| {
+            let ctx = a.context_mut();
+            let n = ops::defvar(&a.tree, &mut a.vars, ctx, name, expr)?;
+            let vars = a.meta_node(&["variables"]);
+            match expr {
+                Some(e) => {
+                    meta_set(&mut a.tree, vars, name, e);
+                }
+                None => {
+                    if let Some(v) = a.tree.child(vars, name) {
+                        a.tree.remove(v);
+                    }
                 }
             }
-        }
-        Ok(n)
+            Ok(n)
+        })
     }
 
     /// Defines `$name` as the nodes `expr` matches, creating one (with `value`) when nothing
@@ -218,11 +244,13 @@ impl Augeas {
         expr: &str,
         value: Option<&str>,
     ) -> Result<(usize, bool), Error> {
-        let ctx = self.context_mut();
-        let r = ops::defnode(&mut self.tree, &mut self.vars, ctx, name, expr, value)?;
-        let vars = self.meta_node(&["variables"]);
-        meta_set(&mut self.tree, vars, name, expr);
-        Ok(r)
+        self.atomic(|a| {
+            let ctx = a.context_mut();
+            let r = ops::defnode(&mut a.tree, &mut a.vars, ctx, name, expr, value)?;
+            let vars = a.meta_node(&["variables"]);
+            meta_set(&mut a.tree, vars, name, expr);
+            Ok(r)
+        })
     }
 
     pub(crate) fn reevaluate_vars(&mut self) {
@@ -294,7 +322,7 @@ impl Augeas {
     fn file_path_of(&self, file_node: NodeId) -> Option<String> {
         let mut labels = Vec::new();
         let mut n = file_node;
-        while n != self.files {
+        while Some(n) != self.files_node() {
             labels.push(self.tree.label(n)?.to_owned());
             n = self.tree.parent(n)?;
         }

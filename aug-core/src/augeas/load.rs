@@ -141,8 +141,12 @@ impl Augeas {
     /// matches any more are dropped. Per-file failures are recorded under
     /// `/augeas/files/<file>/error`, not returned.
     pub(crate) fn load_all(&mut self) {
-        // Augeas creates `/augeas/files` on every load, even when no file is loaded.
+        // Augeas makes these anew on every load (even when no file is loaded), in this
+        // order, where a user removed them.
         self.meta_node(&["files"]);
+        self.files_mut();
+        self.meta_node(&["load"]);
+        self.meta_node(&["variables"]);
         let spans = self.spans_enabled();
         let xfms = self.transforms();
         // Which files each transform claims.
@@ -197,7 +201,11 @@ impl Augeas {
             };
             self.load_one(file, &lens, &x.lens_name, spans);
         }
-        let files = self.files;
+        // Nodes under `/files` that belong to no file and were added or changed since
+        // the last load go, as in Augeas; the context node stays.
+        let files = self.files_mut();
+        let context = self.context();
+        self.tree.remove_dirty_leaves(files, Some(context));
         self.tree.clear_dirty(files);
         self.reevaluate_vars();
     }
@@ -232,6 +240,10 @@ impl Augeas {
         );
         let lens_node = meta_set(&mut self.tree, meta, "lens", lens_name);
         meta_set(&mut self.tree, lens_node, "info", lens_name);
+        // A file read again keeps its place among its siblings, as in Augeas.
+        let slot = node.and_then(|n| Some((self.tree.parent(n)?, self.tree.index_in_parent(n)?)));
+        // So does a value set on the file's node (Augeas reads the file into that node).
+        let old_value = node.and_then(|n| self.tree.value(n).map(str::to_owned));
         if let Some(n) = node {
             self.tree.remove(n);
         }
@@ -250,10 +262,17 @@ impl Augeas {
                 value,
                 top,
             }) => {
-                let node = self.file_node(file, true);
+                let label = file.rsplit('/').next().unwrap_or(file);
+                let node = match slot {
+                    Some((parent, index)) if self.tree.contains(parent) => {
+                        self.tree
+                            .graft(parent, index, Subtree::new(Some(label), None))
+                    }
+                    _ => self.file_node(file, true),
+                };
                 if let Some(node) = node {
                     self.tree.set_file(node, true);
-                    if let Some(v) = value.as_deref() {
+                    if let Some(v) = value.as_deref().or(old_value.as_deref()) {
                         self.tree.set_value(node, Some(v));
                     }
                     self.tree.adopt(node, children);
@@ -291,7 +310,8 @@ impl Augeas {
         }
     }
 
-    /// Files with an entry under `/augeas/files`, as `/etc/hosts`-style paths.
+    /// Files with an entry under `/augeas/files`, as `/etc/hosts`-style paths, in the
+    /// order of that tree.
     pub(crate) fn known_files(&self) -> Vec<String> {
         let mut out = Vec::new();
         let Some(files_meta) = self.find_meta(&["files"]) else {
@@ -302,7 +322,8 @@ impl Augeas {
             if self.tree.child(n, "path").is_some() {
                 out.push(p.clone());
             }
-            for &c in self.tree.children(n) {
+            // In document order, as Augeas walks `/augeas/files`.
+            for &c in self.tree.children(n).iter().rev() {
                 if let Some(l) = self.tree.label(c)
                     && !matches!(l, "path" | "mtime" | "lens" | "error")
                 {

@@ -281,10 +281,6 @@ pub struct Augeas {
     pub(crate) modules: Vec<Module>,
     /// Each module name, lower-cased, to the first module of that name in `modules`.
     pub(crate) module_index: rustc_hash::FxHashMap<String, usize>,
-    /// `/files`.
-    pub(crate) files: NodeId,
-    /// `/augeas`.
-    pub(crate) meta: NodeId,
     pub(crate) vars: crate::path::Vars,
     /// Modules whose lens failed the typechecker, with the reason.
     pub(crate) broken: Vec<(String, String)>,
@@ -318,8 +314,8 @@ impl Augeas {
         };
         let mut tree = Tree::new();
         let top = tree.root();
-        let meta = tree.append_child(top, Some("augeas"), None).unwrap_or(top);
-        let files = tree.append_child(top, Some("files"), None).unwrap_or(top);
+        tree.append_child(top, Some("augeas"), None);
+        tree.append_child(top, Some("files"), None);
         let mut module_index = rustc_hash::FxHashMap::default();
         for (i, m) in modules.iter().enumerate() {
             module_index.entry(m.name.to_ascii_lowercase()).or_insert(i);
@@ -330,8 +326,6 @@ impl Augeas {
             flags,
             modules,
             module_index,
-            files,
-            meta,
             vars: crate::path::Vars::new(),
             broken: Vec::new(),
             layouts: Default::default(),
@@ -349,8 +343,8 @@ impl Augeas {
     }
 
     fn init_meta(&mut self) {
+        let m = self.meta_mut();
         let t = &mut self.tree;
-        let m = self.meta;
         let mut root = self.root.to_string_lossy().into_owned();
         if !root.ends_with('/') {
             root.push('/');
@@ -452,9 +446,36 @@ impl Augeas {
         &self.root
     }
 
-    /// The node `/files`.
-    pub fn files_node(&self) -> NodeId {
-        self.files
+    /// The node `/files`, unless a user removed it (the next load or save makes it anew,
+    /// as Augeas does).
+    pub fn files_node(&self) -> Option<NodeId> {
+        self.tree.child(self.tree.root(), "files")
+    }
+
+    /// `/files`, made anew if it was removed.
+    pub(crate) fn files_mut(&mut self) -> NodeId {
+        self.top_mut("files")
+    }
+
+    /// `/augeas`, unless a user removed it.
+    pub(crate) fn meta(&self) -> Option<NodeId> {
+        self.tree.child(self.tree.root(), "augeas")
+    }
+
+    /// `/augeas`, made anew if it was removed.
+    pub(crate) fn meta_mut(&mut self) -> NodeId {
+        self.top_mut("augeas")
+    }
+
+    fn top_mut(&mut self, label: &str) -> NodeId {
+        let root = self.tree.root();
+        match self.tree.child(root, label) {
+            Some(n) => n,
+            None => self
+                .tree
+                .append_child(root, Some(label), None)
+                .unwrap_or(root),
+        }
     }
 
     /// The modules this handle knows.
@@ -469,15 +490,12 @@ impl Augeas {
     }
 
     pub(crate) fn spans_enabled(&self) -> bool {
-        self.tree
-            .child(self.meta, "span")
-            .and_then(|s| self.tree.value(s))
-            == Some("enable")
+        self.find_meta(&["span"]).and_then(|s| self.tree.value(s)) == Some("enable")
     }
 
     /// The node at the plain label path `labels` under `/augeas`, created if missing.
     pub(crate) fn meta_node(&mut self, labels: &[&str]) -> NodeId {
-        let mut n = self.meta;
+        let mut n = self.meta_mut();
         for l in labels {
             n = match self.tree.child(n, l) {
                 Some(c) => c,
@@ -488,7 +506,7 @@ impl Augeas {
     }
 
     pub(crate) fn find_meta(&self, labels: &[&str]) -> Option<NodeId> {
-        let mut n = self.meta;
+        let mut n = self.meta()?;
         for l in labels {
             n = self.tree.child(n, l)?;
         }
@@ -502,13 +520,21 @@ impl Augeas {
         self.meta_node(&labels)
     }
 
-    /// `/files/<file>`; created (with its ancestors) when `create` is set.
+    /// `/files/<file>`; created (with its ancestors, not dirty: this is how load makes
+    /// them) when `create` is set.
     pub(crate) fn file_node(&mut self, file: &str, create: bool) -> Option<NodeId> {
-        let mut n = self.files;
+        let mut n = if create {
+            self.files_mut()
+        } else {
+            self.files_node()?
+        };
         for l in file.split('/').filter(|c| !c.is_empty()) {
             n = match self.tree.child(n, l) {
                 Some(c) => c,
-                None if create => self.tree.append_child(n, Some(l), None)?,
+                None if create => {
+                    self.tree
+                        .graft(n, usize::MAX, crate::tree::Subtree::new(Some(l), None))?
+                }
                 None => return None,
             };
         }

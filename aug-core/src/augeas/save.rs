@@ -7,6 +7,7 @@ use super::{Augeas, Error, meta_set};
 use crate::error::ErrorCode;
 use crate::fs::{self, SaveMode};
 use crate::lens::PutError;
+use crate::print::node_path;
 use crate::tree::NodeId;
 use std::path::PathBuf;
 
@@ -18,16 +19,14 @@ enum Mode {
 
 impl Augeas {
     fn save_mode(&self) -> Option<Mode> {
-        let v = self
-            .tree
-            .child(self.meta, "save")
-            .and_then(|s| self.tree.value(s));
+        let v = self.find_meta(&["save"]).and_then(|s| self.tree.value(s));
         match v {
-            Some("overwrite") | None => Some(Mode::Write(SaveMode::Overwrite)),
+            // No `/augeas/save` at all is as invalid as an unknown mode, as in Augeas.
+            Some("overwrite") => Some(Mode::Write(SaveMode::Overwrite)),
             Some("backup") => Some(Mode::Write(SaveMode::Backup)),
             Some("newfile") => Some(Mode::Write(SaveMode::NewFile)),
             Some("noop") => Some(Mode::Noop),
-            Some(_) => None,
+            _ => None,
         }
     }
 
@@ -35,6 +34,11 @@ impl Augeas {
     /// could be saved are saved, and each failure is described under
     /// `/augeas/files/<file>/error`.
     pub fn save(&mut self) -> Result<(), Error> {
+        // Like Augeas, save first makes `/augeas`, `/augeas/files`, `/files` and
+        // `/augeas/load` anew where a user removed them.
+        self.meta_node(&["files"]);
+        self.files_mut();
+        self.meta_node(&["load"]);
         let Some(mode) = self.save_mode() else {
             return Err(Error::new(
                 ErrorCode::Internal,
@@ -55,9 +59,10 @@ impl Augeas {
         // Files present in the tree, in tree order (as Augeas walks `/files`, so that
         // `/augeas/events/saved` lists them in that order).
         let mut candidates: Vec<(String, NodeId)> = Vec::new();
+        let files = self.files_mut();
         let mut stack: Vec<(NodeId, String)> = self
             .tree
-            .children(self.files)
+            .children(files)
             .iter()
             .rev()
             .filter_map(|&c| Some((c, format!("/{}", self.tree.label(c)?))))
@@ -73,8 +78,31 @@ impl Augeas {
                 }
             }
         }
+        // Two nodes that name the same file (`/files/etc/hosts` and `/files/etc[2]/hosts`,
+        // or `hosts[2]` after an `ins`): save cannot tell which one is the file, so it
+        // writes neither and says so.
+        let mut twins: std::collections::HashMap<&str, Vec<NodeId>> =
+            std::collections::HashMap::new();
+        for (path, node) in &candidates {
+            twins.entry(path.as_str()).or_default().push(*node);
+        }
+        let ambiguous: Vec<(String, Vec<NodeId>)> = twins
+            .into_iter()
+            .filter(|(_, nodes)| nodes.len() > 1)
+            .map(|(path, nodes)| (path.to_owned(), nodes))
+            .collect();
+        for (path, nodes) in &ambiguous {
+            if !nodes.iter().any(|&n| self.tree.is_dirty(n)) {
+                continue;
+            }
+            if xfms.iter().any(|x| x.applies(path)) {
+                self.refuse_ambiguous(path, nodes);
+                failed.push(path.clone());
+            }
+        }
+        let mut unsaved: Vec<NodeId> = ambiguous.iter().flat_map(|(_, n)| n.clone()).collect();
         for (path, node) in candidates {
-            if !self.tree.is_dirty(node) {
+            if !self.tree.is_dirty(node) || ambiguous.iter().any(|(p, _)| *p == path) {
                 continue;
             }
             let Some(x) = xfms.iter().find(|x| x.applies(&path)) else {
@@ -82,7 +110,10 @@ impl Augeas {
             };
             match self.save_file(&path, node, x, mode, copy) {
                 Ok(()) => {}
-                Err(()) => failed.push(path),
+                Err(()) => {
+                    failed.push(path);
+                    unsaved.push(node);
+                }
             }
         }
         // Files whose whole subtree was removed.
@@ -91,7 +122,16 @@ impl Augeas {
                 continue;
             }
             let meta = self.file_meta(&file);
-            if self.tree.child(meta, "error").is_some() {
+            if let Some(error) = self.tree.child(meta, "error") {
+                // A file whose last save failed is not deleted. Augeas then trips over the
+                // `path` of that save error and fails the save; the file stays either way.
+                let saved_before = self.tree.child(error, "path").is_some();
+                let exists = fs::under_root(&self.root, &file)
+                    .and_then(|p| fs::resolve_inside(&self.root, &p))
+                    .is_ok_and(|p| p.exists());
+                if saved_before && exists && xfms.iter().any(|x| x.applies(&file)) {
+                    failed.push(file);
+                }
                 continue;
             }
             if !xfms.iter().any(|x| x.applies(&file)) {
@@ -100,6 +140,12 @@ impl Augeas {
             if self.delete_file(&file, mode).is_err() {
                 failed.push(file);
             }
+        }
+        // Like Augeas, every save but a `noop` one leaves the tree clean, failed files
+        // included: they are tried again only once they change again.
+        if mode != Mode::Noop {
+            let root = self.tree.root();
+            self.tree.clear_dirty_keeping(root, &unsaved);
         }
         if failed.is_empty() {
             Ok(())
@@ -110,6 +156,25 @@ impl Augeas {
                 Some(failed.join(", ")),
             ))
         }
+    }
+
+    /// Records why `file` is not saved: several nodes describe it.
+    fn refuse_ambiguous(&mut self, file: &str, nodes: &[NodeId]) {
+        let paths: Vec<String> = nodes
+            .iter()
+            .filter_map(|&n| node_path(&self.tree, n))
+            .collect();
+        let message = format!(
+            "{} nodes describe the file {file}: {}; remove or rename all but one of them",
+            nodes.len(),
+            paths.join(", ")
+        );
+        let meta = self.file_meta(file);
+        self.record_error(
+            meta,
+            "multiple_nodes",
+            &[("path", &format!("/files{file}")), ("message", &message)],
+        );
     }
 
     fn add_event(&mut self, file: &str) {
@@ -222,7 +287,9 @@ impl Augeas {
             }
         };
         if original.as_deref() == Some(text.as_str()) {
-            self.tree.clear_dirty(node);
+            if mode != Mode::Noop {
+                self.tree.clear_dirty(node);
+            }
             self.record_layout(file, node, &text, &lens, top);
             return Ok(());
         }

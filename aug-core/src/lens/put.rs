@@ -630,9 +630,21 @@ impl Put<'_> {
             hi: inner.kids.len(),
         };
         // Only the children are checked here, as C's put_subtree does: whether a missing
-        // value is acceptable is up to the body (e.g. `store re?`).
+        // value is acceptable is up to the body (e.g. `store re?`). Like C, a body that
+        // does not split children (a lone key, label, store or del: `[ key /noolddir/ ]`)
+        // does not look at them, so children it has no place for are not written.
+        let splits_children = !matches!(
+            body.0.kind,
+            Kind::Del { .. }
+                | Kind::Store { .. }
+                | Kind::Key { .. }
+                | Kind::Label(_)
+                | Kind::Value(_)
+                | Kind::Seq(_)
+                | Kind::Counter(_)
+        );
         let (a, b) = inner.range(all);
-        if !body.0.atype.matches_span(&inner.enc, a, b) {
+        if splits_children && !body.0.atype.matches_span(&inner.enc, a, b) {
             return Err(self.no_match(body, &inner, all));
         }
         self.depth += 1;

@@ -53,7 +53,7 @@ impl Value {
 }
 
 /// Variables visible to path expressions (`$name`).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Vars {
     map: HashMap<String, Value>,
 }
@@ -340,7 +340,9 @@ impl<'a> Evaluator<'a> {
 
     fn name_matches(&self, step: &Step, n: NodeId) -> bool {
         let label = self.tree.label(n);
+        // `seq::*` matches numbered nodes only; `seq::NAME` is `child::NAME`, as in Augeas.
         if step.axis == Axis::Seq
+            && step.name.is_none()
             && !label.is_some_and(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_digit()))
         {
             return false;

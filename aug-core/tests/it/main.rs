@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod atomic;
 mod faults;
 mod handle;
 mod hostile;

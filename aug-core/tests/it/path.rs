@@ -232,7 +232,8 @@ fn split_args(line: &str) -> Vec<String> {
 }
 
 /// `ops.tests`: each case is `test NAME` followed by commands (`> CMD`, with `=> RESULT`
-/// lines to check a command's result or error) and then the expected `print` of the
+/// lines to check a command's result or error), then optionally `unchanged` (the whole
+/// tree, flags included, must be as before the commands) and the expected `print` of the
 /// subtree named by `print PATH`.
 #[test]
 fn ops_table() {
@@ -258,9 +259,11 @@ fn ops_table() {
             ..Table::default()
         };
         let (mut tree, mut vars, ctx) = setup(&table);
+        let before = tree.clone();
         let mut out = Vec::new();
         let mut expected = Vec::new();
         let mut print_path: Option<String> = None;
+        let mut check_unchanged = false;
         for l in &body {
             if let Some(cmd) = l.strip_prefix("> ") {
                 let r = run_op(&mut tree, &mut vars, ctx, cmd);
@@ -271,6 +274,9 @@ fn ops_table() {
                 }
             } else if let Some(p) = l.strip_prefix("print ") {
                 print_path = Some(p.to_owned());
+            } else if l == "unchanged" {
+                check_unchanged = true;
+                expected.push(l.clone());
             } else if let Some(e) = l.strip_prefix("     ") {
                 expected.push(e.to_owned());
             } else if l.starts_with("=> ") {
@@ -278,6 +284,17 @@ fn ops_table() {
             } else {
                 panic!("ops.tests line {line}: cannot read {l:?}");
             }
+        }
+        if check_unchanged {
+            // The whole tree, dirty flags included, is what it was before the commands.
+            out.push(
+                if tree == before {
+                    "unchanged"
+                } else {
+                    "changed"
+                }
+                .to_owned(),
+            );
         }
         if let Some(p) = &print_path {
             match ops::get_node(&tree, &vars, ctx, p) {

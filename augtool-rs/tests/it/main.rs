@@ -7,6 +7,7 @@
 
 mod cli;
 mod differential;
+mod editfuzz;
 mod faults;
 mod loadpath;
 mod repl;
