@@ -224,8 +224,9 @@ impl Augeas {
             .and_then(|m| self.tree.value(m))
             .and_then(|v| v.parse::<i64>().ok());
         let dirty = node.is_some_and(|n| self.tree.is_dirty(n));
-        let has_error = self.tree.child(meta, "error").is_some();
-        if node.is_some() && !dirty && !has_error && recorded.is_some() && recorded == mtime {
+        // Up to date, as Augeas's `file_current` says: same mtime, and a tree that is
+        // not dirty. A file whose last save failed keeps its (unsaved) tree and its error.
+        if node.is_some() && !dirty && recorded.is_some() && recorded == mtime {
             return;
         }
         // Start from a clean slate for this file.

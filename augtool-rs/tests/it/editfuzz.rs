@@ -473,25 +473,46 @@ pub const ACCEPTED: &[Accepted] = &[
     Accepted {
         name: "c-crashed",
         why: "C augtool crashed (a signal); a crash is no model. Seen: mv/cp onto an \
-              ancestor (double free), sibling axes of the root.",
-        applies: |d| d.c.code == -1,
+              ancestor (double free), sibling axes of the root. Checked: the session up to \
+              the command that crashes C agrees.",
+        applies: |d| d.c.code == -1 && agrees_before_crash(d),
     },
     Accepted {
         name: "refused-onto-ancestor",
         why: "mv/cp onto the source's own ancestor replaces the ancestor's children and \
               deletes every other file below it on save; aug-rs refuses it (C crashes or \
-              loses the files).",
-        applies: |d| d.rs.stderr.contains(" is an ancestor of "),
+              loses the files). Checked: without the commands aug-rs refused, both tools \
+              agree.",
+        applies: |d| {
+            d.rs.stderr.contains(" is an ancestor of ") && agrees_without_failed_commands(d)
+        },
     },
     Accepted {
         name: "refused-file-clash",
-        why: "two nodes would name the same file (`/files/etc` and `/files/etc[2]`, `hosts` \
-              and `hosts[2]`): aug-rs refuses the mv/cp/rename that makes them, and save \
-              refuses such a file (`multiple_nodes`); C writes one of them over the other, \
-              often as an empty file.",
+        why: "a mv/cp/rename would make two nodes name the same file (`/files/etc` and \
+              `/files/etc[2]`, `passwd` renamed over `hosts`): aug-rs refuses it; C saves \
+              one over the other. Checked: without the commands aug-rs refused, both tools \
+              agree.",
         applies: |d| {
             d.rs.stderr.contains("would describe the same file")
-                || d.rs.stdout.contains("= multiple_nodes")
+                && agrees_without_failed_commands(d)
+        },
+    },
+    Accepted {
+        name: "save-refused-two-nodes",
+        why: "two nodes name the same file (`hosts` and `hosts[2]` after an ins, \
+              `/files/etc[2]` after a set): aug-rs's save refuses that file \
+              (`multiple_nodes`) and leaves it as it is; C writes one of the nodes over the \
+              other, often as an empty file. Checked: every other file is the same.",
+        applies: |d| {
+            let refused: Vec<String> =
+                d.rs.stdout
+                    .lines()
+                    .filter_map(|l| l.strip_suffix("/error = multiple_nodes"))
+                    .filter_map(|l| l.strip_prefix("/augeas/files/"))
+                    .map(str::to_owned)
+                    .collect();
+            !refused.is_empty() && same_files_but(&d.c.files, &d.rs.files, &refused)
         },
     },
     Accepted {
@@ -500,8 +521,11 @@ pub const ACCEPTED: &[Accepted] = &[
               the `path` of the old error and records a second error under a node with an \
               empty label (`…/sysstat//error`), which its own `match` then reports as \
               ambiguous; aug-rs fails the save the same way (the file stays) without the \
-              stray node.",
-        applies: |d| d.c.stdout.contains("//error") || d.c.stderr.contains("//error"),
+              stray node. Checked: the files are the same.",
+        applies: |d| {
+            (d.c.stdout.contains("//error") || d.c.stderr.contains("//error"))
+                && d.c.files == d.rs.files
+        },
     },
     Accepted {
         name: "atomic-failure",
@@ -536,6 +560,47 @@ fn failed_commands(program: &Path, cmds: &[String]) -> Vec<usize> {
     failed
 }
 
+/// Whether both tools agree on the session up to (without) the command that makes C
+/// crash.
+fn agrees_before_crash(d: &Disagreement) -> bool {
+    let Some(c) = c_augtool() else {
+        return false;
+    };
+    let Some(at) = (0..d.cmds.len()).find(|&i| run(&c, &d.cmds[..=i]).code == -1) else {
+        return false;
+    };
+    let prefix = &d.cmds[..at];
+    let (c, rs) = (run(&c, prefix), run(&augtool_rs(), prefix));
+    c.stdout == rs.stdout && c.code == rs.code && c.files == rs.files
+}
+
+/// Whether the files are the same but for those named in `except` (relative paths).
+fn same_files_but(a: &[(String, Vec<u8>)], b: &[(String, Vec<u8>)], except: &[String]) -> bool {
+    let keep = |f: &&(String, Vec<u8>)| !except.contains(&f.0);
+    a.iter().filter(keep).eq(b.iter().filter(keep))
+}
+
+/// Whether both tools agree once the commands that failed in augtool-rs are left out.
+fn agrees_without_failed_commands(d: &Disagreement) -> bool {
+    let Some(c) = c_augtool() else {
+        return false;
+    };
+    let ours = failed_commands(&augtool_rs(), &d.cmds);
+    !ours.is_empty() && agrees_without(&c, &d.cmds, &ours)
+}
+
+/// Whether both tools agree on `cmds` without the commands numbered `drop`.
+fn agrees_without(c: &Path, cmds: &[String], drop: &[usize]) -> bool {
+    let rest: Vec<String> = cmds
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !drop.contains(i))
+        .map(|(_, c)| c.clone())
+        .collect();
+    let (c, rs) = (run(c, &rest), run(&augtool_rs(), &rest));
+    c.stdout == rs.stdout && c.code == rs.code && c.files == rs.files
+}
+
 /// How many errors a run reported.
 fn errors(o: &Outcome) -> usize {
     o.stderr.matches("error: ").count()
@@ -562,15 +627,7 @@ fn failed_alike(d: &Disagreement) -> Option<bool> {
             }
         }
     }
-    let rest: Vec<String> = d
-        .cmds
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| !ours.contains(i))
-        .map(|(_, c)| c.clone())
-        .collect();
-    let (c, rs) = (run(&c, &rest), run(&augtool_rs(), &rest));
-    (c.stdout == rs.stdout && c.code == rs.code && c.files == rs.files).then_some(swallowed)
+    agrees_without(&c, &d.cmds, &ours).then_some(swallowed)
 }
 
 /// C augtool, if it is on the PATH.
@@ -723,7 +780,8 @@ impl Figures {
     }
 }
 
-/// Runs sessions `seeds` (as many as `deadline` allows) on two threads.
+/// Runs sessions `seeds` (as many as `deadline` allows) on `$AUG_RS_EDIT_FUZZ_JOBS` threads
+/// (default 2).
 pub fn campaign(
     c: &Path,
     vocab: &Vocab,
@@ -732,8 +790,12 @@ pub fn campaign(
 ) -> Figures {
     let next = AtomicU64::new(seeds.start);
     let figures = Mutex::new(Figures::default());
+    let jobs: usize = std::env::var("AUG_RS_EDIT_FUZZ_JOBS")
+        .ok()
+        .and_then(|j| j.parse().ok())
+        .unwrap_or(2);
     std::thread::scope(|scope| {
-        for _ in 0..2 {
+        for _ in 0..jobs.max(1) {
             scope.spawn(|| {
                 loop {
                     if deadline.is_some_and(|d| Instant::now() >= d) {
