@@ -283,10 +283,9 @@ pub fn diff(aug: &mut Augeas, path: Option<&str>, out: &mut dyn Write) -> Result
             }
         }
     }
-    let root = aug.root().to_path_buf();
     for (file, node) in targets {
-        let disk = root.join(file.trim_start_matches('/'));
-        let old = std::fs::read_to_string(&disk).unwrap_or_default();
+        // Read as load and save read it: confined to the root, regular files only.
+        let old = aug.disk_text(&file)?.unwrap_or_default();
         let new = match node {
             None => String::new(),
             Some(n) => {

@@ -6,7 +6,6 @@
 use super::load::with_final_newline;
 use super::{Augeas, Error, meta_set};
 use crate::error::ErrorCode;
-use crate::fs;
 use crate::ops::{self, OpError};
 use crate::path::Vars;
 use crate::print::{escape_name, node_path, print_subtree};
@@ -330,6 +329,21 @@ impl Augeas {
         Some(format!("/{}", labels.join("/")))
     }
 
+    /// The text of `file` (`/etc/hosts`) as it is on disk under the root, read as load
+    /// reads it (confined to the root, regular files only); `None` if there is no such
+    /// file.
+    pub fn disk_text(&self, file: &str) -> Result<Option<String>, Error> {
+        match self.disk().read_text(file) {
+            Ok(t) => Ok(Some(t)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::new(
+                ErrorCode::FileAccess,
+                None,
+                Some(format!("{file}: {e}")),
+            )),
+        }
+    }
+
     /// The text a save would write for the file that the node `path` belongs to. A node
     /// outside any file is an error (`BadArg`), as in Augeas.
     pub fn preview(&mut self, path: &str) -> Result<Option<String>, Error> {
@@ -354,9 +368,7 @@ impl Augeas {
         else {
             return Err(Error::new(ErrorCode::NoLens, None, Some(file)));
         };
-        let original = fs::under_root(&self.root, &file)
-            .and_then(|p| fs::read_text(&p))
-            .unwrap_or_default();
+        let original = self.disk_text(&file)?.unwrap_or_default();
         let text = lens
             .put(&self.tree, node, &with_final_newline(original))
             .map_err(|e| {
@@ -388,9 +400,7 @@ impl Augeas {
         let span = self.tree.span(node).ok_or_else(no_span)?;
         let file = self.tree.file_of(node).ok_or_else(no_span)?;
         let file = self.file_path_of(file).ok_or_else(no_span)?;
-        let filename = fs::under_root(&self.root, &file)
-            .map(|p| p.to_string_lossy().into_owned())
-            .unwrap_or(file);
+        let filename = self.disk().shown(&file).to_string_lossy().into_owned();
         Ok(SpanInfo {
             filename,
             label: span.label.clone(),

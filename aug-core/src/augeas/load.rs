@@ -151,7 +151,7 @@ impl Augeas {
         let xfms = self.transforms();
         // Which files each transform claims.
         let mut claimed: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-        let mut globber = fs::Globber::new(&self.root);
+        let mut globber = fs::Globber::confined(&self.root);
         for (i, x) in xfms.iter().enumerate() {
             if x.module.is_none() {
                 continue;
@@ -212,10 +212,12 @@ impl Augeas {
 
     /// Loads one file through `lens` unless it is up to date.
     pub(crate) fn load_one(&mut self, file: &str, lens: &Lens, lens_name: &str, spans: bool) {
-        let Ok(path) = fs::under_root(&self.root, file) else {
+        // A glob's match with `..` in it (`/etc/../etc/hosts`) is not loaded.
+        if file.split('/').any(|c| c == "..") {
             return;
-        };
-        let mtime = fs::mtime(&path);
+        }
+        let disk = self.disk();
+        let mtime = disk.mtime(file);
         let meta = self.file_meta(file);
         let node = self.file_node(file, false);
         let recorded = self
@@ -249,7 +251,7 @@ impl Augeas {
             self.tree.remove(n);
         }
         self.layouts.remove(file);
-        let text = match fs::resolve_inside(&self.root, &path).and_then(|p| fs::read_text(&p)) {
+        let text = match disk.read_text(file) {
             Ok(t) => t,
             Err(e) => {
                 self.record_error(meta, "read_failed", &[("message", &e.to_string())]);

@@ -441,6 +441,11 @@ impl Augeas {
         &mut self.tree
     }
 
+    /// The root, as the file system layer reaches it.
+    pub(crate) fn disk(&self) -> crate::fs::Root {
+        crate::fs::Root::new(&self.root)
+    }
+
     /// The root directory files are read from and written to.
     pub fn root(&self) -> &Path {
         &self.root

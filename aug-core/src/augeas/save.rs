@@ -5,11 +5,10 @@
 use super::load::{Xfm, with_final_newline};
 use super::{Augeas, Error, meta_set};
 use crate::error::ErrorCode;
-use crate::fs::{self, SaveMode};
+use crate::fs::SaveMode;
 use crate::lens::PutError;
 use crate::print::node_path;
 use crate::tree::NodeId;
-use std::path::PathBuf;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mode {
@@ -126,9 +125,7 @@ impl Augeas {
                 // A file whose last save failed is not deleted. Augeas then trips over the
                 // `path` of that save error and fails the save; the file stays either way.
                 let saved_before = self.tree.child(error, "path").is_some();
-                let exists = fs::under_root(&self.root, &file)
-                    .and_then(|p| fs::resolve_inside(&self.root, &p))
-                    .is_ok_and(|p| p.exists());
+                let exists = self.disk().is_file(&file);
                 if saved_before && exists && xfms.iter().any(|x| x.applies(&file)) {
                     failed.push(file);
                 }
@@ -183,38 +180,24 @@ impl Augeas {
             .append_child(ev, Some("saved"), Some(&format!("/files{file}")));
     }
 
-    fn augsave(&self, file: &str) -> Result<PathBuf, std::io::Error> {
-        let p = fs::under_root(&self.root, file)?;
-        let mut s = p.into_os_string();
-        s.push(".augsave");
-        Ok(PathBuf::from(s))
-    }
-
+    /// Deletes a file whose whole tree was removed (backup mode: renames it to
+    /// `.augsave`). A file that is already gone is no event, as in Augeas.
     fn delete_file(&mut self, file: &str, mode: Mode) -> Result<(), ()> {
-        let meta = self.file_meta(file);
-        let target =
-            fs::under_root(&self.root, file).and_then(|p| fs::resolve_inside(&self.root, &p));
-        let target = match target {
-            Ok(t) => t,
-            Err(e) => {
-                self.record_error(meta, "unlink_orig", &[("message", &e.to_string())]);
-                return Err(());
-            }
-        };
         match mode {
-            Mode::Noop => {}
-            Mode::Write(m) => {
-                let backup = if m == SaveMode::Backup {
-                    self.augsave(file).ok()
-                } else {
-                    None
-                };
-                if let Err(f) = fs::remove_file(&target, backup.as_deref()) {
+            Mode::Noop => {
+                if !self.disk().is_file(file) {
+                    return Ok(());
+                }
+            }
+            Mode::Write(m) => match self.disk().remove(file, m == SaveMode::Backup) {
+                Ok(true) => self.drop_file(file),
+                Ok(false) => return Ok(()),
+                Err(f) => {
+                    let meta = self.file_meta(file);
                     self.record_error(meta, f.kind, &[("message", &f.error.to_string())]);
                     return Err(());
                 }
-                self.drop_file(file);
-            }
+            },
         }
         self.add_event(file);
         Ok(())
@@ -235,23 +218,16 @@ impl Augeas {
         let Some(lens) = x.lens() else {
             return Err(());
         };
-        let target =
-            fs::under_root(&self.root, file).and_then(|p| fs::resolve_inside(&self.root, &p));
-        let target = match target {
-            Ok(t) => t,
-            Err(e) => {
-                // A missing directory surfaces here; Augeas reports it when creating the
-                // temp file (it never creates directories).
-                let kind = if e.kind() == std::io::ErrorKind::NotFound {
-                    "mk_augtemp"
-                } else {
-                    "canon_augorig"
-                };
-                self.record_error(meta, kind, &[("message", &e.to_string())]);
-                return Err(());
-            }
-        };
-        let original = match fs::read_text(&target) {
+        let disk = self.disk();
+        // A path that leads outside the root, or through something that is not a
+        // directory, is refused before anything is read.
+        if let Err(e) = disk.locate(file)
+            && e.kind() != std::io::ErrorKind::NotFound
+        {
+            self.record_error(meta, "canon_augorig", &[("message", &e.to_string())]);
+            return Err(());
+        }
+        let original = match disk.read_text(file) {
             Ok(t) => Some(t),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
             Err(e) => {
@@ -296,15 +272,14 @@ impl Augeas {
         match mode {
             Mode::Noop => {}
             Mode::Write(m) => {
-                let backup = self.augsave(file).unwrap_or_default();
-                if let Err(f) = fs::write_atomic(&target, &text, m, &backup, copy) {
+                if let Err(f) = disk.write_atomic(file, &text, m, copy) {
                     self.record_error(meta, f.kind, &[("message", &f.error.to_string())]);
                     return Err(());
                 }
                 let mtime = if m == SaveMode::NewFile {
                     0
                 } else {
-                    fs::mtime(&target).unwrap_or(0)
+                    disk.mtime(file).unwrap_or(0)
                 };
                 meta_set(&mut self.tree, meta, "mtime", &mtime.to_string());
                 meta_set(&mut self.tree, meta, "path", &format!("/files{file}"));

@@ -234,10 +234,16 @@ fn symlinks_inside_the_root_are_followed_outside_refused() {
     let outside = root_with(&[("target", "x = 1\n")]);
     let root = root_with(&[("etc/kv/real", "x = 1\n")]);
     let dir = root.path().join("etc/kv");
-    std::os::unix::fs::symlink(dir.join("real"), dir.join("link")).unwrap();
-    std::os::unix::fs::symlink(outside.path().join("target"), dir.join("escape")).unwrap();
+    // Absolute targets are paths inside the root (chroot semantics).
+    std::os::unix::fs::symlink("/etc/kv/real", dir.join("link")).unwrap();
+    let depth = root.path().components().count();
+    let climb = format!("{}{}", "../".repeat(depth + 2), outside.path().join("target").display());
+    std::os::unix::fs::symlink(&climb, dir.join("escape")).unwrap();
+    // The outside file's own path, taken inside the root, does not exist.
+    std::os::unix::fs::symlink(outside.path().join("target"), dir.join("absent")).unwrap();
     let mut aug = open(root.path(), Flags::NONE);
     assert!(node(&aug, &["files", "etc", "kv", "escape"]).is_none());
+    assert!(node(&aug, &["files", "etc", "kv", "absent"]).is_none());
     assert_eq!(
         value(&aug, &["augeas", "files", "etc", "kv", "escape", "error"]).as_deref(),
         Some("read_failed")

@@ -1,67 +1,16 @@
-//! All file-system access of aug-core: reading files under the root, expanding the
-//! transforms' `incl` globs, and writing files atomically (temp file next to the target,
-//! owner and mode copied, fsync, rename), and the autoload cache's file. Nothing else in
-//! aug-core touches the disk.
-//!
-//! Symlinks: a path under the root is resolved with `canonicalize`; it is read and written
-//! only when the resolved target lies inside the (canonical) root. So a symlink inside the
-//! root that points to another file inside the root is followed (the target is rewritten and
-//! the link kept, as Augeas does), and one that points outside the root is refused.
+//! All file-system access of aug-core: files under the root (read, written atomically,
+//! deleted: see [`root`], which confines every path to the root), expanding the
+//! transforms' `incl` globs, the module files of the load path and the autoload cache's
+//! file. Nothing else in aug-core touches the disk.
+
+mod root;
+
+pub(crate) use root::Root;
 
 use std::fs;
 use std::io::{self, Read, Write};
-use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
-use std::path::{Component, Path, PathBuf};
-
-/// Joins `root` and the absolute file path `file` (e.g. `/etc/hosts`), refusing `..`.
-pub(crate) fn under_root(root: &Path, file: &str) -> io::Result<PathBuf> {
-    let mut p = root.to_path_buf();
-    for c in Path::new(file).components() {
-        match c {
-            Component::Normal(s) => p.push(s),
-            Component::RootDir | Component::CurDir => {}
-            Component::ParentDir | Component::Prefix(_) => {
-                return Err(io::Error::new(
-                    io::ErrorKind::InvalidInput,
-                    format!("path {file} leaves the root"),
-                ));
-            }
-        }
-    }
-    Ok(p)
-}
-
-/// Resolves symlinks of `path` and checks that the result stays inside `root`.
-/// A path that does not exist yet resolves through its parent directory.
-pub(crate) fn resolve_inside(root: &Path, path: &Path) -> io::Result<PathBuf> {
-    let croot = fs::canonicalize(root)?;
-    let real = match fs::canonicalize(path) {
-        Ok(p) => p,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            let parent = path.parent().unwrap_or(Path::new("/"));
-            let name = path.file_name().unwrap_or_default();
-            fs::canonicalize(parent)?.join(name)
-        }
-        Err(e) => return Err(e),
-    };
-    if real.starts_with(&croot) {
-        Ok(real)
-    } else {
-        Err(io::Error::new(
-            io::ErrorKind::PermissionDenied,
-            format!(
-                "{} resolves to {}, outside the root",
-                path.display(),
-                real.display()
-            ),
-        ))
-    }
-}
-
-/// The modification time of `path` in seconds, or `None` if it does not exist.
-pub(crate) fn mtime(path: &Path) -> Option<i64> {
-    fs::metadata(path).ok().map(|m| m.mtime())
-}
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt};
+use std::path::{Path, PathBuf};
 
 /// What identifies a version of a file without reading it: size, inode, modification
 /// and change times (seconds and nanoseconds). `None` if it cannot be read.
@@ -118,9 +67,14 @@ pub(crate) fn write_cache(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<()
     written
 }
 
-/// Reads a file as text. Invalid UTF-8 is refused with `InvalidData`.
+/// Reads a file (a module, not under the root) as text. Invalid UTF-8 is refused with
+/// `InvalidData`.
 pub(crate) fn read_text(path: &Path) -> io::Result<String> {
-    let bytes = fs::read(path)?;
+    utf8(fs::read(path)?)
+}
+
+/// Bytes as text; invalid UTF-8 is refused with `InvalidData`.
+pub(crate) fn utf8(bytes: Vec<u8>) -> io::Result<String> {
     String::from_utf8(bytes).map_err(|e| {
         io::Error::new(
             io::ErrorKind::InvalidData,
@@ -149,99 +103,15 @@ pub(crate) enum SaveMode {
     NewFile,
 }
 
-/// Writes `text` as the new content of `target` (already resolved and checked):
-/// temp file next to it, owner and mode copied from the original (new files get
-/// `0666 & ~umask`), fsync, then rename. In backup mode the original is first moved to
-/// `backup` (`<file>.augsave`); in newfile mode the text goes to `<file>.augnew` and the
-/// original is untouched. On any failure the temp file is removed and the original is left
-/// as it was.
-pub(crate) fn write_atomic(
-    target: &Path,
-    text: &str,
-    mode: SaveMode,
-    backup: &Path,
-    copy_if_rename_fails: bool,
-) -> Result<(), SaveFailure> {
-    let dest = match mode {
-        SaveMode::NewFile => {
-            let mut s = target.as_os_str().to_owned();
-            s.push(".augnew");
-            PathBuf::from(s)
-        }
-        _ => target.to_path_buf(),
-    };
-    let orig_meta = fs::metadata(target).ok();
-    let (tmp, mut file) = make_temp(&dest).map_err(fail("mk_augtemp"))?;
-    let result = (|| {
-        if let Some(m) = &orig_meta {
-            // Owner first (it may clear setuid bits), then the mode.
-            let _ = std::os::unix::fs::fchown(&file, Some(m.uid()), Some(m.gid()));
-            file.set_permissions(fs::Permissions::from_mode(m.mode() & 0o7777))
-                .map_err(fail("create_chmod"))?;
-        }
-        file.write_all(text.as_bytes())
-            .map_err(fail("error_augtemp"))?;
-        file.flush().map_err(fail("flush_augtemp"))?;
-        file.sync_all().map_err(fail("sync_augtemp"))?;
-        drop(file);
-        if mode == SaveMode::Backup && orig_meta.is_some() {
-            move_file(target, backup, copy_if_rename_fails, Moving::Backup)?;
-        }
-        move_file(&tmp, &dest, copy_if_rename_fails, Moving::Temp)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
-}
-
-/// Creates a fresh temp file `<dest>.XXXXXX` next to `dest` with mode `0666 & ~umask`.
-fn make_temp(dest: &Path) -> io::Result<(PathBuf, fs::File)> {
-    use std::os::unix::fs::OpenOptionsExt;
-    let pid = std::process::id();
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    for attempt in 0u32..100 {
-        let mut s = dest.as_os_str().to_owned();
-        s.push(format!(
-            ".{:06x}",
-            (pid ^ nanos ^ attempt.wrapping_mul(0x9e37)) & 0xff_ffff
-        ));
-        let p = PathBuf::from(s);
-        match fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o666)
-            .open(&p)
-        {
-            Ok(f) => return Ok((p, f)),
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(e),
-        }
-    }
-    Err(io::Error::new(
-        io::ErrorKind::AlreadyExists,
-        "could not create a unique temp file",
-    ))
-}
-
-/// Which file a move is for: Augeas names the failures `<step>_augtemp` (the temp file onto
-/// the target) or `<step>_augsave` (the original onto its backup).
-#[derive(Debug, Clone, Copy)]
-enum Moving {
-    Temp,
-    Backup,
-}
-
-/// Augeas's status name for a failed `step` of moving a file.
-fn step_kind(step: &'static str, moving: Moving) -> &'static str {
+/// Augeas's status name for a failed `step` of moving a file: `<step>_augtemp` (the temp
+/// file onto the target) or `<step>_augsave` (the original onto its backup).
+fn step_kind(step: &'static str, backup: bool) -> &'static str {
     macro_rules! names {
         ($($step:literal),*) => {
-            match (step, moving) {
+            match (step, backup) {
                 $(
-                    ($step, Moving::Temp) => concat!($step, "_augtemp"),
-                    ($step, Moving::Backup) => concat!($step, "_augsave"),
+                    ($step, false) => concat!($step, "_augtemp"),
+                    ($step, true) => concat!($step, "_augsave"),
                 )*
                 _ => step,
             }
@@ -251,51 +121,12 @@ fn step_kind(step: &'static str, moving: Moving) -> &'static str {
         "rename",
         "clone_open_src",
         "clone_read",
+        "clone_unlink_dst",
         "clone_open_dst",
         "clone_write",
         "clone_sync",
         "clone_unlink_src"
     )
-}
-
-/// Renames `from` onto `to`; on EXDEV/EBUSY copies instead when allowed (as Augeas does
-/// with `/augeas/save/copy_if_rename_fails`). Failures carry Augeas's names
-/// (`rename_augtemp`, `clone_open_dst_augtemp`, ...).
-fn move_file(
-    from: &Path,
-    to: &Path,
-    copy_if_rename_fails: bool,
-    moving: Moving,
-) -> Result<(), SaveFailure> {
-    let at = |step: &'static str| fail(step_kind(step, moving));
-    match fs::rename(from, to) {
-        Ok(()) => Ok(()),
-        Err(e) if copy_if_rename_fails && matches!(e.raw_os_error(), Some(18 | 16)) => {
-            let mut data = Vec::new();
-            fs::File::open(from)
-                .map_err(at("clone_open_src"))?
-                .read_to_end(&mut data)
-                .map_err(at("clone_read"))?;
-            let mut f = fs::OpenOptions::new()
-                .write(true)
-                .truncate(true)
-                .create(true)
-                .open(to)
-                .map_err(at("clone_open_dst"))?;
-            f.write_all(&data).map_err(at("clone_write"))?;
-            f.sync_all().map_err(at("clone_sync"))?;
-            fs::remove_file(from).map_err(at("clone_unlink_src"))
-        }
-        Err(e) => Err(at("rename")(e)),
-    }
-}
-
-/// Deletes a file whose whole subtree was removed (backup mode: moves it to `backup`).
-pub(crate) fn remove_file(target: &Path, backup: Option<&Path>) -> Result<(), SaveFailure> {
-    match backup {
-        Some(b) => fs::rename(target, b).map_err(fail("rename_augsave")),
-        None => fs::remove_file(target).map_err(fail("unlink_orig")),
-    }
 }
 
 /// `fnmatch(3)` with `FNM_PATHNAME`: `*` and `?` never match `/`, `[...]` classes (with `!`
@@ -436,17 +267,64 @@ enum Kind {
 /// from directories by the listing spares a `stat` per pattern and per match.
 pub(crate) struct Globber {
     root: PathBuf,
+    /// Whether paths are confined to the root ([`Root`]): the `incl` globs of transforms
+    /// are; the module directories of the load path are not.
+    confined: bool,
     /// Directory (relative to the root, `""` for the root) to its entries, sorted by name;
     /// `None` when it cannot be listed.
     dirs: std::collections::HashMap<String, Option<Vec<(String, Kind)>>>,
 }
 
 impl Globber {
+    /// A globber for a directory of modules.
     pub(crate) fn new(root: &Path) -> Self {
         Globber {
             root: root.to_path_buf(),
+            confined: false,
             dirs: std::collections::HashMap::new(),
         }
+    }
+
+    /// A globber for the files under a root: it never lists or reaches anything outside
+    /// it, not through `..` nor through a symlink.
+    pub(crate) fn confined(root: &Path) -> Self {
+        Globber {
+            confined: true,
+            ..Globber::new(root)
+        }
+    }
+
+    /// The entries of `rel` with their kinds, unsorted.
+    fn read_listing(&self, rel: &str) -> Option<Vec<(String, Kind)>> {
+        if self.confined {
+            let entries = Root::new(&self.root).list(rel).ok()?;
+            return Some(
+                entries
+                    .into_iter()
+                    .filter_map(|(n, t)| {
+                        let kind = match t {
+                            rustix::fs::FileType::Directory => Kind::Dir,
+                            rustix::fs::FileType::RegularFile => Kind::File,
+                            _ => Kind::Other,
+                        };
+                        Some((n.into_string().ok()?, kind))
+                    })
+                    .collect(),
+            );
+        }
+        let rd = fs::read_dir(self.abs(rel)).ok()?;
+        Some(
+            rd.flatten()
+                .filter_map(|e| {
+                    let kind = match e.file_type() {
+                        Ok(t) if t.is_dir() => Kind::Dir,
+                        Ok(t) if t.is_file() => Kind::File,
+                        _ => Kind::Other,
+                    };
+                    Some((e.file_name().into_string().ok()?, kind))
+                })
+                .collect(),
+        )
     }
 
     fn abs(&self, rel: &str) -> PathBuf {
@@ -456,18 +334,7 @@ impl Globber {
     /// The entries of directory `rel`, listed on first use.
     fn listing(&mut self, rel: &str) -> Option<&[(String, Kind)]> {
         if !self.dirs.contains_key(rel) {
-            let entries = fs::read_dir(self.abs(rel)).ok().map(|rd| {
-                let mut v: Vec<(String, Kind)> = rd
-                    .flatten()
-                    .filter_map(|e| {
-                        let kind = match e.file_type() {
-                            Ok(t) if t.is_dir() => Kind::Dir,
-                            Ok(t) if t.is_file() => Kind::File,
-                            _ => Kind::Other,
-                        };
-                        Some((e.file_name().into_string().ok()?, kind))
-                    })
-                    .collect();
+            let entries = self.read_listing(rel).map(|mut v| {
                 v.sort_by(|a, b| a.0.cmp(&b.0));
                 v
             });
@@ -494,6 +361,19 @@ impl Globber {
         match listed {
             Some(None) => false,
             Some(Some(k)) if k != Kind::Other => k == kind,
+            _ if self.confined => {
+                let root = Root::new(&self.root);
+                let path = format!("{rel}/{name}");
+                match kind {
+                    Kind::Dir => root.open_dir(&path).is_ok(),
+                    // A link that leads out of the root is kept, so that load reports it
+                    // (`read_failed`) instead of skipping it without a word.
+                    _ => match root.locate(&path) {
+                        Err(e) => e.kind() == io::ErrorKind::PermissionDenied,
+                        Ok(_) => root.is_file(&path),
+                    },
+                }
+            }
             _ => {
                 let path = self.abs(&format!("{rel}/{name}"));
                 match kind {
@@ -582,24 +462,30 @@ mod tests {
         std::os::unix::fs::symlink("a.conf", r.join("etc/link.conf")).unwrap();
         std::os::unix::fs::symlink("nowhere", r.join("etc/dangling.conf")).unwrap();
         std::os::unix::fs::symlink("etc", r.join("etc-link")).unwrap();
-        let mut g = Globber::new(r);
-        let cases: &[(&str, &[&str])] = &[
-            (
-                "/etc/*.conf",
-                &["/etc/a.conf", "/etc/b.conf", "/etc/link.conf"],
-            ),
-            ("/etc/.*.conf", &["/etc/.hidden.conf"]),
-            ("/etc/a.conf", &["/etc/a.conf"]),
-            ("/etc/c.conf", &[]),
-            ("/etc/missing", &[]),
-            ("/nope/*/x", &[]),
-            ("/*/a.conf", &["/etc-link/a.conf", "/etc/a.conf"]),
-            ("/etc-link/b.conf", &["/etc-link/b.conf"]),
-            ("/etc/../etc/a.conf", &["/etc/../etc/a.conf"]),
-            ("/etc/\\a.conf", &["/etc/a.conf"]),
-        ];
-        for (pattern, want) in cases {
-            assert_eq!(g.glob(pattern), *want, "{pattern}");
+        for confined in [false, true] {
+            let mut g = if confined {
+                Globber::confined(r)
+            } else {
+                Globber::new(r)
+            };
+            let cases: &[(&str, &[&str])] = &[
+                (
+                    "/etc/*.conf",
+                    &["/etc/a.conf", "/etc/b.conf", "/etc/link.conf"],
+                ),
+                ("/etc/.*.conf", &["/etc/.hidden.conf"]),
+                ("/etc/a.conf", &["/etc/a.conf"]),
+                ("/etc/c.conf", &[]),
+                ("/etc/missing", &[]),
+                ("/nope/*/x", &[]),
+                ("/*/a.conf", &["/etc-link/a.conf", "/etc/a.conf"]),
+                ("/etc-link/b.conf", &["/etc-link/b.conf"]),
+                ("/etc/../etc/a.conf", &["/etc/../etc/a.conf"]),
+                ("/etc/\\a.conf", &["/etc/a.conf"]),
+            ];
+            for (pattern, want) in cases {
+                assert_eq!(g.glob(pattern), *want, "{pattern} (confined: {confined})");
+            }
         }
         assert_eq!(
             files_with_suffix(&r.join("etc"), ".conf"),
@@ -608,11 +494,35 @@ mod tests {
     }
 
     #[test]
-    fn under_root_refuses_parent_components() {
-        assert!(under_root(Path::new("/r"), "/etc/../../x").is_err());
-        assert_eq!(
-            under_root(Path::new("/r"), "/etc/hosts").unwrap(),
-            PathBuf::from("/r/etc/hosts")
-        );
+    fn confined_globs_never_leave_the_root() {
+        let top = tempfile::tempdir().unwrap();
+        let r = top.path().join("root");
+        let outside = top.path().join("outside");
+        fs::create_dir_all(r.join("etc")).unwrap();
+        fs::create_dir_all(&outside).unwrap();
+        fs::write(outside.join("secret"), "x").unwrap();
+        fs::write(r.join("etc/a.conf"), "x").unwrap();
+        std::os::unix::fs::symlink(&outside, r.join("etc/out")).unwrap();
+        std::os::unix::fs::symlink("../../outside", r.join("etc/up")).unwrap();
+        let mut g = Globber::confined(&r);
+        for pattern in [
+            "/*/../../outside/*",
+            "/../outside/*",
+            "/etc/up/*",
+            "/etc/up/secret",
+            "/etc/out/../../outside/secret",
+        ] {
+            assert_eq!(g.glob(pattern), Vec::<String>::new(), "{pattern}");
+        }
+        // An absolute link is the same path inside the root (chroot semantics).
+        assert_eq!(g.glob("/etc/out/*"), Vec::<String>::new());
+        fs::create_dir_all(r.join(outside.strip_prefix("/").unwrap())).unwrap();
+        fs::write(
+            r.join(outside.strip_prefix("/").unwrap()).join("inside"),
+            "x",
+        )
+        .unwrap();
+        let mut g = Globber::confined(&r);
+        assert_eq!(g.glob("/etc/out/*"), ["/etc/out/inside"]);
     }
 }
