@@ -9,7 +9,7 @@ pub(crate) use root::Root;
 
 use std::fs;
 use std::io::{self, Read, Write};
-use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt};
+use std::os::unix::fs::{DirBuilderExt, MetadataExt};
 use std::path::{Path, PathBuf};
 
 /// What identifies a version of a file without reading it: size, inode, modification
@@ -26,43 +26,79 @@ pub(crate) fn stamp(path: &Path) -> Option<[i64; 6]> {
     ])
 }
 
-/// Reads a cache file: only one that this process's user owns and nobody else may write
-/// (another user's file could steer what is loaded). `None` otherwise, or if it cannot
-/// be read.
-pub(crate) fn read_cache(path: &Path) -> Option<Vec<u8>> {
-    let mut file = fs::File::open(path).ok()?;
-    let meta = file.metadata().ok()?;
-    // `/proc/self` belongs to the process's effective user.
-    let me = fs::metadata("/proc/self").ok()?.uid();
-    if meta.uid() != me || meta.mode() & 0o022 != 0 || !meta.is_file() {
+/// Opens the cache directory `dir` without following a symlink in its last component,
+/// and only if this process's user owns it and nobody else may write to it.
+fn open_cache_dir(dir: &Path) -> io::Result<std::os::fd::OwnedFd> {
+    use rustix::fs::{Mode, OFlags};
+    let fd = rustix::fs::openat(
+        rustix::fs::CWD,
+        dir,
+        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+        Mode::empty(),
+    )?;
+    private(&rustix::fs::fstat(&fd)?)?;
+    Ok(fd)
+}
+
+/// Refuses what another user owns or may write to (it could steer what is loaded).
+fn private(st: &rustix::fs::Stat) -> io::Result<()> {
+    if st.st_uid != rustix::process::geteuid().as_raw() || st.st_mode & 0o022 != 0 {
+        return Err(io::Error::new(
+            io::ErrorKind::PermissionDenied,
+            "cache not owned by this user, or writable by others",
+        ));
+    }
+    Ok(())
+}
+
+/// Reads the cache file `name` in `dir`: only a regular file that this process's user
+/// owns and nobody else may write, in a directory that is the same, reached without
+/// following a symlink (neither the directory itself nor the file). `None` otherwise, or
+/// if it cannot be read.
+pub(crate) fn read_cache(dir: &Path, name: &str) -> Option<Vec<u8>> {
+    use rustix::fs::{FileType, Mode, OFlags};
+    let d = open_cache_dir(dir).ok()?;
+    let fd = rustix::fs::openat(
+        &d,
+        name,
+        OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC,
+        Mode::empty(),
+    )
+    .ok()?;
+    let st = rustix::fs::fstat(&fd).ok()?;
+    if FileType::from_raw_mode(st.st_mode) != FileType::RegularFile || private(&st).is_err() {
         return None;
     }
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-    file.read_to_end(&mut bytes).ok()?;
+    let mut bytes = Vec::with_capacity(usize::try_from(st.st_size).unwrap_or(0));
+    fs::File::from(fd).read_to_end(&mut bytes).ok()?;
     Some(bytes)
 }
 
 /// Writes a cache file in `dir` (made, private, if missing) under `name`: through a
 /// temporary file renamed over it, so readers see the old file or the new one, never
-/// half of one. Errors are the caller's to ignore: a cache is an optimisation.
+/// half of one. Nothing is written through a symlink, nor into a directory another user
+/// owns or may write to. Errors are the caller's to ignore: a cache is an optimisation.
 pub(crate) fn write_cache(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<()> {
+    use rustix::fs::{AtFlags, Mode, OFlags};
     fs::DirBuilder::new()
         .recursive(true)
         .mode(0o700)
         .create(dir)?;
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let d = open_cache_dir(dir)?;
+    let tmp = format!(".{name}.{}.tmp", std::process::id());
     let written = (|| {
-        let mut file = fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(&tmp)?;
-        file.write_all(bytes)?;
-        drop(file);
-        fs::rename(&tmp, dir.join(name))
+        let fd = rustix::fs::openat(
+            &d,
+            tmp.as_str(),
+            OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+            Mode::from_raw_mode(0o600),
+        )?;
+        fs::File::from(fd).write_all(bytes)?;
+        rustix::fs::renameat(&d, tmp.as_str(), &d, name)?;
+        Ok(())
     })();
     if written.is_err() {
-        let _ = fs::remove_file(&tmp);
+        let _ = rustix::fs::unlinkat(&d, tmp.as_str(), AtFlags::empty());
     }
     written
 }
@@ -491,6 +527,39 @@ mod tests {
             files_with_suffix(&r.join("etc"), ".conf"),
             ["a.conf", "b.conf", "link.conf"]
         );
+    }
+
+    #[test]
+    fn the_cache_is_never_reached_through_a_symlink() {
+        use std::os::unix::fs::{PermissionsExt, symlink};
+        let top = tempfile::tempdir().unwrap();
+        let dir = top.path().join("cache");
+        write_cache(&dir, "c", b"mine").unwrap();
+        assert_eq!(read_cache(&dir, "c").as_deref(), Some(&b"mine"[..]));
+        // A file planted as a symlink is neither read nor written through.
+        let victim = top.path().join("victim");
+        fs::write(&victim, "victim").unwrap();
+        symlink(&victim, dir.join("planted")).unwrap();
+        assert_eq!(read_cache(&dir, "planted"), None);
+        write_cache(&dir, "planted", b"new").unwrap();
+        assert_eq!(fs::read_to_string(&victim).unwrap(), "victim");
+        assert!(
+            !fs::symlink_metadata(dir.join("planted"))
+                .unwrap()
+                .is_symlink()
+        );
+        // The cache directory itself as a symlink: not used at all.
+        let real = top.path().join("real");
+        write_cache(&real, "c", b"x").unwrap();
+        let link = top.path().join("link");
+        symlink(&real, &link).unwrap();
+        assert_eq!(read_cache(&link, "c"), None);
+        assert!(write_cache(&link, "d", b"y").is_err());
+        assert!(!real.join("d").exists());
+        // A directory others may write to is not trusted.
+        fs::set_permissions(&real, fs::Permissions::from_mode(0o777)).unwrap();
+        assert_eq!(read_cache(&real, "c"), None);
+        assert!(write_cache(&real, "e", b"z").is_err());
     }
 
     #[test]

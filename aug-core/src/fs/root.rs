@@ -456,6 +456,7 @@ fn move_file(
                 Mode::empty(),
             )
             .map_err(|e| at("clone_open_src")(e.into()))?;
+            let src_stat = rfs::fstat(&src).map_err(|e| at("clone_read")(e.into()))?;
             let mut data = Vec::new();
             std::fs::File::from(src)
                 .read_to_end(&mut data)
@@ -471,10 +472,25 @@ fn move_file(
             };
             let dst = rfs::openat(dir, to, flags, Mode::from_raw_mode(0o600))
                 .map_err(|e| at("clone_open_dst")(e.into()))?;
+            if backup {
+                // The backup gets the original's owner and mode, as Augeas's copy does.
+                let _ = rfs::fchown(
+                    &dst,
+                    Some(rfs::Uid::from_raw(src_stat.st_uid)),
+                    Some(rfs::Gid::from_raw(src_stat.st_gid)),
+                );
+                let _ = rfs::fchmod(&dst, Mode::from_raw_mode(src_stat.st_mode & 0o7777));
+            }
             let mut f = std::fs::File::from(dst);
             f.write_all(&data).map_err(at("clone_write"))?;
             f.sync_all().map_err(at("clone_sync"))?;
-            rfs::unlinkat(dir, from, AtFlags::empty()).map_err(|e| at("clone_unlink_src")(e.into()))
+            match rfs::unlinkat(dir, from, AtFlags::empty()) {
+                Ok(()) => Ok(()),
+                // The original of a backup is a mount point (that is why it could not be
+                // renamed): it stays, and the temp file is copied over it next.
+                Err(_) if backup => Ok(()),
+                Err(e) => Err(at("clone_unlink_src")(e.into())),
+            }
         }
         Err(e) => Err(at("rename")(e.into())),
     }

@@ -99,7 +99,7 @@ pub fn autoload_modules_cached(
     let header = cache_dir.and_then(|_| cache::header(options, &files));
     let name = cache::file_name(&load_path, options);
     if let (Some(dir), Some((header, _))) = (cache_dir, &header)
-        && let Some(bytes) = crate::fs::read_cache(&dir.join(&name))
+        && let Some(bytes) = crate::fs::read_cache(dir, &name)
         && let Some(found) = cache::decode(&bytes, header, files.len())
     {
         return files

@@ -237,7 +237,11 @@ fn symlinks_inside_the_root_are_followed_outside_refused() {
     // Absolute targets are paths inside the root (chroot semantics).
     std::os::unix::fs::symlink("/etc/kv/real", dir.join("link")).unwrap();
     let depth = root.path().components().count();
-    let climb = format!("{}{}", "../".repeat(depth + 2), outside.path().join("target").display());
+    let climb = format!(
+        "{}{}",
+        "../".repeat(depth + 2),
+        outside.path().join("target").display()
+    );
     std::os::unix::fs::symlink(&climb, dir.join("escape")).unwrap();
     // The outside file's own path, taken inside the root, does not exist.
     std::os::unix::fs::symlink(outside.path().join("target"), dir.join("absent")).unwrap();

@@ -10,3 +10,4 @@ mod lang;
 mod path;
 mod rx;
 mod tidy;
+mod trust;
