@@ -516,6 +516,31 @@ pub const ACCEPTED: &[Accepted] = &[
         },
     },
     Accepted {
+        name: "c-drops-new-file-on-load",
+        why: "a file whose node was made in the tree (not loaded) and then saved: Augeas's \
+              next load drops that file's tree (the load after reads it again); aug-rs \
+              keeps it, as it is on disk. Checked: with every load done twice, both tools \
+              agree.",
+        applies: |d| {
+            let Some(c) = c_augtool() else {
+                return false;
+            };
+            if !d.cmds.iter().any(|c| c == "load") {
+                return false;
+            }
+            let twice: Vec<String> = d
+                .cmds
+                .iter()
+                .flat_map(|c| {
+                    let n = if c == "load" { 2 } else { 1 };
+                    std::iter::repeat_n(c.clone(), n)
+                })
+                .collect();
+            let (c, rs) = (run(&c, &twice), run(&augtool_rs(), &twice));
+            c.stdout == rs.stdout && c.code == rs.code && c.files == rs.files
+        },
+    },
+    Accepted {
         name: "c-empty-label-error",
         why: "after a file whose save failed is removed from the tree, C's save fails on \
               the `path` of the old error and records a second error under a node with an \
