@@ -54,7 +54,17 @@ fn version() {
 
 /// Runs the program; `Ok(false)` means a command failed.
 fn run() -> anyhow::Result<bool> {
-    let opts = Options::parse();
+    let opts = match Options::try_parse() {
+        Ok(o) => o,
+        Err(e) => match options::getopt_message(&e) {
+            // augtool's words and exit status for a bad command line.
+            Some(msg) => {
+                eprintln!("{msg}");
+                return Ok(false);
+            }
+            None => e.exit(),
+        },
+    };
     if opts.version {
         version();
         return Ok(true);

@@ -8,9 +8,9 @@ const AFTER_HELP: &str = "\
 Commands are read from FILE (-f), from standard input, or interactively when standard
 input is a terminal. Type 'help' for the list of commands.
 
-When COMMAND is given on the command line, aug-rs deliberately differs from augtool 1.14,
-which always saves afterwards and exits 0 even when the command fails: augtool-rs saves
-only with -s, reports errors, and exits 1 when the command fails.
+When COMMAND is given on the command line, it runs and the tree is saved afterwards, as
+augtool does (with or without -s). Unlike augtool 1.14, which exits 0 even when the command
+fails, augtool-rs reports the failure and exits 1.
 
 Which modules of the load path autoload, and their filters, are cached between runs in
 $AUG_RS_CACHE_DIR (set it empty for no cache), else $XDG_CACHE_HOME/aug-rs, else
@@ -77,13 +77,56 @@ pub struct Options {
     /// Print version information and exit.
     #[arg(long)]
     pub version: bool,
-    /// A command to run instead of reading commands (its words are joined by spaces).
-    #[arg(
-        value_name = "COMMAND",
-        trailing_var_arg = true,
-        allow_hyphen_values = true
-    )]
+    /// A command to run instead of reading commands (its words are joined by spaces;
+    /// options may come between them, as with augtool; words after `--` are never options).
+    #[arg(value_name = "COMMAND")]
     pub command: Vec<String>,
+}
+
+/// The message augtool (GNU getopt) gives for a bad command line, for a clap error that is
+/// one; `None` for help and the like.
+pub fn getopt_message(e: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let arg = match e.get(ContextKind::InvalidArg) {
+        Some(ContextValue::String(s)) => s.clone(),
+        _ => String::new(),
+    };
+    // clap names an option with its value placeholder (`--root <ROOT>`); getopt by itself,
+    // in the form the user typed.
+    let name = arg.split([' ', '=']).next().unwrap_or_default().to_owned();
+    let mut short = name
+        .strip_prefix('-')
+        .filter(|n| !n.starts_with('-'))
+        .map(str::to_owned);
+    if e.kind() != ErrorKind::UnknownArgument
+        && let Some(long) = name.strip_prefix("--")
+        && let Some(letter) = <Options as clap::CommandFactory>::command()
+            .get_arguments()
+            .find(|a| a.get_long() == Some(long))
+            .and_then(clap::Arg::get_short)
+        && std::env::args().last() == Some(format!("-{letter}"))
+    {
+        short = Some(letter.to_string());
+    }
+    let msg = match e.kind() {
+        ErrorKind::UnknownArgument => match &short {
+            Some(s) => format!("invalid option -- '{}'", s.chars().next().unwrap_or('?')),
+            None => format!("unrecognized option '{name}'"),
+        },
+        ErrorKind::InvalidValue | ErrorKind::NoEquals => match &short {
+            Some(s) => format!("option requires an argument -- '{s}'"),
+            None => format!("option '{name}' requires an argument"),
+        },
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => return None,
+        _ => e.to_string().lines().next().unwrap_or_default().to_owned(),
+    };
+    // Like getopt, the program as it was called.
+    let prog = std::env::args()
+        .next()
+        .unwrap_or_else(|| "augtool-rs".to_owned());
+    Some(format!(
+        "{prog}: {msg}\nTry 'augtool-rs --help' for more information."
+    ))
 }
 
 impl Options {

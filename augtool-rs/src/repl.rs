@@ -93,7 +93,9 @@ fn finish(
     Ok(ok)
 }
 
-/// Runs one command given on the command line, then `save` if `autosave`.
+/// Runs one command given on the command line, then `save`, as augtool does whether or
+/// not `-s` was given (`-s` only makes `-e` echo the save). Unlike augtool, which reports
+/// only the save's result, a failed command is reported and makes the result `false`.
 pub fn run_one(
     session: &mut Session,
     line: &str,
@@ -106,13 +108,10 @@ pub fn run_one(
         writeln!(out, "{PROMPT}{line} ")?;
     }
     let ok = session.run_line(line, out, err)? != Outcome::Failed;
-    if opts.autosave {
-        if opts.echo {
-            writeln!(out, "{PROMPT}save")?;
-        }
-        return Ok(session.run_line("save", out, err)? != Outcome::Failed && ok);
+    if opts.autosave && opts.echo {
+        writeln!(out, "{PROMPT}save")?;
     }
-    Ok(ok)
+    Ok(session.run_line("save", out, err)? != Outcome::Failed && ok)
 }
 
 /// The rustyline helper: completes command names and tree paths.

@@ -175,7 +175,7 @@ fn version_and_help() {
     ] {
         assert!(run.stdout.contains(opt), "--help lacks {opt}");
     }
-    assert!(run.stdout.contains("deliberately differs"));
+    assert!(run.stdout.contains("saved afterwards, as\naugtool does"));
 }
 
 #[test]
@@ -223,4 +223,60 @@ fn broken_pipe_exits_quietly() {
     writer.join().unwrap();
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}
+
+/// One-shot commands save, as augtool does (scripts rely on it), and a bad command line is
+/// getopt's error with augtool's exit status. Compared with C augtool when installed; a
+/// failed command is reported and exits 1 (augtool 1.14 exits 0: our difference).
+#[test]
+fn r19_one_shot_commands_and_bad_options_as_augtool() {
+    let cases: &[&[&str]] = &[
+        &["set", "/files/etc/hosts/1/alias[last()+1]", "oneshot"],
+        &["-e", "set", "/files/etc/hosts/1/alias[last()+1]", "echoed"],
+        &["-e", "-s", "set", "/files/etc/hosts/1/alias[last()+1]", "s"],
+        &["match", "/files/etc/hosts/1", "-e"],
+        &["--", "set", "/files/etc/hosts/1/alias[1]", "-x"],
+        &["--autosve", "get", "/files"],
+        &["-Z", "get", "/files"],
+        &["-r"],
+        &["set", "/files/etc/hosts/1/alias", "-1"],
+    ];
+    let c = crate::differential::c_augtool();
+    for args in cases {
+        let (ours, our_root) = crate::support::run_rs(args, "");
+        let r = our_root.path().to_str().unwrap().to_owned();
+        if let Some(c) = &c {
+            let their_root = crate::support::root_copy();
+            let tr = their_root.path().to_str().unwrap().to_owned();
+            // `-r ROOT` first, as run_rs does; a lone `-r` is the bad option itself.
+            let mut all = vec!["-r", tr.as_str()];
+            all.extend_from_slice(args);
+            let theirs = crate::support::run_program(c, &all, "", their_root.path());
+            assert_eq!(ours.stdout, theirs.stdout, "{args:?}");
+            let prog = crate::support::augtool_rs();
+            assert_eq!(
+                ours.stderr
+                    .replace(prog.to_str().unwrap(), "PROG")
+                    .replace("augtool-rs", "augtool"),
+                theirs.stderr.replace(c.to_str().unwrap(), "PROG"),
+                "{args:?}"
+            );
+            assert_eq!(ours.code, theirs.code, "{args:?}");
+            assert_eq!(
+                crate::support::files_of(our_root.path()),
+                crate::support::files_of(their_root.path()),
+                "{args:?}"
+            );
+        }
+        if args.first() == Some(&"set") && args.len() == 3 && !args[2].starts_with('-') {
+            assert!(
+                ours.stdout.contains("Saved 1 file(s)"),
+                "{args:?}: {ours:?} {r}"
+            );
+        }
+    }
+    // Our difference: a failed one-shot command is reported, and the exit status says so.
+    let (run, _root) = crate::support::run_rs(&["get", "/files/etc/hosts/*"], "");
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("Too many matches"), "{run:?}");
 }
