@@ -104,7 +104,7 @@ pub fn getopt_message(e: &clap::Error) -> Option<String> {
             .get_arguments()
             .find(|a| a.get_long() == Some(long))
             .and_then(clap::Arg::get_short)
-        && std::env::args().last() == Some(format!("-{letter}"))
+        && std::env::args().next_back() == Some(format!("-{letter}"))
     {
         short = Some(letter.to_string());
     }
