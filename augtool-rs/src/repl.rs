@@ -214,16 +214,76 @@ pub fn complete_path(session: &Session, word: &str) -> Vec<Pair> {
             continue;
         }
         let has_kids = tree.children(n).iter().any(|&c| tree.label(c).is_some());
+        // As readline lists file names: the last step, `/` after a node with children.
+        let (display, replacement) = if has_kids {
+            (format!("{step}/"), format!("{candidate}/"))
+        } else {
+            (step.to_owned(), candidate)
+        };
         out.push(Pair {
-            display: step.to_owned(),
-            replacement: if has_kids {
-                format!("{candidate}/")
-            } else {
-                candidate
-            },
+            display,
+            replacement,
         });
     }
+    out.sort_by(|a, b| a.display.cmp(&b.display));
+    out.dedup_by(|a, b| a.replacement == b.replacement);
     out
+}
+
+/// Ctrl-C: echoes `^C` (as readline does) and abandons the line.
+struct EchoInterrupt;
+
+impl rustyline::ConditionalEventHandler for EchoInterrupt {
+    fn handle(
+        &self,
+        _evt: &rustyline::Event,
+        _n: rustyline::RepeatCount,
+        _positive: bool,
+        ctx: &rustyline::EventContext,
+    ) -> Option<rustyline::Cmd> {
+        // Only at the end of the line, where the cursor is: elsewhere it would overwrite
+        // what was typed.
+        if ctx.pos() == ctx.line().len() {
+            let mut out = io::stdout();
+            let _ = out.write_all(b"^C");
+            let _ = out.flush();
+        }
+        Some(rustyline::Cmd::Interrupt)
+    }
+}
+
+/// Reads a history file as readline writes it: one entry per line (a `#V2` header and
+/// its escapes, from an earlier rustyline, are understood too).
+fn read_history(path: &std::path::Path) -> Vec<String> {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return Vec::new();
+    };
+    let mut lines = text.lines().peekable();
+    let v2 = lines.peek() == Some(&"#V2");
+    if v2 {
+        lines.next();
+    }
+    lines
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            if v2 {
+                l.replace("\\n", "\n").replace("\\\\", "\\")
+            } else {
+                l.to_owned()
+            }
+        })
+        .collect()
+}
+
+/// Writes the history as readline does (one entry per line, no header), so that augtool
+/// and augtool-rs can share `~/.augeas/history`.
+fn write_history(path: &std::path::Path, entries: &[String]) -> io::Result<()> {
+    let mut text = String::new();
+    for e in entries {
+        text.push_str(e);
+        text.push('\n');
+    }
+    std::fs::write(path, text)
 }
 
 /// `~/.augeas/history`, if there is a home directory.
@@ -251,15 +311,22 @@ pub fn run_interactive(
         .behavior(Behavior::PreferTerm)
         .completion_type(CompletionType::List)
         .auto_add_history(false)
+        .max_history_size(100_000)
+        .map_err(readline_error)?
         .build();
     let mut rl: Editor<AugHelper, DefaultHistory> =
         Editor::with_config(config).map_err(readline_error)?;
     rl.set_helper(Some(AugHelper {
         session: Rc::clone(&session),
     }));
+    rl.bind_sequence(
+        rustyline::KeyEvent::ctrl('C'),
+        rustyline::EventHandler::Conditional(Box::new(EchoInterrupt)),
+    );
     let history = history_file();
-    if let Some(h) = &history {
-        let _ = rl.load_history(h);
+    let mut entries: Vec<String> = history.as_deref().map(read_history).unwrap_or_default();
+    for e in &entries {
+        let _ = rl.add_history_entry(e.as_str());
     }
     let stdout = io::stdout();
     let stderr = io::stderr();
@@ -270,6 +337,7 @@ pub fn run_interactive(
             Ok(line) => {
                 if !line.trim().is_empty() {
                     let _ = rl.add_history_entry(line.as_str());
+                    entries.push(line.clone());
                 }
                 let outcome =
                     session
@@ -293,7 +361,7 @@ pub fn run_interactive(
         if let Some(dir) = h.parent() {
             let _ = std::fs::create_dir_all(dir);
         }
-        let _ = rl.save_history(h);
+        let _ = write_history(h, &entries);
     }
     if quit {
         return Ok(ok);

@@ -122,13 +122,35 @@ fn interactive_session() {
             .count()
             == 2
     });
-    t.send(&["C-u", "quit", "Enter"]);
+    // r19: candidates listed sorted, by their last step, `/` after nodes with children,
+    // as readline does; Ctrl-C echoes `^C` and gives a fresh prompt.
+    t.send(&["C-u", "set /t/zeta/x 1", "Enter"]);
+    t.wait_for("the set", |s| prompts(s) == 5);
+    t.send(&["ls /t/", "Tab", "Tab"]);
+    t.wait_for("the listing", |s| {
+        s.lines()
+            .any(|l| l.split_whitespace().collect::<Vec<_>>() == ["alpha", "zeta/"])
+    });
+    t.send(&["C-c"]);
+    t.wait_for("^C and a fresh prompt", |s| {
+        s.lines().any(|l| l == "augtool> ls /t/^C") && s.lines().any(|l| l.trim_end() == "augtool>")
+    });
+    t.send(&["quit", "Enter"]);
     let history = home.path().join(".augeas/history");
     let start = Instant::now();
     while !history.exists() && start.elapsed() < Duration::from_secs(10) {
         sleep(Duration::from_millis(50));
     }
+    sleep(Duration::from_millis(200));
     let saved = std::fs::read_to_string(&history).unwrap();
     assert!(saved.contains("get /t/alpha"), "history file: {saved}");
     assert!(saved.contains("count /t/alpha"), "history file: {saved}");
+    // r19: readline's plain format, which C augtool shares: one entry per line, no
+    // `#V2` header (C would recall it as a command).
+    assert!(!saved.contains("#V2"), "history file: {saved}");
+    assert!(saved.ends_with("quit\n"), "history file: {saved}");
+    assert!(
+        saved.lines().all(|l| !l.is_empty()),
+        "history file: {saved}"
+    );
 }
