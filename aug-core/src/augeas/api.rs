@@ -339,7 +339,7 @@ impl Augeas {
             Err(e) => Err(Error::new(
                 ErrorCode::FileAccess,
                 None,
-                Some(format!("{file}: {e}")),
+                Some(format!("{file}: {}", crate::fs::message(&e))),
             )),
         }
     }

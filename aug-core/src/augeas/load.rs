@@ -254,7 +254,7 @@ impl Augeas {
         let text = match disk.read_text(file) {
             Ok(t) => t,
             Err(e) => {
-                self.record_error(meta, "read_failed", &[("message", &e.to_string())]);
+                self.record_error(meta, "read_failed", &[("message", &crate::fs::message(&e))]);
                 return;
             }
         };

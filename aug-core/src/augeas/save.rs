@@ -194,7 +194,7 @@ impl Augeas {
                 Ok(false) => return Ok(()),
                 Err(f) => {
                     let meta = self.file_meta(file);
-                    self.record_error(meta, f.kind, &[("message", &f.error.to_string())]);
+                    self.record_error(meta, f.kind, &[("message", &crate::fs::message(&f.error))]);
                     return Err(());
                 }
             },
@@ -224,14 +224,14 @@ impl Augeas {
         if let Err(e) = disk.locate(file)
             && e.kind() != std::io::ErrorKind::NotFound
         {
-            self.record_error(meta, "canon_augorig", &[("message", &e.to_string())]);
+            self.record_error(meta, "canon_augorig", &[("message", &crate::fs::message(&e))]);
             return Err(());
         }
         let original = match disk.read_text(file) {
             Ok(t) => Some(t),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
             Err(e) => {
-                self.record_error(meta, "put_read", &[("message", &e.to_string())]);
+                self.record_error(meta, "put_read", &[("message", &crate::fs::message(&e))]);
                 return Err(());
             }
         };
@@ -273,7 +273,7 @@ impl Augeas {
             Mode::Noop => {}
             Mode::Write(m) => {
                 if let Err(f) = disk.write_atomic(file, &text, m, copy) {
-                    self.record_error(meta, f.kind, &[("message", &f.error.to_string())]);
+                    self.record_error(meta, f.kind, &[("message", &crate::fs::message(&f.error))]);
                     return Err(());
                 }
                 let mtime = if m == SaveMode::NewFile {

@@ -109,6 +109,16 @@ pub(crate) fn read_text(path: &Path) -> io::Result<String> {
     utf8(fs::read(path)?)
 }
 
+/// An I/O error as Augeas words it (`strerror`): `No such file or directory`, without the
+/// ` (os error 2)` that Rust adds.
+pub(crate) fn message(e: &io::Error) -> String {
+    let s = e.to_string();
+    match (e.raw_os_error(), s.rfind(" (os error ")) {
+        (Some(_), Some(at)) => s.get(..at).unwrap_or(&s).to_owned(),
+        _ => s,
+    }
+}
+
 /// Bytes as text; invalid UTF-8 is refused with `InvalidData`.
 pub(crate) fn utf8(bytes: Vec<u8>) -> io::Result<String> {
     String::from_utf8(bytes).map_err(|e| {
