@@ -45,6 +45,7 @@ pub mod ops;
 pub mod path;
 pub mod print;
 pub mod rx;
+pub mod text;
 mod tree;
 
 pub use augeas::{AUGEAS_VERSION, Augeas, Error, Flags, Module, NodeAttr, SpanInfo};

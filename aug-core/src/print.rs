@@ -22,11 +22,12 @@ pub fn escape_name(label: &str) -> String {
 
 /// Quotes a value the way `print` shows it: C escapes for control characters, `\"` and
 /// `\\`, and octal `\ooo` for every other byte outside printable ASCII (so UTF-8 text
-/// shows as octal bytes, exactly as C augtool prints it).
+/// shows as octal bytes, exactly as C augtool prints it). Bytes of a file that is not
+/// UTF-8 show as the bytes they are ([`crate::text`]).
 pub fn quote_value(value: &str) -> String {
     let mut out = String::with_capacity(value.len() + 2);
     out.push('"');
-    for &b in value.as_bytes() {
+    for &b in crate::text::encode(value).iter() {
         match b {
             0x07 => out.push_str("\\a"),
             0x08 => out.push_str("\\b"),

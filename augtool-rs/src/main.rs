@@ -8,6 +8,7 @@
 mod commands;
 mod options;
 mod output;
+mod rawout;
 mod repl;
 mod session;
 
@@ -71,8 +72,9 @@ fn run() -> anyhow::Result<bool> {
     }
     let stdout = io::stdout();
     let stderr = io::stderr();
-    let mut out = stdout.lock();
-    let mut err = stderr.lock();
+    // Bytes of files that are not UTF-8 go out as they are in the file.
+    let mut out = rawout::RawBytes::new(stdout.lock());
+    let mut err = rawout::RawBytes::new(stderr.lock());
 
     let start = Instant::now();
     if opts.timing {

@@ -3,6 +3,7 @@
 //! `~/.augeas/history` and completion of command names and tree paths).
 
 use crate::commands::COMMANDS;
+use crate::rawout::RawBytes;
 use crate::session::{Outcome, Session};
 use crate::tokenizer::is_blank;
 use rustyline::completion::{Completer, Pair};
@@ -40,12 +41,14 @@ pub fn run_script(
     err: &mut dyn Write,
 ) -> io::Result<bool> {
     let mut ok = true;
-    let mut line = String::new();
+    let mut raw = Vec::new();
     loop {
-        line.clear();
-        if input.read_line(&mut line)? == 0 {
+        raw.clear();
+        if input.read_until(b'\n', &mut raw)? == 0 {
             break;
         }
+        // Bytes that are not UTF-8 (a Latin-1 value) are kept, as augtool keeps them.
+        let line = aug_core::text::decode(&raw);
         let text = line.strip_suffix('\n').unwrap_or(&line);
         let untabbed;
         let text = if text.contains('\t') {
@@ -339,10 +342,11 @@ pub fn run_interactive(
                     let _ = rl.add_history_entry(line.as_str());
                     entries.push(line.clone());
                 }
-                let outcome =
-                    session
-                        .borrow_mut()
-                        .run_line(&line, &mut stdout.lock(), &mut stderr.lock())?;
+                let outcome = session.borrow_mut().run_line(
+                    &line,
+                    &mut RawBytes::new(stdout.lock()),
+                    &mut RawBytes::new(stderr.lock()),
+                )?;
                 match outcome {
                     Outcome::Done => {}
                     Outcome::Failed => ok = false,
@@ -374,8 +378,8 @@ pub fn run_interactive(
     let ok = finish(
         &mut s,
         opts,
-        &mut stdout.lock(),
-        &mut stderr.lock(),
+        &mut RawBytes::new(stdout.lock()),
+        &mut RawBytes::new(stderr.lock()),
         ok,
         false,
     )?;

@@ -224,7 +224,11 @@ impl Augeas {
         if let Err(e) = disk.locate(file)
             && e.kind() != std::io::ErrorKind::NotFound
         {
-            self.record_error(meta, "canon_augorig", &[("message", &crate::fs::message(&e))]);
+            self.record_error(
+                meta,
+                "canon_augorig",
+                &[("message", &crate::fs::message(&e))],
+            );
             return Err(());
         }
         let original = match disk.read_text(file) {

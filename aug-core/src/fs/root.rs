@@ -251,9 +251,14 @@ impl Root {
         Ok(bytes)
     }
 
-    /// Reads `file` as text; invalid UTF-8 is refused with `InvalidData`.
+    /// Reads `file` as text; bytes that are not UTF-8 are kept as their stand-in
+    /// characters ([`crate::text`]), so that writing the text back gives the same bytes.
     pub(crate) fn read_text(&self, file: &str) -> io::Result<String> {
-        super::utf8(self.read(file)?)
+        let bytes = self.read(file)?;
+        Ok(match crate::text::decode(&bytes) {
+            std::borrow::Cow::Borrowed(_) => String::from_utf8(bytes).unwrap_or_default(),
+            std::borrow::Cow::Owned(s) => s,
+        })
     }
 
     /// Writes `text` as the new content of `file`: a temp file created next to it with
@@ -322,7 +327,7 @@ impl Root {
                 }
             }
             let mut f = std::fs::File::from(fd);
-            f.write_all(text.as_bytes())
+            f.write_all(&crate::text::encode(text))
                 .map_err(fail("error_augtemp"))?;
             f.flush().map_err(fail("flush_augtemp"))?;
             f.sync_all().map_err(fail("sync_augtemp"))?;

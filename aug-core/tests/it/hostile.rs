@@ -81,21 +81,40 @@ fn r9_ten_thousand_nested_braces_are_a_parse_error() {
     assert_eq!(aug.count("/files/etc/logrotate.d/deep").unwrap(), 0);
 }
 
+/// Files that are not UTF-8 load, as in Augeas, and save back byte for byte: the bytes
+/// that are not UTF-8 are stand-in characters in the tree (`aug_core::text`). (Before
+/// issue 19 they were refused with `read_failed`.)
 #[test]
-fn r9_binary_and_invalid_utf8_are_refused_clearly() {
-    let root = root_with("etc/passwd", b"root:x:0:0:\xff\xfe:/root:/bin/sh\n\x00\x01");
-    let aug = lenses::open(Some(root.path()), Flags::NONE);
-    assert_eq!(
-        aug.get("/augeas/files/etc/passwd/error")
-            .unwrap()
-            .as_deref(),
-        Some("read_failed")
-    );
-    let msg = aug
-        .get("/augeas/files/etc/passwd/error/message")
-        .unwrap()
+fn r19_files_that_are_not_utf8_load_and_save_byte_for_byte() {
+    let passwd: &[u8] =
+        b"root:x:0:0:root:/root:/bin/bash\nbob:x:1000:1000:Bob M\xfcller,,,:/home/bob:/bin/sh\n";
+    let hosts: &[u8] = b"# caf\xe9 \xff\xfe stray\n127.0.0.1 localhost h\xf4te\n";
+    let root = root_with("etc/passwd", passwd);
+    fs::write(root.path().join("etc/hosts"), hosts).unwrap();
+    let mut aug = lenses::open(Some(root.path()), Flags::NONE);
+    assert_eq!(aug.matches("/augeas//error").unwrap(), Vec::<String>::new());
+    let gecos = aug.get("/files/etc/passwd/bob/name").unwrap().unwrap();
+    assert!(aug_core::text::has_raw_bytes(&gecos));
+    assert_eq!(aug_core::text::encode(&gecos).as_ref(), b"Bob M\xfcller,,,");
+    // Untouched files stay as they are; an edit keeps the untouched bytes of the file.
+    aug.set("/files/etc/hosts/1/alias[last()+1]", Some("new"))
         .unwrap();
-    assert!(msg.contains("not valid UTF-8 at byte 11"), "{msg}");
+    aug.save().unwrap();
+    assert_eq!(fs::read(root.path().join("etc/passwd")).unwrap(), passwd);
+    assert_eq!(
+        fs::read(root.path().join("etc/hosts")).unwrap(),
+        b"# caf\xe9 \xff\xfe stray\n127.0.0.1 localhost h\xf4te new\n"
+    );
+    // A value set with stand-ins is written as those bytes.
+    let latin1 = aug_core::text::decode(b"na\xefve").into_owned();
+    aug.set("/files/etc/hosts/1/alias[last()+1]", Some(&latin1))
+        .unwrap();
+    aug.save().unwrap();
+    assert!(
+        fs::read(root.path().join("etc/hosts"))
+            .unwrap()
+            .ends_with(b"new na\xefve\n")
+    );
 }
 
 #[test]
@@ -288,9 +307,9 @@ fn r9_nul_bytes_are_kept() {
     );
 }
 
-/// Binary junk as /etc/hosts is refused clearly and never loaded half: not valid UTF-8 is
-/// `read_failed`, valid UTF-8 the lens does not accept is `parse_failed`. (C Augeas loads
-/// `\0\x01\x02\n` as an empty file, truncating at the NUL.)
+/// Binary junk as /etc/hosts is refused clearly and never loaded half: what the lens does
+/// not accept is `parse_failed`. (C Augeas loads `\0\x01\x02\n` as an empty file,
+/// truncating at the NUL.)
 #[test]
 fn r9_binary_hosts_is_refused() {
     // Bytes from a fixed xorshift generator: NULs, controls, invalid UTF-8.
@@ -304,7 +323,7 @@ fn r9_binary_hosts_is_refused() {
         })
         .collect();
     for (text, kind) in [
-        (&junk[..], "read_failed"),
+        (&junk[..], "parse_failed"),
         (b"\0\x01\x02\n", "parse_failed"),
         (b"127.0.0.1 a\n\0\0\0", "parse_failed"),
     ] {

@@ -280,3 +280,69 @@ fn r19_one_shot_commands_and_bad_options_as_augtool() {
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("Too many matches"), "{run:?}");
 }
+
+/// Files that are not UTF-8 (a Latin-1 comment, an ISO-8859-1 GECOS field, stray bytes)
+/// load, print and save as with C augtool, byte for byte. (#19)
+#[test]
+fn r19_files_that_are_not_utf8_as_augtool() {
+    let Some(c) = crate::differential::c_augtool() else {
+        eprintln!("skipped: C augtool is not installed");
+        return;
+    };
+    let script = "print /files/etc/hosts\nget /files/etc/passwd/bob/name\n\
+                  set /files/etc/hosts/1/alias[last()+1] new\n\
+                  set /files/etc/passwd/bob/shell /bin/bash\nsave\n\
+                  match /files/etc/passwd/*/name\nprint /augeas//error\n";
+    let setup = |dir: &std::path::Path| {
+        std::fs::create_dir_all(dir.join("etc")).unwrap();
+        std::fs::write(
+            dir.join("etc/hosts"),
+            b"# caf\xe9 \xff\xfe stray\n127.0.0.1 localhost h\xf4te\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("etc/passwd"),
+            b"bob:x:1000:1000:Bob M\xfcller,,,:/home/bob:/bin/sh\n",
+        )
+        .unwrap();
+    };
+    let run = |program: &std::path::Path| {
+        let dir = tempfile::tempdir().unwrap();
+        setup(dir.path());
+        let r = dir.path().to_str().unwrap().to_owned();
+        let out = std::process::Command::new(program)
+            .args(["-A", "-r", &r, "-t", "Hosts.lns incl /etc/hosts"])
+            .args(["-t", "Passwd.lns incl /etc/passwd"])
+            .env("HOME", dir.path())
+            .env("AUG_RS_CACHE_DIR", crate::support::cache_dir())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .and_then(|mut ch| {
+                use std::io::Write as _;
+                ch.stdin.take().unwrap().write_all(script.as_bytes())?;
+                ch.wait_with_output()
+            })
+            .unwrap();
+        let files: Vec<Vec<u8>> = ["etc/hosts", "etc/passwd"]
+            .iter()
+            .map(|f| std::fs::read(dir.path().join(f)).unwrap())
+            .collect();
+        // The lens's own name differs (a documented difference); the rest must not.
+        let stdout: Vec<u8> = out
+            .stdout
+            .split(|&b| b == b'\n')
+            .filter(|l| !l.windows(4).any(|w| w == b"lens"))
+            .flat_map(|l| l.iter().copied().chain([b'\n']))
+            .collect();
+        (stdout, out.status.code(), files)
+    };
+    let ours = run(&crate::support::augtool_rs());
+    let theirs = run(&c);
+    assert_eq!(
+        String::from_utf8_lossy(&ours.0),
+        String::from_utf8_lossy(&theirs.0)
+    );
+    assert_eq!(ours, theirs);
+    assert!(ours.2[0].starts_with(b"# caf\xe9 \xff\xfe stray\n"));
+}

@@ -33,6 +33,19 @@ impl From<AugError> for PyErr {
     }
 }
 
+/// A value or label as python-augeas returns it: the text, or the `UnicodeDecodeError`
+/// that decoding the file's bytes as UTF-8 raises when they are not UTF-8 (see
+/// `aug_core::text`).
+fn py_text(py: Python<'_>, s: Option<String>) -> PyResult<Option<String>> {
+    match s {
+        Some(s) if aug_core::text::has_raw_bytes(&s) => {
+            let bytes = pyo3::types::PyBytes::new(py, &aug_core::text::encode(&s));
+            Ok(Some(bytes.call_method1("decode", ("utf8",))?.extract()?))
+        }
+        other => Ok(other),
+    }
+}
+
 fn closed_error() -> PyErr {
     PyRuntimeError::new_err("The Augeas object has already been closed!")
 }
@@ -147,12 +160,12 @@ impl PyAugeas {
 
     /// The value of the single node `path` matches (None if none, or no value).
     fn get(&self, py: Python<'_>, path: &str) -> PyResult<Option<String>> {
-        self.with(py, |a| a.get(path))
+        py_text(py, self.with(py, |a| a.get(path))?)
     }
 
     /// The label of the single node `path` matches.
     fn label(&self, py: Python<'_>, path: &str) -> PyResult<Option<String>> {
-        self.with(py, |a| a.label(path))
+        py_text(py, self.with(py, |a| a.label(path))?)
     }
 
     /// Sets the value of `path`, creating it if needed.

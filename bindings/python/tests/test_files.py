@@ -2,6 +2,8 @@
 Passwd lenses. Expected texts, paths and spans were recorded with libaugeas 1.14 (stock
 lenses) on the same files. Skipped until the lenses are merged."""
 
+import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -199,3 +201,53 @@ def test_custom_transform(root):
 def test_ns_attr_reports_the_file(aug):
     assert aug.defvar("u", "/files/etc/passwd/*[shell='/bin/false']") == 3
     assert aug.ns_attr("u", 1) == (None, "postfix", "/files/etc/passwd")
+
+
+PY_AUGEAS_LATIN1 = r"""
+import augeas, json, sys
+a = augeas.Augeas(root=sys.argv[1], flags=augeas.Augeas.NO_MODL_AUTOLOAD)
+a.transform("Hosts", "/etc/hosts")
+a.load()
+out = {}
+for p in ["/files/etc/hosts/#comment", "/files/etc/hosts/1/ipaddr"]:
+    try:
+        out[p] = ["ok", a.get(p)]
+    except UnicodeDecodeError as e:
+        out[p] = ["UnicodeDecodeError", e.object.hex()]
+print(json.dumps(out))
+"""
+
+
+def test_r19_a_latin1_file_loads_and_reads_as_python_augeas(tmp_path: Path):
+    """A hosts file with a Latin-1 comment loads; the comment's value cannot be decoded as
+    UTF-8, so get() raises UnicodeDecodeError with the file's bytes, as python-augeas
+    does; other values read as usual, and a save keeps the bytes."""
+    root = tmp_path / "root"
+    (root / "etc").mkdir(parents=True)
+    hosts = root / "etc" / "hosts"
+    hosts.write_bytes(b"# caf\xe9\n127.0.0.1 localhost\n")
+    a = Augeas(root=str(root), flags=Augeas.NO_MODL_AUTOLOAD)
+    a.transform("Hosts", "/etc/hosts")
+    a.load()
+    ours = {}
+    for p in ["/files/etc/hosts/#comment", "/files/etc/hosts/1/ipaddr"]:
+        try:
+            ours[p] = ["ok", a.get(p)]
+        except UnicodeDecodeError as e:
+            ours[p] = ["UnicodeDecodeError", e.object.hex()]
+    assert ours["/files/etc/hosts/#comment"] == ["UnicodeDecodeError", b"caf\xe9".hex()]
+    assert ours["/files/etc/hosts/1/ipaddr"] == ["ok", "127.0.0.1"]
+    a.set("/files/etc/hosts/1/alias", "lh")
+    a.save()
+    assert hosts.read_bytes() == b"# caf\xe9\n127.0.0.1 localhost lh\n"
+    # The same as python-augeas over libaugeas, where they are installed.
+    try:
+        res = subprocess.run(
+            ["/usr/bin/python3", "-c", PY_AUGEAS_LATIN1, str(root)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    except (FileNotFoundError, subprocess.CalledProcessError):
+        pytest.skip("python-augeas is not installed")
+    assert json.loads(res.stdout) == ours
