@@ -469,15 +469,21 @@ impl Augeas {
         })
     }
 
-    fn text_error(&mut self, path: &str, kind: &str, message: &str) {
+    /// `/augeas/text/<path>`, made if missing, with its old error gone.
+    fn text_meta(&mut self, path: &str) -> NodeId {
         let mut labels = vec!["text"];
         labels.extend(path.split('/').filter(|c| !c.is_empty()));
         let m = self.meta_node(&labels);
-        self.record_error(m, kind, &[("message", message)]);
+        if let Some(e) = self.tree.child(m, "error") {
+            self.tree.remove(e);
+        }
+        m
     }
 
     /// Parses the value of the node `node` with `lens` and stores the result under `path`
-    /// (replacing what was there).
+    /// (replacing what was there). A text that does not parse is not an error of the call,
+    /// as in Augeas: it is recorded under `/augeas/text/<path>/error` (`parse_failed`, with
+    /// its position) and `path` is left alone.
     pub fn text_store(&mut self, lens: &str, node: &str, path: &str) -> Result<(), Error> {
         let l = self.lens_by_name(lens)?;
         let text = self.get(node)?.ok_or_else(|| {
@@ -487,15 +493,14 @@ impl Augeas {
                 Some(format!("Failed to get value of {node}")),
             )
         })?;
+        // An invalid path is reported before anything else, as in Augeas.
+        crate::path::PathExpr::parse(path).map_err(ops::OpError::from)?;
+        let meta = self.text_meta(path);
         let parsed = match l.get(&text) {
             Ok(p) => p,
             Err(e) => {
-                self.text_error(path, "parse_failed", &e.to_string());
-                return Err(Error::new(
-                    ErrorCode::Internal,
-                    Some("parse failed".into()),
-                    Some(e.to_string()),
-                ));
+                self.record_get_error(meta, "parse_failed", &e);
+                return Ok(());
             }
         };
         let ctx = self.context_mut();
@@ -509,7 +514,10 @@ impl Augeas {
     }
 
     /// Writes the tree at `path` with `lens`, using the value of `node_in` as the original
-    /// text, and stores the result as the value of `node_out`.
+    /// text, and stores the result as the value of `node_out`. As in Augeas, no tree at
+    /// `path` writes the empty text, and a failure to write is recorded under
+    /// `/augeas/text/<path>/error` (`parse_skel_failed` when the original text does not
+    /// parse, `put_failed` when the tree does not fit the lens), not returned.
     pub fn text_retrieve(
         &mut self,
         lens: &str,
@@ -520,18 +528,27 @@ impl Augeas {
         let l = self.lens_by_name(lens)?;
         let original = self.get(node_in)?.unwrap_or_default();
         let nodes = self.match_nodes(path)?;
+        let meta = self.text_meta(path);
         let Some(&tree_node) = nodes.first() else {
-            return Err(Error::new(ErrorCode::NoMatch, None, Some(path.to_owned())));
+            return self.set(node_out, Some(""));
         };
         let text = match l.put(&self.tree, tree_node, &original) {
             Ok(t) => t,
-            Err(e) => {
-                self.text_error(path, "put_failed", &e.to_string());
-                return Err(Error::new(
-                    ErrorCode::Internal,
-                    Some("put failed".into()),
-                    Some(e.to_string()),
-                ));
+            Err(crate::lens::PutError::Skeleton(e)) => {
+                self.record_get_error(meta, "parse_skel_failed", &e);
+                return Ok(());
+            }
+            Err(crate::lens::PutError::Tree {
+                path: at,
+                lens,
+                message,
+            }) => {
+                self.record_error(
+                    meta,
+                    "put_failed",
+                    &[("path", &at), ("lens", &lens), ("message", &message)],
+                );
+                return Ok(());
             }
         };
         self.set(node_out, Some(&text))

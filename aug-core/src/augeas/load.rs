@@ -294,23 +294,27 @@ impl Augeas {
                     self.tree.discard(&children);
                 }
             }
-            Err(e) => {
-                let pos = e.span.offset.to_string();
-                let line = e.span.line.to_string();
-                let ch = (e.span.col - 1).to_string();
-                self.record_error(
-                    meta,
-                    "parse_failed",
-                    &[
-                        ("pos", &pos),
-                        ("line", &line),
-                        ("char", &ch),
-                        ("lens", &e.lens),
-                        ("message", &e.message),
-                    ],
-                );
-            }
+            Err(e) => self.record_get_error(meta, "parse_failed", &e),
         }
+    }
+
+    /// Records a text that did not parse as Augeas does: `kind` with the position (`pos`,
+    /// `line`, `char`), the lens and the message.
+    pub(crate) fn record_get_error(&mut self, meta: NodeId, kind: &str, e: &crate::lens::GetError) {
+        let pos = e.span.offset.to_string();
+        let line = e.span.line.to_string();
+        let ch = e.span.col.saturating_sub(1).to_string();
+        self.record_error(
+            meta,
+            kind,
+            &[
+                ("pos", &pos),
+                ("line", &line),
+                ("char", &ch),
+                ("lens", &e.lens),
+                ("message", &e.message),
+            ],
+        );
     }
 
     /// Files with an entry under `/augeas/files`, as `/etc/hosts`-style paths, in the
