@@ -12,6 +12,16 @@ use crate::print::{escape_name, node_path, print_subtree};
 use crate::tree::NodeId;
 use std::ops::Range;
 
+/// A `store`/`retrieve` that failed the way Augeas's do: the call fails, the reason is
+/// under `/augeas/text`, and no error code is set.
+fn text_failed(minor: &str, details: &str) -> Error {
+    Error::new(
+        ErrorCode::NoError,
+        Some(minor.to_owned()),
+        Some(details.to_owned()),
+    )
+}
+
 impl From<OpError> for Error {
     fn from(e: OpError) -> Error {
         let minor = e.path.is_some().then(|| e.message.clone());
@@ -481,9 +491,10 @@ impl Augeas {
     }
 
     /// Parses the value of the node `node` with `lens` and stores the result under `path`
-    /// (replacing what was there). A text that does not parse is not an error of the call,
-    /// as in Augeas: it is recorded under `/augeas/text/<path>/error` (`parse_failed`, with
-    /// its position) and `path` is left alone.
+    /// (replacing what was there). A text that does not parse is recorded under
+    /// `/augeas/text/<path>/error` (`parse_failed`, with its position) and `path` is left
+    /// alone; the call then fails with [`ErrorCode::NoError`], as `aug_text_store` returns
+    /// -1 without an error code (augtool reports nothing).
     pub fn text_store(&mut self, lens: &str, node: &str, path: &str) -> Result<(), Error> {
         let l = self.lens_by_name(lens)?;
         let text = self.get(node)?.ok_or_else(|| {
@@ -500,7 +511,7 @@ impl Augeas {
             Ok(p) => p,
             Err(e) => {
                 self.record_get_error(meta, "parse_failed", &e);
-                return Ok(());
+                return Err(text_failed("parse failed", &e.to_string()));
             }
         };
         let ctx = self.context_mut();
@@ -517,7 +528,8 @@ impl Augeas {
     /// text, and stores the result as the value of `node_out`. As in Augeas, no tree at
     /// `path` writes the empty text, and a failure to write is recorded under
     /// `/augeas/text/<path>/error` (`parse_skel_failed` when the original text does not
-    /// parse, `put_failed` when the tree does not fit the lens), not returned.
+    /// parse, `put_failed` when the tree does not fit the lens) and fails the call with
+    /// [`ErrorCode::NoError`], as `aug_text_retrieve` does.
     pub fn text_retrieve(
         &mut self,
         lens: &str,
@@ -536,7 +548,10 @@ impl Augeas {
             Ok(t) => t,
             Err(crate::lens::PutError::Skeleton(e)) => {
                 self.record_get_error(meta, "parse_skel_failed", &e);
-                return Ok(());
+                return Err(text_failed(
+                    "parse of the original text failed",
+                    &e.to_string(),
+                ));
             }
             Err(crate::lens::PutError::Tree {
                 path: at,
@@ -548,7 +563,7 @@ impl Augeas {
                     "put_failed",
                     &[("path", &at), ("lens", &lens), ("message", &message)],
                 );
-                return Ok(());
+                return Err(text_failed("put failed", &format!("{at}: {message}")));
             }
         };
         self.set(node_out, Some(&text))

@@ -244,3 +244,16 @@ def test_tree_several_matches(bare):
     assert ei.value.error == Augeas.AUG_EMMATCH
     assert ei.value.message == (
         f"Augeas.tree() failed: {MMATCH}: There are 2 nodes matching /files/t/b")
+
+
+def test_r19_a_failed_save_says_why(root):
+    """A save that fails raises AugeasIOError naming the file, the failure and the lens's
+    message, not only that something went wrong."""
+    from augeas_rs import Augeas, AugeasIOError
+
+    a = Augeas(root=str(root))
+    a.set("/files/etc/hosts/1/ipaddr", None)
+    with pytest.raises(AugeasIOError) as ei:
+        a.save()
+    msg = str(ei.value)
+    assert "/etc/hosts: put_failed: Can not store a nonexistent (NULL) value" in msg, msg
