@@ -304,12 +304,18 @@ impl Root {
         let result = (|| {
             match &orig {
                 Some(st) => {
-                    // Owner first (it may clear setuid bits), then the mode.
-                    let _ = rfs::fchown(
+                    // Owner first (it may clear setuid bits), then the mode. A file whose
+                    // owner cannot be kept is not replaced, as in Augeas (`replace_chown`):
+                    // it would change hands.
+                    rfs::fchown(
                         &fd,
                         Some(rfs::Uid::from_raw(st.st_uid)),
                         Some(rfs::Gid::from_raw(st.st_gid)),
-                    );
+                    )
+                    .map_err(|e| SaveFailure {
+                        kind: "replace_chown",
+                        error: e.into(),
+                    })?;
                     rfs::fchmod(&fd, Mode::from_raw_mode(st.st_mode & 0o7777)).map_err(|e| {
                         SaveFailure {
                             kind: "create_chmod",

@@ -184,3 +184,118 @@ fn r9_immutable_file() {
         "rename_augtemp",
     );
 }
+
+/// The same faults as an unprivileged user (root bypasses permissions): a directory the
+/// user may not write, a file the user may not write in a directory it may, a root that is
+/// read-only for the user with a new file to create. C augtool and augtool-rs run as
+/// `nobody` (via setpriv) on copies; output, exit status, the error kinds and messages, and
+/// the files must be the same. (#19)
+#[test]
+fn r19_unprivileged_user_faults_as_augtool() {
+    use std::os::unix::fs::{PermissionsExt, chown};
+    if !rustix_is_root() {
+        eprintln!("skipped: switching to nobody needs root");
+        return;
+    }
+    let Some(c) = c_augtool() else {
+        eprintln!("skipped: C augtool is not installed");
+        return;
+    };
+    // (name, etc owned by nobody, hosts mode, script)
+    let cases: &[(&str, bool, u32, &str)] = &[
+        (
+            "unwritable directory",
+            false,
+            0o644,
+            "set /files/etc/hosts/1/alias x\nsave\n",
+        ),
+        (
+            "unwritable file",
+            true,
+            0o444,
+            "set /files/etc/hosts/1/alias x\nsave\n",
+        ),
+        (
+            "read-only root, new file",
+            false,
+            0o644,
+            "set /augeas/load/Hosts/incl[last()+1] /etc/new\nset /files/etc/new/1/ipaddr 10.0.0.1\n\
+             set /files/etc/new/1/canonical new\nsave\n",
+        ),
+    ];
+    let script_tail = "print /augeas//error\n";
+    for (name, own_etc, mode, script) in cases {
+        let mut results = Vec::new();
+        for program in [augtool_rs(), c.clone()] {
+            let top = tempfile::tempdir().unwrap();
+            fs::set_permissions(top.path(), fs::Permissions::from_mode(0o755)).unwrap();
+            let root = top.path().join("root");
+            fs::create_dir_all(root.join("etc")).unwrap();
+            fs::write(root.join("etc/hosts"), HOSTS).unwrap();
+            fs::set_permissions(root.join("etc/hosts"), fs::Permissions::from_mode(*mode)).unwrap();
+            if *own_etc {
+                chown(root.join("etc"), Some(65534), Some(65534)).unwrap();
+            }
+            let out = Command::new("setpriv")
+                .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+                .arg(&program)
+                .args(["-A", "-t", "Hosts.lns incl /etc/hosts", "-r"])
+                .arg(&root)
+                .env("HOME", top.path())
+                .env("AUG_RS_CACHE_DIR", "")
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .and_then(|mut ch| {
+                    use std::io::Write as _;
+                    let mut input = ch.stdin.take().unwrap();
+                    input.write_all(script.as_bytes())?;
+                    input.write_all(script_tail.as_bytes())?;
+                    drop(input);
+                    ch.wait_with_output()
+                });
+            let Ok(out) = out else {
+                eprintln!("skipped: setpriv is not available");
+                return;
+            };
+            let mut files: Vec<String> = fs::read_dir(root.join("etc"))
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            files.sort();
+            results.push((
+                String::from_utf8_lossy(&out.stdout).into_owned(),
+                out.status.code(),
+                fs::read_to_string(root.join("etc/hosts")).unwrap(),
+                files,
+            ));
+        }
+        // Augeas leaves its temp file behind when it cannot keep the owner; we do not.
+        let (ours, mut theirs) = (results[0].clone(), results[1].clone());
+        theirs
+            .3
+            .retain(|f| f == "hosts" || !f.starts_with("hosts."));
+        // For a new file in a directory the user may not write, Augeas's message is the
+        // stale errno of its earlier lookup of the missing file; ours is the real one.
+        if name.starts_with("read-only root") {
+            assert!(ours.0.contains("\"Permission denied\""), "{ours:?}");
+            theirs.0 = theirs
+                .0
+                .replace("\"No such file or directory\"", "\"Permission denied\"");
+        }
+        assert_eq!(ours, theirs, "{name}: augtool-rs, then augtool");
+        assert!(
+            results[0].0.contains("/error = "),
+            "{name}: {:?}",
+            results[0]
+        );
+    }
+}
+
+fn rustix_is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout == b"0\n")
+}
