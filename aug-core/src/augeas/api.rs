@@ -408,9 +408,19 @@ impl Augeas {
         };
         let no_span = || Error::new(ErrorCode::NoSpan, None, Some(path.to_owned()));
         let span = self.tree.span(node).ok_or_else(no_span)?;
-        let file = self.tree.file_of(node).ok_or_else(no_span)?;
-        let file = self.file_path_of(file).ok_or_else(no_span)?;
-        let filename = self.disk().shown(&file).to_string_lossy().into_owned();
+        // A text stored with `store` is named by the path it was stored at.
+        let stored = self
+            .tree
+            .ancestors_or_self(node)
+            .find_map(|a| self.text_spans.get(&a).cloned());
+        let filename = match stored {
+            Some(p) => p,
+            None => {
+                let file = self.tree.file_of(node).ok_or_else(no_span)?;
+                let file = self.file_path_of(file).ok_or_else(no_span)?;
+                self.disk().shown(&file).to_string_lossy().into_owned()
+            }
+        };
         Ok(SpanInfo {
             filename,
             label: span.label.clone(),
@@ -507,7 +517,8 @@ impl Augeas {
         // An invalid path is reported before anything else, as in Augeas.
         crate::path::PathExpr::parse(path).map_err(ops::OpError::from)?;
         let meta = self.text_meta(path);
-        let parsed = match l.get(&text) {
+        let spans = self.spans_enabled();
+        let parsed = match l.get_into(&text, spans, false, &mut self.tree) {
             Ok(p) => p,
             Err(e) => {
                 self.record_get_error(meta, "parse_failed", &e);
@@ -515,12 +526,28 @@ impl Augeas {
             }
         };
         let ctx = self.context_mut();
-        let (target, _) = ops::expand(&mut self.tree, &self.vars, ctx, path)?;
+        let target = match ops::expand(&mut self.tree, &self.vars, ctx, path) {
+            Ok((t, _)) => t,
+            Err(e) => {
+                self.tree.discard(&parsed.children);
+                return Err(e.into());
+            }
+        };
         self.tree.clear_children(target);
-        for (i, c) in parsed.children.into_iter().enumerate() {
-            self.tree.graft(target, i, c);
-        }
+        self.tree.adopt(target, parsed.children);
         self.tree.mark_dirty(target);
+        if spans {
+            // `span` names the text by the path it was stored at, as Augeas does.
+            self.text_spans.insert(target, path.to_owned());
+            self.tree.set_span(
+                target,
+                Some(crate::tree::NodeSpan {
+                    label: 0..0,
+                    value: 0..0,
+                    span: 0..text.len(),
+                }),
+            );
+        }
         Ok(())
     }
 

@@ -287,6 +287,9 @@ pub struct Augeas {
     /// Per file (`/etc/hosts`), the top-level layout of its text as last read or written,
     /// so that save need not parse it again (see [`crate::lens::layout`]).
     pub(crate) layouts: rustc_hash::FxHashMap<String, crate::lens::layout::Layout>,
+    /// The nodes that `store` read a text into (with spans), and the path it was stored
+    /// at, which `span` reports as the file name.
+    pub(crate) text_spans: rustc_hash::FxHashMap<NodeId, String>,
 }
 
 /// Sets (creating if needed) the child `label` of `parent` to `value`; returns the child.
@@ -329,6 +332,7 @@ impl Augeas {
             vars: crate::path::Vars::new(),
             broken: Vec::new(),
             layouts: Default::default(),
+            text_spans: Default::default(),
         };
         aug.init_meta();
         if flags.contains(Flags::TYPE_CHECK) {
