@@ -45,6 +45,7 @@ pub mod ops;
 pub mod path;
 pub mod print;
 pub mod rx;
+pub mod srun;
 pub mod text;
 mod tree;
 

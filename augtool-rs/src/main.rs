@@ -5,14 +5,11 @@
 //! `-l`, then runs one command from the arguments, a script (`-f` or piped standard
 //! input), or the interactive shell.
 
-mod commands;
+mod diff;
 mod options;
-mod output;
 mod rawout;
 mod repl;
 mod session;
-
-use augtool_rs::tokenizer;
 
 use anyhow::Context as _;
 use clap::Parser as _;
@@ -86,7 +83,6 @@ fn run() -> anyhow::Result<bool> {
     // saves tearing down every node at exit (7% of a 100k-line load).
     let mut session = ManuallyDrop::new(Session {
         aug,
-        loadpath: opts.loadpath(),
         quit: false,
         timing: false,
     });

@@ -153,13 +153,4 @@ impl Options {
     pub fn include_dirs(&self) -> Vec<PathBuf> {
         self.include.iter().map(PathBuf::from).collect()
     }
-
-    /// The module search path: `-I` directories, then `$AUGEAS_LENS_LIB`, then the
-    /// standard directories unless `-S`.
-    pub fn loadpath(&self) -> Vec<String> {
-        lenses::search_path(&self.include_dirs(), self.flags())
-            .iter()
-            .map(|d| d.to_string_lossy().into_owned())
-            .collect()
-    }
 }

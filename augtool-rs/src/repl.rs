@@ -2,10 +2,10 @@
 //! by line exactly like augtool) and the interactive shell (rustyline, with history in
 //! `~/.augeas/history` and completion of command names and tree paths).
 
-use crate::commands::COMMANDS;
 use crate::rawout::RawBytes;
 use crate::session::{Outcome, Session};
-use crate::tokenizer::is_blank;
+use aug_core::srun::COMMANDS;
+use aug_core::srun::tokenizer::is_blank;
 use rustyline::completion::{Completer, Pair};
 use rustyline::error::ReadlineError;
 use rustyline::history::DefaultHistory;
@@ -184,6 +184,7 @@ pub fn word_start(line: &str) -> usize {
 pub fn complete_command(word: &str) -> Vec<Pair> {
     COMMANDS
         .iter()
+        .chain(crate::diff::EXTRA)
         .filter(|c| c.name.starts_with(word))
         .map(|c| Pair {
             display: c.name.to_owned(),

@@ -1,9 +1,10 @@
-//! A session: the Augeas handle plus augtool's own state, and running one command line
-//! against it (parse, execute, report errors, time).
+//! A session: the Augeas handle plus what only the terminal program keeps (the load path
+//! it reports, `--timing`), and running one command line through the shared command
+//! engine (`aug_core::srun`), with augtool-rs's own commands on top, reporting errors.
 
-use crate::commands;
-use crate::output::{self, Failure};
+use crate::diff;
 use aug_core::Augeas;
+use aug_core::srun::{self, Failure};
 use std::io::{self, Write};
 use std::time::Instant;
 
@@ -12,8 +13,6 @@ use std::time::Instant;
 pub struct Session {
     /// The handle.
     pub aug: Augeas,
-    /// The module search path `info` reports (`-I` directories first).
-    pub loadpath: Vec<String>,
     /// Set by `quit`.
     pub quit: bool,
     /// Print `Time: N ms` after each command (`--timing`).
@@ -40,29 +39,23 @@ impl Session {
         out: &mut dyn Write,
         err: &mut dyn Write,
     ) -> io::Result<Outcome> {
-        let line = line.trim_start();
-        if line.is_empty() || line.starts_with('#') {
-            return Ok(Outcome::Done);
-        }
         let start = Instant::now();
-        let result = match commands::parse_line(line) {
-            Ok((cmd, args)) => (cmd.run)(self, &args, out),
-            Err(e) => Err(Failure::Aug(e)),
-        };
-        match result {
-            Ok(()) => {
+        match srun::run_line(&mut self.aug, line, diff::EXTRA, out) {
+            Ok(srun::Outcome::Skipped) => Ok(Outcome::Done),
+            Ok(srun::Outcome::Quit) => {
+                self.quit = true;
+                Ok(Outcome::Quit)
+            }
+            Ok(srun::Outcome::Ran) => {
                 if self.timing {
                     writeln!(out, "Time: {} ms", start.elapsed().as_millis())?;
-                }
-                if self.quit {
-                    return Ok(Outcome::Quit);
                 }
                 Ok(Outcome::Done)
             }
             Err(Failure::Io(e)) => Err(e),
             Err(Failure::Aug(e)) => {
                 out.flush()?;
-                err.write_all(output::render_error(&e).as_bytes())?;
+                err.write_all(srun::render_error(&e).as_bytes())?;
                 Ok(Outcome::Failed)
             }
         }

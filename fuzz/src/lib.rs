@@ -160,7 +160,7 @@ pub fn lens_put(data: &[u8]) {
 /// by bit, whether each word is a path or a plain string, the rest is the line. Every
 /// word must consume input (else `parse_line` would loop forever).
 pub fn tokenizer(data: &[u8]) {
-    use augtool_rs::tokenizer::{Kind, clean_path, is_blank, next_token};
+    use aug_core::srun::tokenizer::{Kind, clean_path, is_blank, next_token};
     let Some((&kinds, line)) = data.split_first() else {
         return;
     };

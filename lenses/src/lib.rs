@@ -186,7 +186,14 @@ pub fn modules_with(loadpath: &[PathBuf], flags: Flags) -> Vec<aug_core::Module>
 /// println!("{:?}", aug.get("/files/etc/fstab/1/file"));
 /// ```
 pub fn open_with(root: Option<&Path>, flags: Flags, loadpath: &[PathBuf]) -> Augeas {
-    Augeas::open(root, flags, modules_with(loadpath, flags))
+    let mut aug = Augeas::open(root, flags, modules_with(loadpath, flags));
+    aug.set_loadpath(
+        search_path(loadpath, flags)
+            .iter()
+            .map(|d| d.to_string_lossy().into_owned())
+            .collect(),
+    );
+    aug
 }
 
 /// Every module of this crate.

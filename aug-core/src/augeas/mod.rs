@@ -290,6 +290,8 @@ pub struct Augeas {
     /// The nodes that `store` read a text into (with spans), and the path it was stored
     /// at, which `span` reports as the file name.
     pub(crate) text_spans: rustc_hash::FxHashMap<NodeId, String>,
+    /// The module search path, as `info` reports it.
+    pub(crate) loadpath: Vec<String>,
 }
 
 /// Sets (creating if needed) the child `label` of `parent` to `value`; returns the child.
@@ -333,6 +335,7 @@ impl Augeas {
             broken: Vec::new(),
             layouts: Default::default(),
             text_spans: Default::default(),
+            loadpath: Vec::new(),
         };
         aug.init_meta();
         if flags.contains(Flags::TYPE_CHECK) {
@@ -448,6 +451,16 @@ impl Augeas {
     /// The root, as the file system layer reaches it.
     pub(crate) fn disk(&self) -> crate::fs::Root {
         crate::fs::Root::new(&self.root)
+    }
+
+    /// The directories modules were searched in (what `info` shows as `loadpath`).
+    pub fn loadpath(&self) -> &[String] {
+        &self.loadpath
+    }
+
+    /// Records the directories modules were searched in, for [`Augeas::loadpath`].
+    pub fn set_loadpath(&mut self, dirs: Vec<String>) {
+        self.loadpath = dirs;
     }
 
     /// The root directory files are read from and written to.

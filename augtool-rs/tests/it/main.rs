@@ -9,6 +9,7 @@ mod cli;
 mod differential;
 mod editfuzz;
 mod faults;
+mod frontdoors;
 mod loadpath;
 mod repl;
 mod support;

@@ -363,6 +363,34 @@ impl PyAugeas {
         self.detached(py, |a| a.save())
     }
 
+    /// Runs augtool commands with the shared engine (`aug_srun`), with the GIL released:
+    /// returns their output, the error that stopped them as `(code, message, minor,
+    /// details)` (None if none did), and whether `quit` ended them.
+    #[allow(clippy::type_complexity)]
+    fn srun(
+        &self,
+        py: Python<'_>,
+        script: &str,
+    ) -> PyResult<(
+        String,
+        Option<(i32, &'static str, Option<String>, Option<String>)>,
+        bool,
+    )> {
+        self.detached(py, |a| {
+            let mut out = Vec::new();
+            let r = a.srun(script, &mut out);
+            let text = String::from_utf8_lossy(&out).into_owned();
+            Ok(match r {
+                Ok(done) => (text, None, done.quit),
+                Err(e) => (
+                    text,
+                    Some((e.code as i32, e.message(), e.minor, e.details)),
+                    false,
+                ),
+            })
+        })
+    }
+
     /// Parses the value of `node` with `lens` into the tree at `path`.
     fn text_store(&self, py: Python<'_>, lens: &str, node: &str, path: &str) -> PyResult<()> {
         self.with(py, |a| a.text_store(lens, node, path))

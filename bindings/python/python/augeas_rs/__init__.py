@@ -62,7 +62,7 @@ import os
 import warnings
 from typing import IO, Any, Dict, Iterator, List, NoReturn, Optional, Tuple, Type, Union
 
-from . import _augeas_rs, _srun
+from . import _augeas_rs
 from ._augeas_rs import AUGEAS_VERSION, __version__, builtin_modules, escape_name
 
 __all__ = [
@@ -499,23 +499,23 @@ class Augeas:
             _raise(AugeasRuntimeError, "Augeas.source() failed", e)
 
     def srun(self, out: IO[Any], command: str) -> None:
-        """Runs augtool commands (one per line) and writes their output to `out`.
-
-        Implemented: get, label, ls, match, count, print, set, setm, clear, clearm,
-        touch, rm, mv/move, cp/copy, rename, ins/insert, defvar, defnode, save, load,
-        load-file, transform, source, preview, span, store, retrieve, context, quit.
-        Not implemented (they raise :class:`AugeasRuntimeError` with code
-        ``AUG_ECMDRUN``): errors, info, help, dump-xml. Commands before a failing one
-        stay applied, as with libaugeas.
+        """Runs augtool commands (one per line) and writes their output to `out`, with
+        the same engine as augtool-rs (every command of augtool, with its output). The
+        first command that fails stops the run and raises :class:`AugeasRuntimeError`;
+        the output and the changes of the commands before it stay, as with libaugeas.
         """
         if not hasattr(out, "write"):
             raise TypeError("out MUST be a file!")
         _check_str(command, "path")
         h = self._h()
-        try:
-            _srun.run(h, out, command)
-        except _augeas_rs.Error as e:
-            _raise(AugeasRuntimeError, "Augeas.srun() failed (-1)", e)
+        text, err, _quit = h.srun(command)
+        if text:
+            try:
+                out.write(text)
+            except TypeError:
+                out.write(text.encode("utf-8"))
+        if err is not None:
+            _raise(AugeasRuntimeError, "Augeas.srun() failed (-1)", _augeas_rs.Error(*err))
 
     def preview(self, path: str) -> Optional[str]:
         """The text :meth:`save` would write for the file the node `path` belongs to."""

@@ -1,10 +1,11 @@
 //! The augtool command table: every command's name, arguments (path or string), synopsis,
-//! help text and handler, plus parsing a command line against the table.
+//! help text and handler, plus parsing a command line against the table (and the commands
+//! a front door adds, such as augtool-rs's `diff`).
 
-use crate::output::{self, Failure};
-use crate::session::Session;
-use crate::tokenizer::{self, Kind, TokenError};
-use aug_core::{Error, ErrorCode};
+use super::Shell;
+use super::output::{self, Failure};
+use super::tokenizer::{self, Kind, TokenError};
+use crate::{Error, ErrorCode};
 use std::io::Write;
 
 /// The groups `help` lists commands under, in order.
@@ -74,7 +75,7 @@ impl Args {
 }
 
 /// What a command does: reads arguments, works on the session, writes to `out`.
-pub type Handler = fn(&mut Session, &Args, &mut dyn Write) -> Result<(), Failure>;
+pub type Handler = fn(&mut Shell<'_>, &Args, &mut dyn Write) -> Result<(), Failure>;
 
 /// A command of the table.
 #[derive(Debug)]
@@ -93,7 +94,8 @@ pub struct Command {
     pub run: Handler,
 }
 
-const fn path(name: &'static str, help: &'static str) -> Arg {
+/// A path argument (blanks inside `[...]` need no quoting).
+pub const fn path(name: &'static str, help: &'static str) -> Arg {
     Arg {
         name,
         kind: Kind::Path,
@@ -102,7 +104,8 @@ const fn path(name: &'static str, help: &'static str) -> Arg {
     }
 }
 
-const fn string(name: &'static str, help: &'static str) -> Arg {
+/// A string argument.
+pub const fn string(name: &'static str, help: &'static str) -> Arg {
     Arg {
         name,
         kind: Kind::Str,
@@ -111,7 +114,8 @@ const fn string(name: &'static str, help: &'static str) -> Arg {
     }
 }
 
-const fn optional(mut arg: Arg) -> Arg {
+/// `arg`, made optional (only trailing arguments may be).
+pub const fn optional(mut arg: Arg) -> Arg {
     arg.optional = true;
     arg
 }
@@ -284,16 +288,6 @@ match exactly one node.",
         help: "Print the text that 'save' would write for the file the node PATH\n\
 belongs to, without writing anything.",
         run: cmd_preview,
-    },
-    Command {
-        name: "diff",
-        group: Group::Informational,
-        args: &[optional(path("path", "only the file this node belongs to"))],
-        synopsis: "show what save would change, as a unified diff",
-        help: "Print a unified diff, file by file, between the files on disk and the\n\
-text 'save' would write for them (aug-rs only; not in C augtool). With\n\
-PATH, only the file that the node PATH belongs to is shown.",
-        run: cmd_diff,
     },
     Command {
         name: "dump-xml",
@@ -548,9 +542,9 @@ used.",
     },
 ];
 
-/// The command called `name`.
-pub fn lookup(name: &str) -> Option<&'static Command> {
-    COMMANDS.iter().find(|c| c.name == name)
+/// The command called `name`: one of the table's, else one of `extra`.
+pub fn lookup<'c>(name: &str, extra: &'c [Command]) -> Option<&'c Command> {
+    COMMANDS.iter().chain(extra).find(|c| c.name == name)
 }
 
 /// A `Failed to execute command` error with `details`.
@@ -565,9 +559,9 @@ fn token_error(e: TokenError) -> Error {
 /// Parses a command line (already stripped of leading whitespace, not empty): the
 /// command and its arguments, with augtool's errors for unknown commands, too many or
 /// too few arguments and bad tokens.
-pub fn parse_line(line: &str) -> Result<(&'static Command, Args), Error> {
+pub fn parse_line<'c>(line: &str, extra: &'c [Command]) -> Result<(&'c Command, Args), Error> {
     let (name, mut rest) = tokenizer::next_token(line, Kind::Str).map_err(token_error)?;
-    let cmd = lookup(&name).ok_or_else(|| cmd_error(format!("Unknown command '{name}'")))?;
+    let cmd = lookup(&name, extra).ok_or_else(|| cmd_error(format!("Unknown command '{name}'")))?;
     let mut args = Vec::new();
     while !rest.is_empty() {
         rest = rest.trim_start_matches(tokenizer::is_blank);
@@ -606,7 +600,7 @@ fn one_node_error(code: ErrorCode, details: String) -> Failure {
     Failure::Aug(Error::new(code, None, Some(details)))
 }
 
-fn cmd_context(s: &mut Session, a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
+fn cmd_context(s: &mut Shell<'_>, a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
     match a.opt(0) {
         Some(p) => s.aug.set("/augeas/context", Some(p))?,
         None => {
@@ -617,14 +611,14 @@ fn cmd_context(s: &mut Session, a: &Args, out: &mut dyn Write) -> Result<(), Fai
     Ok(())
 }
 
-fn cmd_load(s: &mut Session, _: &Args, _: &mut dyn Write) -> Result<(), Failure> {
+fn cmd_load(s: &mut Shell<'_>, _: &Args, _: &mut dyn Write) -> Result<(), Failure> {
     s.aug
         .load()
         .map_err(|_| cmd_error("loading failed (run 'errors' for details)"))?;
     Ok(())
 }
 
-fn cmd_save(s: &mut Session, _: &Args, out: &mut dyn Write) -> Result<(), Failure> {
+fn cmd_save(s: &mut Shell<'_>, _: &Args, out: &mut dyn Write) -> Result<(), Failure> {
     s.aug
         .save()
         .map_err(|_| cmd_error("saving failed (run 'errors' for details)"))?;
@@ -635,7 +629,7 @@ fn cmd_save(s: &mut Session, _: &Args, out: &mut dyn Write) -> Result<(), Failur
     Ok(())
 }
 
-fn cmd_transform(s: &mut Session, a: &Args, _: &mut dyn Write) -> Result<(), Failure> {
+fn cmd_transform(s: &mut Shell<'_>, a: &Args, _: &mut dyn Write) -> Result<(), Failure> {
     let excl = match a.req(1) {
         "excl" => true,
         "incl" => false,
@@ -645,13 +639,13 @@ fn cmd_transform(s: &mut Session, a: &Args, _: &mut dyn Write) -> Result<(), Fai
     Ok(())
 }
 
-fn cmd_load_file(s: &mut Session, a: &Args, _: &mut dyn Write) -> Result<(), Failure> {
+fn cmd_load_file(s: &mut Shell<'_>, a: &Args, _: &mut dyn Write) -> Result<(), Failure> {
     s.aug.load_file(a.req(0))?;
     Ok(())
 }
 
 /// The checks Augeas makes on the input node of `store` and `retrieve`.
-fn source_text(s: &Session, node: &str, allow_null: bool) -> Result<(), Failure> {
+fn source_text(s: &Shell<'_>, node: &str, allow_null: bool) -> Result<(), Failure> {
     let nodes = s.aug.match_nodes(node)?;
     match nodes.as_slice() {
         [] => Err(one_node_error(
@@ -674,7 +668,7 @@ fn source_text(s: &Session, node: &str, allow_null: bool) -> Result<(), Failure>
     }
 }
 
-fn cmd_retrieve(s: &mut Session, a: &Args, _: &mut dyn Write) -> Result<(), Failure> {
+fn cmd_retrieve(s: &mut Shell<'_>, a: &Args, _: &mut dyn Write) -> Result<(), Failure> {
     source_text(s, a.req(1), true)?;
     match s.aug.text_retrieve(a.req(0), a.req(1), a.req(2), a.req(3)) {
         // Recorded under /augeas/text; augtool reports nothing (no error code).
@@ -683,7 +677,7 @@ fn cmd_retrieve(s: &mut Session, a: &Args, _: &mut dyn Write) -> Result<(), Fail
     }
 }
 
-fn cmd_store(s: &mut Session, a: &Args, _: &mut dyn Write) -> Result<(), Failure> {
+fn cmd_store(s: &mut Shell<'_>, a: &Args, _: &mut dyn Write) -> Result<(), Failure> {
     source_text(s, a.req(1), false)?;
     match s.aug.text_store(a.req(0), a.req(1), a.req(2)) {
         // Recorded under /augeas/text; augtool reports nothing (no error code).
@@ -692,33 +686,33 @@ fn cmd_store(s: &mut Session, a: &Args, _: &mut dyn Write) -> Result<(), Failure
     }
 }
 
-fn cmd_quit(s: &mut Session, _: &Args, _: &mut dyn Write) -> Result<(), Failure> {
+fn cmd_quit(s: &mut Shell<'_>, _: &Args, _: &mut dyn Write) -> Result<(), Failure> {
     s.quit = true;
     Ok(())
 }
 
-fn cmd_errors(s: &mut Session, _: &Args, out: &mut dyn Write) -> Result<(), Failure> {
-    output::errors(&s.aug, out)
+fn cmd_errors(s: &mut Shell<'_>, _: &Args, out: &mut dyn Write) -> Result<(), Failure> {
+    output::errors(s.aug, out)
 }
 
-fn cmd_info(s: &mut Session, _: &Args, out: &mut dyn Write) -> Result<(), Failure> {
+fn cmd_info(s: &mut Shell<'_>, _: &Args, out: &mut dyn Write) -> Result<(), Failure> {
     if let Some(v) = s.aug.get("/augeas/version")? {
         writeln!(out, "version = {v}")?;
     }
     if let Some(r) = s.aug.get("/augeas/root")? {
         writeln!(out, "root = {r}")?;
     }
-    writeln!(out, "loadpath = {}", s.loadpath.join(":"))?;
+    writeln!(out, "loadpath = {}", s.aug.loadpath().join(":"))?;
     let ctx = s.aug.get("/augeas/context")?;
     writeln!(out, "context = {}", ctx.as_deref().unwrap_or("/"))?;
     writeln!(out, "num_files = {}", s.aug.count("/augeas/files//path")?)?;
     Ok(())
 }
 
-fn cmd_help(_: &mut Session, a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
+fn cmd_help(s: &mut Shell<'_>, a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
     match a.opt(0) {
-        None => output::help_all(out),
-        Some(name) => match lookup(name) {
+        None => output::help_all(s.extra, out),
+        Some(name) => match lookup(name, s.extra) {
             Some(cmd) => output::help_command(cmd, out),
             None => Err(cmd_error(format!("unknown command {name}\n")).into()),
         },
@@ -727,7 +721,7 @@ fn cmd_help(_: &mut Session, a: &Args, out: &mut dyn Write) -> Result<(), Failur
 
 /// The one node `path` matches, with Augeas's `No node matching` / `Multiple nodes match`
 /// errors.
-fn single(s: &Session, path: &str) -> Result<aug_core::NodeId, Failure> {
+fn single(s: &Shell<'_>, path: &str) -> Result<crate::NodeId, Failure> {
     let nodes = s.aug.match_nodes(path)?;
     match nodes.as_slice() {
         [n] => Ok(*n),
@@ -742,7 +736,7 @@ fn single(s: &Session, path: &str) -> Result<aug_core::NodeId, Failure> {
     }
 }
 
-fn cmd_source(s: &mut Session, a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
+fn cmd_source(s: &mut Shell<'_>, a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
     let p = a.req(0);
     let n = s.aug.count(p)?;
     if n == 0 {
@@ -757,7 +751,7 @@ fn cmd_source(s: &mut Session, a: &Args, out: &mut dyn Write) -> Result<(), Fail
     Ok(())
 }
 
-fn cmd_preview(s: &mut Session, a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
+fn cmd_preview(s: &mut Shell<'_>, a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
     let p = a.req(0);
     single(s, p)?;
     if s.aug.source(p)?.is_none() {
@@ -775,11 +769,7 @@ fn cmd_preview(s: &mut Session, a: &Args, out: &mut dyn Write) -> Result<(), Fai
     }
 }
 
-fn cmd_diff(s: &mut Session, a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
-    output::diff(&mut s.aug, a.opt(0), out)
-}
-
-fn cmd_dump_xml(s: &mut Session, a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
+fn cmd_dump_xml(s: &mut Shell<'_>, a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
     let p = a.opt(0).unwrap_or("/*");
     let nodes = s.aug.match_nodes(p)?;
     output::dump_xml(s.aug.tree(), p, &nodes, out)
@@ -788,14 +778,14 @@ fn cmd_dump_xml(s: &mut Session, a: &Args, out: &mut dyn Write) -> Result<(), Fa
 /// The nodes `get` and `label` look at. Unlike `match`, which reads `/` as `/*`, they
 /// take `/` to be the root node itself (which has neither label nor value), as
 /// `aug_get` and `aug_label` do.
-fn single_get(s: &Session, p: &str) -> Result<Vec<aug_core::NodeId>, Failure> {
+fn single_get(s: &Shell<'_>, p: &str) -> Result<Vec<crate::NodeId>, Failure> {
     if p == "/" {
         return Ok(vec![s.aug.tree().root()]);
     }
     Ok(s.aug.match_nodes(p)?)
 }
 
-fn cmd_get(s: &mut Session, a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
+fn cmd_get(s: &mut Shell<'_>, a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
     let p = a.req(0);
     let nodes = single_get(s, p)?;
     match nodes.as_slice() {
@@ -814,7 +804,7 @@ fn cmd_get(s: &mut Session, a: &Args, out: &mut dyn Write) -> Result<(), Failure
     Ok(())
 }
 
-fn cmd_label(s: &mut Session, a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
+fn cmd_label(s: &mut Shell<'_>, a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
     let p = a.req(0);
     let nodes = single_get(s, p)?;
     match nodes.as_slice() {
@@ -833,7 +823,7 @@ fn cmd_label(s: &mut Session, a: &Args, out: &mut dyn Write) -> Result<(), Failu
     Ok(())
 }
 
-fn cmd_ls(s: &mut Session, a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
+fn cmd_ls(s: &mut Shell<'_>, a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
     let p = a.req(0);
     let pattern = if p.ends_with('/') {
         format!("{p}*")
@@ -842,7 +832,7 @@ fn cmd_ls(s: &mut Session, a: &Args, out: &mut dyn Write) -> Result<(), Failure>
     };
     let tree = s.aug.tree();
     for n in s.aug.match_nodes(&pattern)? {
-        let path = aug_core::print::node_path(tree, n).unwrap_or_default();
+        let path = crate::print::node_path(tree, n).unwrap_or_default();
         let base = path.rsplit('/').next().unwrap_or(&path);
         let dir = tree.children(n).iter().any(|&c| tree.label(c).is_some());
         let value = tree.value(n).unwrap_or("(none)");
@@ -851,7 +841,7 @@ fn cmd_ls(s: &mut Session, a: &Args, out: &mut dyn Write) -> Result<(), Failure>
     Ok(())
 }
 
-fn cmd_match(s: &mut Session, a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
+fn cmd_match(s: &mut Shell<'_>, a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
     let p = a.req(0);
     let filter = a.opt(1).filter(|v| !v.is_empty());
     let nodes = s.aug.match_nodes(p)?;
@@ -861,7 +851,7 @@ fn cmd_match(s: &mut Session, a: &Args, out: &mut dyn Write) -> Result<(), Failu
     }
     let tree = s.aug.tree();
     for n in nodes {
-        let path = aug_core::print::node_path(tree, n).unwrap_or_default();
+        let path = crate::print::node_path(tree, n).unwrap_or_default();
         let value = tree.value(n).unwrap_or("(none)");
         match filter {
             Some(f) if f == value => writeln!(out, "{path}")?,
@@ -872,7 +862,7 @@ fn cmd_match(s: &mut Session, a: &Args, out: &mut dyn Write) -> Result<(), Failu
     Ok(())
 }
 
-fn cmd_count(s: &mut Session, a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
+fn cmd_count(s: &mut Shell<'_>, a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
     match s.aug.count(a.req(0))? {
         0 => writeln!(out, "  no matches")?,
         1 => writeln!(out, "  1 match")?,
@@ -881,13 +871,13 @@ fn cmd_count(s: &mut Session, a: &Args, out: &mut dyn Write) -> Result<(), Failu
     Ok(())
 }
 
-fn cmd_print(s: &mut Session, a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
+fn cmd_print(s: &mut Shell<'_>, a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
     let text = s.aug.print(Some(a.opt(0).unwrap_or("/*")))?;
     out.write_all(text.as_bytes())?;
     Ok(())
 }
 
-fn cmd_span(s: &mut Session, a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
+fn cmd_span(s: &mut Shell<'_>, a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
     let p = a.req(0);
     match s.aug.get("/augeas/span")?.as_deref() {
         Some("enable") => {}
@@ -926,17 +916,17 @@ fn cmd_span(s: &mut Session, a: &Args, out: &mut dyn Write) -> Result<(), Failur
     Ok(())
 }
 
-fn cmd_clear(s: &mut Session, a: &Args, _: &mut dyn Write) -> Result<(), Failure> {
+fn cmd_clear(s: &mut Shell<'_>, a: &Args, _: &mut dyn Write) -> Result<(), Failure> {
     s.aug.clear(a.req(0)).map_err(bare)?;
     Ok(())
 }
 
-fn cmd_clearm(s: &mut Session, a: &Args, _: &mut dyn Write) -> Result<(), Failure> {
+fn cmd_clearm(s: &mut Shell<'_>, a: &Args, _: &mut dyn Write) -> Result<(), Failure> {
     s.aug.clearm(a.req(0), a.req(1))?;
     Ok(())
 }
 
-fn cmd_ins(s: &mut Session, a: &Args, _: &mut dyn Write) -> Result<(), Failure> {
+fn cmd_ins(s: &mut Shell<'_>, a: &Args, _: &mut dyn Write) -> Result<(), Failure> {
     let before = match a.req(1) {
         "before" => true,
         "after" => false,
@@ -956,52 +946,52 @@ fn cmd_ins(s: &mut Session, a: &Args, _: &mut dyn Write) -> Result<(), Failure> 
     Ok(())
 }
 
-fn cmd_mv(s: &mut Session, a: &Args, _: &mut dyn Write) -> Result<(), Failure> {
+fn cmd_mv(s: &mut Shell<'_>, a: &Args, _: &mut dyn Write) -> Result<(), Failure> {
     s.aug.mv(a.req(0), a.req(1)).map_err(bare)?;
     Ok(())
 }
 
-fn cmd_cp(s: &mut Session, a: &Args, _: &mut dyn Write) -> Result<(), Failure> {
+fn cmd_cp(s: &mut Shell<'_>, a: &Args, _: &mut dyn Write) -> Result<(), Failure> {
     s.aug.cp(a.req(0), a.req(1)).map_err(bare)?;
     Ok(())
 }
 
-fn cmd_rename(s: &mut Session, a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
+fn cmd_rename(s: &mut Shell<'_>, a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
     let (src, lbl) = (a.req(0), a.req(1));
     let n = s.aug.rename(src, lbl)?;
     writeln!(out, "rename : {src} to {lbl} {n}")?;
     Ok(())
 }
 
-fn cmd_rm(s: &mut Session, a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
+fn cmd_rm(s: &mut Shell<'_>, a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
     let p = a.req(0);
     let n = s.aug.rm(p)?;
     writeln!(out, "rm : {p} {n}")?;
     Ok(())
 }
 
-fn cmd_set(s: &mut Session, a: &Args, _: &mut dyn Write) -> Result<(), Failure> {
+fn cmd_set(s: &mut Shell<'_>, a: &Args, _: &mut dyn Write) -> Result<(), Failure> {
     s.aug.set(a.req(0), a.opt(1)).map_err(bare)?;
     Ok(())
 }
 
-fn cmd_setm(s: &mut Session, a: &Args, _: &mut dyn Write) -> Result<(), Failure> {
+fn cmd_setm(s: &mut Shell<'_>, a: &Args, _: &mut dyn Write) -> Result<(), Failure> {
     s.aug.setm(a.req(0), Some(a.req(1)), a.opt(2))?;
     Ok(())
 }
 
-fn cmd_touch(s: &mut Session, a: &Args, _: &mut dyn Write) -> Result<(), Failure> {
+fn cmd_touch(s: &mut Shell<'_>, a: &Args, _: &mut dyn Write) -> Result<(), Failure> {
     s.aug.touch(a.req(0)).map_err(bare)?;
     Ok(())
 }
 
-fn cmd_defnode(s: &mut Session, a: &Args, _: &mut dyn Write) -> Result<(), Failure> {
+fn cmd_defnode(s: &mut Shell<'_>, a: &Args, _: &mut dyn Write) -> Result<(), Failure> {
     let value = a.opt(2).filter(|v| !v.is_empty());
     s.aug.defnode(a.req(0), a.req(1), value)?;
     Ok(())
 }
 
-fn cmd_defvar(s: &mut Session, a: &Args, _: &mut dyn Write) -> Result<(), Failure> {
+fn cmd_defvar(s: &mut Shell<'_>, a: &Args, _: &mut dyn Write) -> Result<(), Failure> {
     s.aug.defvar(a.req(0), Some(a.req(1)))?;
     Ok(())
 }
@@ -1012,7 +1002,7 @@ mod tests {
 
     #[track_caller]
     fn check_parse(line: &str, want: Result<(&str, &[&str]), &str>) {
-        let got = parse_line(line);
+        let got = parse_line(line, &[]);
         match (got, want) {
             (Ok((cmd, args)), Ok((name, expected))) => {
                 assert_eq!(cmd.name, name);
@@ -1045,6 +1035,6 @@ mod tests {
 
     #[test]
     fn thirty_six_commands() {
-        assert_eq!(COMMANDS.iter().filter(|c| c.name != "diff").count(), 36);
+        assert_eq!(COMMANDS.len(), 36);
     }
 }

@@ -1,8 +1,7 @@
-//! Output formats of augtool: error reports, the `errors` listing, `dump-xml`, `help`,
-//! and the unified diff of the `diff` command.
+//! Output formats of augtool: error reports, the `errors` listing, `dump-xml` and `help`.
 
-use crate::commands::{COMMANDS, Command, Group};
-use aug_core::{Augeas, Error, NodeId, Tree};
+use super::commands::{COMMANDS, Command, Group};
+use crate::{Augeas, Error, NodeId, Tree};
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
@@ -70,7 +69,7 @@ pub fn errors(aug: &Augeas, out: &mut dyn Write) -> Result<(), Failure> {
     }
     let tree = aug.tree();
     for (i, &n) in nodes.iter().enumerate() {
-        let path = aug_core::print::node_path(tree, n).unwrap_or_default();
+        let path = crate::print::node_path(tree, n).unwrap_or_default();
         // Like augtool, drop as many characters as `/augeas/files` has (so an error under
         // `/augeas/load/NAME` shows as `NAME`) and the final `/error`.
         let file = path.get("/augeas/files".len()..).unwrap_or(&path);
@@ -166,7 +165,7 @@ pub fn dump_xml(
     }
     let mut s = format!("<augeas match=\"{m}\">\n");
     for &n in nodes {
-        let path = aug_core::print::node_path(tree, n);
+        let path = crate::print::node_path(tree, n);
         xml_node(tree, n, path.as_deref(), 1, &mut s);
     }
     s.push_str("</augeas>\n");
@@ -174,12 +173,13 @@ pub fn dump_xml(
     Ok(())
 }
 
-/// `help` without argument: the commands by group.
-pub fn help_all(out: &mut dyn Write) -> Result<(), Failure> {
+/// `help` without argument: the commands by group (those a front door adds, `extra`,
+/// after the table's in their group).
+pub fn help_all(extra: &[Command], out: &mut dyn Write) -> Result<(), Failure> {
     let mut s = String::from("\n");
     for g in Group::ALL {
         let _ = writeln!(s, "{} commands:", g.title());
-        for c in COMMANDS.iter().filter(|c| c.group == g) {
+        for c in COMMANDS.iter().chain(extra).filter(|c| c.group == g) {
             let _ = writeln!(s, "  {:<10} - {}", c.name, c.synopsis);
         }
         s.push('\n');
@@ -225,107 +225,10 @@ pub fn help_command(cmd: &Command, out: &mut dyn Write) -> Result<(), Failure> {
     Ok(())
 }
 
-/// The unescaped labels from `/files` down to `node`, joined into a file path
-/// (`/etc/hosts`).
-fn file_path(tree: &Tree, files: NodeId, node: NodeId) -> Option<String> {
-    let mut labels = Vec::new();
-    let mut n = node;
-    while n != files {
-        labels.push(tree.label(n)?);
-        n = tree.parent(n)?;
-    }
-    labels.reverse();
-    Some(format!("/{}", labels.join("/")))
-}
-
-/// `diff`: for every changed file (or only the one `path` belongs to), a unified diff from
-/// the text on disk to the text `save` would write. Files whose tree was removed show as
-/// deleted.
-pub fn diff(aug: &mut Augeas, path: Option<&str>, out: &mut dyn Write) -> Result<(), Failure> {
-    let tree = aug.tree();
-    let files = aug.files_node().unwrap_or_else(|| tree.root());
-    // The file nodes to compare, with their file paths.
-    let mut targets: Vec<(String, Option<NodeId>)> = Vec::new();
-    match path {
-        Some(p) => {
-            let Some(src) = aug.source(p)? else {
-                return Err(crate::commands::cmd_error(format!(
-                    "Path {p} is not associated with a file"
-                ))
-                .into());
-            };
-            if let Some(&n) = aug.match_nodes(&src)?.first()
-                && let Some(f) = file_path(tree, files, n)
-            {
-                targets.push((f, Some(n)));
-            }
-        }
-        None => {
-            for n in tree.descendants_or_self(files) {
-                if tree.is_file(n) && tree.is_dirty(n) {
-                    targets.extend(file_path(tree, files, n).map(|f| (f, Some(n))));
-                }
-            }
-            // Files that were loaded but whose tree is gone: save deletes them (unless
-            // they failed to load, and so never had a tree).
-            for meta in aug.match_nodes("/augeas/files//path")? {
-                let Some(p) = tree.value(meta) else { continue };
-                let failed = tree
-                    .parent(meta)
-                    .is_some_and(|m| tree.child(m, "error").is_some());
-                if failed {
-                    continue;
-                }
-                if aug.count(&escape_path(p))? == 0 {
-                    let file = p.strip_prefix("/files").unwrap_or(p).to_owned();
-                    targets.push((file, None));
-                }
-            }
-        }
-    }
-    for (file, node) in targets {
-        // Read as load and save read it: confined to the root, regular files only.
-        let old = aug.disk_text(&file)?.unwrap_or_default();
-        let new = match node {
-            None => String::new(),
-            Some(n) => {
-                let np = aug_core::print::node_path(aug.tree(), n).unwrap_or_default();
-                aug.preview(&np)?.unwrap_or_default()
-            }
-        };
-        let mut old_nl = old.clone();
-        if !old_nl.is_empty() && !old_nl.ends_with('\n') {
-            old_nl.push('\n');
-        }
-        if old_nl == new {
-            continue;
-        }
-        let target = match node {
-            Some(_) => format!("b{file}"),
-            None => "/dev/null".to_owned(),
-        };
-        let text = similar::TextDiff::from_lines(&old, &new)
-            .unified_diff()
-            .context_radius(3)
-            .header(&format!("a{file}"), &target)
-            .to_string();
-        out.write_all(text.as_bytes())?;
-    }
-    Ok(())
-}
-
-/// Escapes each step of a plain `/files/...` path for use as a path expression.
-fn escape_path(p: &str) -> String {
-    p.split('/')
-        .map(Augeas::escape_name)
-        .collect::<Vec<_>>()
-        .join("/")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use aug_core::ErrorCode;
+    use crate::ErrorCode;
 
     #[test]
     fn error_with_caret() {
@@ -337,82 +240,6 @@ mod tests {
         assert_eq!(
             render_error(&e),
             "error: Invalid path expression\nerror: empty name\n/a[foo(]\n   ^\n"
-        );
-    }
-
-    /// A handle on a temp root holding `/etc/kv/a` (`x = 1`, `y = 2`) read with a small
-    /// `key = number` lens.
-    fn kv_handle() -> (tempfile::TempDir, Augeas) {
-        use aug_core::lens::{concat, del, key, rx, store, subtree};
-        let entry = subtree(
-            concat(vec![
-                key(rx("[a-z]+").unwrap()),
-                del(rx(" = ").unwrap(), " = "),
-                store(rx("[0-9]+").unwrap()),
-                del(rx("\n").unwrap(), "\n"),
-            ])
-            .unwrap(),
-        );
-        let module = aug_core::Module::new(
-            "Kv",
-            entry.star().unwrap(),
-            vec!["/etc/kv/*".into()],
-            vec![],
-        );
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir_all(dir.path().join("etc/kv")).unwrap();
-        std::fs::write(dir.path().join("etc/kv/a"), "x = 1\ny = 2\n").unwrap();
-        std::fs::write(dir.path().join("etc/kv/b"), "z = 3\n").unwrap();
-        let aug = Augeas::open(Some(dir.path()), aug_core::Flags::NONE, vec![module]);
-        (dir, aug)
-    }
-
-    #[track_caller]
-    fn check_diff(edits: &[(&str, Option<&str>)], path: Option<&str>, expected: &str) {
-        let (_dir, mut aug) = kv_handle();
-        for (p, v) in edits {
-            match v {
-                Some(v) => aug.set(p, Some(v)).unwrap(),
-                None => {
-                    aug.rm(p).unwrap();
-                }
-            }
-        }
-        let mut out = Vec::new();
-        let r = diff(&mut aug, path, &mut out);
-        assert!(r.is_ok(), "{r:?}");
-        assert_eq!(String::from_utf8(out).unwrap(), expected);
-    }
-
-    #[test]
-    fn diffs() {
-        check_diff(&[], None, "");
-        check_diff(
-            &[("/files/etc/kv/a/x", Some("5"))],
-            None,
-            "--- a/etc/kv/a\n+++ b/etc/kv/a\n@@ -1,2 +1,2 @@\n-x = 1\n+x = 5\n y = 2\n",
-        );
-        check_diff(
-            &[
-                ("/files/etc/kv/a/x", Some("5")),
-                ("/files/etc/kv/b/z", Some("4")),
-            ],
-            Some("/files/etc/kv/b/z"),
-            "--- a/etc/kv/b\n+++ b/etc/kv/b\n@@ -1 +1 @@\n-z = 3\n+z = 4\n",
-        );
-        // A file that failed to load has no tree, but is not deleted by a save.
-        check_diff(
-            &[
-                ("/augeas/files/etc/kv/b/error", Some("parse_failed")),
-                ("/files/etc/kv/b", None),
-            ],
-            None,
-            "",
-        );
-        check_diff(
-            &[("/files/etc/kv/b", None)],
-            None,
-            "--- a/etc/kv/b\n+++ /dev/null\n@@ -1 +0,0 @@\n-z = 3\n",
         );
     }
 
