@@ -831,8 +831,11 @@ fn cmd_ls(s: &mut Shell<'_>, a: &Args, out: &mut dyn Write) -> Result<(), Failur
         format!("{p}/*")
     };
     let tree = s.aug.tree();
-    for n in s.aug.match_nodes(&pattern)? {
-        let path = crate::print::node_path(tree, n).unwrap_or_default();
+    let nodes = s.aug.match_nodes(&pattern)?;
+    // All paths at once: one pass over each sibling list, not one per node.
+    let paths = crate::print::node_paths(tree, &nodes);
+    for (&n, path) in nodes.iter().zip(paths) {
+        let path = path.unwrap_or_default();
         let base = path.rsplit('/').next().unwrap_or(&path);
         let dir = tree.children(n).iter().any(|&c| tree.label(c).is_some());
         let value = tree.value(n).unwrap_or("(none)");
@@ -850,8 +853,9 @@ fn cmd_match(s: &mut Shell<'_>, a: &Args, out: &mut dyn Write) -> Result<(), Fai
         return Ok(());
     }
     let tree = s.aug.tree();
-    for n in nodes {
-        let path = crate::print::node_path(tree, n).unwrap_or_default();
+    let paths = crate::print::node_paths(tree, &nodes);
+    for (&n, path) in nodes.iter().zip(paths) {
+        let path = path.unwrap_or_default();
         let value = tree.value(n).unwrap_or("(none)");
         match filter {
             Some(f) if f == value => writeln!(out, "{path}")?,
