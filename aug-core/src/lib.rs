@@ -49,7 +49,10 @@ pub mod srun;
 pub mod text;
 mod tree;
 
-pub use augeas::{AUGEAS_VERSION, Augeas, Error, Flags, Module, NodeAttr, SpanInfo};
+pub use augeas::{
+    AUGEAS_VERSION, Augeas, Builder, Error, Flags, Module, NodeAttr, STD_LOADPATH, SpanInfo,
+    default_cache_dir, modules_with, search_path,
+};
 pub use error::{ErrorCode, Span};
 pub use ops::OpError;
 pub use path::{PathError, PathExpr, Value, Vars};

@@ -114,71 +114,24 @@ pub fn open(root: Option<&Path>, flags: Flags) -> Augeas {
     Augeas::open(root, flags, builtin_modules())
 }
 
-/// The standard module directories of Augeas, searched after the given load path and
-/// `$AUGEAS_LENS_LIB` unless [`Flags::NO_STDINC`] is set.
-pub const STD_LOADPATH: &[&str] = &["/usr/share/augeas/lenses", "/usr/share/augeas/lenses/dist"];
+pub use aug_core::{STD_LOADPATH, search_path};
 
-/// The directories searched for `.aug` modules, in order, as Augeas's `aug_init` does:
-/// `loadpath`, then the colon-separated `$AUGEAS_LENS_LIB`, then [`STD_LOADPATH`] unless
-/// `flags` has [`Flags::NO_STDINC`].
-pub fn search_path(loadpath: &[PathBuf], flags: Flags) -> Vec<PathBuf> {
-    let mut dirs = loadpath.to_vec();
-    if let Some(lib) = std::env::var_os("AUGEAS_LENS_LIB") {
-        dirs.extend(std::env::split_paths(&lib).filter(|d| !d.as_os_str().is_empty()));
-    }
-    if !flags.contains(Flags::NO_STDINC) {
-        dirs.extend(STD_LOADPATH.iter().map(PathBuf::from));
-    }
-    dirs
-}
-
-/// Where what the autoload scan found is cached between processes (see
-/// [`aug_core::lang::autoload_modules_cached`]): `$AUG_RS_CACHE_DIR` if set (set and
-/// empty: no cache), else `$XDG_CACHE_HOME/aug-rs`, else `$HOME/.cache/aug-rs`.
+/// Where what the autoload scan found is cached between processes: see
+/// [`aug_core::default_cache_dir`].
 pub fn cache_dir() -> Option<PathBuf> {
-    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
-    if let Some(dir) = std::env::var_os("AUG_RS_CACHE_DIR") {
-        return (!dir.is_empty()).then(|| PathBuf::from(dir));
-    }
-    let base = var("XDG_CACHE_HOME")
-        .map(PathBuf::from)
-        .or_else(|| var("HOME").map(|h| PathBuf::from(h).join(".cache")))?;
-    // Relative directories are not meant for this (the XDG spec says to ignore them).
-    base.is_absolute().then(|| base.join("aug-rs"))
+    aug_core::default_cache_dir()
 }
 
-/// The built-in modules, then every module of [`search_path`] that declares `autoload`
-/// (with [`Flags::NO_MODL_AUTOLOAD`]: every module, found by name, see
-/// [`aug_core::lang::lens_modules`]) and is not built in (names compare case-insensitively, so the built-in `Hosts` wins
-/// over `hosts.aug`). The loaded modules' lenses are built only when first needed; a
-/// module that fails to load is kept with its error (see
-/// [`aug_core::lang::autoload_modules`]). What the scan for `autoload` finds is cached
-/// in [`cache_dir`].
+/// The built-in modules, then the `.aug` modules of [`search_path`] (see
+/// [`aug_core::modules_with`]), with the autoload scan cached in [`cache_dir`].
 pub fn modules_with(loadpath: &[PathBuf], flags: Flags) -> Vec<aug_core::Module> {
-    let mut modules = builtin_modules();
-    let options = aug_core::lang::Options {
-        typecheck: flags.contains(Flags::TYPE_CHECK),
-        strict: false,
-    };
-    let dirs = search_path(loadpath, flags);
-    // Without autoload, no transform is needed up front: the modules only have to be
-    // found by name (`transform Fstab incl …`), which needs no file to be read.
-    let loaded = if flags.contains(Flags::NO_MODL_AUTOLOAD) {
-        aug_core::lang::lens_modules(&dirs, options)
-    } else {
-        aug_core::lang::autoload_modules_cached(&dirs, options, cache_dir().as_deref())
-    };
-    for m in loaded {
-        if !modules.iter().any(|b| b.name.eq_ignore_ascii_case(&m.name)) {
-            modules.push(m);
-        }
-    }
-    modules
+    aug_core::modules_with(builtin_modules(), loadpath, flags, cache_dir().as_deref())
 }
 
 /// Opens a handle like Augeas's `aug_init(root, loadpath, flags)`: the built-in modules
 /// plus the `.aug` modules found on `loadpath`, `$AUGEAS_LENS_LIB` and (unless
-/// [`Flags::NO_STDINC`]) the standard directories; see [`modules_with`].
+/// [`Flags::NO_STDINC`]) the standard directories. Shorthand for
+/// [`Augeas::builder`] with [`builtin_modules`].
 ///
 /// ```no_run
 /// use aug_core::Flags;
@@ -186,14 +139,14 @@ pub fn modules_with(loadpath: &[PathBuf], flags: Flags) -> Vec<aug_core::Module>
 /// println!("{:?}", aug.get("/files/etc/fstab/1/file"));
 /// ```
 pub fn open_with(root: Option<&Path>, flags: Flags, loadpath: &[PathBuf]) -> Augeas {
-    let mut aug = Augeas::open(root, flags, modules_with(loadpath, flags));
-    aug.set_loadpath(
-        search_path(loadpath, flags)
-            .iter()
-            .map(|d| d.to_string_lossy().into_owned())
-            .collect(),
-    );
-    aug
+    let mut builder = Augeas::builder()
+        .flags(flags)
+        .loadpath(loadpath.iter().cloned())
+        .modules(builtin_modules());
+    if let Some(root) = root {
+        builder = builder.root(root);
+    }
+    builder.open()
 }
 
 /// Every module of this crate.

@@ -1,9 +1,8 @@
 //! Building blocks shared by the lenses of this crate: comments, empty lines, end of line,
 //! indentation, separators, and a few regexps that are awkward to write in one pattern.
 //!
-//! Patterns are written so that they mean the same in Augeas's regexp dialect and in the
-//! temporary regexp stand-in of aug-core: no `.` inside bracket expressions, no Perl
-//! classes, no anchors.
+//! Patterns are written in Augeas's regexp dialect (POSIX extended, as aug-core's `rx`
+//! reads it): no Perl classes, no anchors.
 
 use aug_core::lens::{Lens, LensError, concat, del, label, lit, store, subtree};
 use aug_core::rx::Regex;

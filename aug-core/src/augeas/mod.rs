@@ -2,11 +2,13 @@
 //! with `/files` and the `/augeas` metadata, load and save.
 
 mod api;
+mod builder;
 mod load;
 mod ns;
 mod save;
 
 pub use api::SpanInfo;
+pub use builder::{Builder, STD_LOADPATH, default_cache_dir, modules_with, search_path};
 pub use ns::NodeAttr;
 
 use crate::error::ErrorCode;

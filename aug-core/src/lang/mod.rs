@@ -8,8 +8,8 @@
 //! println!("{} passed, {} failed", report.passed, report.failed);
 //! ```
 //!
-//! Evaluation is lazy per binding: a definition that fails, or uses a feature not yet
-//! supported (`let rec`), only fails the tests that reach it. [`Options::strict`] instead
+//! Evaluation is lazy per binding: a definition that fails only fails the tests that
+//! reach it. [`Options::strict`] instead
 //! evaluates every binding of every loaded module, as C's `augparse` does.
 
 mod ast;

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod atomic;
+mod builder;
 mod faults;
 mod handle;
 mod hostile;

@@ -54,22 +54,3 @@ fn getput_is_identity() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
-
-#[test]
-fn snapshots() {
-    insta::glob!("../../../testroot", "etc/**/*", |path| {
-        if path.is_dir() {
-            return;
-        }
-        let root = repo().join("testroot");
-        let rel = path
-            .strip_prefix(&root)
-            .unwrap()
-            .to_string_lossy()
-            .into_owned();
-        let lens = lens_for(&rel).unwrap();
-        let text = std::fs::read_to_string(path).unwrap();
-        let (t, f) = load(&lens, &rel, &text).unwrap();
-        insta::assert_snapshot!(dump(&t, f, &rel));
-    });
-}
