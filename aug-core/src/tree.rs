@@ -5,8 +5,11 @@
 //! node created later, and every accessor answers `None` (or an empty slice) for it.
 
 use compact_str::CompactString;
+use hashbrown::HashTable;
+use rustc_hash::FxHashMap;
 use slotmap::{SlotMap, new_key_type};
 use std::ops::Range;
+use thin_vec::ThinVec;
 
 new_key_type! {
     /// The identity of a node in a [`Tree`]. Stable across edits of other nodes.
@@ -24,43 +27,137 @@ pub struct NodeSpan {
     pub span: Range<usize>,
 }
 
-/// No layout entry (see [`Tree::origin`]).
-const NO_ORIGIN: u32 = u32::MAX;
+/// No layout entry (see [`Tree::origin`]); also what an origin too large to record becomes.
+const NO_ORIGIN: u32 = META_ORIGIN;
 
-/// One node of the tree.
+/// The bits of [`Node::meta`] that hold the origin.
+const META_ORIGIN: u32 = (1 << 29) - 1;
+/// [`Node::meta`]: the node itself changed (what `modified()` tests).
+const META_DIRTY: u32 = 1 << 29;
+/// [`Node::meta`]: the node is the root of a file's subtree (e.g. `/files/etc/hosts`).
+const META_FILE: u32 = 1 << 30;
+/// [`Node::meta`]: the node or one of its descendants may have changed since the flags
+/// were last cleared: set on every ancestor by [`Tree::mark_dirty`], so that a clean
+/// subtree can be skipped without looking inside.
+const META_TOUCHED: u32 = 1 << 31;
+
+/// No label (see [`Node::label`]).
+const NO_LABEL: u32 = u32::MAX;
+
+/// One node of the tree, in 48 bytes (a tree of a 100k-line file has over a million).
+/// Spans, which only some sessions ask for, live beside the nodes ([`Tree::spans`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Node {
-    /// Short strings (most labels and values) live inline, without a heap allocation.
-    label: Option<CompactString>,
+    /// The label, as an index into the tree's [`Labels`] (`NO_LABEL` for none).
+    label: u32,
+    /// The flags (`META_*`), and which entry of its file's recorded layout this top-level
+    /// node was read from (`NO_ORIGIN` for none; only meaningful while the node is not
+    /// touched).
+    meta: u32,
+    /// Short values (most of them) live inline, without a heap allocation.
     value: Option<CompactString>,
     parent: Option<NodeId>,
-    children: Vec<NodeId>,
-    dirty: bool,
-    /// Marks the root node of a file's subtree (e.g. `/files/etc/hosts`).
-    file: bool,
-    /// The node or one of its descendants may have changed since the flags were last
-    /// cleared: set on every ancestor by [`Tree::mark_dirty`], so that a clean subtree can
-    /// be skipped without looking inside.
-    touched: bool,
-    /// Which entry of its file's recorded layout this top-level node was read from
-    /// (`NO_ORIGIN` for none); only meaningful while the node is not `touched`.
-    origin: u32,
-    span: Option<Box<NodeSpan>>,
+    children: ThinVec<NodeId>,
 }
+
+// Keep it small: every byte here is a megabyte at 100k lines.
+const _: () = assert!(std::mem::size_of::<Node>() == 48);
 
 impl Default for Node {
     fn default() -> Self {
         Node {
-            label: None,
+            label: NO_LABEL,
+            meta: NO_ORIGIN,
             value: None,
             parent: None,
-            children: Vec::new(),
-            dirty: false,
-            file: false,
-            touched: false,
-            origin: NO_ORIGIN,
-            span: None,
+            children: ThinVec::new(),
         }
+    }
+}
+
+impl Node {
+    fn has(&self, flag: u32) -> bool {
+        self.meta & flag != 0
+    }
+
+    fn put(&mut self, flag: u32, on: bool) {
+        if on {
+            self.meta |= flag;
+        } else {
+            self.meta &= !flag;
+        }
+    }
+
+    /// Clears `flag`, returning whether it was set.
+    fn take(&mut self, flag: u32) -> bool {
+        let was = self.has(flag);
+        self.meta &= !flag;
+        was
+    }
+
+    fn origin(&self) -> u32 {
+        self.meta & META_ORIGIN
+    }
+
+    fn set_origin(&mut self, origin: u32) {
+        let origin = if origin < META_ORIGIN {
+            origin
+        } else {
+            NO_ORIGIN
+        };
+        self.meta = (self.meta & !META_ORIGIN) | origin;
+    }
+}
+
+/// The labels of a tree, each stored once: nodes hold an index. A tree of a 100k-line
+/// passwd has 800k labels but only 100k different ones (a hosts file only a handful).
+/// Labels are kept for the tree's lifetime: it only ever sees as many as its files and
+/// edits name.
+#[derive(Debug, Clone, Default)]
+struct Labels {
+    names: Vec<CompactString>,
+    index: HashTable<u32>,
+}
+
+fn label_hash(name: &str) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::with_seed(0x9e37_79b9_7f4a_7c15).hash_one(name)
+}
+
+impl Labels {
+    /// The index of `name`, added if new.
+    fn intern(&mut self, name: &str) -> u32 {
+        let hash = label_hash(name);
+        let names = &self.names;
+        if let Some(&i) = self.index.find(hash, |&i| names[i as usize] == name) {
+            return i;
+        }
+        self.add(hash, CompactString::from(name))
+    }
+
+    /// The index of `name` (an owned string, kept if new).
+    fn intern_owned(&mut self, name: CompactString) -> u32 {
+        let hash = label_hash(&name);
+        let names = &self.names;
+        if let Some(&i) = self.index.find(hash, |&i| names[i as usize] == name) {
+            return i;
+        }
+        self.add(hash, name)
+    }
+
+    fn add(&mut self, hash: u64, name: CompactString) -> u32 {
+        // Four billion different labels cannot fit in memory; saturate below `NO_LABEL`
+        // rather than wrap.
+        let i = u32::try_from(self.names.len()).unwrap_or(NO_LABEL - 1);
+        self.names.push(name);
+        let names = &self.names;
+        self.index
+            .insert_unique(hash, i, |&j| label_hash(&names[j as usize]));
+        i
+    }
+
+    fn get(&self, label: u32) -> Option<&str> {
+        self.names.get(label as usize).map(CompactString::as_str)
     }
 }
 
@@ -77,6 +174,9 @@ impl Default for Node {
 #[derive(Debug, Clone)]
 pub struct Tree {
     nodes: SlotMap<NodeId, Node>,
+    labels: Labels,
+    /// Span information of the nodes read with spans enabled.
+    spans: FxHashMap<NodeId, NodeSpan>,
     root: NodeId,
     /// How to undo the changes of the open transactions, oldest first.
     undo: Vec<Undo>,
@@ -86,12 +186,19 @@ pub struct Tree {
 
 impl PartialEq for Tree {
     fn eq(&self, other: &Tree) -> bool {
+        let same = |id: NodeId, n: &Node| {
+            other.nodes.get(id).is_some_and(|o| {
+                o.meta == n.meta
+                    && o.value == n.value
+                    && o.parent == n.parent
+                    && o.children == n.children
+                    && self.labels.get(n.label) == other.labels.get(o.label)
+                    && self.spans.get(&id) == other.spans.get(&id)
+            })
+        };
         self.root == other.root
             && self.nodes.len() == other.nodes.len()
-            && self
-                .nodes
-                .iter()
-                .all(|(id, n)| other.nodes.get(id) == Some(n))
+            && self.nodes.iter().all(|(id, n)| same(id, n))
     }
 }
 
@@ -113,7 +220,10 @@ enum Undo {
     /// Children were appended to `parent`, which had `len` before.
     Appended { parent: NodeId, len: usize },
     /// The children of `parent` were replaced.
-    Children { parent: NodeId, old: Vec<NodeId> },
+    Children {
+        parent: NodeId,
+        old: ThinVec<NodeId>,
+    },
     /// The parent link of `id` changed.
     Parent { id: NodeId, old: Option<NodeId> },
     /// The value of `id` changed.
@@ -122,23 +232,11 @@ enum Undo {
         old: Option<CompactString>,
     },
     /// The label of `id` changed.
-    Label {
-        id: NodeId,
-        old: Option<CompactString>,
-    },
-    /// The flags of `id` changed.
-    Flags {
-        id: NodeId,
-        dirty: bool,
-        touched: bool,
-        file: bool,
-        origin: u32,
-    },
+    Label { id: NodeId, old: u32 },
+    /// The flags and origin of `id` changed.
+    Meta { id: NodeId, old: u32 },
     /// The span of `id` changed.
-    Span {
-        id: NodeId,
-        old: Option<Box<NodeSpan>>,
-    },
+    Span { id: NodeId, old: Option<NodeSpan> },
     /// The subtree at `id` was removed; it is dropped when the outermost transaction commits.
     Removed(NodeId),
 }
@@ -189,6 +287,8 @@ impl Tree {
         let root = nodes.insert(Node::default());
         Tree {
             nodes,
+            labels: Labels::default(),
+            spans: FxHashMap::default(),
             root,
             undo: Vec::new(),
             depth: 0,
@@ -256,13 +356,7 @@ impl Tree {
         if self.depth > 0
             && let Some(n) = self.nodes.get(id)
         {
-            let u = Undo::Flags {
-                id,
-                dirty: n.dirty,
-                touched: n.touched,
-                file: n.file,
-                origin: n.origin,
-            };
+            let u = Undo::Meta { id, old: n.meta };
             self.undo.push(u);
         }
     }
@@ -310,23 +404,17 @@ impl Tree {
                     n.label = old;
                 }
             }
-            Undo::Flags {
-                id,
-                dirty,
-                touched,
-                file,
-                origin,
-            } => {
+            Undo::Meta { id, old } => {
                 if let Some(n) = self.nodes.get_mut(id) {
-                    n.dirty = dirty;
-                    n.touched = touched;
-                    n.file = file;
-                    n.origin = origin;
+                    n.meta = old;
                 }
             }
             Undo::Span { id, old } => {
-                if let Some(n) = self.nodes.get_mut(id) {
-                    n.span = old;
+                if self.nodes.contains_key(id) {
+                    match old {
+                        Some(span) => self.spans.insert(id, span),
+                        None => self.spans.remove(&id),
+                    };
                 }
             }
             Undo::Removed(_) => {}
@@ -355,7 +443,7 @@ impl Tree {
 
     /// The label of `id`, `None` for hidden nodes, the root, or a removed node.
     pub fn label(&self, id: NodeId) -> Option<&str> {
-        self.nodes.get(id)?.label.as_deref()
+        self.labels.get(self.nodes.get(id)?.label)
     }
 
     /// The value of `id`, `None` when it has none.
@@ -383,32 +471,35 @@ impl Tree {
 
     /// The span information of `id`, when it was read with spans enabled.
     pub fn span(&self, id: NodeId) -> Option<&NodeSpan> {
-        self.nodes.get(id)?.span.as_deref()
+        self.spans.get(&id)
     }
 
     /// Records span information for `id`.
     pub fn set_span(&mut self, id: NodeId, span: Option<NodeSpan>) {
-        if let Some(n) = self.nodes.get_mut(id) {
-            let old = std::mem::replace(&mut n.span, span.map(Box::new));
+        if self.nodes.contains_key(id) {
+            let old = match span {
+                Some(span) => self.spans.insert(id, span),
+                None => self.spans.remove(&id),
+            };
             self.log(Undo::Span { id, old });
         }
     }
 
     /// The dirty flag of `id` itself (what `modified()` tests).
     pub fn is_dirty(&self, id: NodeId) -> bool {
-        self.nodes.get(id).is_some_and(|n| n.dirty)
+        self.nodes.get(id).is_some_and(|n| n.has(META_DIRTY))
     }
 
     /// Whether `id` is the root of a file's subtree.
     pub fn is_file(&self, id: NodeId) -> bool {
-        self.nodes.get(id).is_some_and(|n| n.file)
+        self.nodes.get(id).is_some_and(|n| n.has(META_FILE))
     }
 
     /// Marks `id` as the root of a file's subtree (or not).
     pub fn set_file(&mut self, id: NodeId, file: bool) {
         self.log_flags(id);
         if let Some(n) = self.nodes.get_mut(id) {
-            n.file = file;
+            n.put(META_FILE, file);
         }
     }
 
@@ -419,11 +510,11 @@ impl Tree {
 
     /// Marks `id` dirty, and the file it belongs to (as Augeas's `tree_mark_dirty`).
     pub fn mark_dirty(&mut self, id: NodeId) {
-        if self.nodes.get(id).is_some_and(|n| !n.dirty) {
+        if self.nodes.get(id).is_some_and(|n| !n.has(META_DIRTY)) {
             self.log_flags(id);
         }
         if let Some(n) = self.nodes.get_mut(id) {
-            n.dirty = true;
+            n.put(META_DIRTY, true);
         }
         let mut cur = Some(id);
         let mut in_file = true;
@@ -431,16 +522,16 @@ impl Tree {
             let Some(n) = self.nodes.get(c) else {
                 return;
             };
-            let file = in_file && n.file;
-            if !n.touched || (file && !n.dirty) {
+            let file = in_file && n.has(META_FILE);
+            if !n.has(META_TOUCHED) || (file && !n.has(META_DIRTY)) {
                 self.log_flags(c);
             }
             let Some(n) = self.nodes.get_mut(c) else {
                 return;
             };
-            n.touched = true;
+            n.put(META_TOUCHED, true);
             if file {
-                n.dirty = true;
+                n.put(META_DIRTY, true);
                 in_file = false;
             }
             cur = n.parent;
@@ -451,13 +542,13 @@ impl Tree {
     fn touch(&mut self, id: NodeId) {
         let mut cur = Some(id);
         while let Some(c) = cur {
-            if self.nodes.get(c).is_some_and(|n| !n.touched) {
+            if self.nodes.get(c).is_some_and(|n| !n.has(META_TOUCHED)) {
                 self.log_flags(c);
             }
             let Some(n) = self.nodes.get_mut(c) else {
                 return;
             };
-            n.touched = true;
+            n.put(META_TOUCHED, true);
             cur = n.parent;
         }
     }
@@ -467,12 +558,16 @@ impl Tree {
     pub fn clear_dirty(&mut self, id: NodeId) {
         let mut stack = vec![id];
         while let Some(d) = stack.pop() {
-            if self.nodes.get(d).is_some_and(|n| n.dirty || n.touched) {
+            if self
+                .nodes
+                .get(d)
+                .is_some_and(|n| n.has(META_DIRTY | META_TOUCHED))
+            {
                 self.log_flags(d);
             }
             if let Some(n) = self.nodes.get_mut(d) {
-                n.dirty = false;
-                if std::mem::take(&mut n.touched) || d == id {
+                n.put(META_DIRTY, false);
+                if n.take(META_TOUCHED) || d == id {
                     stack.extend_from_slice(&n.children);
                 }
             }
@@ -489,7 +584,7 @@ impl Tree {
         while let Some(n) = stack.pop() {
             order.push(n);
             if let Some(node) = self.nodes.get(n)
-                && (node.touched || n == id)
+                && (node.has(META_TOUCHED) || n == id)
             {
                 stack.extend_from_slice(&node.children);
             }
@@ -500,7 +595,7 @@ impl Tree {
                 && self
                     .nodes
                     .get(n)
-                    .is_some_and(|node| node.dirty && node.children.is_empty())
+                    .is_some_and(|node| node.has(META_DIRTY) && node.children.is_empty())
             {
                 self.remove(n);
             }
@@ -518,17 +613,17 @@ impl Tree {
             if self
                 .nodes
                 .get(d)
-                .is_some_and(|n| n.dirty || (n.touched && !keeping))
+                .is_some_and(|n| n.has(META_DIRTY) || (n.has(META_TOUCHED) && !keeping))
             {
                 self.log_flags(d);
             }
             let keeping = keeping || keep.contains(&d);
             if let Some(n) = self.nodes.get_mut(d) {
-                n.dirty = false;
+                n.put(META_DIRTY, false);
                 let descend = if keeping {
-                    n.touched
+                    n.has(META_TOUCHED)
                 } else {
-                    std::mem::take(&mut n.touched)
+                    n.take(META_TOUCHED)
                 };
                 if descend || d == id {
                     stack.extend(n.children.iter().map(|&c| (c, keeping)));
@@ -541,15 +636,15 @@ impl Tree {
     /// subtree changed since (moving, editing or adding below it all count as changes).
     pub(crate) fn origin(&self, id: NodeId) -> Option<u32> {
         let n = self.nodes.get(id)?;
-        (!n.touched && n.origin != NO_ORIGIN).then_some(n.origin)
+        (!n.has(META_TOUCHED) && n.origin() != NO_ORIGIN).then_some(n.origin())
     }
 
     /// Records that `id` holds entry `origin` of its file's layout, unchanged.
     pub(crate) fn set_origin(&mut self, id: NodeId, origin: u32) {
         self.log_flags(id);
         if let Some(n) = self.nodes.get_mut(id) {
-            n.origin = origin;
-            n.touched = false;
+            n.set_origin(origin);
+            n.put(META_TOUCHED, false);
         }
     }
 
@@ -569,13 +664,16 @@ impl Tree {
 
     /// Sets the label of `id`. Marks the node dirty only when the label changes.
     pub fn set_label(&mut self, id: NodeId, label: Option<&str>) -> bool {
-        let Some(n) = self.nodes.get_mut(id) else {
+        let Some(n) = self.nodes.get(id) else {
             return false;
         };
-        if n.label.as_deref() != label {
-            let old = std::mem::replace(&mut n.label, label.map(CompactString::from));
-            self.log(Undo::Label { id, old });
-            self.mark_dirty(id);
+        if self.labels.get(n.label) != label {
+            let sym = label.map_or(NO_LABEL, |l| self.labels.intern(l));
+            if let Some(n) = self.nodes.get_mut(id) {
+                let old = std::mem::replace(&mut n.label, sym);
+                self.log(Undo::Label { id, old });
+                self.mark_dirty(id);
+            }
         }
         true
     }
@@ -591,8 +689,9 @@ impl Tree {
     ) -> Option<NodeId> {
         let p = self.nodes.get(parent)?;
         let index = index.min(p.children.len());
+        let label = label.map_or(NO_LABEL, |l| self.labels.intern(l));
         let id = self.nodes.insert(Node {
-            label: label.map(CompactString::from),
+            label,
             value: value.map(CompactString::from),
             parent: Some(parent),
             ..Node::default()
@@ -648,26 +747,32 @@ impl Tree {
 
     fn build(&mut self, parent: NodeId, sub: Subtree) -> NodeId {
         // Iterative to stay safe on deeply nested input.
+        let label = sub.label.map_or(NO_LABEL, |l| self.labels.intern(&l));
         let id = self.nodes.insert(Node {
-            label: sub.label.map(CompactString::from),
+            label,
             value: sub.value.map(CompactString::from),
             parent: Some(parent),
-            span: sub.span.map(Box::new),
             ..Node::default()
         });
+        if let Some(span) = sub.span {
+            self.spans.insert(id, span);
+        }
         let mut stack: Vec<(NodeId, std::vec::IntoIter<Subtree>)> =
             vec![(id, sub.children.into_iter())];
         while let Some((p, iter)) = stack.last_mut() {
             let p = *p;
             match iter.next() {
                 Some(child) => {
+                    let label = child.label.map_or(NO_LABEL, |l| self.labels.intern(&l));
                     let cid = self.nodes.insert(Node {
-                        label: child.label.map(CompactString::from),
+                        label,
                         value: child.value.map(CompactString::from),
                         parent: Some(p),
-                        span: child.span.map(Box::new),
                         ..Node::default()
                     });
+                    if let Some(span) = child.span {
+                        self.spans.insert(cid, span);
+                    }
                     if let Some(pn) = self.nodes.get_mut(p) {
                         pn.children.push(cid);
                     }
@@ -691,12 +796,15 @@ impl Tree {
         span: Option<NodeSpan>,
         children: Vec<NodeId>,
     ) -> NodeId {
+        let label = label.map_or(NO_LABEL, |l| self.labels.intern_owned(l));
         let id = self.nodes.insert(Node {
             label,
             value,
-            span: span.map(Box::new),
             ..Node::default()
         });
+        if let Some(span) = span {
+            self.spans.insert(id, span);
+        }
         self.log(Undo::Created(id));
         for &c in &children {
             if let Some(n) = self.nodes.get_mut(c) {
@@ -704,7 +812,7 @@ impl Tree {
             }
         }
         if let Some(n) = self.nodes.get_mut(id) {
-            n.children = children;
+            n.children = ThinVec::from(children);
         }
         id
     }
@@ -725,7 +833,7 @@ impl Tree {
         self.log(Undo::Appended { parent, len });
         if let Some(p) = self.nodes.get_mut(parent) {
             if p.children.is_empty() {
-                p.children = kids;
+                p.children = ThinVec::from(kids);
             } else {
                 p.children.extend(kids);
             }
@@ -745,9 +853,9 @@ impl Tree {
     pub fn extract(&self, id: NodeId) -> Option<Subtree> {
         let n = self.nodes.get(id)?;
         let mut out = Subtree {
-            label: n.label.as_deref().map(str::to_owned),
+            label: self.labels.get(n.label).map(str::to_owned),
             value: n.value.as_deref().map(str::to_owned),
-            span: n.span.as_deref().cloned(),
+            span: self.spans.get(&id).cloned(),
             children: Vec::with_capacity(n.children.len()),
         };
         for &c in &n.children {
@@ -872,6 +980,9 @@ impl Tree {
         while let Some(n) = stack.pop() {
             if let Some(node) = self.nodes.remove(n) {
                 count += 1;
+                if !self.spans.is_empty() {
+                    self.spans.remove(&n);
+                }
                 stack.extend(node.children);
             }
         }
@@ -926,8 +1037,7 @@ impl Tree {
         for n in all {
             self.log_flags(n);
             if let Some(node) = self.nodes.get_mut(n) {
-                node.dirty = true;
-                node.touched = true;
+                node.put(META_DIRTY | META_TOUCHED, true);
             }
         }
         self.mark_dirty(id);
@@ -1159,10 +1269,10 @@ mod tests {
         t.clear_dirty_keeping(r, &[f]);
         assert!(!t.is_dirty(ip) && !t.is_dirty(f) && !t.is_dirty(other));
         assert!(
-            t.nodes[ip].touched && t.nodes[first].touched,
+            t.nodes[ip].has(META_TOUCHED) && t.nodes[first].has(META_TOUCHED),
             "kept below the failed file"
         );
-        assert!(!t.nodes[other].touched && !t.nodes[r].touched);
+        assert!(!t.nodes[other].has(META_TOUCHED) && !t.nodes[r].has(META_TOUCHED));
     }
 
     #[test]
