@@ -1,0 +1,64 @@
+//! Opening and closing a handle: `aug_init` (root, load path and flags as Augeas reads
+//! them, `$AUGEAS_ROOT` and `$AUGEAS_LENS_LIB` included) and `aug_close`.
+
+use crate::ffi::{no_panic, opt_text};
+use crate::handle::Handle;
+use aug_core::Flags;
+use std::ffi::{c_char, c_uint};
+use std::path::PathBuf;
+
+/// The root as Augeas picks it: the argument, else `$AUGEAS_ROOT`, else `/` (an empty
+/// string counts as none).
+fn root_of(arg: Option<&str>) -> PathBuf {
+    let env = std::env::var_os("AUGEAS_ROOT");
+    match arg {
+        Some(r) if !r.is_empty() => PathBuf::from(r),
+        _ => match env {
+            Some(r) if !r.is_empty() => PathBuf::from(r),
+            _ => PathBuf::from("/"),
+        },
+    }
+}
+
+/// `aug_init`: opens a handle on `root` with the modules of `loadpath` (colon-separated),
+/// `$AUGEAS_LENS_LIB` and, unless `AUG_NO_STDINC`, the standard directories, and loads
+/// the files unless `AUG_NO_LOAD`. Returns null only if aug-rs fails internally; a
+/// module that does not load is recorded under `/augeas/load/NAME/error` instead.
+///
+/// # Safety
+/// `root` and `loadpath` are null or C strings.
+pub unsafe extern "C" fn aug_init(
+    root: *const c_char,
+    loadpath: *const c_char,
+    flags: c_uint,
+) -> *mut Handle {
+    no_panic(std::ptr::null_mut(), || {
+        // SAFETY: the caller's strings, as documented.
+        let (root, loadpath) = unsafe { (opt_text(root), opt_text(loadpath)) };
+        let root = root_of(root.as_deref());
+        let dirs: Vec<PathBuf> = loadpath
+            .as_deref()
+            .unwrap_or_default()
+            .split(':')
+            .filter(|d| !d.is_empty())
+            .map(PathBuf::from)
+            .collect();
+        let flags = Flags::from_bits(flags);
+        let aug = lenses::open_with(Some(&root), flags, &dirs);
+        Box::into_raw(Box::new(Handle::new(aug, flags)))
+    })
+}
+
+/// `aug_close`: closes the handle and frees all it holds; null is allowed.
+///
+/// # Safety
+/// `aug` is null or a handle from `aug_init`, not used again afterwards.
+pub unsafe extern "C" fn aug_close(aug: *mut Handle) {
+    if aug.is_null() {
+        return;
+    }
+    no_panic((), || {
+        // SAFETY: a handle from `aug_init` (a Box), given up by the caller.
+        drop(unsafe { Box::from_raw(aug) });
+    });
+}
