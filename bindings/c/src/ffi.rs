@@ -14,6 +14,23 @@ pub(crate) fn bad_arg(details: impl Into<String>) -> Error {
     Error::new(ErrorCode::BadArg, None, Some(details.into()))
 }
 
+/// `e` as a failure without an error code: the call returns its failure value and
+/// `aug_error` says `AUG_NOERROR`, as Augeas does when a save or a preview fails to write
+/// a file (the reason is under `/augeas/files/FILE/error`).
+pub(crate) fn uncoded(e: Error) -> Error {
+    Error::new(ErrorCode::NoError, e.minor, e.details)
+}
+
+/// `e`, with its details replaced by `details` when its code is `code` (Augeas words the
+/// details of some calls' errors differently from aug-core's own).
+pub(crate) fn reword(e: Error, code: ErrorCode, details: impl FnOnce() -> String) -> Error {
+    if e.code == code {
+        Error::new(e.code, e.minor, Some(details()))
+    } else {
+        e
+    }
+}
+
 /// An `ENOMEM` error (malloc failed).
 pub(crate) fn no_mem() -> Error {
     Error::new(ErrorCode::NoMem, None, None)

@@ -1,8 +1,9 @@
 //! The calls about files: `aug_load`, `aug_save`, `aug_load_file`, `aug_transform`,
 //! `aug_text_store`, `aug_text_retrieve`, `aug_source`, `aug_preview`, `aug_span`.
 
-use crate::ffi::{bad_arg, guard, malloc_string, put, text};
+use crate::ffi::{bad_arg, guard, malloc_string, put, reword, text, uncoded};
 use crate::handle::Handle;
+use aug_core::ErrorCode;
 use std::ffi::{c_char, c_int, c_uint};
 
 /// `aug_load`: loads (again) the files of the transforms under `/augeas/load`. Failures
@@ -29,7 +30,10 @@ pub unsafe extern "C" fn aug_save(aug: *mut Handle) -> c_int {
     // SAFETY: the caller's handle.
     unsafe {
         guard(aug, -1, |h| {
-            h.aug.save()?;
+            h.aug.save().map_err(|e| match e.code {
+                ErrorCode::Internal => uncoded(e),
+                _ => e,
+            })?;
             Ok(0)
         })
     }
@@ -97,7 +101,21 @@ pub unsafe extern "C" fn aug_text_store(
             let lens = text(lens, "aug_text_store", "LENS")?;
             let node = text(node, "aug_text_store", "NODE")?;
             let path = text(path, "aug_text_store", "PATH")?;
-            h.aug.text_store(&lens, &node, &path)?;
+            match h.aug.text_store(&lens, &node, &path) {
+                Err(e) if e.code == ErrorCode::NoMatch => {
+                    // Augeas's words: the node is missing, or it has no value.
+                    let missing = h.aug.count(&node).is_ok_and(|n| n == 0);
+                    let what = if missing {
+                        "does not exist"
+                    } else {
+                        "has a NULL value"
+                    };
+                    Err(reword(e, ErrorCode::NoMatch, || {
+                        format!("Source node {node} {what}")
+                    }))
+                }
+                r => r,
+            }?;
             Ok(0)
         })
     }
@@ -146,7 +164,12 @@ pub unsafe extern "C" fn aug_source(
             }
             put(file_path, std::ptr::null_mut());
             let path = text(path, "aug_source", "PATH")?;
-            if let Some(src) = h.aug.source(&path)? {
+            let src = h.aug.source(&path).map_err(|e| {
+                reword(e, ErrorCode::NoMatch, || {
+                    format!("There is no node matching {path}")
+                })
+            })?;
+            if let Some(src) = src {
                 put(file_path, malloc_string(&src)?);
             }
             Ok(0)
@@ -172,7 +195,15 @@ pub unsafe extern "C" fn aug_preview(
                 return Err(bad_arg("aug_preview: OUT must not be NULL"));
             }
             put(out, std::ptr::null_mut());
-            if let Some(t) = h.aug.preview(&path)? {
+            let text = h.aug.preview(&path).map_err(|e| match e.code {
+                // The file's text could not be written: no code, as in Augeas.
+                ErrorCode::Internal => uncoded(e),
+                ErrorCode::NoMatch => {
+                    reword(e, ErrorCode::NoMatch, || format!("No node matching {path}"))
+                }
+                _ => e,
+            })?;
+            if let Some(t) = text {
                 put(out, malloc_string(&t)?);
             }
             Ok(0)
@@ -208,7 +239,18 @@ pub unsafe extern "C" fn aug_span(
     unsafe {
         guard(aug, -1, |h| {
             let path = text(path, "aug_span", "PATH")?;
-            let s = h.aug.span(&path)?;
+            let s = h.aug.span(&path).map_err(|e| match e.code {
+                ErrorCode::NoMatch => {
+                    reword(e, ErrorCode::NoMatch, || format!("No node matching {path}"))
+                }
+                ErrorCode::NoSpan => {
+                    reword(e, ErrorCode::NoSpan, || format!("No span info for {path}"))
+                }
+                ErrorCode::MMatch => reword(e, ErrorCode::MMatch, || {
+                    format!("Multiple nodes match {path}")
+                }),
+                _ => e,
+            })?;
             put(label_start, offset(s.label.start));
             put(label_end, offset(s.label.end));
             put(value_start, offset(s.value.start));

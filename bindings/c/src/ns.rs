@@ -1,7 +1,7 @@
 //! The nodes of a node-set variable by position: `aug_ns_attr`, `aug_ns_label`,
 //! `aug_ns_value`, `aug_ns_count`, `aug_ns_path`.
 
-use crate::ffi::{guard, malloc_string, put, text, to_int};
+use crate::ffi::{guard, malloc_string, put, text, to_int, uncoded};
 use crate::handle::Handle;
 use aug_core::{Error, ErrorCode, NodeId};
 use std::ffi::{c_char, c_int};
@@ -111,13 +111,15 @@ pub unsafe extern "C" fn aug_ns_count(aug: *const Handle, var: *const c_char) ->
     unsafe {
         guard(aug, -1, |h| {
             let var = text(var, "aug_ns_count", "VAR")?;
-            Ok(to_int(h.aug.ns_count(&var)?))
+            // A variable that is not a node set counts -1, without an error code, as in
+            // Augeas.
+            Ok(to_int(h.aug.ns_count(&var).map_err(uncoded)?))
         })
     }
 }
 
 /// `aug_ns_path`: the path of the `i`-th node of `$var`, in `*path` (malloc'ed).
-/// Returns 1, or -1.
+/// Returns 0 (unlike the other `aug_ns_*` calls, as in Augeas), or -1.
 ///
 /// # Safety
 /// `aug` is a live handle or null; `var` is a C string; `path` is null or writable.
@@ -138,7 +140,7 @@ pub unsafe extern "C" fn aug_ns_path(
             {
                 put(path, malloc_string(&p)?);
             }
-            Ok(1)
+            Ok(0)
         })
     }
 }

@@ -4,13 +4,28 @@
 
 use crate::ffi::{bad_arg, guard, malloc_string, no_mem, opt_text, put, text, to_int};
 use crate::handle::Handle;
-use aug_core::{Augeas, Error, NodeId, ops};
+use aug_core::{Augeas, Error, ErrorCode, NodeId, ops};
 use std::ffi::{c_char, c_int};
 
-/// The one node `path` matches (`None` for none; several are `EMMATCH`).
+/// The one node `path` matches (`None` for none; several are `EMMATCH`). `/` alone is
+/// the root of the tree, as in Augeas.
 fn one_node(h: &Handle, path: &str) -> Result<Option<NodeId>, Error> {
     let aug = &h.aug;
+    if path == "/" {
+        return Ok(Some(aug.tree().root()));
+    }
     Ok(ops::get_node(aug.tree(), aug.vars(), aug.context(), path)?)
+}
+
+/// `e` without details when it is `ENOMATCH` or `EMMATCH` for a path: Augeas's
+/// `aug_set`, `aug_insert`, `aug_mv` and `aug_cp` report those with no details.
+fn bare(e: Error) -> Error {
+    match e.code {
+        ErrorCode::NoMatch | ErrorCode::MMatch if e.minor.is_none() => {
+            Error::new(e.code, None, None)
+        }
+        _ => e,
+    }
 }
 
 /// `aug_get`: the value of the single node `path` matches. Returns 1 (one match), 0 (none)
@@ -76,7 +91,7 @@ pub unsafe extern "C" fn aug_set(
         guard(aug, -1, |h| {
             let path = text(path, "aug_set", "PATH")?;
             let value = opt_text(value);
-            h.aug.set(&path, value.as_deref())?;
+            h.aug.set(&path, value.as_deref()).map_err(bare)?;
             Ok(0)
         })
     }
@@ -175,7 +190,7 @@ pub unsafe extern "C" fn aug_insert(
         guard(aug, -1, |h| {
             let path = text(path, "aug_insert", "PATH")?;
             let label = text(label, "aug_insert", "LABEL")?;
-            h.aug.insert(&path, &label, before != 0)?;
+            h.aug.insert(&path, &label, before != 0).map_err(bare)?;
             Ok(0)
         })
     }
@@ -206,7 +221,7 @@ pub unsafe extern "C" fn aug_mv(aug: *mut Handle, src: *const c_char, dst: *cons
         guard(aug, -1, |h| {
             let src = text(src, "aug_mv", "SRC")?;
             let dst = text(dst, "aug_mv", "DST")?;
-            h.aug.mv(&src, &dst)?;
+            h.aug.mv(&src, &dst).map_err(bare)?;
             Ok(0)
         })
     }
@@ -222,7 +237,7 @@ pub unsafe extern "C" fn aug_cp(aug: *mut Handle, src: *const c_char, dst: *cons
         guard(aug, -1, |h| {
             let src = text(src, "aug_cp", "SRC")?;
             let dst = text(dst, "aug_cp", "DST")?;
-            h.aug.cp(&src, &dst)?;
+            h.aug.cp(&src, &dst).map_err(bare)?;
             Ok(0)
         })
     }

@@ -1,1 +1,9 @@
-//! Integration tests of libaugeas.so.0 (C programs and Debian tools run on it).
+//! Integration tests of libaugeas.so.0: C programs built against `include/augeas.h` and
+//! run on it (under valgrind), and Debian's own tools and bindings, linked against
+//! Augeas, run on it through `LD_LIBRARY_PATH` and compared with the real library.
+
+#![allow(clippy::unwrap_used)]
+
+mod augtool;
+mod capi;
+mod support;
