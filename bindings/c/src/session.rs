@@ -7,16 +7,19 @@ use aug_core::Flags;
 use std::ffi::{c_char, c_uint};
 use std::path::PathBuf;
 
-/// The root as Augeas picks it: the argument, else `$AUGEAS_ROOT`, else `/` (an empty
-/// string counts as none).
+/// The root as Augeas picks it: the argument, else `$AUGEAS_ROOT`; an empty string (as
+/// argument, or in the variable) is `/`.
 fn root_of(arg: Option<&str>) -> PathBuf {
-    let env = std::env::var_os("AUGEAS_ROOT");
-    match arg {
-        Some(r) if !r.is_empty() => PathBuf::from(r),
-        _ => match env {
-            Some(r) if !r.is_empty() => PathBuf::from(r),
-            _ => PathBuf::from("/"),
-        },
+    let root = match arg {
+        Some(r) => PathBuf::from(r),
+        None => std::env::var_os("AUGEAS_ROOT")
+            .map(PathBuf::from)
+            .unwrap_or_default(),
+    };
+    if root.as_os_str().is_empty() {
+        PathBuf::from("/")
+    } else {
+        root
     }
 }
 

@@ -254,6 +254,11 @@ static void init(const char *root) {
     CHECK(aug_get(aug, "/augeas/root", &v) == 1);
     CHECK_STR(v, want);
     aug_close(aug);
+    /* An empty root argument is "/", whatever $AUGEAS_ROOT says. */
+    aug = aug_init("", NULL, AUG_NO_LOAD | AUG_NO_MODL_AUTOLOAD);
+    CHECK(aug_get(aug, "/augeas/root", &v) == 1);
+    CHECK_STR(v, "/");
+    aug_close(aug);
     setenv("AUGEAS_ROOT", "", 1);
     aug = aug_init(NULL, NULL, AUG_NO_LOAD | AUG_NO_MODL_AUTOLOAD);
     CHECK(aug_get(aug, "/augeas/root", &v) == 1);

@@ -420,6 +420,19 @@ int main(int argc, char **argv) {
         report(aug);
     }
     get("/text/out2");
+    {
+        int r = aug_text_retrieve(aug, "Hosts.lns", "/text/nosuch", "/text/tree", "/text/out3");
+        printf("aug_text_retrieve (no original) = %d\n", r);
+        report(aug);
+        set("/text/novalue", NULL);
+        r = aug_text_retrieve(aug, "Hosts.lns", "/text/novalue", "/text/tree", "/text/out3");
+        printf("aug_text_retrieve (original without value) = %d\n", r);
+        report(aug);
+        r = aug_text_store(aug, "Hosts.lns", "/text/novalue", "/text/t3");
+        printf("aug_text_store (text without value) = %d\n", r);
+        report(aug);
+    }
+    get("/text/out3");
 
     printf("\n== srun\n");
     srun("get /files/etc/hosts/1/ipaddr\nmatch /files/etc/hosts/1/*\n");

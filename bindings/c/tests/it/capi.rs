@@ -4,8 +4,9 @@
 //! lists (each is one of aug-rs's documented ones; `UPDATE_ACCEPTED=1` rewrites it).
 //! `tests/c/api.c` asserts what a transcript cannot show (aug-rs's additions, null
 //! arguments, lent strings, `FILE *` output, `aug_to_xml`, `aug_init`'s search for the
-//! root and the modules). Both run under valgrind when it is installed (memory errors and
-//! leaks fail them), else `api.c` is built with AddressSanitizer.
+//! root and the modules). With `RUN_SLOW_TESTS` set (scripts/test sets it), both run under
+//! valgrind when it is installed (memory errors and leaks fail them), else `api.c` is
+//! built with AddressSanitizer.
 
 use crate::support::{Lib, Run, cache_dir, lib_dir, real_library, root_copy, run, which};
 use std::path::{Path, PathBuf};
@@ -148,6 +149,11 @@ fn probe_prints_what_the_real_library_prints() {
 
 #[test]
 fn probe_and_api_are_valgrind_clean_on_our_library() {
+    // About 40 s: scripts/test runs it (RUN_SLOW_TESTS=1) in its C library step.
+    if std::env::var_os("RUN_SLOW_TESTS").is_none() {
+        eprintln!("skipped: set RUN_SLOW_TESTS=1 to run the C programs under valgrind");
+        return;
+    }
     let (Some(probe), Some(api)) = (compile("probe", &[]), compile("api", &[])) else {
         return;
     };

@@ -5,5 +5,6 @@
 #![allow(clippy::unwrap_used)]
 
 mod augtool;
+mod bindings;
 mod capi;
 mod support;
