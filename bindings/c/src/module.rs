@@ -11,8 +11,9 @@ use std::path::PathBuf;
 
 /// `__aug_load_module_file`: loads the module in `filename` (other modules are found in
 /// its directory, then on the handle's load path) and runs its tests, writing their
-/// reports to standard output. 0, or -1 when the module does not load or a test fails
-/// (`ESYNTAX`).
+/// reports to standard output (in augparse-rs's words). 0, or -1 when the module does not
+/// load (the reason on standard error) or a test fails: `ESYNTAX` with the details
+/// `Failed to load FILE`, as in Augeas.
 ///
 /// # Safety
 /// `aug` is a live handle or null; `filename` is a C string.
@@ -30,23 +31,27 @@ pub unsafe extern "C" fn __aug_load_module_file(
                 typecheck: h.flags.contains(Flags::TYPE_CHECK),
                 ..Options::default()
             };
-            let report = Interpreter::new(dirs, options)
-                .run_file(&file)
-                .map_err(|e| Error::new(ErrorCode::Syntax, None, Some(e.to_string())))?;
+            let failed = || {
+                Error::new(
+                    ErrorCode::Syntax,
+                    None,
+                    Some(format!("Failed to load {}", file.display())),
+                )
+            };
+            let report = match Interpreter::new(dirs, options).run_file(&file) {
+                Ok(r) => r,
+                Err(e) => {
+                    // The reason goes to standard error, as Augeas reports it there.
+                    let _ = writeln!(std::io::stderr(), "{e}");
+                    return Err(failed());
+                }
+            };
             let mut out = std::io::stdout().lock();
             // Standard output going away is no reason to report the tests differently.
             let _ = out.write_all(&aug_core::text::encode(&report.output));
             let _ = out.flush();
             if report.failed > 0 {
-                return Err(Error::new(
-                    ErrorCode::Syntax,
-                    None,
-                    Some(format!(
-                        "{} of the tests in {} failed",
-                        report.failed,
-                        file.display()
-                    )),
-                ));
+                return Err(failed());
             }
             Ok(0)
         })

@@ -47,7 +47,16 @@ pub unsafe extern "C" fn aug_init(
             .map(PathBuf::from)
             .collect();
         let flags = Flags::from_bits(flags);
-        let aug = lenses::open_with(Some(&root), flags, &dirs);
+        // Without autoload, Augeas loads no module at start-up, so it has none to
+        // typecheck then; aug-core would typecheck every module of the load path (minutes
+        // for the stock ones), so the flag only reaches the modules augparse's
+        // `__aug_load_module_file` loads (see `module`).
+        let open_flags = if flags.contains(Flags::NO_MODL_AUTOLOAD) {
+            Flags::from_bits(flags.bits() & !Flags::TYPE_CHECK.bits())
+        } else {
+            flags
+        };
+        let aug = lenses::open_with(Some(&root), open_flags, &dirs);
         Box::into_raw(Box::new(Handle::new(aug, flags)))
     })
 }

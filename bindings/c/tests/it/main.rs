@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod augparse;
 mod augtool;
 mod bindings;
 mod capi;
