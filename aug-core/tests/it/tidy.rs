@@ -24,7 +24,13 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 fn every_rust_file_starts_with_a_module_doc() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut files = Vec::new();
-    for krate in ["aug-core", "lenses", "augtool-rs", "bindings/python"] {
+    for krate in [
+        "aug-core",
+        "lenses",
+        "augtool-rs",
+        "bindings/python",
+        "bindings/c",
+    ] {
         rust_files(&root.join(krate), &mut files);
     }
     assert!(files.len() > 3, "found too few files: {files:?}");
