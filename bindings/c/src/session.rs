@@ -1,17 +1,27 @@
 //! Opening and closing a handle: `aug_init` (root, load path and flags as Augeas reads
 //! them, `$AUGEAS_ROOT` and `$AUGEAS_LENS_LIB` included) and `aug_close`.
 
-use crate::ffi::{no_panic, opt_text};
+use crate::ffi::no_panic;
 use crate::handle::Handle;
 use aug_core::Flags;
-use std::ffi::{c_char, c_uint};
+use std::ffi::{CStr, OsStr, c_char, c_uint};
+use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;
+
+/// The bytes of the C string `p`, or `None` for null (paths are bytes, as in Augeas).
+///
+/// # Safety
+/// `p` is null or a NUL-terminated string.
+unsafe fn bytes<'a>(p: *const c_char) -> Option<&'a [u8]> {
+    // SAFETY: as the caller promises.
+    (!p.is_null()).then(|| unsafe { CStr::from_ptr(p) }.to_bytes())
+}
 
 /// The root as Augeas picks it: the argument, else `$AUGEAS_ROOT`; an empty string (as
 /// argument, or in the variable) is `/`.
-fn root_of(arg: Option<&str>) -> PathBuf {
+fn root_of(arg: Option<&[u8]>) -> PathBuf {
     let root = match arg {
-        Some(r) => PathBuf::from(r),
+        Some(r) => PathBuf::from(OsStr::from_bytes(r)),
         None => std::env::var_os("AUGEAS_ROOT")
             .map(PathBuf::from)
             .unwrap_or_default(),
@@ -37,14 +47,13 @@ pub unsafe extern "C" fn aug_init(
 ) -> *mut Handle {
     no_panic(std::ptr::null_mut(), || {
         // SAFETY: the caller's strings, as documented.
-        let (root, loadpath) = unsafe { (opt_text(root), opt_text(loadpath)) };
-        let root = root_of(root.as_deref());
+        let (root, loadpath) = unsafe { (bytes(root), bytes(loadpath)) };
+        let root = root_of(root);
         let dirs: Vec<PathBuf> = loadpath
-            .as_deref()
             .unwrap_or_default()
-            .split(':')
+            .split(|&b| b == b':')
             .filter(|d| !d.is_empty())
-            .map(PathBuf::from)
+            .map(|d| PathBuf::from(OsStr::from_bytes(d)))
             .collect();
         let flags = Flags::from_bits(flags);
         // Without autoload, Augeas loads no module at start-up, so it has none to
