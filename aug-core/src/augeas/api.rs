@@ -552,7 +552,8 @@ impl Augeas {
     }
 
     /// Writes the tree at `path` with `lens`, using the value of `node_in` as the original
-    /// text, and stores the result as the value of `node_out`. As in Augeas, no tree at
+    /// text, and stores the result as the value of `node_out`. A missing `node_in`, or one
+    /// without a value, is an error (`NoMatch`), as in Augeas. As in Augeas, no tree at
     /// `path` writes the empty text, and a failure to write is recorded under
     /// `/augeas/text/<path>/error` (`parse_skel_failed` when the original text does not
     /// parse, `put_failed` when the tree does not fit the lens) and fails the call with
@@ -565,7 +566,19 @@ impl Augeas {
         node_out: &str,
     ) -> Result<(), Error> {
         let l = self.lens_by_name(lens)?;
-        let original = self.get(node_in)?.unwrap_or_default();
+        // The original text must be there, as in Augeas (an empty one is fine).
+        let Some(original) = self.get(node_in)? else {
+            let what = if self.count(node_in)? == 0 {
+                "does not exist"
+            } else {
+                "has a NULL value"
+            };
+            return Err(Error::new(
+                ErrorCode::NoMatch,
+                None,
+                Some(format!("Source node {node_in} {what}")),
+            ));
+        };
         let nodes = self.match_nodes(path)?;
         let meta = self.text_meta(path);
         let Some(&tree_node) = nodes.first() else {

@@ -373,8 +373,12 @@ fn quick_filter(
         mini.force(&m, idx)
     });
     // Forget the cut-down module, so that another module referring to this one loads
-    // it whole.
-    mini.modules.borrow_mut().remove(&name.to_lowercase());
+    // it whole (and break the reference cycles its closures make, see `Interpreter`'s
+    // `Drop`).
+    let cut_down = mini.modules.borrow_mut().remove(&name.to_lowercase());
+    if let Some(Ok(m)) = cut_down {
+        m.cells.borrow_mut().clear();
+    }
     match value {
         Ok(Value::Filter(f)) => Some(f),
         _ => None,

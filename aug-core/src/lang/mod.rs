@@ -120,6 +120,16 @@ pub struct Interpreter {
     typechecked: RefCell<rustc_hash::FxHashMap<usize, crate::lens::Lens>>,
 }
 
+impl Drop for Interpreter {
+    /// A module's cells hold closures whose environments hold the module: emptying the
+    /// cells breaks those reference cycles, which would otherwise outlive the interpreter.
+    fn drop(&mut self) {
+        for m in self.modules.get_mut().values().flatten() {
+            m.cells.borrow_mut().clear();
+        }
+    }
+}
+
 impl Interpreter {
     /// An interpreter that finds `Name` as `name.aug` in the directories of `load_path`.
     pub fn new(load_path: Vec<PathBuf>, options: Options) -> Self {

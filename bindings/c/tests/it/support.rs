@@ -1,0 +1,180 @@
+//! Test support: the library under test in a directory of its own (as `libaugeas.so.0`),
+//! temp copies of `testroot/`, and running programs on either library.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+
+/// The workspace's `testroot/`.
+pub fn testroot() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testroot")
+}
+
+/// The cdylib cargo built with these tests (`target/<profile>/libaugeas.so`).
+fn built_library() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    // target/<profile>/deps/it-HASH → target/<profile>
+    let profile_dir = exe.parent().unwrap().parent().unwrap();
+    let lib = profile_dir.join("libaugeas.so");
+    assert!(lib.is_file(), "{} is missing", lib.display());
+    lib
+}
+
+/// A directory holding our library as `libaugeas.so.0` (and `libaugeas.so`, for `cc -l`):
+/// what `LD_LIBRARY_PATH` points to.
+pub fn lib_dir() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("libaugeas");
+        fs::create_dir_all(&dir).unwrap();
+        let lib = built_library();
+        for name in ["libaugeas.so.0", "libaugeas.so"] {
+            let link = dir.join(name);
+            let _ = fs::remove_file(&link);
+            std::os::unix::fs::symlink(&lib, &link).unwrap();
+        }
+        dir
+    })
+}
+
+/// Where runs on our library keep aug-rs's autoload cache.
+pub fn cache_dir() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("autoload-cache")
+}
+
+/// The real Augeas library, if installed.
+pub fn real_library() -> Option<PathBuf> {
+    let p = PathBuf::from("/usr/lib/x86_64-linux-gnu/libaugeas.so.0");
+    p.is_file().then_some(p)
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A fresh temp copy of `testroot/`.
+pub fn root_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&testroot(), dir.path());
+    dir
+}
+
+/// Which library a program runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lib {
+    /// The system's libaugeas.so.0 (C Augeas).
+    Real,
+    /// Ours, through `LD_LIBRARY_PATH`.
+    Ours,
+}
+
+/// The result of one run.
+#[derive(Debug)]
+pub struct Run {
+    /// Standard output.
+    pub stdout: String,
+    /// Standard error.
+    pub stderr: String,
+    /// The exit code.
+    pub code: i32,
+}
+
+/// Runs `program` with `args` and `stdin` on `lib`, with HOME in `home`, no
+/// `AUGEAS_ROOT`/`AUGEAS_LENS_LIB`, and `env` on top.
+pub fn run(
+    lib: Lib,
+    program: &Path,
+    args: &[&str],
+    stdin: &str,
+    home: &Path,
+    env: &[(&str, &str)],
+) -> Run {
+    let mut cmd = Command::new(program);
+    cmd.args(args)
+        .env("HOME", home)
+        .env("AUG_RS_CACHE_DIR", cache_dir())
+        .env_remove("AUGEAS_ROOT")
+        .env_remove("AUGEAS_LENS_LIB")
+        .env_remove("LD_PRELOAD")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    match lib {
+        Lib::Real => cmd.env_remove("LD_LIBRARY_PATH"),
+        Lib::Ours => cmd.env("LD_LIBRARY_PATH", lib_dir()),
+    };
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    Run {
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        code: out.status.code().unwrap_or(-1),
+    }
+}
+
+/// A program on the PATH.
+pub fn which(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|d| d.join(name))
+        .find(|p| p.is_file())
+}
+
+fn list_files(dir: &Path, base: &Path, out: &mut Vec<String>) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries {
+        let e = e.unwrap();
+        let p = e.path();
+        if e.file_type().unwrap().is_dir() {
+            list_files(&p, base, out);
+        } else {
+            out.push(p.strip_prefix(base).unwrap().to_string_lossy().into_owned());
+        }
+    }
+}
+
+/// The files of a root, relative paths sorted, with their contents (the history and
+/// cache directories of the runs left out).
+pub fn files_of(root: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut names = Vec::new();
+    list_files(root, root, &mut names);
+    names.sort();
+    names
+        .into_iter()
+        .filter(|n| !n.starts_with(".augeas") && !n.starts_with(".cache"))
+        .map(|n| {
+            let bytes = fs::read(root.join(&n)).unwrap();
+            (n, bytes)
+        })
+        .collect()
+}
+
+/// A unified diff of two texts, for failure messages.
+pub fn diff(theirs: &str, ours: &str, what: &str) -> String {
+    similar::TextDiff::from_lines(theirs, ours)
+        .unified_diff()
+        .header(&format!("{what} (Augeas)"), &format!("{what} (aug-rs)"))
+        .to_string()
+}
