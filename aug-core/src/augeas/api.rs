@@ -8,7 +8,7 @@ use super::{Augeas, Error, meta_set};
 use crate::error::ErrorCode;
 use crate::ops::{self, OpError};
 use crate::path::Vars;
-use crate::print::{escape_name, node_path, print_subtree};
+use crate::print::{escape_name, node_path, node_paths, print_subtree};
 use crate::tree::NodeId;
 use std::ops::Range;
 
@@ -292,9 +292,9 @@ impl Augeas {
         match path {
             None => print_subtree(&self.tree, self.tree.root(), "/", &mut out),
             Some(p) => {
-                for n in self.match_nodes(p)? {
-                    let np = node_path(&self.tree, n).unwrap_or_default();
-                    print_subtree(&self.tree, n, &np, &mut out);
+                let nodes = self.match_nodes(p)?;
+                for (n, np) in nodes.iter().zip(node_paths(&self.tree, &nodes)) {
+                    print_subtree(&self.tree, *n, &np.unwrap_or_default(), &mut out);
                 }
             }
         }

@@ -164,8 +164,7 @@ pub fn dump_xml(
         return Ok(());
     }
     let mut s = format!("<augeas match=\"{m}\">\n");
-    for &n in nodes {
-        let path = crate::print::node_path(tree, n);
+    for (&n, path) in nodes.iter().zip(crate::print::node_paths(tree, nodes)) {
         xml_node(tree, n, path.as_deref(), 1, &mut s);
     }
     s.push_str("</augeas>\n");

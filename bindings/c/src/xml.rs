@@ -5,7 +5,7 @@
 
 use crate::ffi::{bad_arg, c_string, guard, opt_text, put};
 use crate::handle::Handle;
-use aug_core::print::node_path;
+use aug_core::print::{node_path, node_paths};
 use aug_core::{Augeas, Error, ErrorCode, NodeId};
 use std::ffi::{CStr, c_char, c_int, c_uint, c_void};
 use std::sync::OnceLock;
@@ -205,11 +205,12 @@ pub unsafe extern "C" fn aug_to_xml(
             })?;
             let top = made((xml.new_node)(std::ptr::null_mut(), c"augeas".as_ptr()))?;
             let b = Builder { xml, aug: &h.aug };
+            let paths = node_paths(h.aug.tree(), &nodes);
             let built = b.prop(top, c"match", path).and_then(|()| {
-                nodes.iter().try_for_each(|&n| {
-                    let p = node_path(h.aug.tree(), n);
-                    b.node(top, n, p.as_deref())
-                })
+                nodes
+                    .iter()
+                    .zip(&paths)
+                    .try_for_each(|(&n, p)| b.node(top, n, p.as_deref()))
             });
             if let Err(e) = built {
                 (xml.free_node)(top);

@@ -236,12 +236,12 @@ impl PyAugeas {
         self.with(py, |a| {
             let nodes = a.match_nodes(path)?;
             let t = a.tree();
+            // One pass per sibling list, not per node (linear in the number of matches).
+            let paths = aug_core::print::node_paths(t, &nodes);
             Ok(nodes
                 .into_iter()
-                .filter_map(|n| {
-                    let p = aug_core::print::node_path(t, n)?;
-                    Some((p, t.value(n).map(str::to_owned)))
-                })
+                .zip(paths)
+                .filter_map(|(n, p)| Some((p?, t.value(n).map(str::to_owned))))
                 .collect())
         })
     }
