@@ -9,6 +9,7 @@ use hashbrown::HashTable;
 use rustc_hash::FxHashMap;
 use slotmap::{SlotMap, new_key_type};
 use std::ops::Range;
+use std::sync::{Mutex, PoisonError};
 use thin_vec::ThinVec;
 
 new_key_type! {
@@ -159,6 +160,58 @@ impl Labels {
     fn get(&self, label: u32) -> Option<&str> {
         self.names.get(label as usize).map(CompactString::as_str)
     }
+
+    /// The index of `name`, if the tree has ever seen it.
+    fn find(&self, name: &str) -> Option<u32> {
+        let names = &self.names;
+        self.index
+            .find(label_hash(name), |&i| names[i as usize] == name)
+            .copied()
+    }
+}
+
+/// Sibling lists at least this long get indexes (by label, by position) when looked up.
+const INDEX_MIN_CHILDREN: usize = 32;
+
+/// Lookup indexes of long sibling lists, built on first use and dropped for a parent as
+/// soon as its children or their labels change, so that finding a child by name or a
+/// node's position does not scan every sibling (which made loops over many matches
+/// quadratic).
+#[derive(Debug, Default)]
+struct SiblingIndexes {
+    /// Per parent: its children by label, in order.
+    by_label: FxHashMap<NodeId, FxHashMap<u32, Vec<NodeId>>>,
+    /// Per parent: the position of each child.
+    position: FxHashMap<NodeId, FxHashMap<NodeId, usize>>,
+}
+
+/// The indexes of a tree, behind a lock so that lookups through `&Tree` can build them
+/// (the tree stays `Sync`).
+#[derive(Debug, Default)]
+struct IndexCache(Mutex<SiblingIndexes>);
+
+impl Clone for IndexCache {
+    /// A copy of a tree starts without indexes (they are rebuilt when needed).
+    fn clone(&self) -> Self {
+        IndexCache::default()
+    }
+}
+
+impl IndexCache {
+    fn lock(&self) -> std::sync::MutexGuard<'_, SiblingIndexes> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Drops the indexes of `parent`'s children (they changed).
+    fn forget(&mut self, parent: NodeId) {
+        let ix = self.0.get_mut().unwrap_or_else(PoisonError::into_inner);
+        if !ix.by_label.is_empty() {
+            ix.by_label.remove(&parent);
+        }
+        if !ix.position.is_empty() {
+            ix.position.remove(&parent);
+        }
+    }
 }
 
 /// An ordered tree of labelled nodes. The root has no label.
@@ -177,6 +230,8 @@ pub struct Tree {
     labels: Labels,
     /// Span information of the nodes read with spans enabled.
     spans: FxHashMap<NodeId, NodeSpan>,
+    /// Lookup indexes of long sibling lists (a cache: not part of the tree's value).
+    indexes: IndexCache,
     root: NodeId,
     /// How to undo the changes of the open transactions, oldest first.
     undo: Vec<Undo>,
@@ -289,6 +344,7 @@ impl Tree {
             nodes,
             labels: Labels::default(),
             spans: FxHashMap::default(),
+            indexes: IndexCache::default(),
             root,
             undo: Vec::new(),
             depth: 0,
@@ -362,6 +418,18 @@ impl Tree {
     }
 
     fn revert(&mut self, u: Undo) {
+        match &u {
+            Undo::Inserted { parent, .. }
+            | Undo::Detached { parent, .. }
+            | Undo::Appended { parent, .. }
+            | Undo::Children { parent, .. } => self.indexes.forget(*parent),
+            Undo::Label { id, .. } => {
+                if let Some(p) = self.parent(*id) {
+                    self.indexes.forget(p);
+                }
+            }
+            _ => {}
+        }
         match u {
             Undo::Created(id) => {
                 self.drop_subtree(id);
@@ -463,10 +531,40 @@ impl Tree {
 
     /// The first child of `id` labelled `label`.
     pub fn child(&self, id: NodeId, label: &str) -> Option<NodeId> {
-        self.children(id)
-            .iter()
-            .copied()
-            .find(|&c| self.label(c) == Some(label))
+        self.children_labelled(id, label).first().copied()
+    }
+
+    /// The children of `parent` labelled `label`, in order. Long sibling lists are
+    /// indexed by label on the first lookup (until they change), so looking up one child
+    /// after another among many siblings takes time proportional to the answers.
+    pub fn children_labelled(&self, parent: NodeId, label: &str) -> Vec<NodeId> {
+        let Some(node) = self.nodes.get(parent) else {
+            return Vec::new();
+        };
+        let Some(sym) = self.labels.find(label) else {
+            return Vec::new();
+        };
+        if node.children.len() < INDEX_MIN_CHILDREN {
+            return node
+                .children
+                .iter()
+                .copied()
+                .filter(|&c| self.nodes.get(c).is_some_and(|n| n.label == sym))
+                .collect();
+        }
+        let mut indexes = self.indexes.lock();
+        let by_label = indexes.by_label.entry(parent).or_insert_with(|| {
+            let mut m: FxHashMap<u32, Vec<NodeId>> = FxHashMap::default();
+            for &c in &node.children {
+                if let Some(n) = self.nodes.get(c)
+                    && n.label != NO_LABEL
+                {
+                    m.entry(n.label).or_default().push(c);
+                }
+            }
+            m
+        });
+        by_label.get(&sym).cloned().unwrap_or_default()
     }
 
     /// The span information of `id`, when it was read with spans enabled.
@@ -668,6 +766,9 @@ impl Tree {
             return false;
         };
         if self.labels.get(n.label) != label {
+            if let Some(p) = n.parent {
+                self.indexes.forget(p);
+            }
             let sym = label.map_or(NO_LABEL, |l| self.labels.intern(l));
             if let Some(n) = self.nodes.get_mut(id) {
                 let old = std::mem::replace(&mut n.label, sym);
@@ -697,6 +798,7 @@ impl Tree {
             ..Node::default()
         });
         self.log(Undo::Created(id));
+        self.indexes.forget(parent);
         self.nodes.get_mut(parent)?.children.insert(index, id);
         self.log(Undo::Inserted { parent, index });
         self.mark_dirty(id);
@@ -726,10 +828,20 @@ impl Tree {
         self.insert_child(parent, at, label, None)
     }
 
-    /// The position of `id` among its parent's children (0-based).
+    /// The position of `id` among its parent's children (0-based). Long sibling lists
+    /// are indexed by position on the first lookup (until they change).
     pub fn index_in_parent(&self, id: NodeId) -> Option<usize> {
         let parent = self.parent(id)?;
-        self.children(parent).iter().position(|&c| c == id)
+        let kids = self.children(parent);
+        if kids.len() < INDEX_MIN_CHILDREN {
+            return kids.iter().position(|&c| c == id);
+        }
+        let mut indexes = self.indexes.lock();
+        let position = indexes
+            .position
+            .entry(parent)
+            .or_insert_with(|| kids.iter().enumerate().map(|(i, &c)| (c, i)).collect());
+        position.get(&id).copied()
     }
 
     /// Builds `sub` as child number `index` of `parent`, without marking anything dirty
@@ -739,6 +851,7 @@ impl Tree {
         let index = index.min(p.children.len());
         let id = self.build(parent, sub);
         self.log(Undo::Created(id));
+        self.indexes.forget(parent);
         self.nodes.get_mut(parent)?.children.insert(index, id);
         self.log(Undo::Inserted { parent, index });
         self.touch(parent);
@@ -831,6 +944,7 @@ impl Tree {
         }
         let len = self.children(parent).len();
         self.log(Undo::Appended { parent, len });
+        self.indexes.forget(parent);
         if let Some(p) = self.nodes.get_mut(parent) {
             if p.children.is_empty() {
                 p.children = ThinVec::from(kids);
@@ -890,6 +1004,7 @@ impl Tree {
             return;
         };
         if let Some(index) = p.children.iter().position(|&c| c == id) {
+            self.indexes.forget(parent);
             p.children.remove(index);
             self.log(Undo::Detached { parent, index, id });
         }
@@ -948,6 +1063,7 @@ impl Tree {
                 continue;
             };
             let kids = std::mem::take(&mut node.children);
+            self.indexes.forget(p);
             let mut gone = Vec::new();
             node.children = kids
                 .iter()
@@ -980,6 +1096,7 @@ impl Tree {
         while let Some(n) = stack.pop() {
             if let Some(node) = self.nodes.remove(n) {
                 count += 1;
+                self.indexes.forget(n);
                 if !self.spans.is_empty() {
                     self.spans.remove(&n);
                 }
@@ -1011,6 +1128,7 @@ impl Tree {
         let len = self.children(new_parent).len();
         let index = index.min(len);
         if let Some(p) = self.nodes.get_mut(new_parent) {
+            self.indexes.forget(new_parent);
             p.children.insert(index, id);
             self.log(Undo::Inserted {
                 parent: new_parent,
@@ -1286,5 +1404,132 @@ mod tests {
         assert_eq!(t.remove_many(&odd), 5);
         let labels: Vec<_> = t.children(r).iter().map(|&c| t.label(c).unwrap()).collect();
         assert_eq!(labels, ["0", "2", "4", "6", "8"]);
+    }
+
+    mod indexes {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        #[derive(Debug, Clone)]
+        enum Op {
+            Insert(usize, u8),
+            Relabel(usize, u8),
+            Remove(usize),
+            RemoveMany(Vec<usize>),
+            MoveOut(usize),
+            MoveIn(usize, usize),
+            Lookup(u8),
+            Position(usize),
+            Rollback(Vec<Op>),
+        }
+
+        fn op() -> impl Strategy<Value = Op> {
+            let leaf = prop_oneof![
+                (any::<usize>(), 0u8..6).prop_map(|(i, l)| Op::Insert(i, l)),
+                (any::<usize>(), 0u8..6).prop_map(|(i, l)| Op::Relabel(i, l)),
+                any::<usize>().prop_map(Op::Remove),
+                proptest::collection::vec(any::<usize>(), 0..6).prop_map(Op::RemoveMany),
+                any::<usize>().prop_map(Op::MoveOut),
+                (any::<usize>(), any::<usize>()).prop_map(|(i, j)| Op::MoveIn(i, j)),
+                (0u8..7).prop_map(Op::Lookup),
+                any::<usize>().prop_map(Op::Position),
+            ];
+            leaf.prop_recursive(2, 16, 6, |inner| {
+                proptest::collection::vec(inner, 1..6).prop_map(Op::Rollback)
+            })
+        }
+
+        fn name(l: u8) -> String {
+            format!("l{l}")
+        }
+
+        /// Checks every index answer against a scan of the sibling list.
+        fn check(t: &Tree, p: NodeId) {
+            for l in 0..7 {
+                let want: Vec<NodeId> = t
+                    .children(p)
+                    .iter()
+                    .copied()
+                    .filter(|&c| t.label(c) == Some(name(l).as_str()))
+                    .collect();
+                assert_eq!(t.children_labelled(p, &name(l)), want);
+            }
+            for (i, &c) in t.children(p).iter().enumerate() {
+                assert_eq!(t.index_in_parent(c), Some(i));
+            }
+        }
+
+        fn apply(t: &mut Tree, p: NodeId, other: NodeId, op: &Op) {
+            let pick = |t: &Tree, n: NodeId, i: usize| {
+                let k = t.children(n);
+                (!k.is_empty()).then(|| k[i % k.len()])
+            };
+            match op {
+                Op::Insert(i, l) => {
+                    let n = t.children(p).len() + 1;
+                    t.insert_child(p, i % n, Some(&name(*l)), None);
+                }
+                Op::Relabel(i, l) => {
+                    if let Some(c) = pick(t, p, *i) {
+                        t.set_label(c, Some(&name(*l)));
+                    }
+                }
+                Op::Remove(i) => {
+                    if let Some(c) = pick(t, p, *i) {
+                        t.remove(c);
+                    }
+                }
+                Op::RemoveMany(is) => {
+                    let ids: Vec<NodeId> = is.iter().filter_map(|&i| pick(t, p, i)).collect();
+                    t.remove_many(&ids);
+                }
+                Op::MoveOut(i) => {
+                    if let Some(c) = pick(t, p, *i) {
+                        t.move_to(c, other, 0);
+                    }
+                }
+                Op::MoveIn(i, j) => {
+                    if let Some(c) = pick(t, other, *i) {
+                        let n = t.children(p).len() + 1;
+                        t.move_to(c, p, j % n);
+                    }
+                }
+                Op::Lookup(l) => {
+                    let _ = t.children_labelled(p, &name(*l));
+                }
+                Op::Position(i) => {
+                    if let Some(c) = pick(t, p, *i) {
+                        let _ = t.index_in_parent(c);
+                    }
+                }
+                Op::Rollback(ops) => {
+                    let sp = t.begin();
+                    for o in ops {
+                        apply(t, p, other, o);
+                        check(t, p);
+                    }
+                    t.rollback(sp);
+                }
+            }
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(64))]
+            #[test]
+            fn indexes_follow_every_change(ops in proptest::collection::vec(op(), 1..40)) {
+                let mut t = Tree::new();
+                let r = t.root();
+                let p = t.append_child(r, Some("p"), None).unwrap();
+                let other = t.append_child(r, Some("o"), None).unwrap();
+                for i in 0..40u8 {
+                    t.append_child(p, Some(&name(i % 6)), None);
+                    t.append_child(other, Some(&name(i % 3)), None);
+                }
+                for op in &ops {
+                    apply(&mut t, p, other, op);
+                    check(&t, p);
+                }
+            }
+        }
     }
 }
