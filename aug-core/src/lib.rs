@@ -50,8 +50,8 @@ pub mod text;
 mod tree;
 
 pub use augeas::{
-    AUGEAS_VERSION, Augeas, Builder, Error, Flags, Module, NodeAttr, STD_LOADPATH, SpanInfo,
-    default_cache_dir, modules_with, search_path,
+    AUGEAS_VERSION, Augeas, Builder, Error, ErrorKind, FileError, FileErrorKind, Flags, Module,
+    NodeAttr, STD_LOADPATH, SpanInfo, default_cache_dir, modules_with, search_path,
 };
 pub use error::{ErrorCode, Span};
 pub use ops::OpError;

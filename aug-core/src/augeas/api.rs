@@ -4,7 +4,7 @@
 //! `text_retrieve`).
 
 use super::load::with_final_newline;
-use super::{Augeas, Error, meta_set};
+use super::{Augeas, Error, ErrorKind, meta_set};
 use crate::error::ErrorCode;
 use crate::ops::{self, OpError};
 use crate::path::Vars;
@@ -25,7 +25,8 @@ fn text_failed(minor: &str, details: &str) -> Error {
 impl From<OpError> for Error {
     fn from(e: OpError) -> Error {
         let minor = e.path.is_some().then(|| e.message.clone());
-        Error::new(e.code, minor, e.details)
+        let kind = e.path.map_or(ErrorKind::Other, ErrorKind::Path);
+        Error::new(e.code, minor, e.details).with_kind(kind)
     }
 }
 

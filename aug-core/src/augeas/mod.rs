@@ -3,15 +3,16 @@
 
 mod api;
 mod builder;
+mod errors;
 mod load;
 mod ns;
 mod save;
 
 pub use api::SpanInfo;
 pub use builder::{Builder, STD_LOADPATH, default_cache_dir, modules_with, search_path};
+pub use errors::{Error, ErrorKind, FileError, FileErrorKind};
 pub use ns::NodeAttr;
 
-use crate::error::ErrorCode;
 use crate::lens::Lens;
 use crate::tree::{NodeId, Tree};
 use std::path::{Path, PathBuf};
@@ -230,47 +231,6 @@ impl std::fmt::Debug for Module {
             .field("incl", &self.incl)
             .field("excl", &self.excl)
             .finish()
-    }
-}
-
-/// An error of the handle, carrying Augeas's code, minor message and details.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{}", render(*.code, .minor.as_deref(), .details.as_deref()))]
-pub struct Error {
-    /// Augeas's error code.
-    pub code: ErrorCode,
-    /// A more specific message, e.g. `type error`.
-    pub minor: Option<String>,
-    /// Details, e.g. the path expression or the file concerned.
-    pub details: Option<String>,
-}
-
-fn render(code: ErrorCode, minor: Option<&str>, details: Option<&str>) -> String {
-    let mut s = code.message().to_owned();
-    if let Some(m) = minor {
-        s.push_str(": ");
-        s.push_str(m);
-    }
-    if let Some(d) = details {
-        s.push_str(": ");
-        s.push_str(d);
-    }
-    s
-}
-
-impl Error {
-    /// An error with a code and optional details.
-    pub fn new(code: ErrorCode, minor: Option<String>, details: Option<String>) -> Error {
-        Error {
-            code,
-            minor,
-            details,
-        }
-    }
-
-    /// Augeas's message for the code (what `aug_error_message` returns).
-    pub fn message(&self) -> &'static str {
-        self.code.message()
     }
 }
 

@@ -3,7 +3,7 @@
 //! `/augeas/files/<file>/error`.
 
 use super::load::{Xfm, with_final_newline};
-use super::{Augeas, Error, meta_set};
+use super::{Augeas, Error, ErrorKind, meta_set};
 use crate::error::ErrorCode;
 use crate::fs::SaveMode;
 use crate::lens::PutError;
@@ -150,32 +150,21 @@ impl Augeas {
             // Each file with why it failed (`/etc/hosts: put_failed: Can not store a
             // nonexistent (NULL) value`), so that callers see the reason at once.
             let reasons: Vec<String> = failed.iter().map(|f| self.save_failure(f)).collect();
+            let files = failed.iter().filter_map(|f| self.file_error(f)).collect();
             Err(Error::new(
                 ErrorCode::Internal,
                 Some("saving failed (run 'errors' for details)".to_owned()),
                 Some(reasons.join("; ")),
-            ))
+            )
+            .with_kind(ErrorKind::Save(files)))
         }
     }
 
     /// `file`, why its save failed and the message, from `/augeas/files/<file>/error`.
     fn save_failure(&self, file: &str) -> String {
-        let mut labels = vec!["files"];
-        labels.extend(file.split('/').filter(|c| !c.is_empty()));
-        let error = self
-            .find_meta(&labels)
-            .and_then(|m| self.tree.child(m, "error"));
-        let Some(error) = error else {
-            return file.to_owned();
-        };
-        let kind = self.tree.value(error).unwrap_or("error");
-        match self
-            .tree
-            .child(error, "message")
-            .and_then(|m| self.tree.value(m))
-        {
-            Some(message) => format!("{file}: {kind}: {message}"),
-            None => format!("{file}: {kind}"),
+        match self.file_error(file) {
+            Some(e) => e.to_string(),
+            None => file.to_owned(),
         }
     }
 

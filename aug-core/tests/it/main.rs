@@ -4,6 +4,7 @@
 
 mod atomic;
 mod builder;
+mod errors;
 mod faults;
 mod handle;
 mod hostile;
