@@ -51,7 +51,7 @@ mod tree;
 
 pub use augeas::{
     AUGEAS_VERSION, Augeas, Builder, Error, ErrorKind, FileError, FileErrorKind, Flags, Module,
-    NodeAttr, STD_LOADPATH, SpanInfo, default_cache_dir, modules_with, search_path,
+    NodeAttr, NodeRef, STD_LOADPATH, SpanInfo, default_cache_dir, modules_with, search_path,
 };
 pub use error::{ErrorCode, Span};
 pub use ops::OpError;

@@ -7,11 +7,13 @@ mod errors;
 mod load;
 mod ns;
 mod save;
+mod view;
 
 pub use api::SpanInfo;
 pub use builder::{Builder, STD_LOADPATH, default_cache_dir, modules_with, search_path};
 pub use errors::{Error, ErrorKind, FileError, FileErrorKind};
 pub use ns::NodeAttr;
+pub use view::NodeRef;
 
 use crate::lens::Lens;
 use crate::tree::{NodeId, Tree};
