@@ -50,8 +50,9 @@ pub mod text;
 mod tree;
 
 pub use augeas::{
-    AUGEAS_VERSION, Augeas, Builder, Error, ErrorKind, FileError, FileErrorKind, Flags, Module,
-    NodeAttr, NodeRef, STD_LOADPATH, SpanInfo, default_cache_dir, modules_with, search_path,
+    AUGEAS_VERSION, Augeas, Builder, Error, ErrorKind, FileError, FileErrorKind, Filter, Flags,
+    Module, NodeAttr, NodeRef, Position, STD_LOADPATH, SpanInfo, default_cache_dir, modules_with,
+    search_path,
 };
 pub use error::{ErrorCode, Span};
 pub use ops::OpError;

@@ -30,6 +30,24 @@ impl From<OpError> for Error {
     }
 }
 
+/// Where [`Augeas::insert`] puts the new node, relative to the node its path matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Position {
+    /// Right before it.
+    Before,
+    /// Right after it.
+    After,
+}
+
+/// Whether a transform ([`Augeas::transform`]) reads a file or skips it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Filter {
+    /// The file is read with the lens (`incl`).
+    Incl,
+    /// The file is skipped (`excl`).
+    Excl,
+}
+
 /// Where a node came from in its file (see [`Augeas::span`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SpanInfo {
@@ -181,7 +199,8 @@ impl Augeas {
     }
 
     /// Inserts a node labelled `label` before or after the single node `path` matches.
-    pub fn insert(&mut self, path: &str, label: &str, before: bool) -> Result<(), Error> {
+    pub fn insert(&mut self, path: &str, label: &str, position: Position) -> Result<(), Error> {
+        let before = position == Position::Before;
         self.atomic(|a| {
             let ctx = a.context_mut();
             ops::insert(&mut a.tree, &a.vars, ctx, path, label, before)?;
@@ -430,9 +449,10 @@ impl Augeas {
         })
     }
 
-    /// Adds a transform: `lens` (`Hosts.lns`, or a module name) applies to `file`, or
-    /// excludes it when `excl` is set. Takes effect at the next load.
-    pub fn transform(&mut self, lens: &str, file: &str, excl: bool) -> Result<(), Error> {
+    /// Adds a transform: `lens` (`Hosts.lns`, or a module name) applies to `file`
+    /// ([`Filter::Incl`]), or skips it ([`Filter::Excl`]). Takes effect at the next load.
+    pub fn transform(&mut self, lens: &str, file: &str, filter: Filter) -> Result<(), Error> {
+        let excl = filter == Filter::Excl;
         let (module, lens_name) = match lens.split_once('.') {
             Some((m, _)) => (m.to_owned(), lens.to_owned()),
             None => (lens.to_owned(), format!("{lens}.lns")),

@@ -9,7 +9,7 @@ mod ns;
 mod save;
 mod view;
 
-pub use api::SpanInfo;
+pub use api::{Filter, Position, SpanInfo};
 pub use builder::{Builder, STD_LOADPATH, default_cache_dir, modules_with, search_path};
 pub use errors::{Error, ErrorKind, FileError, FileErrorKind};
 pub use ns::NodeAttr;

@@ -6,6 +6,7 @@ use super::Shell;
 use super::output::{self, Failure};
 use super::tokenizer::{self, Kind, TokenError};
 use crate::{Error, ErrorCode};
+use crate::{Filter, Position};
 use std::io::Write;
 
 /// The groups `help` lists commands under, in order.
@@ -635,7 +636,11 @@ fn cmd_transform(s: &mut Shell<'_>, a: &Args, _: &mut dyn Write) -> Result<(), F
         "incl" => false,
         _ => return Err(cmd_error("FILTER must be \"incl\" or \"excl\"").into()),
     };
-    s.aug.transform(a.req(0), a.req(2), excl)?;
+    s.aug.transform(
+        a.req(0),
+        a.req(2),
+        if excl { Filter::Excl } else { Filter::Incl },
+    )?;
     Ok(())
 }
 
@@ -946,7 +951,12 @@ fn cmd_ins(s: &mut Shell<'_>, a: &Args, _: &mut dyn Write) -> Result<(), Failure
         // Augeas 1.14 refuses such a label without reporting an error.
         return Ok(());
     }
-    s.aug.insert(a.req(2), label, before).map_err(bare)?;
+    let position = if before {
+        Position::Before
+    } else {
+        Position::After
+    };
+    s.aug.insert(a.req(2), label, position).map_err(bare)?;
     Ok(())
 }
 

@@ -2,7 +2,7 @@
 //! root, and for each one that fails, the tree (labels, values, order, dirty flags) and the
 //! variables are exactly what they were before it (issue 16).
 
-use aug_core::{Augeas, Flags};
+use aug_core::{Augeas, Flags, Position};
 use proptest::prelude::*;
 use std::path::Path;
 
@@ -53,7 +53,15 @@ impl Op {
             Op::Clear(p) => aug.clear(p),
             Op::Clearm(b, s) => aug.clearm(b, s).map(drop),
             Op::Touch(p) => aug.touch(p),
-            Op::Ins(l, p, before) => aug.insert(p, l, *before),
+            Op::Ins(l, p, before) => aug.insert(
+                p,
+                l,
+                if *before {
+                    Position::Before
+                } else {
+                    Position::After
+                },
+            ),
             Op::Rm(p) => aug.rm(p).map(drop),
             Op::Mv(s, d) => aug.mv(s, d),
             Op::Cp(s, d) => aug.cp(s, d),
@@ -221,7 +229,8 @@ fn r16_seq_name_clears_the_named_node() {
 fn r16_save_refuses_two_nodes_for_one_file() {
     let root = sample_root();
     let mut aug = lenses::open(Some(root.path()), Flags::NONE);
-    aug.insert("/files/etc/hosts", "hosts", false).unwrap();
+    aug.insert("/files/etc/hosts", "hosts", Position::After)
+        .unwrap();
     aug.set("/files/etc/passwd/root/shell", Some("/bin/sh"))
         .unwrap();
     assert!(aug.save().is_err());

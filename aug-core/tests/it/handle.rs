@@ -303,7 +303,8 @@ fn path_api_edits_and_saves() {
     let err = aug.get("/files/etc/kv/a/*").unwrap_err();
     assert_eq!(err.code, aug_core::ErrorCode::MMatch);
     aug.set("/files/etc/kv/a/z", Some("3")).unwrap();
-    aug.insert("/files/etc/kv/a/x", "w", true).unwrap();
+    aug.insert("/files/etc/kv/a/x", "w", aug_core::Position::Before)
+        .unwrap();
     aug.set("/files/etc/kv/a/w", Some("0")).unwrap();
     assert_eq!(aug.rm("/files/etc/kv/a/y").unwrap(), 1);
     assert_eq!(
@@ -347,7 +348,8 @@ fn transform_and_load_file() {
     assert_eq!(aug.count("/augeas/load/*").unwrap(), 0);
     let e = aug.load_file("/opt/conf").unwrap_err();
     assert_eq!(e.code, aug_core::ErrorCode::NoLens);
-    aug.transform("Kv.lns", "/opt/conf", false).unwrap();
+    aug.transform("Kv.lns", "/opt/conf", aug_core::Filter::Incl)
+        .unwrap();
     assert_eq!(
         aug.get("/augeas/load/Kv/lens").unwrap().as_deref(),
         Some("Kv.lns")

@@ -3,7 +3,7 @@
 
 use crate::ffi::{bad_arg, guard, malloc_string, put, reword, text, uncoded};
 use crate::handle::Handle;
-use aug_core::ErrorCode;
+use aug_core::{ErrorCode, Filter};
 use std::ffi::{c_char, c_int, c_uint};
 
 /// `aug_load`: loads (again) the files of the transforms under `/augeas/load`. Failures
@@ -77,7 +77,12 @@ pub unsafe extern "C" fn aug_transform(
             if file.is_empty() {
                 return Err(bad_arg("aug_transform: FILE must not be empty"));
             }
-            h.aug.transform(&lens, &file, excl != 0)?;
+            let filter = if excl != 0 {
+                Filter::Excl
+            } else {
+                Filter::Incl
+            };
+            h.aug.transform(&lens, &file, filter)?;
             Ok(0)
         })
     }

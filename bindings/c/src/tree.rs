@@ -4,7 +4,7 @@
 
 use crate::ffi::{bad_arg, guard, malloc_string, no_mem, opt_text, put, text, to_int};
 use crate::handle::Handle;
-use aug_core::{Augeas, Error, ErrorCode, NodeId, ops};
+use aug_core::{Augeas, Error, ErrorCode, NodeId, Position, ops};
 use std::ffi::{c_char, c_int};
 
 /// The one node `path` matches (`None` for none; several are `EMMATCH`). `/` alone is
@@ -190,7 +190,12 @@ pub unsafe extern "C" fn aug_insert(
         guard(aug, -1, |h| {
             let path = text(path, "aug_insert", "PATH")?;
             let label = text(label, "aug_insert", "LABEL")?;
-            h.aug.insert(&path, &label, before != 0).map_err(bare)?;
+            let position = if before != 0 {
+                Position::Before
+            } else {
+                Position::After
+            };
+            h.aug.insert(&path, &label, position).map_err(bare)?;
             Ok(0)
         })
     }

@@ -203,7 +203,12 @@ impl PyAugeas {
 
     /// Inserts a sibling `label` before (or after) the single node `path` matches.
     fn insert(&self, py: Python<'_>, path: &str, label: &str, before: bool) -> PyResult<()> {
-        self.with(py, |a| a.insert(path, label, before))
+        let position = if before {
+            aug_core::Position::Before
+        } else {
+            aug_core::Position::After
+        };
+        self.with(py, |a| a.insert(path, label, position))
     }
 
     /// Removes every node `path` matches; returns the count, descendants included.
@@ -345,7 +350,12 @@ impl PyAugeas {
 
     /// Adds a transform: `lens` applies to (or, with `excl`, excludes) `file`.
     fn transform(&self, py: Python<'_>, lens: &str, file: &str, excl: bool) -> PyResult<()> {
-        self.with(py, |a| a.transform(lens, file, excl))
+        let filter = if excl {
+            aug_core::Filter::Excl
+        } else {
+            aug_core::Filter::Incl
+        };
+        self.with(py, |a| a.transform(lens, file, filter))
     }
 
     /// Loads (or reloads) the files; the GIL is released meanwhile.

@@ -48,7 +48,16 @@ fn apply(aug: &mut Augeas, op: &Op) -> String {
         Op::Rm(n) => aug.rm(&pick(*n)).map(drop),
         Op::Comment(n, before) => {
             let p = pick(*n);
-            aug.insert(&p, "#comment", *before).and_then(|()| {
+            aug.insert(
+                &p,
+                "#comment",
+                if *before {
+                    aug_core::Position::Before
+                } else {
+                    aug_core::Position::After
+                },
+            )
+            .and_then(|()| {
                 let axis = if *before { "preceding" } else { "following" };
                 aug.set(&format!("{p}/{axis}-sibling::*[1]"), Some("new"))
             })
