@@ -81,7 +81,31 @@ impl Tok {
 }
 
 /// Splits `src` into tokens; the last one is always [`Tok::Eof`].
+#[cfg(test)]
 pub(crate) fn lex(file: &str, src: &str) -> Result<Vec<(Tok, Span)>, LangError> {
+    Ok(lex_ranges(file, src)?
+        .into_iter()
+        .map(|t| (t.tok, t.start))
+        .collect())
+}
+
+/// A token and where it is.
+#[derive(Debug, Clone)]
+pub(crate) struct Token {
+    pub(crate) tok: Tok,
+    /// Its first byte.
+    pub(crate) start: Span,
+    /// Just past its last byte.
+    pub(crate) end: Span,
+    /// Where Augeas's lexer says it starts: where the blanks (or comment) before it end,
+    /// so that a token glued to the previous one (`(del`, `].(store`) starts where that
+    /// one does. Augeas's positions of expressions start there.
+    pub(crate) glued: Span,
+}
+
+/// Splits `src` into tokens, each with its range (see [`Token`]); the last one is always
+/// [`Tok::Eof`].
+pub(crate) fn lex_ranges(file: &str, src: &str) -> Result<Vec<Token>, LangError> {
     let mut lx = Lexer {
         file,
         src: src.as_bytes(),
@@ -97,7 +121,7 @@ struct Lexer<'a> {
     file: &'a str,
     src: &'a [u8],
     pos: usize,
-    out: Vec<(Tok, Span)>,
+    out: Vec<Token>,
     /// `(offset, line, line_start)` of the last token, so that spans are computed in one
     /// pass over the file rather than by rescanning it from the start for every token.
     cursor: (usize, usize, usize),
@@ -148,11 +172,22 @@ impl Lexer<'_> {
 
     fn run(&mut self) -> Result<(), LangError> {
         loop {
+            let before = self.pos;
             self.skip_blanks()?;
             let start = self.pos;
             let span = self.span_at(start);
+            // Glued to the previous token: Augeas's position starts where that one does.
+            let glued = match self.out.last() {
+                Some(prev) if before == start && start > 0 => prev.glued,
+                _ => span,
+            };
             let Some(c) = self.peek(0) else {
-                self.out.push((Tok::Eof, span));
+                self.out.push(Token {
+                    tok: Tok::Eof,
+                    start: span,
+                    end: span,
+                    glued: span,
+                });
                 return Ok(());
             };
             let tok = match c {
@@ -189,7 +224,13 @@ impl Lexer<'_> {
                     }
                 }
             };
-            self.out.push((tok, span));
+            let end = self.span_at(self.pos);
+            self.out.push(Token {
+                tok,
+                start: span,
+                end,
+                glued,
+            });
         }
     }
 

@@ -450,6 +450,10 @@ struct State<'a, 'k, S> {
     pool: Vec<Vec<usize>>,
     /// The parser for recursive lenses, made when get first meets one.
     rec: Option<Parser<'a>>,
+    /// The recursive lenses being read, with the text each reads: reading one again on
+    /// the same text means the text has endless parses (left recursion that reads
+    /// nothing), which C reports as an ambiguous parse.
+    reading: rustc_hash::FxHashSet<(u64, usize, usize)>,
     /// Split everything with the parser (by the lens's structure, automata for leaves
     /// only), not only recursive lenses.
     structural: bool,
@@ -581,7 +585,15 @@ impl Lens {
         }
         let mut lvl = Level::default();
         let skel = st.get(self, 0, n, &mut lvl).map_err(|e| *e)?;
+        // A label or value set outside of any subtree has no node to go to: C fails.
+        if let Some((k, _)) = &lvl.key {
+            let msg = format!("get left unused key {}", k.as_str(st.src));
+            return Err(*st.error(self, n, &msg));
+        }
         let value = lvl.value.map(|v| v.0.as_str(st.src).into_owned());
+        if let Some(v) = &value {
+            return Err(*st.error(self, n, &format!("get left unused value {v}")));
+        }
         Ok((
             Got {
                 children: lvl.children,
@@ -886,6 +898,7 @@ impl<'a, 'k, S: Sink> State<'a, 'k, S> {
             spans,
             sink,
             depth: 0,
+            reading: rustc_hash::FxHashSet::default(),
             top: None,
             pool: Vec::new(),
             rec: None,
@@ -1203,7 +1216,16 @@ impl<'a, S: Sink> State<'a, '_, S> {
                 let Some(body) = self.parser().body(*id) else {
                     return Err(self.rec_error(lens, s, "recursive lens did not match"));
                 };
-                super::rec::grow(|| self.get(body, s, e, lvl))?
+                if !self.reading.insert((*id, s, e)) {
+                    return Err(self.rec_error(lens, s, "Ambiguous parse"));
+                }
+                if self.reading.len() > super::rec::MAX_NESTING {
+                    let msg = super::rec::RecError::TooDeep.message();
+                    return Err(self.rec_error(lens, s, &msg));
+                }
+                let r = super::rec::grow(|| self.get(body, s, e, lvl));
+                self.reading.remove(&(*id, s, e));
+                r?
             }
             Kind::Square(inner) => {
                 let Kind::Concat(parts) = &inner.0.kind else {

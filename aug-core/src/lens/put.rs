@@ -596,6 +596,7 @@ impl Put<'_> {
                 // A top-level node unchanged since it was read from this very entry, by
                 // this very lens: its original text is what put would write (GetPut).
                 if entry.lens == lens_id(lens)
+                    && !lens.relabels_square()
                     && self.tree.origin(node) == Some(k)
                     && let Some(t) = self.src.get(entry.span.clone())
                 {
@@ -610,6 +611,7 @@ impl Put<'_> {
                 // An unchanged subtree read by this very lens: its original text is what
                 // put would write (GetPut), so copy it.
                 if entry.lens == lens_id(lens)
+                    && !lens.relabels_square()
                     && self.depth < REUSE_DEPTH
                     && let Some(keys) = &self.keys
                     && fingerprint_tree(keys, self.tree, node, REUSE_DEPTH - self.depth)

@@ -1,0 +1,4 @@
+module Fail_let_no_body =
+let x =
+
+(* A binding without a value (a syntax error). *)
