@@ -178,5 +178,7 @@ pub(crate) struct ModuleAst {
     pub(crate) name: String,
     /// The `module Name` header, where Augeas reports a file name that does not match.
     pub(crate) header: Loc,
+    /// The transform named by `autoload xfm`, if any.
+    pub(crate) autoload: Option<String>,
     pub(crate) decls: Vec<Decl>,
 }

@@ -133,6 +133,23 @@ pub(crate) fn check_module(
         };
         c.types.push(t);
     }
+    if let Some(x) = &module.ast.autoload {
+        let header = module.ast.header;
+        match module.visible(x, usize::MAX) {
+            None => c.one(header, format!("Undefined transform in autoload {x}")),
+            Some(i) => match c.types.get(i) {
+                Some(Some(Ty::Transform)) | Some(None) => {}
+                Some(Some(t)) => {
+                    let t = t.short();
+                    c.one(
+                        header,
+                        format!("type error: expected transform but found {t}"),
+                    );
+                }
+                None => {}
+            },
+        }
+    }
     (c.types, c.errors)
 }
 

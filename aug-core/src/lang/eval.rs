@@ -710,9 +710,22 @@ impl Interpreter {
             Getenv => Ok(Value::Str(Rc::from(
                 std::env::var(&*st(0)?).unwrap_or_default(),
             ))),
-            ReadFile => crate::fs::read_text(std::path::Path::new(&*st(0)?))
-                .map(|s| Value::Str(Rc::from(s)))
-                .map_err(|x| exn(x.to_string())),
+            ReadFile => {
+                let path = st(0)?;
+                crate::fs::read_text(std::path::Path::new(&*path))
+                    .map(|s| Value::Str(Rc::from(s)))
+                    .map_err(|x| {
+                        // C's words: the file, then strerror's.
+                        let why = x.to_string();
+                        let why = why.split(" (os error").next().unwrap_or_default();
+                        self.exception(
+                            env,
+                            at,
+                            format!("reading file {path} failed:"),
+                            vec![format!("    {why}")],
+                        )
+                    })
+            }
             PrintString | PrintEndline => {
                 let s = st(0)?;
                 self.emit(if n == PrintEndline {

@@ -290,7 +290,11 @@ impl Interpreter {
         for (i, d) in m.ast.decls.iter().enumerate() {
             match d {
                 Decl::Let(b) => {
-                    if let Err(e) = self.force(m, i) {
+                    let r = self.force(m, i);
+                    // What `print_*` printed, in order with the tests' output.
+                    let printed = std::mem::take(&mut *self.output.borrow_mut());
+                    report.output.push_str(&printed);
+                    if let Err(e) = r {
                         let mut lines =
                             vec![format!("{}:{}:Failed to compile {}", m.file, b.loc, b.name)];
                         lines.extend(e.report_lines());

@@ -171,10 +171,12 @@ impl Parser<'_> {
             }
         };
         self.expect(&Tok::Eq)?;
+        let mut autoload = None;
         if self.peek() == &Tok::Autoload {
             self.bump();
             match self.bump() {
-                Tok::Lid(_) | Tok::Qid(..) => {}
+                Tok::Lid(x) => autoload = Some(x),
+                Tok::Qid(m, x) => autoload = Some(format!("{m}.{x}")),
                 _ => {
                     self.pos = self.pos.saturating_sub(1);
                     return Err(self.unexpected("a transform name"));
@@ -193,6 +195,7 @@ impl Parser<'_> {
         Ok(ModuleAst {
             name,
             header,
+            autoload,
             decls,
         })
     }
@@ -316,6 +319,10 @@ impl Parser<'_> {
 
     /// A full expression: `let … in` or a composition.
     fn expr(&mut self) -> Result<Expr, LangError> {
+        // As in Augeas's grammar, `let rec` is a declaration only.
+        if self.peek() == &Tok::LetRec {
+            return Err(self.err("syntax error: unexpected 'let rec' in an expression"));
+        }
         if matches!(self.peek(), Tok::Let | Tok::LetRec) {
             return self.nested(|p| {
                 let (span, start) = (p.span(), p.start());
