@@ -1030,7 +1030,7 @@ impl<'a, S: Sink> State<'a, '_, S> {
                 let mut first = None;
                 let next = text.get(s).copied().filter(|_| s < e);
                 for a in alts {
-                    if super::rec::may_start(a, next) && self.parser().matches(a, s, e) {
+                    if super::rec::may_start(a, next) && self.parser().part_matches(lens, a, s, e) {
                         first = Some(a);
                         break;
                     }

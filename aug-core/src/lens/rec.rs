@@ -194,6 +194,38 @@ impl<'a> Parser<'a> {
         self.slice(ends).binary_search(&e).is_ok()
     }
 
+    /// Where `part`, a part of `parent`, can end when it starts at `p`. Inside a recursive
+    /// lens, C's parser scans a regular part as a terminal, taking only its longest match
+    /// (and the empty text, if the part accepts it): so does this one, which makes it
+    /// reject the texts C rejects (Xendconfsxp's comment that swallows the next lines).
+    fn part_ends(&mut self, parent: &'a Lens, part: &'a Lens, p: usize) -> Ends {
+        let all = self.ends(part, p);
+        if !parent.0.rec || part.0.rec || all.len < 2 {
+            return all;
+        }
+        let v = self.slice(all);
+        let (first, last) = (v.first().copied(), v.last().copied());
+        let mut keep = Gather::new();
+        if first == Some(p) {
+            keep.push(p);
+        }
+        keep.extend(last);
+        self.store(keep)
+    }
+
+    /// Whether `part`, a part of `parent`, started at `p` can end at `e` (see
+    /// [`Parser::part_ends`]).
+    pub(crate) fn part_matches(
+        &mut self,
+        parent: &'a Lens,
+        part: &'a Lens,
+        p: usize,
+        e: usize,
+    ) -> bool {
+        let ends = self.part_ends(parent, part, p);
+        self.slice(ends).binary_search(&e).is_ok()
+    }
+
     /// The furthest `l` started at `p` can end, if it matches at all.
     pub(crate) fn longest(&mut self, l: &'a Lens, p: usize) -> Option<usize> {
         let ends = self.ends(l, p);
@@ -321,7 +353,7 @@ impl<'a> Parser<'a> {
                 let mut one: Option<Ends> = None;
                 let mut many: Option<Gather> = None;
                 for a in alts.iter().filter(|a| may_start(a, next)) {
-                    let e = self.ends(a, p);
+                    let e = self.part_ends(l, a, p);
                     if e.len == 0 {
                         continue;
                     }
@@ -349,7 +381,7 @@ impl<'a> Parser<'a> {
                 let mut next = 0;
                 while let Some(&q) = seen.get(next) {
                     next += 1;
-                    let ends = self.ends(body, q);
+                    let ends = self.part_ends(l, body, q);
                     for j in 0..ends.len {
                         let r = self.nth(ends, j);
                         let new = r > q
@@ -368,7 +400,7 @@ impl<'a> Parser<'a> {
                 self.store(seen)
             }
             Kind::Maybe(body) => {
-                let ends = self.ends(body, p);
+                let ends = self.part_ends(l, body, p);
                 let mut v: Gather = self.slice(ends).iter().copied().collect();
                 v.push(p);
                 self.store(v)
@@ -407,9 +439,9 @@ impl<'a> Parser<'a> {
             return Ends { at, len: 1 };
         };
         if i + 1 == parts.len() {
-            return self.ends(part, p);
+            return self.part_ends(l, part, p);
         }
-        let firsts = self.ends(part, p);
+        let firsts = self.part_ends(l, part, p);
         if firsts.len == 0 {
             return firsts;
         }
@@ -476,9 +508,9 @@ impl<'a> Parser<'a> {
         let mut p = s;
         for (i, part) in parts.iter().enumerate() {
             let q = if i + 1 == parts.len() {
-                self.matches(part, p, e).then_some(e)?
+                self.part_matches(l, part, p, e).then_some(e)?
             } else {
-                let ends = self.ends(part, p);
+                let ends = self.part_ends(l, part, p);
                 let mut found = None;
                 for j in (0..ends.len).rev() {
                     let q = self.nth(ends, j);
