@@ -16,7 +16,7 @@ mod tests;
 mod typecheck;
 
 pub(crate) use get::GotFile;
-pub use get::{Engine, GetError, Parsed, STRUCTURAL_LIMIT, engine, with_engine};
+pub use get::{Engine, GetError, MatchedParts, Parsed, STRUCTURAL_LIMIT, engine, with_engine};
 pub use put::PutError;
 pub use typecheck::{CheckError, TypeError};
 pub(crate) use typecheck::{

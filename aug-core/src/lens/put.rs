@@ -263,7 +263,7 @@ impl Put<'_> {
     fn fail(&self, lens: &Lens, lvl: &Level<'_>, message: String) -> PutError {
         PutError::Tree {
             path: self.path(lvl.node),
-            lens: lens.to_string(),
+            lens: super::get::lens_name(lens),
             message,
         }
     }
@@ -351,7 +351,7 @@ impl Put<'_> {
             };
             return Some(PutError::Tree {
                 path,
-                lens: lens.to_string(),
+                lens: super::get::lens_name(lens),
                 message,
             });
         }
