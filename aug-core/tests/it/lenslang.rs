@@ -360,6 +360,9 @@ fn error_positions_are_those_of_augtool() {
         }
     }
     eprintln!("error nodes agree with C augtool on {agreed} of {compared} broken files");
-    assert!(compared > 25 * rounds, "only {compared} broken files compared");
+    assert!(
+        compared > 25 * rounds,
+        "only {compared} broken files compared"
+    );
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
