@@ -99,7 +99,7 @@ impl LangError {
 }
 
 /// How modules are evaluated.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Options {
     /// Run the typechecks Augeas gates behind `AUG_TYPE_CHECK`: a `del` default must match
     /// its regexp (checked as the `del` is built), and the lens of each test must pass
