@@ -224,7 +224,18 @@ impl Lexer<'_> {
                     }
                 }
             };
-            let end = self.span_at(self.pos);
+            // Most tokens hold no newline: their end is on their line, which spares
+            // walking the cursor over them twice.
+            let bytes = self.src.get(start..self.pos).unwrap_or_default();
+            let end = if bytes.contains(&b'\n') {
+                self.span_at(self.pos)
+            } else {
+                Span {
+                    offset: self.pos,
+                    line: span.line,
+                    col: span.col + bytes.len(),
+                }
+            };
             self.out.push(Token {
                 tok,
                 start: span,

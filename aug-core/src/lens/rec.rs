@@ -198,9 +198,19 @@ impl<'a> Parser<'a> {
     /// lens, C's parser scans a regular part as a terminal, taking only its longest match
     /// (and the empty text, if the part accepts it): so does this one, which makes it
     /// reject the texts C rejects (Xendconfsxp's comment that swallows the next lines).
+    #[inline]
     fn part_ends(&mut self, parent: &'a Lens, part: &'a Lens, p: usize) -> Ends {
+        if !parent.0.rec || part.0.rec {
+            return self.ends(part, p);
+        }
+        self.terminal_ends(part, p)
+    }
+
+    /// The ends of the regular `part` of a recursive lens: its longest match, and `p` if
+    /// it accepts the empty text.
+    fn terminal_ends(&mut self, part: &'a Lens, p: usize) -> Ends {
         let all = self.ends(part, p);
-        if !parent.0.rec || part.0.rec || all.len < 2 {
+        if all.len < 2 {
             return all;
         }
         let v = self.slice(all);
@@ -336,6 +346,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Memoises `e` under `key`, noting the key while a reference is being computed.
+    #[inline]
     fn remember(&mut self, key: MemoKey, e: Ends) {
         self.memo.insert(key, e);
         if !self.active.is_empty() {
@@ -344,6 +355,7 @@ impl<'a> Parser<'a> {
     }
 
     /// The ends of `l` at `p`, from those of its parts.
+    #[inline]
     fn compute(&mut self, l: &'a Lens, p: usize) -> Ends {
         match &l.0.kind {
             Kind::Concat(parts) => self.seq_ends(l, parts, 0, p),
