@@ -1111,7 +1111,11 @@ impl<'a, S: Sink> State<'a, '_, S> {
             Kind::Concat(parts) => {
                 let mut bounds = self.pool.pop().unwrap_or_default();
                 let split = if lens.0.rec || self.structural {
-                    self.parser().split(lens, parts, s, e, &mut bounds)
+                    let split = self.parser().split(lens, parts, s, e, &mut bounds);
+                    if self.parser().take_ambiguous() {
+                        return Err(self.error(lens, e, "Ambiguous parse"));
+                    }
+                    split
                 } else {
                     split_concat_into(
                         &mut bounds,
@@ -1160,6 +1164,23 @@ impl<'a, S: Sink> State<'a, '_, S> {
                         "None of the alternatives in the union match",
                     ));
                 };
+                // Inside a recursive lens, C's parser finds every branch that reads the
+                // text: two are two parses (the same lens twice in a union, as a recursive
+                // lens's flattened union may hold its base case, is one).
+                if lens.0.rec {
+                    let later = alts
+                        .iter()
+                        .skip_while(|a| !std::ptr::eq(*a, alt))
+                        .skip(1)
+                        .filter(|a| !Arc::ptr_eq(&a.0, &alt.0))
+                        .any(|a| {
+                            super::rec::may_start(a, next)
+                                && self.parser().part_matches(lens, a, s, e)
+                        });
+                    if later {
+                        return Err(self.error(lens, e, "Ambiguous parse"));
+                    }
+                }
                 self.get(alt, s, e, lvl)?
             }
             Kind::Union(alts) => {
@@ -1178,7 +1199,11 @@ impl<'a, S: Sink> State<'a, '_, S> {
                 self.get(alt, s, e, lvl)?
             }
             Kind::Star(body) if lens.0.rec => {
-                let Some(ends) = self.parser().iterations(body, s, e) else {
+                let ends = self.parser().iterations(body, s, e);
+                if self.parser().take_ambiguous() {
+                    return Err(self.error(lens, e, "Ambiguous parse"));
+                }
+                let Some(ends) = ends else {
                     return Err(self.rec_error(
                         body,
                         s,

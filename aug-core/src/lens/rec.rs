@@ -96,6 +96,8 @@ pub(crate) struct Parser<'a> {
     error: Option<RecError>,
     /// Whether regular lenses other than leaves are parsed by their structure too.
     structural: bool,
+    /// Whether a split of a recursive lens found a text read in two ways.
+    ambiguous: bool,
 }
 
 /// Whether `l` may match a text whose first byte is `next` (`None`: the empty text), by
@@ -126,7 +128,14 @@ impl<'a> Parser<'a> {
             nesting: 0,
             error: None,
             structural: false,
+            ambiguous: false,
         }
+    }
+
+    /// Whether a split met a text that a recursive lens reads in more than one way (C's
+    /// `Ambiguous parse`), forgetting it.
+    pub(crate) fn take_ambiguous(&mut self) -> bool {
+        std::mem::take(&mut self.ambiguous)
     }
 
     /// The parser that also splits regular lenses by their structure (`true`), with
@@ -531,8 +540,16 @@ impl<'a> Parser<'a> {
                     }
                     let rest = self.seq_ends(l, parts, i + 1, q);
                     if self.slice(rest).binary_search(&e).is_ok() {
+                        if found.is_some() {
+                            // A second split of a recursive lens: C's parser finds two
+                            // parses of the text.
+                            self.ambiguous = true;
+                            break;
+                        }
                         found = Some(q);
-                        break;
+                        if !l.0.rec {
+                            break;
+                        }
                     }
                 }
                 found?
@@ -591,6 +608,20 @@ impl<'a> Parser<'a> {
                 && !std::mem::replace(g, true)
             {
                 stack.extend(preds.get(j).into_iter().flatten().copied());
+            }
+        }
+        // Two ways on from a position that leads to `e`: two parses of the text.
+        for (i, &(q, ends)) in nodes.iter().enumerate() {
+            if q < e && good.get(i) == Some(&true) {
+                let ways = self
+                    .slice(ends)
+                    .iter()
+                    .filter(|&&r| r > q && r <= e)
+                    .filter(|r| index.get(r).is_some_and(|&j| good.get(j) == Some(&true)))
+                    .count();
+                if ways > 1 {
+                    self.ambiguous = true;
+                }
             }
         }
         // Greedy walk through the good positions.
