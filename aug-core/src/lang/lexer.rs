@@ -45,6 +45,27 @@ pub(crate) enum Tok {
 }
 
 impl Tok {
+    /// The token's name in Augeas's grammar, as bison's syntax errors name it.
+    pub(crate) fn bison_name(&self) -> String {
+        match self {
+            Tok::Lid(_) => "LIDENT".into(),
+            Tok::Uid(_) => "UIDENT".into(),
+            Tok::Qid(..) => "QIDENT".into(),
+            Tok::Str(_) => "DQUOTED".into(),
+            Tok::Re(..) => "REGEXP".into(),
+            Tok::Module => "KW_MODULE".into(),
+            Tok::Let => "KW_LET".into(),
+            Tok::LetRec => "KW_LET_REC".into(),
+            Tok::In => "KW_IN".into(),
+            Tok::Autoload => "KW_AUTOLOAD".into(),
+            Tok::Test => "KW_TEST".into(),
+            Tok::After => "KW_AFTER".into(),
+            Tok::Arrow => "ARROW".into(),
+            Tok::Eof => "$end".into(),
+            other => other.describe(),
+        }
+    }
+
     /// How the token appears in error messages.
     pub(crate) fn describe(&self) -> String {
         match self {
@@ -218,8 +239,17 @@ impl Lexer<'_> {
                         b'}' => Tok::RBrace,
                         b'-' => Tok::Minus,
                         _ => {
-                            return Err(self
-                                .err(start, format!("unexpected character '{}'", char::from(c))));
+                            let mut e = self
+                                .err(start, format!("unexpected character '{}'", char::from(c)));
+                            // Augeas's lexer words it so, where the glued tokens start.
+                            e.report = vec![format!(
+                                "{}:{}:{}: Unexpected character {}",
+                                self.file,
+                                glued.line,
+                                glued.col.saturating_sub(1),
+                                char::from(c)
+                            )];
+                            return Err(e);
                         }
                     }
                 }

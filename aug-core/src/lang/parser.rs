@@ -144,10 +144,29 @@ impl Parser<'_> {
     }
 
     fn unexpected(&self, what: &str) -> LangError {
-        self.err(format!(
+        let e = self.err(format!(
             "syntax error: expected {what}, found {}",
             self.peek().describe()
-        ))
+        ));
+        self.bison(e, None)
+    }
+
+    /// `e` with Augeas's report: bison's words, at the unexpected token, with the one
+    /// token expected when the parser knows it.
+    fn bison(&self, mut e: LangError, expecting: Option<&Tok>) -> LangError {
+        let tok = self.toks.get(self.pos).or_else(|| self.toks.last());
+        let loc = tok.map_or_else(Loc::default, |t| Loc::new(t.glued, t.end));
+        let expecting =
+            expecting.map_or_else(String::new, |t| format!(", expecting {}", t.bison_name()));
+        e.report = vec![
+            format!(
+                "{}:{loc}:syntax error, unexpected {}{expecting}",
+                self.file,
+                self.peek().bison_name()
+            ),
+            format!("{}:syntax error", self.file),
+        ];
+        e
     }
 
     fn expect(&mut self, t: &Tok) -> Result<(), LangError> {
@@ -155,7 +174,12 @@ impl Parser<'_> {
             self.bump();
             Ok(())
         } else {
-            Err(self.unexpected(&t.describe()))
+            let e = self.err(format!(
+                "syntax error: expected {}, found {}",
+                t.describe(),
+                self.peek().describe()
+            ));
+            Err(self.bison(e, Some(t)))
         }
     }
 
@@ -213,7 +237,8 @@ impl Parser<'_> {
             }
         };
         let mut params = Vec::new();
-        while self.peek() == &Tok::LParen {
+        // `let rec` takes no parameters in Augeas's grammar.
+        while self.peek() == &Tok::LParen && !recursive {
             self.bump();
             let pname = match self.bump() {
                 Tok::Lid(n) => n,
@@ -321,7 +346,8 @@ impl Parser<'_> {
     fn expr(&mut self) -> Result<Expr, LangError> {
         // As in Augeas's grammar, `let rec` is a declaration only.
         if self.peek() == &Tok::LetRec {
-            return Err(self.err("syntax error: unexpected 'let rec' in an expression"));
+            let e = self.err("syntax error: unexpected 'let rec' in an expression");
+            return Err(self.bison(e, None));
         }
         if matches!(self.peek(), Tok::Let | Tok::LetRec) {
             return self.nested(|p| {
