@@ -242,7 +242,12 @@ impl Augeas {
             &mtime.unwrap_or(0).to_string(),
         );
         let lens_node = meta_set(&mut self.tree, meta, "lens", lens_name);
-        meta_set(&mut self.tree, lens_node, "info", lens_name);
+        // As Augeas: where the lens was written (`hosts.aug:13.12-.52:`); a lens made in
+        // Rust (the built-in modules) is named as its transform names it.
+        let info = lens
+            .origin()
+            .map_or_else(|| lens_name.to_owned(), |o| format!("{o}:"));
+        meta_set(&mut self.tree, lens_node, "info", &info);
         // A file read again keeps its place among its siblings, as in Augeas.
         let slot = node.and_then(|n| Some((self.tree.parent(n)?, self.tree.index_in_parent(n)?)));
         // So does a value set on the file's node (Augeas reads the file into that node).
@@ -259,7 +264,18 @@ impl Augeas {
             }
         };
         let text = with_final_newline(text);
-        match lens.get_into(&text, spans, lens.layout_by_subtrees(), &mut self.tree) {
+        // As C, an empty file is not parsed: it reads as a file with no nodes, whether
+        // the lens accepts the empty text or not.
+        let got = if text.is_empty() {
+            Ok(crate::lens::GotFile {
+                children: Vec::new(),
+                value: None,
+                top: None,
+            })
+        } else {
+            lens.get_into(&text, spans, lens.layout_by_subtrees(), &mut self.tree)
+        };
+        match got {
             Ok(crate::lens::GotFile {
                 children,
                 value,
@@ -315,6 +331,22 @@ impl Augeas {
                 ("message", &e.message),
             ],
         );
+        // Where an iteration stopped short, Augeas also names the last part of the
+        // iterated lens that matched and the next one, which did not.
+        let lens = self
+            .tree
+            .child(meta, "error")
+            .and_then(|err| self.tree.child(err, "lens"));
+        if let (Some(lens), Some(parts)) = (lens, &e.parts) {
+            for (label, value) in [
+                ("last_matched", &parts.last),
+                ("next_not_matched", &parts.next),
+            ] {
+                if let Some(v) = value {
+                    self.tree.append_child(lens, Some(label), Some(v));
+                }
+            }
+        }
     }
 
     /// Files with an entry under `/augeas/files`, as `/etc/hosts`-style paths, in the

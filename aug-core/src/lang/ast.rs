@@ -2,7 +2,41 @@
 //! tree literals, each carrying its source position.
 
 use crate::error::Span;
+use std::fmt;
 use std::rc::Rc;
+
+/// A range of source text, from the first byte of a construct to just past its last, as
+/// Augeas reports positions in `.aug` files.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Loc {
+    /// Where the construct starts.
+    pub(crate) start: Span,
+    /// Just past its end.
+    pub(crate) end: Span,
+}
+
+impl Loc {
+    /// The range from `start` to `end`.
+    pub(crate) fn new(start: Span, end: Span) -> Loc {
+        Loc { start, end }
+    }
+}
+
+/// Augeas's notation: `LINE.COL-.COL` on one line, `LINE.COL-LINE.COL` across lines,
+/// `LINE.COL` for an empty range, columns counted from 0.
+impl fmt::Display for Loc {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (l1, c1) = (self.start.line, self.start.col.saturating_sub(1));
+        let (l2, c2) = (self.end.line, self.end.col.saturating_sub(1));
+        if self.end.offset <= self.start.offset {
+            write!(f, "{l1}.{c1}")
+        } else if l1 == l2 {
+            write!(f, "{l1}.{c1}-.{c2}")
+        } else {
+            write!(f, "{l1}.{c1}-{l2}.{c2}")
+        }
+    }
+}
 
 /// A type annotation on a function parameter.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,6 +91,8 @@ pub(crate) struct TreeLit {
 #[derive(Debug, Clone)]
 pub(crate) struct Expr {
     pub(crate) span: Span,
+    /// The whole expression, parentheses included, as Augeas locates it.
+    pub(crate) loc: Loc,
     pub(crate) kind: ExprKind,
     /// The height of this expression's tree (1 for a leaf), bounded by the parser.
     pub(crate) depth: u32,
@@ -88,6 +124,8 @@ pub(crate) enum ExprKind {
 pub(crate) struct Binding {
     pub(crate) name: String,
     pub(crate) span: Span,
+    /// The whole declaration, from `let` to the end of its body.
+    pub(crate) loc: Loc,
     pub(crate) params: Vec<Param>,
     pub(crate) body: Rc<Expr>,
     pub(crate) recursive: bool,
@@ -121,6 +159,8 @@ pub(crate) enum TestKind {
 #[derive(Debug, Clone)]
 pub(crate) struct Test {
     pub(crate) span: Span,
+    /// The whole declaration, from `test` to the end of its expected result.
+    pub(crate) loc: Loc,
     pub(crate) kind: TestKind,
     pub(crate) expect: Expect,
 }
@@ -136,5 +176,9 @@ pub(crate) enum Decl {
 #[derive(Debug, Clone)]
 pub(crate) struct ModuleAst {
     pub(crate) name: String,
+    /// The `module Name` header, where Augeas reports a file name that does not match.
+    pub(crate) header: Loc,
+    /// The transform named by `autoload xfm`, if any.
+    pub(crate) autoload: Option<String>,
     pub(crate) decls: Vec<Decl>,
 }

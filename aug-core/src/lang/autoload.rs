@@ -37,9 +37,20 @@ fn key(o: &Options) -> OptionsKey {
     (o.typecheck, o.strict)
 }
 
+/// The options a handle's interpreter runs with: with the typechecker on (`augtool -c`),
+/// modules load strictly, as C loads them (every binding evaluated and checked); else
+/// lazily, so that only what a transform uses is built.
+fn handle_options(options: Options) -> Options {
+    Options {
+        strict: options.strict || options.typecheck,
+        ..options
+    }
+}
+
 /// A new interpreter for `load_path` and `options`, which becomes this thread's: each
 /// handle opened starts from the `.aug` files as they are now.
 fn fresh_interpreter(load_path: &Arc<[PathBuf]>, options: Options) -> Rc<Interpreter> {
+    let options = handle_options(options);
     let i = Rc::new(Interpreter::new(load_path.to_vec(), options));
     SHARED.with(|cell| {
         *cell.borrow_mut() = Some((load_path.clone(), key(&options), i.clone()));
@@ -49,6 +60,7 @@ fn fresh_interpreter(load_path: &Arc<[PathBuf]>, options: Options) -> Rc<Interpr
 
 /// This thread's interpreter for `load_path` and `options`, made if needed.
 fn interpreter(load_path: &Arc<[PathBuf]>, options: Options) -> Rc<Interpreter> {
+    let options = handle_options(options);
     SHARED.with(|cell| {
         let mut shared = cell.borrow_mut();
         if let Some((p, k, i)) = shared.as_ref()
@@ -151,6 +163,7 @@ fn scan_modules(
         files.len()
     };
     let (mine, theirs) = files.split_at(split);
+    let options = handle_options(options);
     let scan = |interp: &Interpreter, files: &[(PathBuf, String)]| {
         // Evaluates filters from a few declarations of each module (see `quick_filter`).
         let mini = Interpreter::new(load_path.to_vec(), options);
@@ -422,6 +435,7 @@ fn transform_part(
         span: crate::error::Span::default(),
         message: format!("autoload: no binding {xfm}"),
         kind: super::ErrorKind::Type,
+        report: Vec::new(),
     };
     let idx = module.visible(xfm, usize::MAX).ok_or_else(missing)?;
     let Some(Decl::Let(b)) = module.ast.decls.get(idx) else {
@@ -444,6 +458,7 @@ fn transform_part(
             span: b.span,
             message: format!("autoload {xfm} is a {}, not a transform", v.type_name()),
             kind: super::ErrorKind::Type,
+            report: Vec::new(),
         }),
     }
 }

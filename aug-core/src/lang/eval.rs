@@ -1,16 +1,35 @@
 //! The evaluator: environments, lazy module bindings, application, the operators, and
 //! every builtin, compiling `.aug` values to the lens and regexp values of aug-core.
 
-use super::ast::{BinOp, Binding, Expr, ExprKind, ModuleAst, PostOp, TreeLit, Type};
+use super::ast::{BinOp, Binding, Expr, ExprKind, Loc, ModuleAst, PostOp, TreeLit, Type};
+use super::check::Ty;
 use super::value::{Closure, Native, Value, format_forest};
 use super::{ErrorKind, Interpreter, LangError, pathx};
 use crate::error::Span;
-use crate::lens::{self, Lens};
+use crate::lens::{self, CheckError, Lens, LensError, Origin};
 use crate::rx::Regex;
 use crate::tree::{Subtree, Tree};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
+use std::sync::Arc;
+
+/// Where an expression is: its position for short messages, and its whole range, as
+/// Augeas reports it.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct At {
+    pub(crate) span: Span,
+    pub(crate) loc: Loc,
+}
+
+impl Expr {
+    pub(crate) fn at(&self) -> At {
+        At {
+            span: self.span,
+            loc: self.loc,
+        }
+    }
+}
 
 /// The evaluation state of one module binding.
 #[derive(Debug, Clone)]
@@ -26,6 +45,11 @@ pub(crate) enum Cell {
 pub(crate) struct ModuleState {
     pub(crate) name: String,
     pub(crate) file: Rc<str>,
+    /// The file name again, for the positions of the lenses made here (which are `Send`).
+    pub(crate) file_arc: Arc<str>,
+    /// The static type of each declaration, once the module was typechecked (strict
+    /// loading; `None` for tests and bindings that did not typecheck).
+    pub(crate) types: RefCell<Vec<Option<Ty>>>,
     pub(crate) ast: ModuleAst,
     /// Binding name to the indices of its declarations (a later one shadows).
     pub(crate) index: HashMap<String, Vec<usize>>,
@@ -123,46 +147,101 @@ fn from_tree(t: &Tree) -> Vec<Subtree> {
 }
 
 impl Interpreter {
-    fn error(&self, env: &Env, span: Span, kind: ErrorKind, msg: impl Into<String>) -> LangError {
+    fn error(&self, env: &Env, at: At, kind: ErrorKind, msg: impl Into<String>) -> LangError {
+        let message = msg.into();
+        let file = env.module.file.to_string();
         LangError {
-            file: env.module.file.to_string(),
-            span,
-            message: msg.into(),
+            report: vec![format!("{file}:{}:{message}", at.loc)],
+            file,
+            span: at.span,
+            message,
             kind,
         }
+    }
+
+    /// An exception of the language raised at `at`, reported as augparse does: the
+    /// message, then the lines that explain it.
+    pub(crate) fn exception(
+        &self,
+        env: &Env,
+        at: At,
+        msg: impl Into<String>,
+        details: Vec<String>,
+    ) -> LangError {
+        let message = msg.into();
+        let file = env.module.file.to_string();
+        let mut report = vec![format!("{file}:{}:exception: {message}", at.loc)];
+        report.extend(details);
+        LangError {
+            report,
+            file,
+            span: at.span,
+            message,
+            kind: ErrorKind::Exception,
+        }
+    }
+
+    fn lens_error(&self, env: &Env, at: At, e: LensError) -> LangError {
+        match e {
+            LensError::Check(c) => self.check_error(env, at, c),
+            e => self.exception(env, at, e.to_string(), Vec::new()),
+        }
+    }
+
+    /// A failed get as an exception, worded as augparse reports it.
+    pub(crate) fn get_exception(&self, env: &Env, at: At, e: lens::GetError) -> LangError {
+        let details = vec![
+            format!("    Lens: {}", e.lens),
+            format!(
+                "    Error encountered at {}:{} ({} characters into string)",
+                e.span.line,
+                e.span.col.saturating_sub(1),
+                e.span.offset
+            ),
+        ];
+        self.exception(env, at, e.message, details)
+    }
+
+    fn check_error(&self, env: &Env, at: At, c: CheckError) -> LangError {
+        self.exception(env, at, c.message, c.details)
+    }
+
+    /// Whether lenses are typechecked as they are made (strict loading with the
+    /// typechecker on, as augparse), rather than when a test uses them.
+    pub(crate) fn checks_lenses(&self) -> bool {
+        self.options.typecheck && self.options.strict
+    }
+
+    /// Marks `l` as made at `at` (see [`Lens::origin`]) and returns it as a value.
+    fn made(&self, env: &Env, at: At, l: Lens) -> Value {
+        let Loc { start, end } = at.loc;
+        l.locate(Origin {
+            file: env.module.file_arc.clone(),
+            start: (start.line, start.col.saturating_sub(1)),
+            end: (end.line, end.col.saturating_sub(1)),
+        });
+        Value::Lens(l)
     }
 
     /// The value of binding number `idx` of `module`, computed on first use.
     pub(crate) fn force(&self, module: &Rc<ModuleState>, idx: usize) -> Result<Value, LangError> {
         let state = module.cells.borrow().get(idx).cloned();
+        let fail = |message: &str| LangError {
+            file: module.file.to_string(),
+            span: Span::default(),
+            message: message.to_owned(),
+            kind: ErrorKind::Type,
+            report: vec![format!("{}:{message}", module.file)],
+        };
         match state {
             Some(Cell::Done(v)) => return Ok(v),
             Some(Cell::Failed(e)) => return Err(e),
-            Some(Cell::InProgress) => {
-                return Err(LangError {
-                    file: module.file.to_string(),
-                    span: Span::default(),
-                    message: "cyclic definition".into(),
-                    kind: ErrorKind::Type,
-                });
-            }
+            Some(Cell::InProgress) => return Err(fail("cyclic definition")),
             Some(Cell::Unevaluated) => {}
-            None => {
-                return Err(LangError {
-                    file: module.file.to_string(),
-                    span: Span::default(),
-                    message: "no such binding".into(),
-                    kind: ErrorKind::Type,
-                });
-            }
+            None => return Err(fail("no such binding")),
         }
         let Some(super::ast::Decl::Let(b)) = module.ast.decls.get(idx) else {
-            return Err(LangError {
-                file: module.file.to_string(),
-                span: Span::default(),
-                message: "not a binding".into(),
-                kind: ErrorKind::Type,
-            });
+            return Err(fail("not a binding"));
         };
         let b = b.clone();
         set_cell(module, idx, Cell::InProgress);
@@ -198,10 +277,11 @@ impl Interpreter {
     /// standing for a lens that produces no tree, then with `x` carrying the tree
     /// languages of that first result (see [`lens::rec_ref`]).
     fn eval_rec(&self, b: &Binding, env: &Env) -> Result<Value, LangError> {
+        let at = b.body.at();
         if !b.params.is_empty() {
             return Err(self.error(
                 env,
-                b.span,
+                at,
                 ErrorKind::Unsupported,
                 format!("let rec {} cannot take parameters", b.name),
             ));
@@ -211,17 +291,24 @@ impl Interpreter {
             let me = lens::rec_ref(id, &b.name, like);
             match self.eval(&b.body, &env.bind(&b.name, Value::Lens(me)))? {
                 Value::Lens(l) => Ok(l),
-                v => Err(self.type_error(env, b.span, "let rec", "lens", &v)),
+                v => Err(self.type_error(env, at, "let rec", "lens", &v)),
             }
         };
         let first = body(None)?;
-        let second = body(Some(&first))?;
-        lens::fix(id, second, &first)
-            .map(Value::Lens)
-            .map_err(|e| self.error(env, b.span, ErrorKind::Unsupported, e.to_string()))
+        // What only the second round finds (a key or value the recursion brings in), C
+        // finds checking the whole recursive lens: it reports it there.
+        let second = body(Some(&first)).map_err(|e| match e.kind {
+            ErrorKind::Exception => self.exception(env, at, e.message, Vec::new()),
+            _ => e,
+        })?;
+        match lens::fix(id, second, &first) {
+            Ok(l) => Ok(self.made(env, at, l)),
+            Err(LensError::Recursion(m)) => Err(self.error(env, at, ErrorKind::Unsupported, m)),
+            Err(e) => Err(self.lens_error(env, at, e)),
+        }
     }
 
-    fn lookup(&self, name: &str, span: Span, env: &Env) -> Result<Value, LangError> {
+    fn lookup(&self, name: &str, at: At, env: &Env) -> Result<Value, LangError> {
         if let Some(v) = env.local(name) {
             return Ok(v);
         }
@@ -231,20 +318,20 @@ impl Interpreter {
         if let Some(n) = Native::lookup(name, false) {
             return Ok(Value::Native(n, Rc::new(Vec::new())));
         }
-        Err(self.error(env, span, ErrorKind::Type, format!("unbound name '{name}'")))
+        Err(self.error(env, at, ErrorKind::Type, format!("unbound name '{name}'")))
     }
 
     fn lookup_qualified(
         &self,
         module: &str,
         name: &str,
-        span: Span,
+        at: At,
         env: &Env,
     ) -> Result<Value, LangError> {
         let unbound = || {
             self.error(
                 env,
-                span,
+                at,
                 ErrorKind::Type,
                 format!("unbound name '{module}.{name}'"),
             )
@@ -262,7 +349,7 @@ impl Interpreter {
         }
         let m = self.load_module(module).map_err(|e| {
             if e.kind == ErrorKind::NotFound {
-                self.error(env, span, ErrorKind::Type, e.message)
+                self.error(env, at, ErrorKind::Type, e.message)
             } else {
                 e
             }
@@ -282,19 +369,21 @@ impl Interpreter {
     }
 
     fn eval_here(&self, e: &Expr, env: &Env) -> Result<Value, LangError> {
-        let exn = |msg: String| self.error(env, e.span, ErrorKind::Exception, msg);
+        let at = e.at();
+        let exn = |x: LensError| self.lens_error(env, at, x);
+        let checked = |r: Result<(), CheckError>| r.map_err(|c| self.check_error(env, at, c));
         match &e.kind {
-            ExprKind::Ident(n) => self.lookup(n, e.span, env),
-            ExprKind::Qualified(m, n) => self.lookup_qualified(m, n, e.span, env),
+            ExprKind::Ident(n) => self.lookup(n, at, env),
+            ExprKind::Qualified(m, n) => self.lookup_qualified(m, n, at, env),
             ExprKind::Str(s) => Ok(Value::Str(Rc::from(s.as_str()))),
             ExprKind::Regexp(r, nocase) => Regex::parse(r, *nocase)
                 .map(Value::Regexp)
-                .map_err(|err| self.error(env, e.span, ErrorKind::Type, err.to_string())),
+                .map_err(|err| self.error(env, at, ErrorKind::Type, err.to_string())),
             ExprKind::Unit => Ok(Value::Unit),
             ExprKind::Tree(lits) => Ok(Value::Tree(Rc::new(forest(lits)))),
             ExprKind::Subtree(inner) => match self.eval(inner, env)? {
-                Value::Lens(l) => Ok(Value::Lens(lens::subtree(l))),
-                v => Err(self.type_error(env, e.span, "[ ]", "lens", &v)),
+                Value::Lens(l) => Ok(self.made(env, at, lens::subtree(l))),
+                v => Err(self.type_error(env, at, "[ ]", "lens", &v)),
             },
             ExprKind::LetIn(b, body) => {
                 let v = self.binding_value(b, env)?;
@@ -303,25 +392,36 @@ impl Interpreter {
             ExprKind::Apply(f, a) => {
                 let f = self.eval(f, env)?;
                 let a = self.eval(a, env)?;
-                self.apply(f, a, e.span, env)
+                self.apply(f, a, at, env)
             }
             ExprKind::Postfix(op, inner) => {
                 let v = self.eval(inner, env)?;
                 match (v, op) {
-                    (Value::Lens(l), PostOp::Star) => {
-                        l.star().map(Value::Lens).map_err(|x| exn(x.to_string()))
+                    (Value::Lens(l), PostOp::Star | PostOp::Plus) => {
+                        let made = if *op == PostOp::Star {
+                            l.star()
+                        } else {
+                            l.plus()
+                        }
+                        .map_err(exn)?;
+                        if self.checks_lenses() {
+                            checked(lens::check_new_iteration(&l))?;
+                        }
+                        Ok(self.made(env, at, made))
                     }
-                    (Value::Lens(l), PostOp::Plus) => {
-                        l.plus().map(Value::Lens).map_err(|x| exn(x.to_string()))
+                    (Value::Lens(l), PostOp::Opt) => {
+                        if self.checks_lenses() {
+                            checked(lens::check_new_maybe(&l))?;
+                        }
+                        Ok(self.made(env, at, l.opt()))
                     }
-                    (Value::Lens(l), PostOp::Opt) => Ok(Value::Lens(l.opt())),
                     (v, op) => match v.as_regexp() {
                         Some(r) => Ok(Value::Regexp(match op {
                             PostOp::Star => r.star(),
                             PostOp::Plus => r.plus(),
                             PostOp::Opt => r.opt(),
                         })),
-                        None => Err(self.type_error(env, e.span, "postfix", "regexp or lens", &v)),
+                        None => Err(self.type_error(env, at, "postfix", "regexp or lens", &v)),
                     },
                 }
             }
@@ -331,15 +431,15 @@ impl Interpreter {
                     return self.eval(b, env);
                 }
                 let b = self.eval(b, env)?;
-                self.binary(*op, a, b, e.span, env)
+                self.binary(*op, a, b, at, env)
             }
         }
     }
 
-    fn type_error(&self, env: &Env, span: Span, what: &str, want: &str, got: &Value) -> LangError {
+    fn type_error(&self, env: &Env, at: At, what: &str, want: &str, got: &Value) -> LangError {
         self.error(
             env,
-            span,
+            at,
             ErrorKind::Type,
             format!(
                 "type error: {what} expects {want}, got a {}",
@@ -348,19 +448,13 @@ impl Interpreter {
         )
     }
 
-    fn binary(
-        &self,
-        op: BinOp,
-        a: Value,
-        b: Value,
-        span: Span,
-        env: &Env,
-    ) -> Result<Value, LangError> {
-        let exn = |msg: String| self.error(env, span, ErrorKind::Exception, msg);
+    fn binary(&self, op: BinOp, a: Value, b: Value, at: At, env: &Env) -> Result<Value, LangError> {
+        let exn = |x: LensError| self.lens_error(env, at, x);
+        let checked = |r: Result<(), CheckError>| r.map_err(|c| self.check_error(env, at, c));
         let mismatch = || {
             self.error(
                 env,
-                span,
+                at,
                 ErrorKind::Type,
                 format!(
                     "type error: cannot apply {op:?} to a {} and a {}",
@@ -384,9 +478,13 @@ impl Interpreter {
                 }
             }
             BinOp::Union => match (&a, &b) {
-                (Value::Lens(x), Value::Lens(y)) => lens::union(vec![x.clone(), y.clone()])
-                    .map(Value::Lens)
-                    .map_err(|x| exn(x.to_string())),
+                (Value::Lens(x), Value::Lens(y)) => {
+                    let u = lens::union(vec![x.clone(), y.clone()]).map_err(exn)?;
+                    if self.checks_lenses() {
+                        checked(lens::check_new_union(x, y))?;
+                    }
+                    Ok(self.made(env, at, u))
+                }
                 (Value::Tree(x), Value::Tree(y)) => Ok(Value::Tree(Rc::new(
                     x.iter().chain(y.iter()).cloned().collect(),
                 ))),
@@ -396,17 +494,30 @@ impl Interpreter {
                 },
             },
             BinOp::Minus => match (a.as_regexp(), b.as_regexp()) {
-                (Some(x), Some(y)) => x
-                    .minus(&y)
-                    .map(Value::Regexp)
-                    .map_err(|x| exn(x.to_string())),
+                (Some(x), Some(y)) => {
+                    let d = x.minus(&y).map_err(|e| exn(LensError::Regex(e)))?;
+                    // C cannot write the empty language as a regexp.
+                    if d.is_empty() {
+                        return Err(self.exception(
+                            env,
+                            at,
+                            "Regular expression subtraction 'r1 - r2' failed",
+                            vec![format!("    r1: /{x}/"), format!("    r2: /{y}/")],
+                        ));
+                    }
+                    Ok(Value::Regexp(d))
+                }
                 _ => Err(mismatch()),
             },
             BinOp::Concat => match (&a, &b) {
                 (Value::Str(x), Value::Str(y)) => Ok(Value::Str(Rc::from(format!("{x}{y}")))),
-                (Value::Lens(x), Value::Lens(y)) => lens::concat(vec![x.clone(), y.clone()])
-                    .map(Value::Lens)
-                    .map_err(|x| exn(x.to_string())),
+                (Value::Lens(x), Value::Lens(y)) => {
+                    let c = lens::concat(vec![x.clone(), y.clone()]).map_err(exn)?;
+                    if self.checks_lenses() {
+                        checked(lens::check_new_concat(x, y))?;
+                    }
+                    Ok(self.made(env, at, c))
+                }
                 (Value::Filter(x), Value::Filter(y)) => Ok(Value::Filter(Rc::new(
                     x.iter().chain(y.iter()).cloned().collect(),
                 ))),
@@ -423,23 +534,18 @@ impl Interpreter {
         &self,
         f: Value,
         arg: Value,
-        span: Span,
+        at: At,
         env: &Env,
     ) -> Result<Value, LangError> {
         match f {
             Value::Closure(c) => {
                 let Some((p, rest)) = c.params.split_first() else {
-                    return Err(self.error(
-                        env,
-                        span,
-                        ErrorKind::Type,
-                        "closure without parameters",
-                    ));
+                    return Err(self.error(env, at, ErrorKind::Type, "closure without parameters"));
                 };
                 if !arg.has_type(&p.ty) {
                     return Err(self.error(
                         env,
-                        span,
+                        at,
                         ErrorKind::Type,
                         format!(
                             "type error: parameter '{}' expects {:?}, got a {}",
@@ -470,29 +576,29 @@ impl Interpreter {
                 if args.len() < n.arity() {
                     Ok(Value::Native(n, Rc::new(args)))
                 } else {
-                    self.call(n, &args, span, env)
+                    self.call(n, &args, at, env)
                 }
             }
             Value::Compose(f, g) => {
-                let x = self.apply((*f).clone(), arg, span, env)?;
-                self.apply((*g).clone(), x, span, env)
+                let x = self.apply((*f).clone(), arg, at, env)?;
+                self.apply((*g).clone(), x, at, env)
             }
             v => Err(self.error(
                 env,
-                span,
+                at,
                 ErrorKind::Type,
                 format!("type error: a {} is not a function", v.type_name()),
             )),
         }
     }
 
-    fn call(&self, n: Native, args: &[Value], span: Span, env: &Env) -> Result<Value, LangError> {
-        let exn = |msg: String| self.error(env, span, ErrorKind::Exception, msg);
+    fn call(&self, n: Native, args: &[Value], at: At, env: &Env) -> Result<Value, LangError> {
+        let exn = |msg: String| self.exception(env, at, msg, Vec::new());
         let bad = |i: usize, want: &str| {
             let got = args.get(i).map_or("nothing", Value::type_name);
             self.error(
                 env,
-                span,
+                at,
                 ErrorKind::Type,
                 format!(
                     "type error: argument {} of {n:?} must be a {want}, not a {got}",
@@ -517,7 +623,7 @@ impl Interpreter {
             Some(Value::Tree(t)) => Ok(t.clone()),
             _ => Err(bad(i, "tree")),
         };
-        let lens_val = |l: Lens| Ok(Value::Lens(l));
+        let lens_val = |l: Lens| Ok(self.made(env, at, l));
         let edit = |i: usize, f: &dyn Fn(&mut Tree) -> Result<(), String>| {
             let mut t = to_tree(&tr(i)?);
             f(&mut t).map_err(exn)?;
@@ -528,7 +634,9 @@ impl Interpreter {
             Del => {
                 let (r, d) = (re(0)?, st(1)?);
                 if self.options.typecheck && !r.is_match_literal(d.as_bytes()) {
-                    return Err(exn(format!("del: default '{d}' does not match /{r}/")));
+                    return Err(exn(format!(
+                        "del: the default value '{d}' does not match /{r}/"
+                    )));
                 }
                 lens_val(lens::del(r, &d))
             }
@@ -538,12 +646,23 @@ impl Interpreter {
             Val => lens_val(lens::value(&st(0)?)),
             Seq => lens_val(lens::seq(&st(0)?)),
             Counter => lens_val(lens::counter(&st(0)?)),
-            Square => lens::square(ln(0)?, ln(1)?, ln(2)?)
-                .map(Value::Lens)
-                .map_err(|x| exn(x.to_string())),
+            Square => {
+                let (l, b, r) = (ln(0)?, ln(1)?, ln(2)?);
+                let s = lens::square(l.clone(), b.clone(), r.clone())
+                    .map_err(|e| self.lens_error(env, at, e))?;
+                if self.checks_lenses() {
+                    // C checks the concatenation of the three as it makes the square.
+                    let lb = lens::concat(vec![l.clone(), b.clone()])
+                        .map_err(|e| self.lens_error(env, at, e))?;
+                    lens::check_new_concat(&l, &b)
+                        .and_then(|()| lens::check_new_concat(&lb, &r))
+                        .map_err(|c| self.check_error(env, at, c))?;
+                }
+                lens_val(s)
+            }
             Get => {
                 let (l, s) = (ln(0)?, st(1)?);
-                let p = l.get(&s).map_err(|x| exn(format!("get failed: {x}")))?;
+                let p = l.get(&s).map_err(|x| self.get_exception(env, at, x))?;
                 Ok(Value::Tree(Rc::new(p.children)))
             }
             Put => {
@@ -573,17 +692,40 @@ impl Interpreter {
                 n == Incl,
                 st(0)?.to_string(),
             )]))),
-            Transform => match args.get(1) {
-                Some(Value::Filter(f)) => Ok(Value::Transform(ln(0)?, f.clone())),
-                _ => Err(bad(1, "filter")),
-            },
+            Transform => {
+                let l = ln(0)?;
+                let Some(Value::Filter(f)) = args.get(1) else {
+                    return Err(bad(1, "filter"));
+                };
+                for (flag, what) in [(l.sets_value(), "value"), (l.sets_key(), "key")] {
+                    if flag {
+                        return Err(exn(format!(
+                            "Can not build a transform from a lens that leaves a {what} behind"
+                        )));
+                    }
+                }
+                Ok(Value::Transform(l, f.clone()))
+            }
             Gensym => Ok(Value::Str(Rc::from(format!("{}0", st(0)?)))),
             Getenv => Ok(Value::Str(Rc::from(
                 std::env::var(&*st(0)?).unwrap_or_default(),
             ))),
-            ReadFile => crate::fs::read_text(std::path::Path::new(&*st(0)?))
-                .map(|s| Value::Str(Rc::from(s)))
-                .map_err(|x| exn(x.to_string())),
+            ReadFile => {
+                let path = st(0)?;
+                crate::fs::read_text(std::path::Path::new(&*path))
+                    .map(|s| Value::Str(Rc::from(s)))
+                    .map_err(|x| {
+                        // C's words: the file, then strerror's.
+                        let why = x.to_string();
+                        let why = why.split(" (os error").next().unwrap_or_default();
+                        self.exception(
+                            env,
+                            at,
+                            format!("reading file {path} failed:"),
+                            vec![format!("    {why}")],
+                        )
+                    })
+            }
             PrintString | PrintEndline => {
                 let s = st(0)?;
                 self.emit(if n == PrintEndline {
@@ -628,7 +770,7 @@ impl Interpreter {
             }
             CheckRec => Err(self.error(
                 env,
-                span,
+                at,
                 ErrorKind::Unsupported,
                 "recursive lenses are not supported yet",
             )),

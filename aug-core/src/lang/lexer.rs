@@ -45,6 +45,27 @@ pub(crate) enum Tok {
 }
 
 impl Tok {
+    /// The token's name in Augeas's grammar, as bison's syntax errors name it.
+    pub(crate) fn bison_name(&self) -> String {
+        match self {
+            Tok::Lid(_) => "LIDENT".into(),
+            Tok::Uid(_) => "UIDENT".into(),
+            Tok::Qid(..) => "QIDENT".into(),
+            Tok::Str(_) => "DQUOTED".into(),
+            Tok::Re(..) => "REGEXP".into(),
+            Tok::Module => "KW_MODULE".into(),
+            Tok::Let => "KW_LET".into(),
+            Tok::LetRec => "KW_LET_REC".into(),
+            Tok::In => "KW_IN".into(),
+            Tok::Autoload => "KW_AUTOLOAD".into(),
+            Tok::Test => "KW_TEST".into(),
+            Tok::After => "KW_AFTER".into(),
+            Tok::Arrow => "ARROW".into(),
+            Tok::Eof => "$end".into(),
+            other => other.describe(),
+        }
+    }
+
     /// How the token appears in error messages.
     pub(crate) fn describe(&self) -> String {
         match self {
@@ -81,7 +102,31 @@ impl Tok {
 }
 
 /// Splits `src` into tokens; the last one is always [`Tok::Eof`].
+#[cfg(test)]
 pub(crate) fn lex(file: &str, src: &str) -> Result<Vec<(Tok, Span)>, LangError> {
+    Ok(lex_ranges(file, src)?
+        .into_iter()
+        .map(|t| (t.tok, t.start))
+        .collect())
+}
+
+/// A token and where it is.
+#[derive(Debug, Clone)]
+pub(crate) struct Token {
+    pub(crate) tok: Tok,
+    /// Its first byte.
+    pub(crate) start: Span,
+    /// Just past its last byte.
+    pub(crate) end: Span,
+    /// Where Augeas's lexer says it starts: where the blanks (or comment) before it end,
+    /// so that a token glued to the previous one (`(del`, `].(store`) starts where that
+    /// one does. Augeas's positions of expressions start there.
+    pub(crate) glued: Span,
+}
+
+/// Splits `src` into tokens, each with its range (see [`Token`]); the last one is always
+/// [`Tok::Eof`].
+pub(crate) fn lex_ranges(file: &str, src: &str) -> Result<Vec<Token>, LangError> {
     let mut lx = Lexer {
         file,
         src: src.as_bytes(),
@@ -97,7 +142,7 @@ struct Lexer<'a> {
     file: &'a str,
     src: &'a [u8],
     pos: usize,
-    out: Vec<(Tok, Span)>,
+    out: Vec<Token>,
     /// `(offset, line, line_start)` of the last token, so that spans are computed in one
     /// pass over the file rather than by rescanning it from the start for every token.
     cursor: (usize, usize, usize),
@@ -148,11 +193,22 @@ impl Lexer<'_> {
 
     fn run(&mut self) -> Result<(), LangError> {
         loop {
+            let before = self.pos;
             self.skip_blanks()?;
             let start = self.pos;
             let span = self.span_at(start);
+            // Glued to the previous token: Augeas's position starts where that one does.
+            let glued = match self.out.last() {
+                Some(prev) if before == start && start > 0 => prev.glued,
+                _ => span,
+            };
             let Some(c) = self.peek(0) else {
-                self.out.push((Tok::Eof, span));
+                self.out.push(Token {
+                    tok: Tok::Eof,
+                    start: span,
+                    end: span,
+                    glued: span,
+                });
                 return Ok(());
             };
             let tok = match c {
@@ -183,13 +239,39 @@ impl Lexer<'_> {
                         b'}' => Tok::RBrace,
                         b'-' => Tok::Minus,
                         _ => {
-                            return Err(self
-                                .err(start, format!("unexpected character '{}'", char::from(c))));
+                            let mut e = self
+                                .err(start, format!("unexpected character '{}'", char::from(c)));
+                            // Augeas's lexer words it so, where the glued tokens start.
+                            e.report = vec![format!(
+                                "{}:{}:{}: Unexpected character {}",
+                                self.file,
+                                glued.line,
+                                glued.col.saturating_sub(1),
+                                char::from(c)
+                            )];
+                            return Err(e);
                         }
                     }
                 }
             };
-            self.out.push((tok, span));
+            // Most tokens hold no newline: their end is on their line, which spares
+            // walking the cursor over them twice.
+            let bytes = self.src.get(start..self.pos).unwrap_or_default();
+            let end = if bytes.contains(&b'\n') {
+                self.span_at(self.pos)
+            } else {
+                Span {
+                    offset: self.pos,
+                    line: span.line,
+                    col: span.col + bytes.len(),
+                }
+            };
+            self.out.push(Token {
+                tok,
+                start: span,
+                end,
+                glued,
+            });
         }
     }
 

@@ -8,13 +8,18 @@
 //! println!("{} passed, {} failed", report.passed, report.failed);
 //! ```
 //!
-//! Evaluation is lazy per binding: a definition that fails only fails the tests that
-//! reach it. [`Options::strict`] instead
-//! evaluates every binding of every loaded module, as C's `augparse` does.
+//! Evaluation is lazy per binding: a definition that fails only fails the tests that reach
+//! it, and a handle builds only the lenses it uses. [`Options::strict`] instead loads
+//! modules as C's `augparse` does: each module is typechecked as a whole first (every
+//! name bound, every expression well typed), then every declaration is evaluated in order
+//! (with the typechecker on, every lens is checked as it is made), and the first failure
+//! fails the module, reported with Augeas's messages and positions
+//! ([`LangError::report`]).
 
 mod ast;
 mod autoload;
 mod cache;
+mod check;
 mod eval;
 mod lexer;
 mod parser;
@@ -27,8 +32,8 @@ mod value;
 pub use autoload::{autoload_modules, autoload_modules_cached, lens_modules};
 
 use crate::error::Span;
-use ast::{Decl, Expect, TestKind};
-use eval::{Cell, Env, ModuleState};
+use ast::{Decl, Expect, Loc, TestKind};
+use eval::{At, Cell, Env, ModuleState};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -63,29 +68,48 @@ pub struct LangError {
     pub message: String,
     /// The category of the error.
     pub kind: ErrorKind,
+    /// The error as augparse reports it, one line each, with Augeas's wording and its
+    /// positions (`FILE:LINE.COL-.COL:MESSAGE`, columns from 0): what failed to compile
+    /// or load, the exception, and the lines that explain it.
+    pub report: Vec<String>,
 }
 
 impl LangError {
     pub(crate) fn new(file: &str, span: Span, message: impl Into<String>) -> LangError {
+        let message = message.into();
+        let at = Loc::new(span, span);
         LangError {
+            report: vec![format!("{file}:{at}:{message}")],
             file: file.to_owned(),
             span,
-            message: message.into(),
+            message,
             kind: ErrorKind::Syntax,
+        }
+    }
+
+    /// The lines augparse prints for this error ([`LangError::report`], or the error
+    /// itself when it has none).
+    pub fn report_lines(&self) -> Vec<String> {
+        if self.report.is_empty() {
+            vec![self.to_string()]
+        } else {
+            self.report.clone()
         }
     }
 }
 
 /// How modules are evaluated.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Options {
     /// Run the typechecks Augeas gates behind `AUG_TYPE_CHECK`: a `del` default must match
     /// its regexp (checked as the `del` is built), and the lens of each test must pass
     /// [`Lens::typecheck_full`](crate::lens::Lens::typecheck_full) (unambiguous
     /// concatenations and iterations, disjoint unions), or the test fails.
     pub typecheck: bool,
-    /// Evaluate every binding of every loaded module, failing the whole module on the
-    /// first error, as C `augparse` does. Off: only what tests reach is evaluated.
+    /// Load modules as C `augparse` does: typecheck each module as a whole, then evaluate
+    /// every declaration in order (lenses checked as they are made, when `typecheck` is
+    /// on), failing the whole module on the first error or failing test. Off: only what
+    /// tests reach is evaluated, and each test fails or passes alone.
     pub strict: bool,
 }
 
@@ -107,6 +131,9 @@ pub struct TestReport {
     pub failed: usize,
     /// Failure reports and `print_*`/`= ?` output, in order.
     pub output: String,
+    /// In strict mode, the report of the test that failed, which ended the module (as
+    /// augparse prints it; empty when every test passed).
+    pub failure: Vec<String>,
 }
 
 /// Loads `.aug` modules and runs their tests.
@@ -118,6 +145,10 @@ pub struct Interpreter {
     output: RefCell<String>,
     /// The lenses (and their parts) the full typechecker has passed, by address.
     typechecked: RefCell<rustc_hash::FxHashMap<usize, crate::lens::Lens>>,
+    /// Whether to record the module files loaded (see [`Interpreter::trace`]).
+    tracing: std::cell::Cell<bool>,
+    /// `Module FILE loaded` for each module file loaded, while tracing.
+    trace: RefCell<Vec<String>>,
 }
 
 impl Drop for Interpreter {
@@ -139,34 +170,80 @@ impl Interpreter {
             modules: RefCell::new(HashMap::new()),
             output: RefCell::new(String::new()),
             typechecked: RefCell::default(),
+            tracing: std::cell::Cell::new(false),
+            trace: RefCell::default(),
         }
+    }
+
+    /// Records each module file as it starts loading (augparse's `--trace`); the lines
+    /// (`Module FILE loaded`) are taken with [`Interpreter::take_trace`].
+    pub fn set_trace(&self, on: bool) {
+        self.tracing.set(on);
+    }
+
+    /// The trace lines recorded since the last call.
+    pub fn take_trace(&self) -> Vec<String> {
+        std::mem::take(&mut *self.trace.borrow_mut())
     }
 
     pub(crate) fn emit(&self, s: String) {
         self.output.borrow_mut().push_str(&s);
     }
 
-    /// Parses `src` as the module in file `file` and registers it.
+    /// Parses `src` as the module in file `file` and registers it; in strict mode, also
+    /// typechecks it and evaluates its declarations (running its tests).
     fn register(&self, file: &str, src: &str) -> Result<Rc<ModuleState>, LangError> {
+        let m = self.parse(file, src)?;
+        if self.options.strict {
+            self.typecheck_module(&m)?;
+            let report = self.compile(&m)?;
+            if report.failed > 0 {
+                let mut lines = vec![format!("Failed to load {file}")];
+                lines.extend(report.failure);
+                let e = LangError {
+                    file: file.to_owned(),
+                    span: Span::default(),
+                    message: format!("a test of {} failed", m.name),
+                    kind: ErrorKind::Exception,
+                    report: lines,
+                };
+                self.modules
+                    .borrow_mut()
+                    .insert(m.name.to_lowercase(), Err(e.clone()));
+                return Err(e);
+            }
+        }
+        Ok(m)
+    }
+
+    /// Parses `src` as the module in file `file` and makes it known by its name.
+    fn parse(&self, file: &str, src: &str) -> Result<Rc<ModuleState>, LangError> {
+        if self.tracing.get() {
+            self.trace
+                .borrow_mut()
+                .push(format!("Module {file} loaded"));
+        }
         let ast = parser::parse_module(file, src)?;
         let stem = Path::new(file)
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
         if stem != ast.name.to_lowercase() {
+            let message = format!(
+                "The module {} must be in a file named {}.aug",
+                ast.name,
+                ast.name.to_lowercase()
+            );
             return Err(LangError {
+                report: vec![format!("{file}:{}:{message}", ast.header)],
                 file: file.to_owned(),
-                span: Span::at(src.as_bytes(), 0),
-                message: format!(
-                    "module {} must be in a file named {}.aug",
-                    ast.name,
-                    ast.name.to_lowercase()
-                ),
+                span: ast.header.start,
+                message,
                 kind: ErrorKind::Type,
             });
         }
-        // Augeas rejects most redefinitions; test modules redefine `_`, so a later
-        // binding simply shadows an earlier one here.
+        // Augeas rejects most redefinitions (the typechecker of strict mode reports them);
+        // test modules redefine `_`, so a later binding simply shadows an earlier one here.
         let mut index: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, d) in ast.decls.iter().enumerate() {
             if let Decl::Let(b) = d {
@@ -177,6 +254,8 @@ impl Interpreter {
         let m = Rc::new(ModuleState {
             name: ast.name.clone(),
             file: Rc::from(file),
+            file_arc: std::sync::Arc::from(file),
+            types: RefCell::new(Vec::new()),
             ast,
             index,
             cells: RefCell::new(vec![Cell::Unevaluated; n]),
@@ -184,14 +263,75 @@ impl Interpreter {
         self.modules
             .borrow_mut()
             .insert(m.name.to_lowercase(), Ok(m.clone()));
-        if self.options.strict {
-            for (i, d) in m.ast.decls.iter().enumerate() {
-                if matches!(d, Decl::Let(_)) {
-                    self.force(&m, i)?;
+        Ok(m)
+    }
+
+    /// Runs the static typechecker over module `m` (see the `check` module), keeping the
+    /// types it found; fails with every error it reports.
+    fn typecheck_module(&self, m: &Rc<ModuleState>) -> Result<(), LangError> {
+        let (types, errors) = check::check_module(self, m);
+        *m.types.borrow_mut() = types;
+        let Some(first) = errors.first() else {
+            return Ok(());
+        };
+        let message = first
+            .last()
+            .and_then(|l| l.rsplit(':').next())
+            .unwrap_or_default()
+            .to_owned();
+        let e = LangError {
+            file: m.file.to_string(),
+            span: Span::default(),
+            message,
+            kind: ErrorKind::Type,
+            report: errors.into_iter().flatten().collect(),
+        };
+        self.modules
+            .borrow_mut()
+            .insert(m.name.to_lowercase(), Err(e.clone()));
+        Err(e)
+    }
+
+    /// Evaluates the declarations of `m` in order, as Augeas compiles a module: each
+    /// binding, and each test, stopping at the first test that fails (reported in the
+    /// returned report). A binding that fails is the error.
+    fn compile(&self, m: &Rc<ModuleState>) -> Result<TestReport, LangError> {
+        let mut report = TestReport::default();
+        for (i, d) in m.ast.decls.iter().enumerate() {
+            match d {
+                Decl::Let(b) => {
+                    let r = self.force(m, i);
+                    // What `print_*` printed, in order with the tests' output.
+                    let printed = std::mem::take(&mut *self.output.borrow_mut());
+                    report.output.push_str(&printed);
+                    if let Err(e) = r {
+                        let mut lines =
+                            vec![format!("{}:{}:Failed to compile {}", m.file, b.loc, b.name)];
+                        lines.extend(e.report_lines());
+                        let e = LangError { report: lines, ..e };
+                        self.modules
+                            .borrow_mut()
+                            .insert(m.name.to_lowercase(), Err(e.clone()));
+                        return Err(e);
+                    }
+                }
+                Decl::Test(t) => {
+                    let env = Env::top(m.clone(), i);
+                    let outcome = self.run_test_strict(t, &env);
+                    let printed = std::mem::take(&mut *self.output.borrow_mut());
+                    report.output.push_str(&printed);
+                    match outcome {
+                        Ok(()) => report.passed += 1,
+                        Err(lines) => {
+                            report.failed += 1;
+                            report.failure = lines;
+                            break;
+                        }
+                    }
                 }
             }
         }
-        Ok(m)
+        Ok(report)
     }
 
     /// The module `name`, loaded from the search path on first use.
@@ -214,6 +354,7 @@ impl Interpreter {
             span: Span::default(),
             message: format!("module {name} not found on the load path"),
             kind: ErrorKind::NotFound,
+            report: Vec::new(),
         })
     }
 
@@ -225,13 +366,20 @@ impl Interpreter {
             span: Span::default(),
             message: e.to_string(),
             kind: ErrorKind::NotFound,
+            report: Vec::new(),
         })?;
         self.run_source(&file, &src)
     }
 
     /// Loads `src` as the module in file `file` (whose name must match the module's) and
-    /// runs its tests.
+    /// runs its tests. In strict mode, a module that fails to load is the error, and the
+    /// report ends at the first test that fails.
     pub fn run_source(&self, file: &str, src: &str) -> Result<TestReport, LangError> {
+        if self.options.strict {
+            let m = self.parse(file, src)?;
+            self.typecheck_module(&m)?;
+            return self.compile(&m);
+        }
         let m = self.register(file, src)?;
         let mut report = TestReport::default();
         for (i, d) in m.ast.decls.iter().enumerate() {
@@ -253,6 +401,100 @@ impl Interpreter {
             }
         }
         Ok(report)
+    }
+
+    /// Runs one test as augparse does in strict mode: the test's lens and text are
+    /// evaluated like any expression (lenses are checked as they are made), and any
+    /// exception is what `= *` expects. `Err` carries the lines of the failure report.
+    fn run_test_strict(&self, t: &ast::Test, env: &Env) -> Result<(), Vec<String>> {
+        let file = &env.module.file;
+        let here = format!("{file}:{}:", t.loc);
+        let result = self.test_value(t, env);
+        let result = match result {
+            Err(e) if e.kind != ErrorKind::Exception => {
+                let mut lines = vec![format!("{here}exception thrown in test")];
+                lines.extend(e.report_lines());
+                return Err(lines);
+            }
+            r => r,
+        };
+        match (&t.expect, result) {
+            (Expect::Failure, Err(_)) => Ok(()),
+            (Expect::Failure, Ok(v)) => Err(vec![
+                format!("{here}Test run should have produced exception, but produced"),
+                show(&v),
+            ]),
+            (_, Err(e)) => {
+                let mut lines = vec![format!("{here}exception thrown in test")];
+                lines.extend(e.report_lines());
+                Err(lines)
+            }
+            (Expect::Print, Ok(v)) => {
+                self.emit(format!("Test result: {here}\n{}\n", show(&v)));
+                Ok(())
+            }
+            (Expect::Value(e), Ok(got)) => {
+                let want = self.eval(e, env).map_err(|e| e.report_lines())?;
+                if same_value(&got, &want) {
+                    Ok(())
+                } else {
+                    Err(vec![
+                        format!("Test failure:{here}"),
+                        format!(" Expected:{}", show(&want)),
+                        String::new(),
+                        format!(" Actual:{}", show(&got)),
+                    ])
+                }
+            }
+        }
+    }
+
+    /// The value a test computes: the tree `get` gives, or the text `put` gives.
+    fn test_value(&self, t: &ast::Test, env: &Env) -> Result<Value, LangError> {
+        let at = At {
+            span: t.span,
+            loc: t.loc,
+        };
+        let lens = |e: &ast::Expr| match self.eval(e, env)? {
+            Value::Lens(l) => Ok(l),
+            v => Err(self.exception(
+                env,
+                at,
+                format!("expected a lens, got a {}", v.type_name()),
+                Vec::new(),
+            )),
+        };
+        let string = |e: &ast::Expr| match self.eval(e, env)? {
+            Value::Str(s) => Ok(s),
+            v => Err(self.exception(
+                env,
+                at,
+                format!("expected a string, got a {}", v.type_name()),
+                Vec::new(),
+            )),
+        };
+        match &t.kind {
+            TestKind::Get { lens: l, input } => {
+                // C reports a failed get at the application `L get S`.
+                let applied = At {
+                    span: t.span,
+                    loc: Loc::new(l.loc.start, input.loc.end),
+                };
+                let (l, s) = (lens(l)?, string(input)?);
+                l.get(&s)
+                    .map(|p| Value::Tree(Rc::new(p.children)))
+                    .map_err(|e| self.get_exception(env, applied, e))
+            }
+            TestKind::Put {
+                lens: l,
+                input,
+                commands,
+            } => {
+                let (l, s) = (lens(l)?, string(input)?);
+                let cmds = self.eval(commands, env)?;
+                self.put_test(&l, &s, cmds, at, env)
+            }
+        }
     }
 
     /// Runs one test; `Err` carries the failure report.
@@ -284,6 +526,7 @@ impl Interpreter {
                         span: t.span,
                         message: format!("get failed: {e}"),
                         kind: ErrorKind::Exception,
+                        report: Vec::new(),
                     }),
                 }
             }
@@ -294,7 +537,11 @@ impl Interpreter {
             } => {
                 let (l, s) = (lens_of(lens)?, string_of(input)?);
                 let cmds = self.eval(commands, env).map_err(|e| e.to_string())?;
-                self.put_test(&l, &s, cmds, t.span, env)
+                let at = At {
+                    span: t.span,
+                    loc: t.loc,
+                };
+                self.put_test(&l, &s, cmds, at, env)
             }
         };
         match (&t.expect, result) {
@@ -308,12 +555,7 @@ impl Interpreter {
             }
             (Expect::Value(e), Ok(got)) => {
                 let want = self.eval(e, env).map_err(|e| e.to_string())?;
-                let same = match (&got, &want) {
-                    (Value::Tree(a), Value::Tree(b)) => forest_eq(a, b),
-                    (Value::Str(a), Value::Str(b)) => a == b,
-                    _ => false,
-                };
-                if same {
+                if same_value(&got, &want) {
                     Ok(())
                 } else {
                     Err(format!(
@@ -331,17 +573,12 @@ impl Interpreter {
         l: &crate::lens::Lens,
         s: &str,
         cmds: Value,
-        span: Span,
+        at: At,
         env: &Env,
     ) -> Result<Value, LangError> {
-        let exn = |message: String| LangError {
-            file: env.module.file.to_string(),
-            span,
-            message,
-            kind: ErrorKind::Exception,
-        };
+        let exn = |message: String| self.exception(env, at, message, Vec::new());
         let parsed = l.get(s).map_err(|e| exn(format!("get failed: {e}")))?;
-        let tree = self.apply(cmds, Value::Tree(Rc::new(parsed.children)), span, env)?;
+        let tree = self.apply(cmds, Value::Tree(Rc::new(parsed.children)), at, env)?;
         let Value::Tree(t) = tree else {
             return Err(LangError {
                 kind: ErrorKind::Type,
@@ -352,6 +589,16 @@ impl Interpreter {
         l.put(&tree, tree.root(), s)
             .map(|o| Value::Str(Rc::from(o)))
             .map_err(|e| exn(format!("put failed: {e}")))
+    }
+}
+
+/// Whether a test's result equals the expected value (trees by labels, values and
+/// children; strings byte for byte).
+fn same_value(got: &Value, want: &Value) -> bool {
+    match (got, want) {
+        (Value::Tree(a), Value::Tree(b)) => forest_eq(a, b),
+        (Value::Str(a), Value::Str(b)) => a == b,
+        _ => false,
     }
 }
 

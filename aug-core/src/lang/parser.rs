@@ -9,10 +9,10 @@
 
 use super::LangError;
 use super::ast::{
-    BinOp, Binding, Decl, Expect, Expr, ExprKind, ModuleAst, Param, PostOp, Test, TestKind,
+    BinOp, Binding, Decl, Expect, Expr, ExprKind, Loc, ModuleAst, Param, PostOp, Test, TestKind,
     TreeLit, Type,
 };
-use super::lexer::{Tok, lex};
+use super::lexer::{Tok, Token, lex_ranges};
 use crate::error::Span;
 use std::rc::Rc;
 
@@ -27,12 +27,13 @@ pub(crate) const GROW: usize = 4 << 20;
 
 /// Parses a whole module file.
 pub(crate) fn parse_module(file: &str, src: &str) -> Result<ModuleAst, LangError> {
-    let toks = lex(file, src)?;
+    let toks = lex_ranges(file, src)?;
     let mut p = Parser {
         file,
         toks,
         pos: 0,
         nesting: 0,
+        last_end: Span::default(),
     };
     p.module()
 }
@@ -40,12 +41,13 @@ pub(crate) fn parse_module(file: &str, src: &str) -> Result<ModuleAst, LangError
 /// Parses a single expression (used by tests and tools).
 #[cfg(test)]
 pub(crate) fn parse_expr(file: &str, src: &str) -> Result<Expr, LangError> {
-    let toks = lex(file, src)?;
+    let toks = lex_ranges(file, src)?;
     let mut p = Parser {
         file,
         toks,
         pos: 0,
         nesting: 0,
+        last_end: Span::default(),
     };
     let e = p.expr()?;
     p.expect(&Tok::Eof)?;
@@ -54,8 +56,10 @@ pub(crate) fn parse_expr(file: &str, src: &str) -> Result<Expr, LangError> {
 
 struct Parser<'a> {
     file: &'a str,
-    toks: Vec<(Tok, Span)>,
+    toks: Vec<Token>,
     pos: usize,
+    /// Just past the last token consumed: where the construct being parsed ends.
+    last_end: Span,
     /// How many nested parentheses, brackets, `let … in`, types and tree literals the
     /// parser is inside.
     nesting: u32,
@@ -63,19 +67,29 @@ struct Parser<'a> {
 
 impl Parser<'_> {
     fn peek(&self) -> &Tok {
-        self.toks.get(self.pos).map_or(&Tok::Eof, |t| &t.0)
+        self.toks.get(self.pos).map_or(&Tok::Eof, |t| &t.tok)
     }
 
     fn span(&self) -> Span {
         self.toks
             .get(self.pos)
             .or_else(|| self.toks.last())
-            .map_or_else(Span::default, |t| t.1)
+            .map_or_else(Span::default, |t| t.start)
+    }
+
+    /// Where Augeas's position of a construct starting at the next token begins (see
+    /// [`Token::glued`]).
+    fn start(&self) -> Span {
+        self.toks
+            .get(self.pos)
+            .or_else(|| self.toks.last())
+            .map_or_else(Span::default, |t| t.glued)
     }
 
     fn bump(&mut self) -> Tok {
         let t = self.peek().clone();
-        if self.pos < self.toks.len() {
+        if let Some(tok) = self.toks.get(self.pos) {
+            self.last_end = tok.end;
             self.pos += 1;
         }
         t
@@ -106,7 +120,7 @@ impl Parser<'_> {
     }
 
     /// An expression node, refused when its tree would be deeper than [`MAX_DEPTH`].
-    fn node(&self, span: Span, kind: ExprKind) -> Result<Expr, LangError> {
+    fn node(&self, span: Span, start: Span, kind: ExprKind) -> Result<Expr, LangError> {
         let below = match &kind {
             ExprKind::Subtree(e) | ExprKind::Postfix(_, e) => e.depth,
             ExprKind::Apply(a, b) | ExprKind::Binary(_, a, b) => a.depth.max(b.depth),
@@ -123,16 +137,36 @@ impl Parser<'_> {
         }
         Ok(Expr {
             span,
+            loc: Loc::new(start, self.last_end),
             kind,
             depth: below + 1,
         })
     }
 
     fn unexpected(&self, what: &str) -> LangError {
-        self.err(format!(
+        let e = self.err(format!(
             "syntax error: expected {what}, found {}",
             self.peek().describe()
-        ))
+        ));
+        self.bison(e, None)
+    }
+
+    /// `e` with Augeas's report: bison's words, at the unexpected token, with the one
+    /// token expected when the parser knows it.
+    fn bison(&self, mut e: LangError, expecting: Option<&Tok>) -> LangError {
+        let tok = self.toks.get(self.pos).or_else(|| self.toks.last());
+        let loc = tok.map_or_else(Loc::default, |t| Loc::new(t.glued, t.end));
+        let expecting =
+            expecting.map_or_else(String::new, |t| format!(", expecting {}", t.bison_name()));
+        e.report = vec![
+            format!(
+                "{}:{loc}:syntax error, unexpected {}{expecting}",
+                self.file,
+                self.peek().bison_name()
+            ),
+            format!("{}:syntax error", self.file),
+        ];
+        e
     }
 
     fn expect(&mut self, t: &Tok) -> Result<(), LangError> {
@@ -140,12 +174,19 @@ impl Parser<'_> {
             self.bump();
             Ok(())
         } else {
-            Err(self.unexpected(&t.describe()))
+            let e = self.err(format!(
+                "syntax error: expected {}, found {}",
+                t.describe(),
+                self.peek().describe()
+            ));
+            Err(self.bison(e, Some(t)))
         }
     }
 
     fn module(&mut self) -> Result<ModuleAst, LangError> {
+        let start = self.start();
         self.expect(&Tok::Module)?;
+        let header = Loc::new(start, self.last_end);
         let name = match self.bump() {
             Tok::Uid(n) => n,
             _ => {
@@ -154,10 +195,12 @@ impl Parser<'_> {
             }
         };
         self.expect(&Tok::Eq)?;
+        let mut autoload = None;
         if self.peek() == &Tok::Autoload {
             self.bump();
             match self.bump() {
-                Tok::Lid(_) | Tok::Qid(..) => {}
+                Tok::Lid(x) => autoload = Some(x),
+                Tok::Qid(m, x) => autoload = Some(format!("{m}.{x}")),
                 _ => {
                     self.pos = self.pos.saturating_sub(1);
                     return Err(self.unexpected("a transform name"));
@@ -173,11 +216,17 @@ impl Parser<'_> {
                 _ => return Err(self.unexpected("'let' or 'test'")),
             }
         }
-        Ok(ModuleAst { name, decls })
+        Ok(ModuleAst {
+            name,
+            header,
+            autoload,
+            decls,
+        })
     }
 
     /// `let [rec] name (p:T)… = exp`, without a trailing `in`.
     fn binding(&mut self) -> Result<Binding, LangError> {
+        let start = self.start();
         let recursive = self.bump() == Tok::LetRec;
         let span = self.span();
         let name = match self.bump() {
@@ -188,7 +237,8 @@ impl Parser<'_> {
             }
         };
         let mut params = Vec::new();
-        while self.peek() == &Tok::LParen {
+        // `let rec` takes no parameters in Augeas's grammar.
+        while self.peek() == &Tok::LParen && !recursive {
             self.bump();
             let pname = match self.bump() {
                 Tok::Lid(n) => n,
@@ -207,6 +257,7 @@ impl Parser<'_> {
         Ok(Binding {
             name,
             span,
+            loc: Loc::new(start, self.last_end),
             params,
             body: Rc::new(body),
             recursive,
@@ -248,6 +299,7 @@ impl Parser<'_> {
 
     fn test(&mut self) -> Result<Test, LangError> {
         let span = self.span();
+        let start = self.start();
         self.expect(&Tok::Test)?;
         let lens = self.aexp()?;
         let kind = match self.bump() {
@@ -282,18 +334,28 @@ impl Parser<'_> {
             }
             _ => Expect::Value(self.expr()?),
         };
-        Ok(Test { span, kind, expect })
+        Ok(Test {
+            span,
+            loc: Loc::new(start, self.last_end),
+            kind,
+            expect,
+        })
     }
 
     /// A full expression: `let … in` or a composition.
     fn expr(&mut self) -> Result<Expr, LangError> {
+        // As in Augeas's grammar, `let rec` is a declaration only.
+        if self.peek() == &Tok::LetRec {
+            let e = self.err("syntax error: unexpected 'let rec' in an expression");
+            return Err(self.bison(e, None));
+        }
         if matches!(self.peek(), Tok::Let | Tok::LetRec) {
             return self.nested(|p| {
-                let span = p.span();
+                let (span, start) = (p.span(), p.start());
                 let b = p.binding()?;
                 p.expect(&Tok::In)?;
                 let body = p.expr()?;
-                p.node(span, ExprKind::LetIn(Rc::new(b), Box::new(body)))
+                p.node(span, start, ExprKind::LetIn(Rc::new(b), Box::new(body)))
             });
         }
         self.binary(0)
@@ -310,6 +372,7 @@ impl Parser<'_> {
             2 => (Tok::Minus, BinOp::Minus),
             _ => (Tok::Dot, BinOp::Concat),
         };
+        let start = self.start();
         let mut lhs = self.binary(level + 1)?;
         while self.peek() == &tok {
             let span = self.span();
@@ -320,7 +383,11 @@ impl Parser<'_> {
             } else {
                 self.binary(level + 1)?
             };
-            lhs = self.node(span, ExprKind::Binary(op, Box::new(lhs), Box::new(rhs)))?;
+            lhs = self.node(
+                span,
+                start,
+                ExprKind::Binary(op, Box::new(lhs), Box::new(rhs)),
+            )?;
         }
         Ok(lhs)
     }
@@ -335,24 +402,26 @@ impl Parser<'_> {
     /// Application by juxtaposition; a tree literal stands alone.
     fn app(&mut self) -> Result<Expr, LangError> {
         if self.peek() == &Tok::LBrace {
-            let span = self.span();
+            let (span, start) = (self.span(), self.start());
             let mut trees = Vec::new();
             while self.peek() == &Tok::LBrace {
                 trees.push(self.nested(Self::tree_lit)?);
             }
-            return self.node(span, ExprKind::Tree(Rc::new(trees)));
+            return self.node(span, start, ExprKind::Tree(Rc::new(trees)));
         }
+        let start = self.start();
         let mut f = self.rexp()?;
         while self.starts_aexp() {
             let span = self.span();
             let arg = self.rexp()?;
-            f = self.node(span, ExprKind::Apply(Box::new(f), Box::new(arg)))?;
+            f = self.node(span, start, ExprKind::Apply(Box::new(f), Box::new(arg)))?;
         }
         Ok(f)
     }
 
     /// An atom with an optional postfix operator.
     fn rexp(&mut self) -> Result<Expr, LangError> {
+        let start = self.start();
         let e = self.aexp()?;
         let op = match self.peek() {
             Tok::Star => PostOp::Star,
@@ -362,11 +431,11 @@ impl Parser<'_> {
         };
         let span = self.span();
         self.bump();
-        self.node(span, ExprKind::Postfix(op, Box::new(e)))
+        self.node(span, start, ExprKind::Postfix(op, Box::new(e)))
     }
 
     fn aexp(&mut self) -> Result<Expr, LangError> {
-        let span = self.span();
+        let (span, start) = (self.span(), self.start());
         let kind = match self.bump() {
             Tok::Lid(n) => ExprKind::Ident(n),
             Tok::Qid(m, n) => ExprKind::Qualified(m, n),
@@ -392,7 +461,7 @@ impl Parser<'_> {
                 return Err(self.unexpected("an expression"));
             }
         };
-        self.node(span, kind)
+        self.node(span, start, kind)
     }
 
     /// `{ "label" = "value" { … } … }` or `{}`.

@@ -30,15 +30,108 @@ pub struct GetError {
     pub span: Span,
     /// Augeas's message, e.g. `Iterated lens matched less than it should`.
     pub message: String,
-    /// The lens that failed.
+    /// The lens that failed: where it was written (`hosts.aug:13.12-.52:`, as Augeas
+    /// names it), or its text for a lens made in Rust.
     pub lens: String,
-    /// What that lens expected at this position, when known.
+    /// What that lens expected at this position, for a lens made in Rust.
     pub expected: Option<String>,
+    /// For an iteration that stopped short: how far its body matched.
+    pub parts: Option<Box<MatchedParts>>,
+}
+
+/// For an iteration that stopped short, the parts of its body around where they stopped
+/// matching, named like [`GetError::lens`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MatchedParts {
+    /// The last part that matched (Augeas's `error/lens/last_matched`).
+    pub last: Option<String>,
+    /// The part after it, which did not match (Augeas's `error/lens/next_not_matched`).
+    pub next: Option<String>,
+}
+
+/// How errors name a lens: where it was written, as Augeas does (`file.aug:1.2-.5:`), or
+/// its text when it was made in Rust.
+pub(crate) fn lens_name(l: &Lens) -> String {
+    l.origin()
+        .map_or_else(|| l.to_string(), |o| format!("{o}:"))
 }
 
 fn expected_suffix(e: &Option<String>) -> String {
     e.as_ref()
         .map_or_else(String::new, |e| format!(", expected {e}"))
+}
+
+/// How far the parts of `lens` match from `start` (not beyond `end`), as C's `try_match`
+/// measures it to place the error of an iteration that stopped short: a concatenation's
+/// parts in turn, each with its longest match, then into the first one that does not
+/// match; a union's first branch that gets anywhere. `last` is the last part that
+/// matched, `next` the part after it; `-1` when a leaf does not match at all.
+fn try_match<'l>(
+    text: &[u8],
+    lens: &'l Lens,
+    start: usize,
+    end: usize,
+    last: &mut Option<&'l Lens>,
+    next: &mut Option<&'l Lens>,
+) -> isize {
+    let longest = |l: &Lens, at: usize| -> Option<usize> {
+        if l.0.rec {
+            return None;
+        }
+        l.0.ctype.longest_match(text, at, end).map(|q| q - at)
+    };
+    super::rec::grow(|| match &lens.0.kind {
+        Kind::Value(_) | Kind::Label(_) | Kind::Seq(_) | Kind::Counter(_) => {
+            *last = Some(lens);
+            0
+        }
+        Kind::Del { .. } | Kind::Key { .. } | Kind::Store { .. } => match longest(lens, start) {
+            Some(r) => {
+                *last = Some(lens);
+                r as isize
+            }
+            None => -1,
+        },
+        Kind::Concat(parts) => {
+            let (mut result, mut at) = (0isize, start);
+            for (i, child) in parts.iter().enumerate() {
+                match longest(child, at) {
+                    Some(r) => {
+                        result += r as isize;
+                        at += r;
+                        *last = Some(child);
+                    }
+                    None if result > 0 => {
+                        if next.is_none() {
+                            *next = Some(child);
+                        }
+                        return result;
+                    }
+                    None => {
+                        let r = try_match(text, child, at, end, last, next);
+                        if r > 0 && next.is_none() {
+                            *next = parts.get(i + 1);
+                        }
+                        return r;
+                    }
+                }
+            }
+            result
+        }
+        Kind::Union(alts) => {
+            for a in alts {
+                let r = try_match(text, a, start, end, last, next);
+                if r > 0 {
+                    return r;
+                }
+            }
+            0
+        }
+        Kind::Subtree(body) | Kind::Star(body) | Kind::Maybe(body) | Kind::Square(body) => {
+            try_match(text, body, start, end, last, next)
+        }
+        Kind::Fix(..) | Kind::Rec(_) => 0,
+    })
 }
 
 /// The layout a get recorded for one lens: the lens-shaped skeleton of the original text.
@@ -450,6 +543,10 @@ struct State<'a, 'k, S> {
     pool: Vec<Vec<usize>>,
     /// The parser for recursive lenses, made when get first meets one.
     rec: Option<Parser<'a>>,
+    /// The recursive lenses being read, with the text each reads: reading one again on
+    /// the same text means the text has endless parses (left recursion that reads
+    /// nothing), which C reports as an ambiguous parse.
+    reading: rustc_hash::FxHashSet<(u64, usize, usize)>,
     /// Split everything with the parser (by the lens's structure, automata for leaves
     /// only), not only recursive lenses.
     structural: bool,
@@ -575,13 +672,29 @@ impl Lens {
                 self.0.ctype.matches_span(st.text, 0, n)
             };
             if !whole {
-                let pos = self.0.ctype.viable_prefix(st.text, 0, n);
-                return Err(*st.error(self, pos, "Get did not match entire input"));
+                // As C: the longest prefix the lens matches is read (which may fail
+                // first, e.g. an iteration inside it), and the error is where it ends.
+                let Some(r) = self.0.ctype.longest_match(st.text, 0, n) else {
+                    return Err(*st.error(self, 0, "Input string does not match at all"));
+                };
+                let mut lvl = Level::default();
+                if let Err(e) = st.get(self, 0, r, &mut lvl) {
+                    return Err(*e);
+                }
+                return Err(*st.error(self, r, "Get did not match entire input"));
             }
         }
         let mut lvl = Level::default();
         let skel = st.get(self, 0, n, &mut lvl).map_err(|e| *e)?;
+        // A label or value set outside of any subtree has no node to go to: C fails.
+        if let Some((k, _)) = &lvl.key {
+            let msg = format!("get left unused key {}", k.as_str(st.src));
+            return Err(*st.error(self, n, &msg));
+        }
         let value = lvl.value.map(|v| v.0.as_str(st.src).into_owned());
+        if let Some(v) = &value {
+            return Err(*st.error(self, n, &format!("get left unused value {v}")));
+        }
         Ok((
             Got {
                 children: lvl.children,
@@ -886,6 +999,7 @@ impl<'a, 'k, S: Sink> State<'a, 'k, S> {
             spans,
             sink,
             depth: 0,
+            reading: rustc_hash::FxHashSet::default(),
             top: None,
             pool: Vec::new(),
             rec: None,
@@ -901,9 +1015,26 @@ impl<'a, S: Sink> State<'a, '_, S> {
         Box::new(GetError {
             span: Span::at(self.text, pos),
             message: message.to_owned(),
-            lens: lens.to_string(),
-            expected: (!lens.0.rec).then(|| format!("/{}/", lens.0.ctype)),
+            lens: lens_name(lens),
+            expected: (!lens.0.rec && lens.origin().is_none())
+                .then(|| format!("/{}/", lens.0.ctype)),
+            parts: None,
         })
+    }
+
+    /// Augeas's error for the iteration `lens` of `body` that stopped at `p`, short of
+    /// `e`: the position is how far the parts of `body` still match from `p` (C's
+    /// `try_match`), with the last part that matched and the next that did not.
+    fn short_iteration(&self, lens: &Lens, body: &Lens, p: usize, e: usize) -> Box<GetError> {
+        let (mut last, mut next) = (None, None);
+        let m = try_match(self.text, body, p, e, &mut last, &mut next);
+        let pos = p.saturating_add_signed(m);
+        let mut err = self.error(lens, pos, "Iterated lens matched less than it should");
+        err.parts = Some(Box::new(MatchedParts {
+            last: last.map(lens_name),
+            next: next.map(lens_name),
+        }));
+        err
     }
 
     /// Keeps a part's skeleton when skeletons are wanted, else forgets it.
@@ -980,7 +1111,11 @@ impl<'a, S: Sink> State<'a, '_, S> {
             Kind::Concat(parts) => {
                 let mut bounds = self.pool.pop().unwrap_or_default();
                 let split = if lens.0.rec || self.structural {
-                    self.parser().split(lens, parts, s, e, &mut bounds)
+                    let split = self.parser().split(lens, parts, s, e, &mut bounds);
+                    if self.parser().take_ambiguous() {
+                        return Err(self.error(lens, e, "Ambiguous parse"));
+                    }
+                    split
                 } else {
                     split_concat_into(
                         &mut bounds,
@@ -1017,7 +1152,7 @@ impl<'a, S: Sink> State<'a, '_, S> {
                 let mut first = None;
                 let next = text.get(s).copied().filter(|_| s < e);
                 for a in alts {
-                    if super::rec::may_start(a, next) && self.parser().matches(a, s, e) {
+                    if super::rec::may_start(a, next) && self.parser().part_matches(lens, a, s, e) {
                         first = Some(a);
                         break;
                     }
@@ -1029,6 +1164,23 @@ impl<'a, S: Sink> State<'a, '_, S> {
                         "None of the alternatives in the union match",
                     ));
                 };
+                // Inside a recursive lens, C's parser finds every branch that reads the
+                // text: two are two parses (the same lens twice in a union, as a recursive
+                // lens's flattened union may hold its base case, is one).
+                if lens.0.rec {
+                    let later = alts
+                        .iter()
+                        .skip_while(|a| !std::ptr::eq(*a, alt))
+                        .skip(1)
+                        .filter(|a| !Arc::ptr_eq(&a.0, &alt.0))
+                        .any(|a| {
+                            super::rec::may_start(a, next)
+                                && self.parser().part_matches(lens, a, s, e)
+                        });
+                    if later {
+                        return Err(self.error(lens, e, "Ambiguous parse"));
+                    }
+                }
                 self.get(alt, s, e, lvl)?
             }
             Kind::Union(alts) => {
@@ -1047,7 +1199,11 @@ impl<'a, S: Sink> State<'a, '_, S> {
                 self.get(alt, s, e, lvl)?
             }
             Kind::Star(body) if lens.0.rec => {
-                let Some(ends) = self.parser().iterations(body, s, e) else {
+                let ends = self.parser().iterations(body, s, e);
+                if self.parser().take_ambiguous() {
+                    return Err(self.error(lens, e, "Ambiguous parse"));
+                }
+                let Some(ends) = ends else {
                     return Err(self.rec_error(
                         body,
                         s,
@@ -1082,7 +1238,7 @@ impl<'a, S: Sink> State<'a, '_, S> {
                     }
                 }
                 if p < e {
-                    return Err(self.error(body, p, "Iterated lens matched less than it should"));
+                    return Err(self.short_iteration(lens, body, p, e));
                 }
                 if self.skel {
                     Skel::Star(skels)
@@ -1118,9 +1274,7 @@ impl<'a, S: Sink> State<'a, '_, S> {
                     }
                 }
                 if p < e {
-                    // Point at the first byte that cannot continue a match, like Augeas.
-                    let at = body.0.ctype.viable_prefix(text, p, e);
-                    return Err(self.error(body, at, "Iterated lens matched less than it should"));
+                    return Err(self.short_iteration(lens, body, p, e));
                 }
                 if self.skel {
                     Skel::Star(skels)
@@ -1203,7 +1357,16 @@ impl<'a, S: Sink> State<'a, '_, S> {
                 let Some(body) = self.parser().body(*id) else {
                     return Err(self.rec_error(lens, s, "recursive lens did not match"));
                 };
-                super::rec::grow(|| self.get(body, s, e, lvl))?
+                if !self.reading.insert((*id, s, e)) {
+                    return Err(self.rec_error(lens, s, "Ambiguous parse"));
+                }
+                if self.reading.len() > super::rec::MAX_NESTING {
+                    let msg = super::rec::RecError::TooDeep.message();
+                    return Err(self.rec_error(lens, s, &msg));
+                }
+                let r = super::rec::grow(|| self.get(body, s, e, lvl));
+                self.reading.remove(&(*id, s, e));
+                r?
             }
             Kind::Square(inner) => {
                 let Kind::Concat(parts) = &inner.0.kind else {

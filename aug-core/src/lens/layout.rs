@@ -188,6 +188,33 @@ impl Lens {
         }
     }
 
+    /// Whether the lens holds a `square` whose key end is compared case-insensitively:
+    /// put writes its right end as the node's label, which may differ in case from the
+    /// original text, so an unchanged subtree is not simply copied.
+    pub(crate) fn relabels_square(&self) -> bool {
+        *self.0.memo.relabels.get_or_init(|| match &self.0.kind {
+            Kind::Square(inner) => {
+                let ends = inner.parts();
+                let nocase = |l: Option<&Lens>| {
+                    l.is_some_and(|l| match &l.0.kind {
+                        Kind::Key { re } | Kind::Del { re, .. } => re.is_nocase(),
+                        _ => false,
+                    })
+                };
+                let key_left = ends
+                    .first()
+                    .is_some_and(|l| matches!(l.0.kind, Kind::Key { .. }));
+                (key_left && (nocase(ends.first()) || nocase(ends.last())))
+                    || inner.relabels_square()
+            }
+            Kind::Union(v) | Kind::Concat(v) => v.iter().any(Lens::relabels_square),
+            Kind::Subtree(b) | Kind::Star(b) | Kind::Maybe(b) | Kind::Fix(_, b) => {
+                b.relabels_square()
+            }
+            _ => false,
+        })
+    }
+
     /// Whether a `seq` or `counter` occurs anywhere in the lens.
     fn has_seq(&self) -> bool {
         *self.0.memo.seq.get_or_init(|| match &self.0.kind {

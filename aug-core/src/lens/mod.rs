@@ -16,9 +16,12 @@ mod tests;
 mod typecheck;
 
 pub(crate) use get::GotFile;
-pub use get::{Engine, GetError, Parsed, STRUCTURAL_LIMIT, engine, with_engine};
+pub use get::{Engine, GetError, MatchedParts, Parsed, STRUCTURAL_LIMIT, engine, with_engine};
 pub use put::PutError;
-pub use typecheck::TypeError;
+pub use typecheck::{CheckError, TypeError};
+pub(crate) use typecheck::{
+    check_new_concat, check_new_iteration, check_new_maybe, check_new_union, place,
+};
 
 use crate::rx::{Alternatives, Regex, RxError, Suffixes};
 use std::fmt;
@@ -66,6 +69,9 @@ pub enum LensError {
     /// A recursive lens this implementation cannot handle.
     #[error("{0}")]
     Recursion(String),
+    /// A check of Augeas's failed (recursive lenses, `square`), with its explanation.
+    #[error("{0}")]
+    Check(CheckError),
 }
 
 /// The combinator a lens node is made of.
@@ -173,6 +179,36 @@ pub(crate) struct Memo {
     pub(crate) sketch: OnceLock<crate::fa::Sketch>,
     /// See [`Lens::stops_before_rest`].
     pub(crate) stops: OnceLock<Vec<bool>>,
+    /// See [`Lens::origin`].
+    pub(crate) origin: OnceLock<Origin>,
+    /// See [`Lens::relabels_square`].
+    pub(crate) relabels: OnceLock<bool>,
+}
+
+/// Where a lens was written: a range of a `.aug` file, which Augeas uses to name a lens
+/// (in `/augeas/files/…/lens/info`, in errors). Displayed as Augeas does:
+/// `/usr/share/augeas/lenses/dist/hosts.aug:13.12-.52`, columns counted from 0.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    /// The module file.
+    pub file: Arc<str>,
+    /// The line (from 1) and column (from 0) where the lens's expression starts.
+    pub start: (usize, usize),
+    /// The line and column just past its end.
+    pub end: (usize, usize),
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let ((l1, c1), (l2, c2)) = (self.start, self.end);
+        if (l1, c1) == (l2, c2) {
+            write!(f, "{}:{l1}.{c1}", self.file)
+        } else if l1 == l2 {
+            write!(f, "{}:{l1}.{c1}-.{c2}", self.file)
+        } else {
+            write!(f, "{}:{l1}.{c1}-{l2}.{c2}", self.file)
+        }
+    }
 }
 
 /// A bidirectional lens. Build one with the functions of this module ([`del`], [`store`],
@@ -510,28 +546,56 @@ const SQUARE_ENUM_LIMIT: usize = 10;
 /// `left` and `right` must be equal, and in put `right` re-emits the node's label when
 /// `left` is a `key`.
 pub fn square(left: Lens, body: Lens, right: Lens) -> Result<Lens, LensError> {
-    if !matches!(left.0.kind, Kind::Key { .. } | Kind::Del { .. }) {
-        return Err(LensError::Square(format!(
-            "the left lens must be a key or a del, not {left}"
+    if !matches!(left.0.kind, Kind::Key { .. } | Kind::Del { .. })
+        || !matches!(right.0.kind, Kind::Del { .. })
+    {
+        return Err(LensError::Check(CheckError::new(
+            "Supported types: (key lns del) or (del lns del)",
+            Vec::new(),
         )));
     }
-    if !matches!(right.0.kind, Kind::Del { .. }) {
-        return Err(LensError::Square(format!(
-            "the right lens must be a del, not {right}"
-        )));
+    let inconsistent = |why: &str| {
+        LensError::Check(CheckError::new(
+            "Inconsistency in lens square",
+            vec![
+                format!("    {why}"),
+                format!("    Left lens: {}", place(&left)),
+                format!("    Right lens: {}", place(&right)),
+            ],
+        ))
+    };
+    // The same regexp on both ends (the usual square) needs no automaton to compare.
+    let same_text = left.0.ctype.to_string() == right.0.ctype.to_string()
+        && left.0.ctype.is_nocase() == right.0.ctype.is_nocase();
+    match if same_text {
+        Ok(true)
+    } else {
+        left.0.ctype.equals(&right.0.ctype)
+    } {
+        Ok(true) => {}
+        Ok(false) => {
+            return Err(inconsistent(
+                "Left and right lenses must accept the same language",
+            ));
+        }
+        Err(e) => return Err(LensError::Regex(e)),
     }
     if let (Kind::Del { default: d1, .. }, Kind::Del { default: d2, .. }) =
         (&left.0.kind, &right.0.kind)
         && d1 != d2
     {
-        return Err(LensError::Square(format!(
-            "the two dels must have the same default, not {d1:?} and {d2:?}"
-        )));
+        return Err(inconsistent(
+            "Left and right lenses must have the same default value",
+        ));
     }
     // Like libfa, make the text language precise when `left` has few words: the union
     // of `w . body . w` over each word `w` of `left`, so that a union or concatenation
     // around the square does not take a text with unequal ends for it.
+    // Ends compared case-insensitively (either regexp `/…/i`) may differ in case: the
+    // plain concatenation is then the language.
+    let nocase = square_nocase(&left) || square_nocase(&right);
     let precise = match left.0.ctype.enumerate(SQUARE_ENUM_LIMIT) {
+        _ if nocase => None,
         Ok(Some(words)) => words
             .iter()
             .map(|w| {
@@ -561,6 +625,14 @@ pub fn square(left: Lens, body: Lens, right: Lens) -> Result<Lens, LensError> {
     })))
 }
 
+/// Whether a `key` or `del` at an end of a square has a case-insensitive regexp.
+fn square_nocase(l: &Lens) -> bool {
+    match &l.0.kind {
+        Kind::Key { re } | Kind::Del { re, .. } => re.is_nocase(),
+        _ => false,
+    }
+}
+
 /// A new id for a recursive lens (see [`rec_ref`] and [`fix`]).
 pub fn fresh_rec_id() -> u64 {
     use std::sync::atomic::{AtomicU64, Ordering};
@@ -579,17 +651,24 @@ pub fn fresh_rec_id() -> u64 {
 ///
 /// This is exact when the references occur inside subtrees of the body (as in every
 /// recursive lens of Augeas's library): the body's own tree language does not depend on
-/// them. [`fix`] checks it.
+/// them. A reference at the body's own tree level carries C's regular approximation of
+/// the recursive lens's tree language instead.
 pub fn rec_ref(id: u64, name: &str, like: Option<&Lens>) -> Lens {
     let (atype, ktype, vtype, key, value, a_eps) = match like {
-        Some(l) => (
-            l.0.atype.clone(),
-            l.0.ktype.clone(),
-            l.0.vtype.clone(),
-            l.0.key,
-            l.0.value,
-            l.0.a_eps,
-        ),
+        Some(l) => {
+            let (atype, a_eps) = match rec::tree_level_language(id, l) {
+                Some(approx) => (approx, false),
+                None => (l.0.atype.clone(), l.0.a_eps),
+            };
+            (
+                atype,
+                l.0.ktype.clone(),
+                l.0.vtype.clone(),
+                l.0.key,
+                l.0.value,
+                a_eps,
+            )
+        }
         None => (Regex::never(), None, None, false, false, false),
     };
     Lens(Arc::new(Node {
@@ -611,35 +690,39 @@ pub fn rec_ref(id: u64, name: &str, like: Option<&Lens>) -> Lens {
 }
 
 /// The recursive lens `id` whose body is `body`, built with `rec_ref(id, _, Some(first))`
-/// for the references (see [`rec_ref`]). Fails when `body`'s tree language differs from
-/// `first`'s: the recursion then reaches the lens's own tree level, which needs a tree
-/// language that is not regular.
+/// for the references (see [`rec_ref`]). Fails when C's checks of recursive lenses fail,
+/// or when the labels or values the body sets depend on the recursion.
 pub fn fix(id: u64, body: Lens, first: &Lens) -> Result<Lens, LensError> {
+    rec::check_recursive(id, &body).map_err(LensError::Check)?;
     let same = |a: &Option<Regex>, b: &Option<Regex>| match (a, b) {
         (Some(a), Some(b)) => a.to_string() == b.to_string(),
         (None, None) => true,
         _ => false,
     };
     let (b, f) = (&body.0, &first.0);
-    if b.atype.to_string() != f.atype.to_string()
+    // Recursion at the lens's own tree level: the tree language is C's regular
+    // approximation (see `rec::tree_level_language`), which holds the body's.
+    let approx = rec::tree_level_language(id, first);
+    if (approx.is_none() && b.atype.to_string() != f.atype.to_string())
         || !same(&b.ktype, &f.ktype)
         || !same(&b.vtype, &f.vtype)
         || b.key != f.key
         || b.value != f.value
     {
         return Err(LensError::Recursion(format!(
-            "the recursive lens {body} refers to itself outside of a subtree"
+            "the recursive lens {body} sets the label or value of its node through itself"
         )));
     }
+    let a_eps = b.a_eps && approx.is_none();
     Ok(Lens(Arc::new(Node {
         ctype: Regex::never(),
-        atype: b.atype.clone(),
+        atype: approx.unwrap_or_else(|| b.atype.clone()),
         ktype: b.ktype.clone(),
         vtype: b.vtype.clone(),
         key: b.key,
         value: b.value,
         c_eps: false,
-        a_eps: b.a_eps,
+        a_eps,
         rec: true,
         split: Splitting::none(),
         name: None,
@@ -810,6 +893,18 @@ impl Lens {
         self.0.name.as_deref()
     }
 
+    /// Where the lens was written, for lenses built from a `.aug` module: the expression
+    /// that made it (a lens a binding only names keeps the position it was made at).
+    pub fn origin(&self) -> Option<&Origin> {
+        self.0.memo.origin.get()
+    }
+
+    /// Records where the lens was written, unless it already has a position (a lens is
+    /// located where it was first made).
+    pub fn locate(&self, origin: Origin) {
+        let _ = self.0.memo.origin.set(origin);
+    }
+
     /// Runs the checks of Augeas's typechecker that are cheap: every `del` default matches
     /// its regexp. Returns the first problem found.
     pub fn typecheck(&self) -> Result<(), LensError> {
@@ -832,6 +927,18 @@ impl Lens {
             }
             _ => Ok(()),
         }
+    }
+
+    /// Whether the lens sets the value of the enclosing node (a `store` or `value` outside
+    /// of any subtree).
+    pub(crate) fn sets_value(&self) -> bool {
+        self.0.value
+    }
+
+    /// Whether the lens sets the label of the enclosing node (a `key`, `label` or `seq`
+    /// outside of any subtree).
+    pub(crate) fn sets_key(&self) -> bool {
+        self.0.key
     }
 
     /// The lenses this one is made of, in order (none for a leaf or a reference to a

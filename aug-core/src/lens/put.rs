@@ -263,7 +263,7 @@ impl Put<'_> {
     fn fail(&self, lens: &Lens, lvl: &Level<'_>, message: String) -> PutError {
         PutError::Tree {
             path: self.path(lvl.node),
-            lens: lens.to_string(),
+            lens: super::get::lens_name(lens),
             message,
         }
     }
@@ -351,7 +351,7 @@ impl Put<'_> {
             };
             return Some(PutError::Tree {
                 path,
-                lens: lens.to_string(),
+                lens: super::get::lens_name(lens),
                 message,
             });
         }
@@ -596,6 +596,7 @@ impl Put<'_> {
                 // A top-level node unchanged since it was read from this very entry, by
                 // this very lens: its original text is what put would write (GetPut).
                 if entry.lens == lens_id(lens)
+                    && !lens.relabels_square()
                     && self.tree.origin(node) == Some(k)
                     && let Some(t) = self.src.get(entry.span.clone())
                 {
@@ -610,6 +611,7 @@ impl Put<'_> {
                 // An unchanged subtree read by this very lens: its original text is what
                 // put would write (GetPut), so copy it.
                 if entry.lens == lens_id(lens)
+                    && !lens.relabels_square()
                     && self.depth < REUSE_DEPTH
                     && let Some(keys) = &self.keys
                     && fingerprint_tree(keys, self.tree, node, REUSE_DEPTH - self.depth)

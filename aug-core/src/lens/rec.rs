@@ -67,6 +67,9 @@ struct Ends {
     len: usize,
 }
 
+/// What the parser memoises sets of ends under: `(lens address, part, start)`.
+type MemoKey = (usize, u32, usize);
+
 /// Ends being gathered (most sets have one or two).
 type Gather = SmallVec<[usize; 8]>;
 
@@ -77,7 +80,13 @@ pub(crate) struct Parser<'a> {
     bodies: FxHashMap<u64, &'a Lens>,
     /// `(lens address, part, start)` to ends; `part` is `u32::MAX` for the lens itself and
     /// `i` for the parts `i..` of a concatenation.
-    memo: FxHashMap<(usize, u32, usize), Ends>,
+    memo: FxHashMap<MemoKey, Ends>,
+    /// The references whose ends are being computed (see [`Parser::grow_reference`]).
+    active: FxHashSet<MemoKey>,
+    /// The active references that were reached again at their own position.
+    left_hits: FxHashSet<MemoKey>,
+    /// The keys memoised while a reference was active, in order.
+    log: Vec<MemoKey>,
     /// The arena of all the sets of ends.
     pool: Vec<usize>,
     /// The furthest position a regular part matched to: where a text that does not parse
@@ -87,6 +96,8 @@ pub(crate) struct Parser<'a> {
     error: Option<RecError>,
     /// Whether regular lenses other than leaves are parsed by their structure too.
     structural: bool,
+    /// Whether a split of a recursive lens found a text read in two ways.
+    ambiguous: bool,
 }
 
 /// Whether `l` may match a text whose first byte is `next` (`None`: the empty text), by
@@ -109,12 +120,22 @@ impl<'a> Parser<'a> {
             text,
             bodies: FxHashMap::default(),
             memo: FxHashMap::default(),
+            active: FxHashSet::default(),
+            left_hits: FxHashSet::default(),
+            log: Vec::new(),
             pool: Vec::new(),
             furthest: 0,
             nesting: 0,
             error: None,
             structural: false,
+            ambiguous: false,
         }
+    }
+
+    /// Whether a split met a text that a recursive lens reads in more than one way (C's
+    /// `Ambiguous parse`), forgetting it.
+    pub(crate) fn take_ambiguous(&mut self) -> bool {
+        std::mem::take(&mut self.ambiguous)
     }
 
     /// The parser that also splits regular lenses by their structure (`true`), with
@@ -182,6 +203,48 @@ impl<'a> Parser<'a> {
         self.slice(ends).binary_search(&e).is_ok()
     }
 
+    /// Where `part`, a part of `parent`, can end when it starts at `p`. Inside a recursive
+    /// lens, C's parser scans a regular part as a terminal, taking only its longest match
+    /// (and the empty text, if the part accepts it): so does this one, which makes it
+    /// reject the texts C rejects (Xendconfsxp's comment that swallows the next lines).
+    #[inline]
+    fn part_ends(&mut self, parent: &'a Lens, part: &'a Lens, p: usize) -> Ends {
+        if !parent.0.rec || part.0.rec {
+            return self.ends(part, p);
+        }
+        self.terminal_ends(part, p)
+    }
+
+    /// The ends of the regular `part` of a recursive lens: its longest match, and `p` if
+    /// it accepts the empty text.
+    fn terminal_ends(&mut self, part: &'a Lens, p: usize) -> Ends {
+        let all = self.ends(part, p);
+        if all.len < 2 {
+            return all;
+        }
+        let v = self.slice(all);
+        let (first, last) = (v.first().copied(), v.last().copied());
+        let mut keep = Gather::new();
+        if first == Some(p) {
+            keep.push(p);
+        }
+        keep.extend(last);
+        self.store(keep)
+    }
+
+    /// Whether `part`, a part of `parent`, started at `p` can end at `e` (see
+    /// [`Parser::part_ends`]).
+    pub(crate) fn part_matches(
+        &mut self,
+        parent: &'a Lens,
+        part: &'a Lens,
+        p: usize,
+        e: usize,
+    ) -> bool {
+        let ends = self.part_ends(parent, part, p);
+        self.slice(ends).binary_search(&e).is_ok()
+    }
+
     /// The furthest `l` started at `p` can end, if it matches at all.
     pub(crate) fn longest(&mut self, l: &'a Lens, p: usize) -> Option<usize> {
         let ends = self.ends(l, p);
@@ -236,17 +299,74 @@ impl<'a> Parser<'a> {
         // position again at every level it descends: those are memoised too.
         let reference = matches!(l.0.kind, Kind::Rec(_));
         let memoised = reference || (self.structural && !l.0.rec);
-        if memoised {
-            if let Some(&e) = self.memo.get(&key) {
-                return e;
+        if memoised && let Some(&e) = self.memo.get(&key) {
+            if reference && self.active.contains(&key) {
+                self.left_hits.insert(key);
             }
-            if reference {
-                // Reaching a reference again at the same position before it is done is
-                // left recursion: that path matches nothing.
-                self.memo.insert(key, Ends::default());
-            }
+            return e;
         }
-        let e = match &l.0.kind {
+        if reference {
+            return self.grow_reference(l, p, key);
+        }
+        let e = self.compute(l, p);
+        if memoised {
+            self.remember(key, e);
+        }
+        e
+    }
+
+    /// The ends of the reference `l` at `p`, memoised under `key`. Reaching a reference
+    /// again at the same position before it is done is left recursion: that path starts
+    /// from the ends found so far (none at first), and the ends are computed again until
+    /// they no longer grow (what was memoised at this position meanwhile is forgotten
+    /// each time, since it was computed from fewer ends).
+    fn grow_reference(&mut self, l: &'a Lens, p: usize, key: MemoKey) -> Ends {
+        self.memo.insert(key, Ends::default());
+        self.active.insert(key);
+        let mark = self.log.len();
+        let mut e = self.compute(l, p);
+        let mut rounds = 0usize;
+        while self.left_hits.remove(&key) {
+            let seed = self.memo.get(&key).copied().unwrap_or_default();
+            if self.slice(e) == self.slice(seed) || rounds > self.text.len() + 1 {
+                break;
+            }
+            rounds += 1;
+            self.memo.insert(key, e);
+            let stale: Vec<MemoKey> = self
+                .log
+                .get(mark..)
+                .unwrap_or_default()
+                .iter()
+                .copied()
+                .filter(|k| k.2 == p && *k != key)
+                .collect();
+            for k in stale {
+                self.memo.remove(&k);
+            }
+            e = self.compute(l, p);
+        }
+        self.active.remove(&key);
+        if self.active.is_empty() {
+            self.log.clear();
+        }
+        self.remember(key, e);
+        e
+    }
+
+    /// Memoises `e` under `key`, noting the key while a reference is being computed.
+    #[inline]
+    fn remember(&mut self, key: MemoKey, e: Ends) {
+        self.memo.insert(key, e);
+        if !self.active.is_empty() {
+            self.log.push(key);
+        }
+    }
+
+    /// The ends of `l` at `p`, from those of its parts.
+    #[inline]
+    fn compute(&mut self, l: &'a Lens, p: usize) -> Ends {
+        match &l.0.kind {
             Kind::Concat(parts) => self.seq_ends(l, parts, 0, p),
             Kind::Union(alts) => {
                 let next = self.text.get(p).copied();
@@ -254,7 +374,7 @@ impl<'a> Parser<'a> {
                 let mut one: Option<Ends> = None;
                 let mut many: Option<Gather> = None;
                 for a in alts.iter().filter(|a| may_start(a, next)) {
-                    let e = self.ends(a, p);
+                    let e = self.part_ends(l, a, p);
                     if e.len == 0 {
                         continue;
                     }
@@ -282,7 +402,7 @@ impl<'a> Parser<'a> {
                 let mut next = 0;
                 while let Some(&q) = seen.get(next) {
                     next += 1;
-                    let ends = self.ends(body, q);
+                    let ends = self.part_ends(l, body, q);
                     for j in 0..ends.len {
                         let r = self.nth(ends, j);
                         let new = r > q
@@ -301,7 +421,7 @@ impl<'a> Parser<'a> {
                 self.store(seen)
             }
             Kind::Maybe(body) => {
-                let ends = self.ends(body, p);
+                let ends = self.part_ends(l, body, p);
                 let mut v: Gather = self.slice(ends).iter().copied().collect();
                 v.push(p);
                 self.store(v)
@@ -329,11 +449,7 @@ impl<'a> Parser<'a> {
             },
             // Leaves never contain a recursive lens.
             _ => Ends::default(),
-        };
-        if memoised {
-            self.memo.insert(key, e);
         }
-        e
     }
 
     /// Where the parts `i..` of the concatenation `l` can end when they start at `p`.
@@ -344,9 +460,9 @@ impl<'a> Parser<'a> {
             return Ends { at, len: 1 };
         };
         if i + 1 == parts.len() {
-            return self.ends(part, p);
+            return self.part_ends(l, part, p);
         }
-        let firsts = self.ends(part, p);
+        let firsts = self.part_ends(l, part, p);
         if firsts.len == 0 {
             return firsts;
         }
@@ -393,7 +509,7 @@ impl<'a> Parser<'a> {
             }
             self.store(v)
         };
-        self.memo.insert(key, e);
+        self.remember(key, e);
         e
     }
 
@@ -413,9 +529,9 @@ impl<'a> Parser<'a> {
         let mut p = s;
         for (i, part) in parts.iter().enumerate() {
             let q = if i + 1 == parts.len() {
-                self.matches(part, p, e).then_some(e)?
+                self.part_matches(l, part, p, e).then_some(e)?
             } else {
-                let ends = self.ends(part, p);
+                let ends = self.part_ends(l, part, p);
                 let mut found = None;
                 for j in (0..ends.len).rev() {
                     let q = self.nth(ends, j);
@@ -424,8 +540,16 @@ impl<'a> Parser<'a> {
                     }
                     let rest = self.seq_ends(l, parts, i + 1, q);
                     if self.slice(rest).binary_search(&e).is_ok() {
+                        if found.is_some() {
+                            // A second split of a recursive lens: C's parser finds two
+                            // parses of the text.
+                            self.ambiguous = true;
+                            break;
+                        }
                         found = Some(q);
-                        break;
+                        if !l.0.rec {
+                            break;
+                        }
                     }
                 }
                 found?
@@ -486,6 +610,20 @@ impl<'a> Parser<'a> {
                 stack.extend(preds.get(j).into_iter().flatten().copied());
             }
         }
+        // Two ways on from a position that leads to `e`: two parses of the text.
+        for (i, &(q, ends)) in nodes.iter().enumerate() {
+            if q < e && good.get(i) == Some(&true) {
+                let ways = self
+                    .slice(ends)
+                    .iter()
+                    .filter(|&&r| r > q && r <= e)
+                    .filter(|r| index.get(r).is_some_and(|&j| good.get(j) == Some(&true)))
+                    .count();
+                if ways > 1 {
+                    self.ambiguous = true;
+                }
+            }
+        }
         // Greedy walk through the good positions.
         let mut out = Vec::new();
         let mut p = s;
@@ -503,4 +641,284 @@ impl<'a> Parser<'a> {
         }
         Some(out)
     }
+}
+
+/// Whether `l` accepts the empty text, the references to recursive lenses taking their
+/// value in `env` (a recursive lens met on the way is solved from `false` up).
+fn nullable(l: &Lens, env: &mut FxHashMap<u64, bool>) -> bool {
+    if !l.0.rec {
+        return l.sketch().nullable && l.0.ctype.matches_empty();
+    }
+    grow(|| match &l.0.kind {
+        Kind::Concat(parts) => parts.iter().all(|p| nullable(p, env)),
+        Kind::Union(alts) => alts.iter().any(|a| nullable(a, env)),
+        Kind::Star(_) | Kind::Maybe(_) => true,
+        Kind::Subtree(b) | Kind::Square(b) => nullable(b, env),
+        Kind::Fix(id, b) => {
+            let saved = env.insert(*id, false);
+            let v = loop {
+                let v = nullable(b, env);
+                if env.insert(*id, v) == Some(v) {
+                    break v;
+                }
+            };
+            match saved {
+                Some(s) => env.insert(*id, s),
+                None => env.remove(id),
+            };
+            v
+        }
+        Kind::Rec(id) => env.get(id).copied().unwrap_or(false),
+        _ => true,
+    })
+}
+
+/// What a lens yields, as C's check of recursive lenses sees it: some text at all, and
+/// some non-empty text. A subtree around a recursive lens counts as yielding both (C
+/// accepts `let rec l = [ l ]`), and an iteration or option yields non-empty text only
+/// if its body does (C rejects `let rec l = l*`).
+fn yields(l: &Lens, env: &mut FxHashMap<u64, (bool, bool)>) -> (bool, bool) {
+    if !l.0.rec {
+        let some = !l.0.ctype.is_empty();
+        let only_empty = some && l.0.ctype.matches_empty() && {
+            let sk = l.sketch();
+            sk.first.is_empty()
+        };
+        return (some, some && !only_empty);
+    }
+    grow(|| match &l.0.kind {
+        Kind::Concat(parts) => {
+            let ys: Vec<(bool, bool)> = parts.iter().map(|p| yields(p, env)).collect();
+            let all = ys.iter().all(|y| y.0);
+            (all, all && ys.iter().any(|y| y.1))
+        }
+        Kind::Union(alts) => alts.iter().fold((false, false), |acc, a| {
+            let y = yields(a, env);
+            (acc.0 || y.0, acc.1 || y.1)
+        }),
+        Kind::Star(b) | Kind::Maybe(b) => (true, yields(b, env).1),
+        Kind::Subtree(_) => (true, true),
+        Kind::Square(b) => yields(b, env),
+        Kind::Fix(id, b) => {
+            let saved = env.insert(*id, (false, false));
+            let v = loop {
+                let v = yields(b, env);
+                if env.insert(*id, v) == Some(v) {
+                    break v;
+                }
+            };
+            match saved {
+                Some(s) => env.insert(*id, s),
+                None => env.remove(id),
+            };
+            v
+        }
+        Kind::Rec(id) => env.get(id).copied().unwrap_or((false, false)),
+        _ => (true, true),
+    })
+}
+
+/// The checks Augeas runs on every recursive lens as it is made (`lns_check_rec`): it
+/// must yield some non-empty text, and no union within it may have two branches that
+/// accept the empty text (a parse could then go either way). `body` is the body of the
+/// recursive lens `id`.
+pub(crate) fn check_recursive(id: u64, body: &Lens) -> Result<(), super::CheckError> {
+    let mut env = FxHashMap::default();
+    env.insert(id, (false, false));
+    let y = loop {
+        let y = yields(body, &mut env);
+        if env.insert(id, y) == Some(y) {
+            break y;
+        }
+    };
+    if !y.1 {
+        return Err(super::CheckError::new(
+            "recursive lens generates the empty language for its ctype",
+            Vec::new(),
+        ));
+    }
+    let mut env = FxHashMap::default();
+    env.insert(id, false);
+    loop {
+        let v = nullable(body, &mut env);
+        if env.insert(id, v) == Some(v) {
+            break;
+        }
+    }
+    // Look for unions with two nullable branches among the recursive parts.
+    let mut stack = vec![body];
+    let mut seen = FxHashSet::default();
+    while let Some(l) = stack.pop() {
+        if !l.0.rec || !seen.insert(addr(l)) {
+            continue;
+        }
+        if let Kind::Union(alts) = &l.0.kind {
+            let two: Vec<&Lens> = alts
+                .iter()
+                .filter(|a| nullable(a, &mut env))
+                .take(2)
+                .collect();
+            if let [a, b] = two[..] {
+                return Err(super::CheckError::new(
+                    "more than one nullable branch in a union",
+                    vec![
+                        format!("    First nullable lens: {}", super::place(a)),
+                        format!("    Second nullable lens: {}", super::place(b)),
+                    ],
+                ));
+            }
+        }
+        stack.extend(l.parts());
+    }
+    Ok(())
+}
+
+/// A regular language or nothing at all (`None`), for the approximation below.
+type Lang = Option<crate::rx::Regex>;
+
+fn cat(a: &Lang, b: &Lang) -> Lang {
+    Some(a.as_ref()?.concat(b.as_ref()?))
+}
+
+fn alt(a: &Lang, b: &Lang) -> Lang {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.union(y)),
+        (Some(x), None) | (None, Some(x)) => Some(x.clone()),
+        (None, None) => None,
+    }
+}
+
+/// The empty word's language.
+fn eps() -> Lang {
+    Some(crate::rx::Regex::epsilon())
+}
+
+fn star(a: &Lang) -> Lang {
+    Some(
+        a.as_ref()
+            .map_or_else(crate::rx::Regex::epsilon, |x| x.star()),
+    )
+}
+
+/// The pieces of a lens's tree language around the references to the recursive lens
+/// `id` that sit at its own tree level: `d`, the words that pass no reference; `p`, the
+/// words before a reference; `q`, the words after one; `m`, the words between one and
+/// the next.
+struct Around {
+    d: Lang,
+    p: Lang,
+    q: Lang,
+    m: Lang,
+    refs: bool,
+}
+
+fn around(l: &Lens, id: u64) -> Around {
+    let plain = || Around {
+        d: Some(l.0.atype.clone()),
+        p: None,
+        q: None,
+        m: None,
+        refs: false,
+    };
+    if !l.0.rec {
+        return plain();
+    }
+    grow(|| match &l.0.kind {
+        Kind::Rec(r) if *r == id => Around {
+            d: None,
+            p: eps(),
+            q: eps(),
+            m: None,
+            refs: true,
+        },
+        Kind::Concat(parts) => {
+            let mut acc = Around {
+                d: eps(),
+                p: None,
+                q: None,
+                m: None,
+                refs: false,
+            };
+            for part in parts {
+                let b = around(part, id);
+                if !b.refs {
+                    acc.d = cat(&acc.d, &b.d);
+                    acc.q = cat(&acc.q, &b.d);
+                    continue;
+                }
+                acc = Around {
+                    p: alt(&acc.p, &cat(&acc.d, &b.p)),
+                    q: alt(&cat(&acc.q, &b.d), &b.q),
+                    m: alt(&alt(&acc.m, &b.m), &cat(&acc.q, &b.p)),
+                    d: cat(&acc.d, &b.d),
+                    refs: true,
+                };
+            }
+            acc
+        }
+        Kind::Union(alts) => alts.iter().fold(
+            Around {
+                d: None,
+                p: None,
+                q: None,
+                m: None,
+                refs: false,
+            },
+            |acc, a| {
+                let b = around(a, id);
+                Around {
+                    d: alt(&acc.d, &b.d),
+                    p: alt(&acc.p, &b.p),
+                    q: alt(&acc.q, &b.q),
+                    m: alt(&acc.m, &b.m),
+                    refs: acc.refs || b.refs,
+                }
+            },
+        ),
+        Kind::Star(body) => {
+            let b = around(body, id);
+            if !b.refs {
+                return plain();
+            }
+            let ds = star(&b.d);
+            Around {
+                p: cat(&ds, &b.p),
+                q: cat(&b.q, &ds),
+                m: alt(&b.m, &cat(&cat(&b.q, &ds), &b.p)),
+                d: ds,
+                refs: true,
+            }
+        }
+        Kind::Maybe(body) => {
+            let b = around(body, id);
+            if !b.refs {
+                return plain();
+            }
+            Around {
+                d: alt(&eps(), &b.d),
+                ..b
+            }
+        }
+        Kind::Square(inner) => around(inner, id),
+        // A subtree is one node whatever is inside; another recursive lens has its own
+        // tree language already.
+        _ => plain(),
+    })
+}
+
+/// The tree language of the recursive lens `id` whose body (built with references that
+/// produce no tree) is `first`, when the body reaches itself at its own tree level
+/// (`let rec l = [ key /a/ ] . l?`); `None` when every reference is inside a subtree,
+/// where the body's tree language is exact. As C does, the recursion's stack is
+/// forgotten, which gives a regular language that holds the real one: with `d`, `p`, `q`
+/// and `m` the pieces of the body around the references (see [`Around`]), the words
+/// `(p | d q* m)* d q*` (`a^n b c^n` becomes `a* b c*`).
+pub(crate) fn tree_level_language(id: u64, first: &Lens) -> Option<crate::rx::Regex> {
+    let a = around(first, id);
+    if !a.refs {
+        return None;
+    }
+    let loop_ = alt(&a.p, &cat(&cat(&a.d, &star(&a.q)), &a.m));
+    let lang = cat(&cat(&star(&loop_), &a.d), &star(&a.q));
+    Some(lang.unwrap_or_else(crate::rx::Regex::never))
 }

@@ -166,6 +166,193 @@ impl Lens {
     }
 }
 
+/// A check of Augeas's typechecker that failed as a lens was built, worded as augparse
+/// reports it: the message, and the lines that explain it (the regexps involved, a
+/// counterexample, and where the lenses concerned were written).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct CheckError {
+    /// What is wrong, e.g. `ambiguous concatenation`.
+    pub message: String,
+    /// The explanation, one line each, indented as augparse prints it.
+    pub details: Vec<String>,
+}
+
+impl CheckError {
+    pub(crate) fn new(message: impl Into<String>, details: Vec<String>) -> CheckError {
+        CheckError {
+            message: message.into(),
+            details,
+        }
+    }
+}
+
+/// Where `l` was written, as augparse names a lens (`file:1.2-.5:`).
+pub(crate) fn place(l: &Lens) -> String {
+    l.origin().map_or_else(String::new, |o| format!("{o}:"))
+}
+
+/// A word of a text language (`'…'`) or of a tree language (` { "a" = "b" }`).
+fn word(bytes: &[u8], tree: bool) -> String {
+    if !tree {
+        return format!("'{}'", show(bytes));
+    }
+    let mut out = String::new();
+    for node in bytes.split(|&b| b == 4).filter(|n| !n.is_empty()) {
+        let mut kv = node.splitn(2, |&b| b == 3);
+        let k = kv.next().unwrap_or_default();
+        let v = kv.next().unwrap_or_default();
+        out.push_str(" {");
+        if !k.is_empty() {
+            let _ = write!(out, " \"{}\"", show(k));
+        }
+        if !v.is_empty() {
+            let _ = write!(out, " = \"{}\"", show(v));
+        }
+        out.push_str(" }");
+    }
+    out
+}
+
+/// The lines explaining an ambiguous split `u·p·v` (`u|=|pv` and `up|=|v`).
+fn split_lines(w: &crate::rx::AmbiguityWitness, tree: bool) -> Vec<String> {
+    let cat = |parts: &[&[u8]]| parts.concat();
+    let all = cat(&[&w.u, &w.p, &w.v]);
+    let strip = |s: String| s.trim_matches('\'').to_owned();
+    let (u, pv) = (word(&w.u, tree), word(&cat(&[&w.p, &w.v]), tree));
+    let (up, v) = (word(&cat(&[&w.u, &w.p]), tree), word(&w.v, tree));
+    vec![
+        format!("      {} can be split into", word(&all, tree)),
+        format!("      '{}|=|{}'", strip(u), strip(pv)),
+        String::new(),
+        "     and".to_owned(),
+        format!("      '{}|=|{}'", strip(up), strip(v)),
+        String::new(),
+    ]
+}
+
+fn gave_up(e: impl std::fmt::Display) -> CheckError {
+    CheckError::new("typecheck gave up", vec![format!("    {e}")])
+}
+
+/// Augeas's check of `a . b` as it is built: both the texts and the trees of the two
+/// parts must split in one way only. Lenses with a recursive part are not checked (their
+/// text language is not regular), as in C.
+pub(crate) fn check_new_concat(a: &Lens, b: &Lens) -> Result<(), CheckError> {
+    if a.0.rec || b.0.rec {
+        return Ok(());
+    }
+    for (tree, x, y, msg) in [
+        (false, &a.0.ctype, &b.0.ctype, "ambiguous concatenation"),
+        (true, &a.0.atype, &b.0.atype, "ambiguous tree concatenation"),
+    ] {
+        if let Some(w) = x.ambiguous_concat(y).map_err(gave_up)? {
+            let mut d = vec![
+                format!("      First regexp: /{x}/"),
+                format!("      Second regexp: /{y}/"),
+            ];
+            d.extend(split_lines(&w, tree));
+            d.push(format!("    First lens: {}", place(a)));
+            d.push(format!("    Second lens: {}", place(b)));
+            return Err(CheckError::new(msg, d));
+        }
+    }
+    Ok(())
+}
+
+/// Augeas's check of `a | b` as it is built: no text, and no tree, both accept.
+pub(crate) fn check_new_union(a: &Lens, b: &Lens) -> Result<(), CheckError> {
+    if a.0.rec || b.0.rec {
+        return Ok(());
+    }
+    for (tree, x, y, msg) in [
+        (
+            false,
+            &a.0.ctype,
+            &b.0.ctype,
+            "overlapping lenses in union.get",
+        ),
+        (
+            true,
+            &a.0.atype,
+            &b.0.atype,
+            "overlapping lenses in tree union.put",
+        ),
+    ] {
+        if x.is_disjoint(y).map_err(gave_up)? {
+            continue;
+        }
+        let Some(ex) = x.intersect(y).map_err(gave_up)?.example() else {
+            continue;
+        };
+        let d = vec![
+            format!("    Example matched by both: {}", word(&ex, tree)),
+            format!("    First lens: {}", place(a)),
+            format!("    Second lens: {}", place(b)),
+        ];
+        return Err(CheckError::new(msg, d));
+    }
+    Ok(())
+}
+
+/// Augeas's check of `l*` (and `l+`) as it is built: iterations of the text, and of the
+/// tree, split in one way only.
+pub(crate) fn check_new_iteration(l: &Lens) -> Result<(), CheckError> {
+    if l.0.rec {
+        return Ok(());
+    }
+    for (tree, x, msg) in [
+        (false, &l.0.ctype, "ambiguous iteration"),
+        (true, &l.0.atype, "ambiguous tree iteration"),
+    ] {
+        if let Some(w) = x.ambiguous_iter().map_err(gave_up)? {
+            let mut d = vec![format!("      Iterated regexp: /{x}/")];
+            d.extend(split_lines(&w, tree));
+            d.push(format!("    Iterated lens: {}", place(l)));
+            return Err(CheckError::new(msg, d));
+        }
+    }
+    Ok(())
+}
+
+/// Whether `l` always sets the value of the enclosing node when it matches (C's
+/// `consumes_value`): a `store` or `value`, a concatenation with such a part, a union
+/// whose every branch is one; never an iteration, an option or a subtree.
+fn consumes_value(l: &Lens) -> bool {
+    match &l.0.kind {
+        Kind::Store { .. } | Kind::Value(_) => true,
+        Kind::Concat(parts) => parts.iter().any(consumes_value),
+        Kind::Union(alts) => alts.iter().all(consumes_value),
+        Kind::Square(inner) => consumes_value(inner),
+        Kind::Fix(_, body) => consumes_value(body),
+        _ => false,
+    }
+}
+
+/// Augeas's check of `l?` as it is built: `l` must not accept the empty text, and when
+/// it may produce no tree it must set a value (put decides by the tree alone).
+pub(crate) fn check_new_maybe(l: &Lens) -> Result<(), CheckError> {
+    if l.0.rec {
+        return Ok(());
+    }
+    if l.0.ctype.matches_empty() {
+        return Err(CheckError::new(
+            format!(
+                "illegal optional expression: /{}/ matches the empty word",
+                l.0.ctype
+            ),
+            Vec::new(),
+        ));
+    }
+    if !consumes_value(l) && l.0.atype.matches_empty() {
+        return Err(CheckError::new(
+            "optional expression matches the empty tree but does not consume a value",
+            Vec::new(),
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use crate::lens::*;

@@ -9,6 +9,7 @@ mod faults;
 mod handle;
 mod hostile;
 mod lang;
+mod lenslang;
 mod path;
 mod rx;
 mod tidy;
