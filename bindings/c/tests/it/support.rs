@@ -12,14 +12,17 @@ pub fn testroot() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testroot")
 }
 
-/// The cdylib cargo built with these tests (`target/<profile>/libaugeas.so`).
+/// The cdylib cargo built with these tests. `cargo test` leaves it beside the test binary
+/// (`target/<profile>/deps/libaugeas.so`); only `cargo build` copies it up to
+/// `target/<profile>/`, which may hold an older build.
 fn built_library() -> PathBuf {
     let exe = std::env::current_exe().unwrap();
-    // target/<profile>/deps/it-HASH → target/<profile>
-    let profile_dir = exe.parent().unwrap().parent().unwrap();
-    let lib = profile_dir.join("libaugeas.so");
-    assert!(lib.is_file(), "{} is missing", lib.display());
-    lib
+    let deps = exe.parent().unwrap();
+    let candidates = [deps.join("libaugeas.so"), deps.parent().unwrap().join("libaugeas.so")];
+    match candidates.iter().find(|lib| lib.is_file()) {
+        Some(lib) => lib.clone(),
+        None => panic!("libaugeas.so is missing from {}", deps.display()),
+    }
 }
 
 /// A directory holding our library as `libaugeas.so.0` (and `libaugeas.so`, for `cc -l`):
