@@ -93,10 +93,11 @@ fn node_line(tree: &Tree, n: NodeId) -> String {
     }
 }
 
-/// What a path expression evaluates to, as result lines.
+/// What a path expression evaluates to, as result lines: evaluated as the handle does,
+/// from the root with `ctx` as the context node (a lone `/` means `/*`, as in `match`).
 fn eval_lines(tree: &Tree, vars: &Vars, ctx: NodeId, expr: &str) -> Vec<String> {
-    let parsed = aug_core::PathExpr::parse(if expr.trim() == "/" { "/*" } else { expr });
-    let value = parsed.and_then(|p| p.eval(tree, vars, ctx));
+    let parsed = aug_core::PathExpr::parse_with(if expr == "/" { "/*" } else { expr }, vars);
+    let value = parsed.and_then(|p| p.eval_in(tree, vars, tree.root(), Some(ctx)));
     match value {
         Err(e) => vec![format!("error {}", e.kind.message())],
         Ok(Value::NodeSet(ns)) => ns
