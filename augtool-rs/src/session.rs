@@ -61,6 +61,7 @@ impl Session {
             }
             Err(Failure::Io(e)) => Err(e),
             Err(Failure::Aug(e)) => {
+                output::record_error(&mut self.aug, &e);
                 out.flush()?;
                 err.write_all(output::render_error(&e).as_bytes())?;
                 Ok(Outcome::Failed)
