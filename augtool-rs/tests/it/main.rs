@@ -10,5 +10,6 @@ mod differential;
 mod editfuzz;
 mod faults;
 mod loadpath;
+mod pathfuzz;
 mod repl;
 mod support;
