@@ -240,10 +240,16 @@ impl Parser<'_> {
             Tok::Backslash => return Err(msg::EESCAPE),
         };
         self.fetch(false);
+        let mut dups = 0;
         while matches!(
             self.tok,
             Tok::Star | Tok::Plus | Tok::Question | Tok::OpenDup
         ) {
+            // Augeas nests repetitions without bound; more than these are refused.
+            dups += 1;
+            if dups > MAX_NEST {
+                return Err(msg::ESIZE);
+            }
             tree = self.dup(tree)?;
             if matches!(self.tok, Tok::Star | Tok::OpenDup) {
                 return Err(msg::BADRPT);
@@ -642,10 +648,23 @@ impl Compiler {
                 }
             }
             Node::Repeat(inner, min, max) => {
-                for _ in 0..*min {
+                // The last of `min` copies loops back when there is no maximum, so that
+                // nested `+` stay linear.
+                let copies = match max {
+                    None if *min > 0 => *min - 1,
+                    _ => *min,
+                };
+                for _ in 0..copies {
                     self.emit(inner)?;
                 }
                 match max {
+                    None if *min > 0 => {
+                        // inner+
+                        let start = self.insts.len();
+                        self.emit(inner)?;
+                        let split = self.push(Inst::Jmp(0))?;
+                        self.patch(split, Inst::Split(start, split + 1));
+                    }
                     None => {
                         // inner*
                         let split = self.push(Inst::Jmp(0))?;
@@ -877,6 +896,12 @@ mod tests {
         check("^a$", false, &["a"], &["ba"]);
         check("a\n(^b)", false, &["a\nb"], &["ab"]);
         check("a||b", false, &["a", "b", ""], &["ab"]);
+        check("(ab)+", false, &["ab", "abab"], &["", "aba"]);
+        check("a{2,}", false, &["aa", "aaaa"], &["a"]);
+        check("(a?)+b", false, &["b", "aab"], &["a"]);
+        // Nested repetitions stay small.
+        let nested = format!("a{}", "+?".repeat(200));
+        check(&nested, false, &["", "aaa"], &["b"]);
         check("()", false, &[""], &["a"]);
         check(".", false, &["a"], &["\u{e9}"]);
         check("..", false, &["\u{e9}"], &[]);

@@ -591,11 +591,33 @@ impl Gen<'_> {
                 format!("{p} else {}", self.path(1))
             }
         };
+        let e = if self.rng.chance(10) {
+            self.respace(&e)
+        } else {
+            e
+        };
         if self.rng.chance(8) {
             self.mutate(&e)
         } else {
             e
         }
+    }
+
+    /// The text with blanks added around some of its punctuation (where Augeas skips
+    /// them, and where it does not).
+    fn respace(&mut self, s: &str) -> String {
+        let mut out = String::with_capacity(s.len() + 8);
+        for c in s.chars() {
+            let around = matches!(c, '[' | ']' | '/' | '|' | '(' | ')' | ',' | '=' | '*');
+            if around && self.rng.chance(30) {
+                out.push(if self.rng.chance(80) { ' ' } else { '\t' });
+            }
+            out.push(c);
+            if around && self.rng.chance(30) {
+                out.push(' ');
+            }
+        }
+        out
     }
 
     /// The text with one or two random edits.
@@ -1082,7 +1104,8 @@ pub const ACCEPTED: &[Accepted] = &[
     Accepted {
         name: "c-crashed",
         why: "C augtool crashed (a signal); a crash is no model. Seen: sibling axes of the \
-              root node, a `defvar` whose regexp does not compile. Checked: the case alone \
+              root node (a segfault), a variable holding a boolean used in an expression (an \
+              assertion), a `defvar` whose regexp does not compile. Checked: the case alone \
               crashes C and not augtool-rs.",
         check: Check::Rerun {
             variant: |d| (d.c.end == End::Crashed && d.rs.end == End::Done).then(|| d.case.clone()),
@@ -1134,8 +1157,8 @@ pub const ACCEPTED: &[Accepted] = &[
 pub enum Verdict {
     /// Same output.
     Agree,
-    /// A documented difference.
-    Accepted(&'static str),
+    /// A documented difference, by name.
+    Accepted(&'static str, Box<Disagreement>),
     /// Anything else.
     Failure(Disagreement),
 }
@@ -1166,7 +1189,7 @@ pub fn judge_all(b: &Bench, cases: &[Vec<String>]) -> Vec<Verdict> {
                 if let Verdict::Failure(d) = v
                     && same(b, d)
                 {
-                    *v = Verdict::Accepted(a.name);
+                    accept(v, a.name);
                 }
             }
         }
@@ -1196,11 +1219,18 @@ pub fn judge_all(b: &Bench, cases: &[Vec<String>]) -> Vec<Verdict> {
                 && verdict(d, cv, rv)
                 && let Some(slot) = verdicts.get_mut(i)
             {
-                *slot = Verdict::Accepted(a.name);
+                accept(slot, a.name);
             }
         }
     }
     verdicts
+}
+
+/// Turns a failure into the accepted difference `name`.
+fn accept(v: &mut Verdict, name: &'static str) {
+    if let Verdict::Failure(d) = std::mem::replace(v, Verdict::Agree) {
+        *v = Verdict::Accepted(name, Box::new(d));
+    }
 }
 
 /// The ways to make a case smaller: drop a command, or cut a piece out of one command's
@@ -1319,6 +1349,21 @@ fn max_shrunk() -> usize {
         .unwrap_or(40)
 }
 
+/// Appends an accepted difference named `name` to the file `$AUG_RS_PATH_FUZZ_DUMP_ACCEPTED`
+/// names, if any (to see what the accepted differences are made of).
+fn dump_accepted(name: &str, d: &Disagreement) {
+    let Some(path) = std::env::var_os("AUG_RS_PATH_FUZZ_DUMP_ACCEPTED") else {
+        return;
+    };
+    if let Ok(mut f) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+    {
+        let _ = writeln!(f, "accepted {name}\n{}", describe(d));
+    }
+}
+
 /// Appends a failure to the file `$AUG_RS_PATH_FUZZ_DUMP` names, if any.
 fn dump(d: &Disagreement) {
     let Some(path) = std::env::var_os("AUG_RS_PATH_FUZZ_DUMP") else {
@@ -1411,8 +1456,9 @@ pub fn campaign(
                         for (case, v) in cases.iter().zip(verdicts) {
                             match v {
                                 Verdict::Agree => f.agreed += 1,
-                                Verdict::Accepted(name) => {
+                                Verdict::Accepted(name, d) => {
                                     *f.accepted.entry(name).or_default() += 1;
+                                    dump_accepted(name, &d);
                                 }
                                 Verdict::Failure(d) => {
                                     f.failed += 1;
