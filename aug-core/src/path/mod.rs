@@ -41,23 +41,27 @@ impl PathExpr {
     /// the types of their values there (as in Augeas, where a path is checked against
     /// the variables defined when it is parsed).
     pub fn parse_with(text: &str, vars: &Vars) -> Result<PathExpr, PathError> {
-        let parsed = parser::parse(text)?;
-        eval::typecheck(&parsed.expr, vars)
-            .map_err(|kind| PathError::new(kind, text, text.len()))?;
-        Ok(PathExpr {
-            text: text.to_owned(),
-            expr: parsed.expr,
-            has_else: parsed.has_else,
-        })
+        PathExpr::parse_typed(text, vars).map(|(p, _)| p)
     }
 
     /// Parses and type-checks `text` as an expression that must give a node set.
     pub fn parse_nodeset(text: &str, vars: &Vars) -> Result<PathExpr, PathError> {
-        let p = PathExpr::parse_with(text, vars)?;
-        if !matches!(eval::typecheck(&p.expr, vars), Ok(eval::Type::NodeSet)) {
-            return Err(PathError::new(PathErrorKind::Type, text, text.len()));
+        match PathExpr::parse_typed(text, vars)? {
+            (p, eval::Type::NodeSet) => Ok(p),
+            _ => Err(PathError::new(PathErrorKind::Type, text, text.len())),
         }
-        Ok(p)
+    }
+
+    fn parse_typed(text: &str, vars: &Vars) -> Result<(PathExpr, eval::Type), PathError> {
+        let parsed = parser::parse(text)?;
+        let ty = eval::typecheck(&parsed.expr, vars)
+            .map_err(|kind| PathError::new(kind, text, text.len()))?;
+        let p = PathExpr {
+            text: text.to_owned(),
+            expr: parsed.expr,
+            has_else: parsed.has_else,
+        };
+        Ok((p, ty))
     }
 
     /// The text the expression was parsed from.
