@@ -1616,6 +1616,20 @@ fn words_survive_the_tokenizer() {
 }
 
 #[test]
+fn reductions_drop_commands_and_cut_arguments() {
+    let case = vec!["defvar v /a/b".to_owned(), "match $v".to_owned()];
+    let r = reductions(&case);
+    assert!(r.contains(&vec!["match $v".to_owned()]));
+    assert!(r.contains(&vec!["defvar v /a".to_owned(), "match $v".to_owned()]));
+    assert!(r.contains(&vec!["defvar v /a/b".to_owned(), "match v".to_owned()]));
+    // The variable's name is never cut.
+    assert!(
+        r.iter()
+            .all(|c| c.len() < 2 || c[0].starts_with("defvar v "))
+    );
+}
+
+#[test]
 fn carets_become_marks() {
     assert_eq!(
         carets_to_marks("error: x\n/a[b\n   ^\nnext\n"),
