@@ -49,6 +49,16 @@ impl OpError {
 
 impl From<PathError> for OpError {
     fn from(e: PathError) -> OpError {
+        if e.code != ErrorCode::PathX {
+            // Augeas gives details only for errors in the expression itself; `int()` of
+            // several nodes is just "too many matches".
+            return OpError {
+                code: e.code,
+                message: e.code.message().to_owned(),
+                details: None,
+                path: None,
+            };
+        }
         OpError {
             code: e.code,
             message: e.kind.message().to_owned(),
@@ -60,17 +70,56 @@ impl From<PathError> for OpError {
 
 type R<T> = Result<T, OpError>;
 
-fn parse(path: &str) -> R<PathExpr> {
-    // `aug_match` and friends treat a lone `/` as `/*`.
-    let text = if path.trim() == "/" { "/*" } else { path };
-    Ok(PathExpr::parse(text)?)
+/// Records a path expression error in the tree as Augeas does: `/augeas/error` (made the
+/// last child of `/augeas` when missing) gets a child `pathx` holding the minor message,
+/// with a child `pos` holding the details (the expression marked where it went wrong).
+pub fn record_path_error(tree: &mut Tree, minor: &str, details: &str) {
+    let root = tree.root();
+    let Some(augeas) = tree.child(root, "augeas") else {
+        return;
+    };
+    let error = match tree.child(augeas, "error") {
+        Some(e) => e,
+        None => match tree.append_child(augeas, Some("error"), None) {
+            Some(e) => e,
+            None => return,
+        },
+    };
+    let Some(pathx) = set_child(tree, error, "pathx", minor) else {
+        return;
+    };
+    set_child(tree, pathx, "pos", details);
 }
 
-/// The nodes `path` matches, evaluated with `ctx` as the context node. Hidden nodes (no
-/// label) are left out, as `aug_match` does.
+/// Sets the value of the child `label` of `parent`, creating it as the last child.
+fn set_child(tree: &mut Tree, parent: NodeId, label: &str, value: &str) -> Option<NodeId> {
+    match tree.child(parent, label) {
+        Some(c) => {
+            tree.set_value(c, Some(value));
+            Some(c)
+        }
+        None => tree.append_child(parent, Some(label), Some(value)),
+    }
+}
+
+/// Parses `path` as an expression that gives a node set, with `vars` defined.
+fn parse(path: &str, vars: &Vars) -> R<PathExpr> {
+    Ok(PathExpr::parse_nodeset(path, vars)?)
+}
+
+/// The nodes `path` matches, for a handle whose context node is `ctx`: evaluated from
+/// the root, relative paths starting at `ctx`. Hidden nodes stay in, and a lone `/` is
+/// the root (as in `aug_get` and `aug_print`).
+pub fn select(tree: &Tree, vars: &Vars, ctx: NodeId, path: &str) -> R<Vec<NodeId>> {
+    let expr = parse(path, vars)?;
+    Ok(expr.select_in(tree, vars, tree.root(), Some(ctx))?)
+}
+
+/// The nodes `path` matches (`aug_match`), for a handle whose context node is `ctx`. A
+/// lone `/` means `/*`, and hidden nodes (no label) are left out.
 pub fn matches(tree: &Tree, vars: &Vars, ctx: NodeId, path: &str) -> R<Vec<NodeId>> {
-    let expr = parse(path)?;
-    let ns = expr.select(tree, vars, ctx)?;
+    let path = if path == "/" { "/*" } else { path };
+    let ns = select(tree, vars, ctx, path)?;
     Ok(ns
         .into_iter()
         .filter(|&n| tree.label(n).is_some())
@@ -88,9 +137,10 @@ pub fn count(tree: &Tree, vars: &Vars, ctx: NodeId, path: &str) -> R<usize> {
     Ok(matches(tree, vars, ctx, path)?.len())
 }
 
-/// The one node `path` matches: `None` if none, an `MMatch` error if several.
+/// The one node `path` matches, hidden nodes included (`aug_get`): `None` if none, an
+/// `MMatch` error if several.
 pub fn get_node(tree: &Tree, vars: &Vars, ctx: NodeId, path: &str) -> R<Option<NodeId>> {
-    let ns = matches(tree, vars, ctx, path)?;
+    let ns = select(tree, vars, ctx, path)?;
     match ns.as_slice() {
         [] => Ok(None),
         [one] => Ok(Some(*one)),
@@ -121,8 +171,21 @@ pub fn expand(tree: &mut Tree, vars: &Vars, ctx: NodeId, path: &str) -> R<(NodeI
 }
 
 fn expand_in(tree: &mut Tree, vars: &Vars, ctx: NodeId, path: &str) -> R<(NodeId, bool)> {
-    let expr = parse(path)?;
-    let traced = expr.creation_trace(tree, vars, ctx)?;
+    expand_from(tree, vars, tree.root(), Some(ctx), path)
+}
+
+/// [`expand_in`] from `origin`, relative paths at the top starting at `root_ctx`.
+fn expand_from(
+    tree: &mut Tree,
+    vars: &Vars,
+    origin: NodeId,
+    root_ctx: Option<NodeId>,
+    path: &str,
+) -> R<(NodeId, bool)> {
+    // `aug_set` and friends treat a lone `/` as `/*`.
+    let path = if path.trim() == "/" { "/*" } else { path };
+    let expr = parse(path, vars)?;
+    let traced = expr.creation_trace(tree, vars, origin, root_ctx)?;
     let Some((lp, trace)) = traced else {
         // Not a location path: it must match exactly one node.
         // Augeas traces every path of a union together, so `set` on a union always
@@ -131,10 +194,10 @@ fn expand_in(tree: &mut Tree, vars: &Vars, ctx: NodeId, path: &str) -> R<(NodeId
             expr.expr(),
             crate::path::Expr::Binary(crate::path::BinOp::Union, ..)
         ) {
-            let n = expr.select(tree, vars, ctx)?.len();
+            let n = expr.select_in(tree, vars, origin, root_ctx)?.len();
             return Err(OpError::many(n, path));
         }
-        let ns = expr.select(tree, vars, ctx)?;
+        let ns = expr.select_in(tree, vars, origin, root_ctx)?;
         return match ns.as_slice() {
             [one] => Ok((*one, false)),
             [] => Err(OpError::none(path)),
@@ -147,7 +210,7 @@ fn expand_in(tree: &mut Tree, vars: &Vars, ctx: NodeId, path: &str) -> R<(NodeId
         if lp.steps.is_empty() {
             return Err(OpError::none(path));
         }
-        return create_steps(tree, lp, 0, tree.root(), path);
+        return create_steps(tree, lp, 0, origin, path);
     };
     let found = trace.get(deepest).map_or(&[][..], Vec::as_slice);
     let parent = match found {
@@ -255,9 +318,11 @@ fn setm_in(
                 n += 1;
             }
             Some(sub) => {
-                let found = matches(tree, vars, b, sub)?;
+                // `sub` is evaluated with the base node as its origin.
+                let found = parse(sub, vars)?.select_in(tree, vars, b, None)?;
                 if found.is_empty() {
-                    set(tree, vars, b, sub, value)?;
+                    let (node, _) = expand_from(tree, vars, b, None, sub)?;
+                    tree.set_value(node, value);
                     n += 1;
                 } else {
                     for f in found {
@@ -466,7 +531,7 @@ pub fn defvar(
         vars.remove(name);
         return Ok(0);
     };
-    let value = parse(expr)?.eval(tree, vars, ctx)?;
+    let value = PathExpr::parse_with(expr, vars)?.eval_in(tree, vars, tree.root(), Some(ctx))?;
     let n = match &value {
         Value::NodeSet(ns) => ns.len(),
         _ => 0,

@@ -306,13 +306,16 @@ impl Augeas {
     }
 
     /// Prints the nodes `path` matches (the whole tree when `None`) in `augtool print`
-    /// format.
+    /// format. As in `aug_print`, a lone `/` is the hidden root, which prints nothing.
     pub fn print(&self, path: Option<&str>) -> Result<String, Error> {
         let mut out = String::new();
         match path {
             None => print_subtree(&self.tree, self.tree.root(), "/", &mut out),
             Some(p) => {
-                let nodes = self.match_nodes(p)?;
+                let nodes: Vec<NodeId> = ops::select(&self.tree, &self.vars, self.context(), p)?
+                    .into_iter()
+                    .filter(|&n| self.tree.label(n).is_some())
+                    .collect();
                 for (n, np) in nodes.iter().zip(node_paths(&self.tree, &nodes)) {
                     print_subtree(&self.tree, *n, &np.unwrap_or_default(), &mut out);
                 }

@@ -206,7 +206,9 @@ impl Augeas {
         let files = self.files_mut();
         let context = self.context();
         self.tree.remove_dirty_leaves(files, Some(context));
-        self.tree.clear_dirty(files);
+        // Like Augeas, a load leaves nothing modified, `/augeas` included.
+        let root = self.tree.root();
+        self.tree.clear_dirty(root);
         self.reevaluate_vars();
     }
 

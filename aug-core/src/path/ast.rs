@@ -1,11 +1,14 @@
-//! The abstract syntax of path expressions, independent of the pest parse tree.
+//! The abstract syntax of path expressions, shaped as Augeas 1.14 builds them: a location
+//! path is a list of steps (an absolute path starts with a `root` step, `//` is a
+//! `descendant-or-self` step), and a filter expression is a primary with predicates
+//! followed by steps (a `self::*` step when nothing follows).
 
 /// A parsed path expression.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Expr {
     /// A string literal.
     Literal(String),
-    /// A number literal (never negative).
+    /// A number literal (never negative; it fits in a C `int`).
     Number(i64),
     /// A variable reference `$name`.
     Var(String),
@@ -13,7 +16,7 @@ pub enum Expr {
     Call(Func, Vec<Expr>),
     /// A binary operator.
     Binary(BinOp, Box<Expr>, Box<Expr>),
-    /// A location path or a filter expression followed by steps.
+    /// A location path, or a filter expression with predicates or steps.
     Path(Box<LocPath>),
 }
 
@@ -22,17 +25,16 @@ pub enum Expr {
 pub struct LocPath {
     /// The node set the first step applies to.
     pub start: Start,
-    /// The steps.
+    /// The steps; never empty.
     pub steps: Vec<Step>,
 }
 
 /// Where a path starts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Start {
-    /// The context node (a relative path).
+    /// The context node. For the first step of a top-level path (other than `root::` and
+    /// `descendant-or-self::`) that is the handle's context (`/augeas/context`).
     Context,
-    /// The root of the tree (a path starting with `/`).
-    Root,
     /// A primary expression filtered by predicates (e.g. `$hosts[1]`).
     Filter(Expr, Vec<Expr>),
 }
@@ -42,10 +44,21 @@ pub enum Start {
 pub struct Step {
     /// The axis.
     pub axis: Axis,
-    /// The label to match; `None` for `*`.
+    /// The label to match; `None` for `*` (any labelled node; for `root::`, the root).
     pub name: Option<String>,
     /// Predicates, applied one after the other.
     pub predicates: Vec<Expr>,
+}
+
+impl Step {
+    /// A step without name test and predicates.
+    pub fn any(axis: Axis) -> Step {
+        Step {
+            axis,
+            name: None,
+            predicates: Vec::new(),
+        }
+    }
 }
 
 /// The axes of the path language.
@@ -74,21 +87,26 @@ pub enum Axis {
 }
 
 impl Axis {
+    /// Every axis with its name, in the order Augeas tries them.
+    pub const NAMES: [(&'static str, Axis); 10] = [
+        ("self", Axis::SelfAxis),
+        ("child", Axis::Child),
+        ("descendant", Axis::Descendant),
+        ("descendant-or-self", Axis::DescendantOrSelf),
+        ("parent", Axis::Parent),
+        ("ancestor", Axis::Ancestor),
+        ("root", Axis::Root),
+        ("preceding-sibling", Axis::PrecedingSibling),
+        ("following-sibling", Axis::FollowingSibling),
+        ("seq", Axis::Seq),
+    ];
+
     /// The axis named `name` (as written before `::`).
     pub fn from_name(name: &str) -> Option<Axis> {
-        Some(match name {
-            "self" => Axis::SelfAxis,
-            "child" => Axis::Child,
-            "seq" => Axis::Seq,
-            "descendant" => Axis::Descendant,
-            "descendant-or-self" => Axis::DescendantOrSelf,
-            "parent" => Axis::Parent,
-            "ancestor" => Axis::Ancestor,
-            "root" => Axis::Root,
-            "preceding-sibling" => Axis::PrecedingSibling,
-            "following-sibling" => Axis::FollowingSibling,
-            _ => return None,
-        })
+        Axis::NAMES
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|&(_, a)| a)
     }
 }
 
@@ -144,27 +162,32 @@ pub enum Func {
     Glob,
     /// `int(x)`.
     Int,
-    /// `modified()`.
-    Modified,
     /// `not(bool)`.
     Not,
+    /// `modified()`.
+    Modified,
 }
 
 impl Func {
+    /// Every function with its name, in the order Augeas looks them up.
+    pub const NAMES: [(&'static str, Func); 9] = [
+        ("last", Func::Last),
+        ("position", Func::Position),
+        ("label", Func::Label),
+        ("count", Func::Count),
+        ("regexp", Func::Regexp),
+        ("glob", Func::Glob),
+        ("int", Func::Int),
+        ("not", Func::Not),
+        ("modified", Func::Modified),
+    ];
+
     /// The function named `name`, if it is a built-in.
     pub fn from_name(name: &str) -> Option<Func> {
-        Some(match name {
-            "last" => Func::Last,
-            "position" => Func::Position,
-            "label" => Func::Label,
-            "count" => Func::Count,
-            "regexp" => Func::Regexp,
-            "glob" => Func::Glob,
-            "int" => Func::Int,
-            "modified" => Func::Modified,
-            "not" => Func::Not,
-            _ => return None,
-        })
+        Func::NAMES
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|&(_, f)| f)
     }
 
     /// Whether the function accepts `n` arguments.

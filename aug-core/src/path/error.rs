@@ -109,10 +109,14 @@ impl PathError {
         self
     }
 
-    /// Augeas's rendering of the position: the expression with `|=|` at the error.
+    /// Augeas's details of the error: the expression with `|=|` at the error, after the
+    /// regexp compiler's message and ` in ` when there is one.
     pub fn marked(&self) -> String {
         let (a, b) = split_at_char_boundary(&self.expr, self.pos);
-        format!("{a}|=|{b}")
+        match &self.details {
+            Some(d) => format!("{d} in {a}|=|{b}"),
+            None => format!("{a}|=|{b}"),
+        }
     }
 }
 
@@ -124,14 +128,24 @@ fn split_at_char_boundary(s: &str, mut pos: usize) -> (&str, &str) {
 }
 
 impl PathError {
+    /// The minor message, then the details (see [`PathError::marked`]) without the mark,
+    /// with a line holding `^` under the column it marked after the line it is on.
     fn render(&self) -> String {
         let mut out = self.kind.message().to_owned();
-        if let Some(d) = &self.details {
-            let _ = write!(out, " ({d})");
+        let (before, after) = split_at_char_boundary(&self.expr, self.pos);
+        let lead = match &self.details {
+            Some(d) => format!("{d} in {before}"),
+            None => before.to_owned(),
+        };
+        let col = lead.rsplit('\n').next().unwrap_or(&lead).chars().count();
+        let (line_rest, next) = match after.split_once('\n') {
+            Some((l, n)) => (l, Some(n)),
+            None => (after, None),
+        };
+        let _ = write!(out, "\n{lead}{line_rest}\n{:col$}^", "");
+        if let Some(n) = next {
+            let _ = write!(out, "\n{n}");
         }
-        let (before, _) = split_at_char_boundary(&self.expr, self.pos);
-        let col = before.chars().count();
-        let _ = write!(out, "\n{}\n{:col$}^", self.expr, "");
         out
     }
 }

@@ -1,11 +1,107 @@
-//! The evaluator: static type checking and evaluation of an [`Expr`] against a [`Tree`].
+//! Static type checking and evaluation of an [`Expr`] against a [`Tree`], both as Augeas
+//! 1.14 does them.
+//!
+//! Types are checked once the whole expression is parsed, variables typed by their value
+//! at that moment; the first error in a depth-first walk wins, and any error inside the
+//! primary of a filter expression is a `type error`.
+//!
+//! Evaluation follows Augeas's algorithm, quirks included: both sides of every operator
+//! are evaluated (so an error on the right of `or` or `else` surfaces); `a else b` picks
+//! `a` for good once `a` held for any node it was evaluated for, which is why, when an
+//! expression holds an `else`, every predicate runs over its node set twice (the first
+//! time only to find out, with the position and size of the enclosing context); a
+//! predicate that is just a number counts the nodes a step reaches before duplicates are
+//! dropped; a union keeps the nodes of its left side as they are and adds the nodes of
+//! its right side; numbers are 64 bits, arithmetic wraps at 32; relative paths at the
+//! top start at the handle's context node, except `descendant-or-self::` steps (and
+//! `//x`), which start at the root, as does any relative path in a predicate over the
+//! root.
 
 use super::ast::{Axis, BinOp, Expr, Func, LocPath, Start, Step};
 use super::error::{PathError, PathErrorKind};
-use super::regex_bridge::{self, Matcher};
+use super::regex::{self, Regex};
 use crate::tree::{NodeId, Tree};
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
+
+/// A regexp value: its pattern in Augeas's dialect and whether it ignores case, or the
+/// concatenation of regexps that differ in that.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Regexp(RxPat);
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum RxPat {
+    Leaf { pattern: String, nocase: bool },
+    Concat(Vec<RxPat>),
+}
+
+impl Regexp {
+    /// A regexp with `pattern`; `nocase` folds ASCII case.
+    pub fn new(pattern: impl Into<String>, nocase: bool) -> Regexp {
+        Regexp(RxPat::Leaf {
+            pattern: pattern.into(),
+            nocase,
+        })
+    }
+
+    /// The pattern, as Augeas shows it (parts of a concatenation in parentheses).
+    pub fn pattern(&self) -> String {
+        fn walk(p: &RxPat, out: &mut String) {
+            match p {
+                RxPat::Leaf { pattern, .. } => out.push_str(pattern),
+                RxPat::Concat(parts) => {
+                    for q in parts {
+                        out.push('(');
+                        walk(q, out);
+                        out.push(')');
+                    }
+                }
+            }
+        }
+        let mut s = String::new();
+        walk(&self.0, &mut s);
+        s
+    }
+
+    /// Whether the whole regexp ignores case.
+    pub fn nocase(&self) -> bool {
+        match &self.0 {
+            RxPat::Leaf { nocase, .. } => *nocase,
+            RxPat::Concat(_) => false,
+        }
+    }
+
+    /// `self + other`: one pattern `(a)(b)` when both fold case alike, else a
+    /// concatenation of the two.
+    fn concat(&self, other: &Regexp) -> Regexp {
+        match (&self.0, &other.0) {
+            (
+                RxPat::Leaf {
+                    pattern: a,
+                    nocase: x,
+                },
+                RxPat::Leaf {
+                    pattern: b,
+                    nocase: y,
+                },
+            ) if x == y => Regexp::new(format!("({a})({b})"), *x),
+            (a, b) => Regexp(RxPat::Concat(vec![a.clone(), b.clone()])),
+        }
+    }
+
+    /// Compiles the regexp; the error is GNU regex's message.
+    pub fn compile(&self) -> Result<Regex, String> {
+        fn leaves<'a>(p: &'a RxPat, out: &mut Vec<(&'a str, bool)>) {
+            match p {
+                RxPat::Leaf { pattern, nocase } => out.push((pattern, *nocase)),
+                RxPat::Concat(parts) => parts.iter().for_each(|q| leaves(q, out)),
+            }
+        }
+        let mut parts = Vec::new();
+        leaves(&self.0, &mut parts);
+        regex::compile_parts(&parts)
+    }
+}
 
 /// The result of evaluating a path expression.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,14 +115,8 @@ pub enum Value {
     Number(i64),
     /// A string.
     String(String),
-    /// A regexp in Augeas's dialect plus the case-folding flag.
-    Regexp {
-        /// The pattern; `None` for the regexp that matches nothing (e.g. `regexp()` of a
-        /// node set whose values are all missing).
-        pattern: Option<String>,
-        /// Whether the regexp ignores ASCII case.
-        nocase: bool,
-    },
+    /// A regexp.
+    Regexp(Regexp),
 }
 
 impl Value {
@@ -36,7 +126,7 @@ impl Value {
             Value::Bool(_) => Type::Bool,
             Value::Number(_) => Type::Number,
             Value::String(_) => Type::String,
-            Value::Regexp { .. } => Type::Regexp,
+            Value::Regexp(_) => Type::Regexp,
         }
     }
 
@@ -47,7 +137,7 @@ impl Value {
             Value::Bool(b) => *b,
             Value::Number(n) => *n > 0,
             Value::String(s) => !s.is_empty(),
-            Value::Regexp { .. } => true,
+            Value::Regexp(_) => true,
         }
     }
 }
@@ -87,7 +177,7 @@ impl Vars {
     }
 }
 
-/// Static types of expressions. `Any` is the type of a variable before evaluation.
+/// The static types of expressions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Type {
     NodeSet,
@@ -95,132 +185,147 @@ pub(crate) enum Type {
     Number,
     String,
     Regexp,
-    Any,
-}
-
-fn is(t: Type, want: &[Type]) -> bool {
-    t == Type::Any || want.contains(&t)
 }
 
 /// The result type of a binary operator, or `None` for a type error.
 fn binary_type(op: BinOp, l: Type, r: Type) -> Option<Type> {
     use Type::*;
-    let any = l == Any || r == Any;
+    let textual = |t: Type| t == NodeSet || t == String;
     match op {
-        BinOp::Else => Some(if l == r { l } else { Any }),
-        BinOp::Or | BinOp::And => Some(Bool),
-        BinOp::Eq | BinOp::Neq => ((is(l, &[NodeSet, String]) && is(r, &[NodeSet, String]))
-            || (is(l, &[Number]) && is(r, &[Number])))
-        .then_some(Bool),
-        BinOp::Match | BinOp::NoMatch => {
-            (is(l, &[String, NodeSet]) && is(r, &[Regexp])).then_some(Bool)
+        BinOp::Eq | BinOp::Neq => {
+            ((textual(l) && textual(r)) || (l == Number && r == Number)).then_some(Bool)
         }
-        BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => ((is(l, &[Number]) && is(r, &[Number]))
-            || (is(l, &[String]) && is(r, &[String])))
-        .then_some(Bool),
-        BinOp::Plus => {
-            if any {
-                Some(if l == Any { r } else { l })
-            } else {
-                (l == r && matches!(l, Number | String | Regexp)).then_some(l)
-            }
+        BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+            ((l == Number && r == Number) || (l == String && r == String)).then_some(Bool)
         }
-        BinOp::Minus | BinOp::Star => (is(l, &[Number]) && is(r, &[Number])).then_some(Number),
-        BinOp::Union => (is(l, &[NodeSet]) && is(r, &[NodeSet])).then_some(NodeSet),
+        BinOp::Plus => (l == r && matches!(l, Number | String | Regexp)).then_some(l),
+        BinOp::Minus | BinOp::Star => (l == Number && r == Number).then_some(Number),
+        BinOp::Union => (l == NodeSet && r == NodeSet).then_some(NodeSet),
+        BinOp::And | BinOp::Or => Some(Bool),
+        BinOp::Else => Some(if l == NodeSet && r == NodeSet {
+            NodeSet
+        } else {
+            Bool
+        }),
+        BinOp::Match | BinOp::NoMatch => (textual(l) && r == Regexp).then_some(Bool),
     }
 }
 
-/// Checks the types of `e` statically, as Augeas does while parsing. Returns the type of
-/// `e`, or `None` on a type error.
-pub(crate) fn typecheck(e: &Expr) -> Option<Type> {
+/// The result type of a call, or `None` when no variant of the function takes arguments
+/// of these types.
+fn call_type(f: Func, args: &[Type]) -> Option<Type> {
+    use Type::*;
+    let textual = |t: &Type| *t == NodeSet || *t == String;
+    match (f, args) {
+        (Func::Last | Func::Position, []) => Some(Number),
+        (Func::Label, []) => Some(String),
+        (Func::Modified, []) => Some(Bool),
+        (Func::Count, [NodeSet]) => Some(Number),
+        (Func::Regexp, [a]) | (Func::Regexp, [a, String]) | (Func::Glob, [a]) if textual(a) => {
+            Some(Regexp)
+        }
+        (Func::Int, [String | NodeSet | Bool]) => Some(Number),
+        (Func::Not, [Bool]) => Some(Bool),
+        _ => None,
+    }
+}
+
+/// Checks the types of `e` as Augeas does once it has parsed an expression; variables
+/// have the type of their value. Returns the type of `e`.
+pub(crate) fn typecheck(e: &Expr, vars: &Vars) -> Result<Type, PathErrorKind> {
     stacker::maybe_grow(super::parser::RED_ZONE, super::parser::GROW, || {
-        typecheck_here(e)
+        typecheck_here(e, vars)
     })
 }
 
-fn typecheck_here(e: &Expr) -> Option<Type> {
-    use Type::*;
+fn typecheck_here(e: &Expr, vars: &Vars) -> Result<Type, PathErrorKind> {
     match e {
-        Expr::Literal(_) => Some(String),
-        Expr::Number(_) => Some(Number),
-        Expr::Var(_) => Some(Any),
+        Expr::Literal(_) => Ok(Type::String),
+        Expr::Number(_) => Ok(Type::Number),
+        Expr::Var(name) => vars
+            .get(name)
+            .map(Value::ty)
+            .ok_or(PathErrorKind::UndefinedVariable),
         Expr::Call(f, args) => {
             let mut tys = Vec::with_capacity(args.len());
             for a in args {
-                tys.push(typecheck(a)?);
+                tys.push(typecheck(a, vars)?);
             }
-            let arg = |i: usize| tys.get(i).copied().unwrap_or(Any);
-            match f {
-                Func::Last | Func::Position | Func::Count => {
-                    (*f != Func::Count || is(arg(0), &[NodeSet])).then_some(Number)
-                }
-                Func::Label => Some(String),
-                Func::Regexp => (is(arg(0), &[String, NodeSet])
-                    && (tys.len() < 2 || is(arg(1), &[String])))
-                .then_some(Regexp),
-                Func::Glob => is(arg(0), &[String, NodeSet]).then_some(Regexp),
-                Func::Int => is(arg(0), &[String, NodeSet, Bool, Number]).then_some(Number),
-                Func::Modified => Some(Bool),
-                Func::Not => is(arg(0), &[Bool]).then_some(Bool),
-            }
+            call_type(*f, &tys).ok_or(PathErrorKind::Type)
         }
-        Expr::Binary(op, l, r) => binary_type(*op, typecheck(l)?, typecheck(r)?),
+        Expr::Binary(op, l, r) => {
+            let lt = typecheck(l, vars)?;
+            let rt = typecheck(r, vars)?;
+            binary_type(*op, lt, rt).ok_or(PathErrorKind::Type)
+        }
         Expr::Path(lp) => {
             if let Start::Filter(p, preds) = &lp.start {
-                let t = typecheck(p)?;
-                if (!preds.is_empty() || !lp.steps.is_empty()) && !is(t, &[NodeSet]) {
-                    return None;
+                // Whatever went wrong in the primary, Augeas reports a type error.
+                if typecheck(p, vars) != Ok(Type::NodeSet) {
+                    return Err(PathErrorKind::Type);
                 }
-                for pr in preds {
-                    check_predicate(pr)?;
-                }
-                if lp.steps.is_empty() {
-                    return Some(t);
-                }
+                check_predicates(preds, vars)?;
             }
             for s in &lp.steps {
-                for pr in &s.predicates {
-                    check_predicate(pr)?;
-                }
+                check_predicates(&s.predicates, vars)?;
             }
-            Some(NodeSet)
+            Ok(Type::NodeSet)
         }
     }
 }
 
 /// A predicate may have any type but regexp.
-fn check_predicate(e: &Expr) -> Option<Type> {
-    typecheck(e).filter(|t| *t != Type::Regexp)
+fn check_predicates(preds: &[Expr], vars: &Vars) -> Result<(), PathErrorKind> {
+    for p in preds {
+        if typecheck(p, vars)? == Type::Regexp {
+            return Err(PathErrorKind::Type);
+        }
+    }
+    Ok(())
 }
 
-/// The context of an evaluation: a node, its position in the node set being filtered and
-/// the size of that set (for `position()` and `last()`).
-#[derive(Debug, Clone, Copy)]
-struct Ctx {
-    node: NodeId,
-    pos: usize,
-    size: usize,
-}
-
-/// How far a path got: the node set before the first step and after each step.
+/// How far a path got: the node set it starts from and the node set after each step.
 pub(crate) type Trace = Vec<Vec<NodeId>>;
 
-/// One evaluation of an expression.
+/// One evaluation of an expression: Augeas's evaluation state.
 pub(crate) struct Evaluator<'a> {
     tree: &'a Tree,
     vars: &'a Vars,
     text: &'a str,
-    regexps: HashMap<(String, bool), Rc<Matcher>>,
+    /// Where relative paths at the top start (the handle's context node).
+    root_ctx: Option<NodeId>,
+    /// The context node, its position in the node set being filtered and that set's size.
+    ctx: NodeId,
+    ctx_pos: u32,
+    ctx_len: u32,
+    /// Whether the expression holds an `else`: then every predicate runs twice.
+    has_else: bool,
+    /// The `else` operators whose left side held at some point (by address).
+    left_matched: HashSet<usize>,
+    regexps: HashMap<Regexp, Rc<Regex>>,
 }
 
 type R<T> = Result<T, PathError>;
 
 impl<'a> Evaluator<'a> {
-    pub(crate) fn new(tree: &'a Tree, vars: &'a Vars, text: &'a str) -> Evaluator<'a> {
+    pub(crate) fn new(
+        tree: &'a Tree,
+        vars: &'a Vars,
+        text: &'a str,
+        origin: NodeId,
+        root_ctx: Option<NodeId>,
+        has_else: bool,
+    ) -> Evaluator<'a> {
         Evaluator {
             tree,
             vars,
             text,
+            root_ctx,
+            ctx: origin,
+            ctx_pos: 1,
+            ctx_len: 1,
+            has_else,
+            left_matched: HashSet::new(),
             regexps: HashMap::new(),
         }
     }
@@ -229,37 +334,22 @@ impl<'a> Evaluator<'a> {
         PathError::new(kind, self.text, self.text.len())
     }
 
-    /// Evaluates `e` with `node` as the context node.
-    pub(crate) fn eval_at(&mut self, e: &Expr, node: NodeId) -> R<Value> {
-        self.eval(
-            e,
-            Ctx {
-                node,
-                pos: 1,
-                size: 1,
-            },
-        )
-    }
-
-    /// Evaluates a path and returns the node set after each step (see [`Trace`]).
-    pub(crate) fn trace_at(&mut self, lp: &LocPath, node: NodeId) -> R<Trace> {
-        let ctx = Ctx {
-            node,
-            pos: 1,
-            size: 1,
-        };
-        let mut trace = Vec::with_capacity(lp.steps.len() + 1);
-        self.path(lp, ctx, Some(&mut trace))?;
-        Ok(trace)
-    }
-
-    fn eval(&mut self, e: &Expr, ctx: Ctx) -> R<Value> {
+    /// Evaluates `e` in the current context.
+    pub(crate) fn eval(&mut self, e: &Expr) -> R<Value> {
         stacker::maybe_grow(super::parser::RED_ZONE, super::parser::GROW, || {
-            self.eval_here(e, ctx)
+            self.eval_here(e)
         })
     }
 
-    fn eval_here(&mut self, e: &Expr, ctx: Ctx) -> R<Value> {
+    /// Evaluates a path and returns the node set it starts from and the one after each
+    /// step (see [`Trace`]).
+    pub(crate) fn trace(&mut self, lp: &LocPath) -> R<Trace> {
+        let mut trace = Vec::with_capacity(lp.steps.len() + 1);
+        self.path(lp, Some(&mut trace))?;
+        Ok(trace)
+    }
+
+    fn eval_here(&mut self, e: &Expr) -> R<Value> {
         Ok(match e {
             Expr::Literal(s) => Value::String(s.clone()),
             Expr::Number(n) => Value::Number(*n),
@@ -273,38 +363,21 @@ impl<'a> Evaluator<'a> {
                 Some(v) => v.clone(),
                 None => return Err(self.err(PathErrorKind::UndefinedVariable)),
             },
-            Expr::Call(f, args) => self.call(*f, args, ctx)?,
-            Expr::Binary(op, l, r) => self.binary(*op, l, r, ctx)?,
-            Expr::Path(lp) => {
-                let (start_only, v) = match &lp.start {
-                    Start::Filter(p, preds) if lp.steps.is_empty() && preds.is_empty() => {
-                        (true, self.eval(p, ctx)?)
-                    }
-                    _ => (false, Value::Bool(false)),
-                };
-                if start_only {
-                    v
-                } else {
-                    Value::NodeSet(self.path(lp, ctx, None)?)
-                }
-            }
+            Expr::Call(f, args) => self.call(*f, args)?,
+            Expr::Binary(op, l, r) => self.binary(e, *op, l, r)?,
+            Expr::Path(lp) => Value::NodeSet(self.path(lp, None)?),
         })
     }
 
-    fn nodeset(&mut self, e: &Expr, ctx: Ctx) -> R<Vec<NodeId>> {
-        match self.eval(e, ctx)? {
-            Value::NodeSet(ns) => Ok(ns),
-            _ => Err(self.err(PathErrorKind::Type)),
-        }
-    }
-
-    fn path(&mut self, lp: &LocPath, ctx: Ctx, mut trace: Option<&mut Trace>) -> R<Vec<NodeId>> {
+    fn path(&mut self, lp: &LocPath, mut trace: Option<&mut Trace>) -> R<Vec<NodeId>> {
         let mut cur = match &lp.start {
-            Start::Context => vec![ctx.node],
-            Start::Root => vec![self.tree.root()],
+            Start::Context => vec![self.step_root(lp.steps.first())],
             Start::Filter(p, preds) => {
-                let ns = self.nodeset(p, ctx)?;
-                self.predicates(ns, preds)?
+                let Value::NodeSet(mut ns) = self.eval(p)? else {
+                    return Err(self.err(PathErrorKind::Type));
+                };
+                self.filter(&mut ns, preds)?;
+                dedup(ns)
             }
         };
         if let Some(t) = trace.as_deref_mut() {
@@ -319,28 +392,49 @@ impl<'a> Evaluator<'a> {
         Ok(cur)
     }
 
-    /// One step: the axis from every node of `from` (duplicates dropped, first occurrence
-    /// kept), then the predicates over that whole set, as Augeas does (so
-    /// `*/alias[1]` is the first alias overall, not the first of each parent).
+    /// Where a relative path starts: the context node, or the handle's context node
+    /// when the context is the root, unless the first step is `root::` or
+    /// `descendant-or-self::`.
+    fn step_root(&self, first: Option<&Step>) -> NodeId {
+        let from_ctx = first.is_some_and(|s| matches!(s.axis, Axis::Root | Axis::DescendantOrSelf));
+        match self.root_ctx {
+            Some(rc) if !from_ctx && self.ctx == self.tree.root() => rc,
+            _ => self.ctx,
+        }
+    }
+
+    /// One step from every node of `from`: a predicate that is just a number picks the
+    /// node at that position among all the nodes the axis reaches, duplicates counted;
+    /// otherwise the nodes reached (first occurrences) are filtered by the predicates.
     fn step(&mut self, from: &[NodeId], step: &Step) -> R<Vec<NodeId>> {
-        // One node yields no duplicates, nor do child-like axes from distinct nodes.
-        let dedup =
-            from.len() > 1 && !matches!(step.axis, Axis::Child | Axis::Seq | Axis::SelfAxis);
+        if let [Expr::Number(k)] = step.predicates.as_slice() {
+            let mut pos = 1i64;
+            for &n in from {
+                for c in self.axis(n, step) {
+                    if pos == *k {
+                        return Ok(vec![c]);
+                    }
+                    pos += 1;
+                }
+            }
+            return Ok(Vec::new());
+        }
         let mut seen: HashSet<NodeId> = HashSet::new();
         let mut out = Vec::new();
         for &n in from {
-            for k in self.axis(n, step) {
-                if !dedup || seen.insert(k) {
-                    out.push(k);
+            for c in self.axis(n, step) {
+                if from.len() == 1 || seen.insert(c) {
+                    out.push(c);
                 }
             }
         }
-        self.predicates(out, &step.predicates)
+        self.filter(&mut out, &step.predicates)?;
+        Ok(out)
     }
 
     fn name_matches(&self, step: &Step, n: NodeId) -> bool {
         let label = self.tree.label(n);
-        // `seq::*` matches numbered nodes only; `seq::NAME` is `child::NAME`, as in Augeas.
+        // `seq::*` matches numbered nodes only; `seq::NAME` is `child::NAME`.
         if step.axis == Axis::Seq
             && step.name.is_none()
             && !label.is_some_and(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_digit()))
@@ -353,54 +447,43 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// The nodes the axis of `step` reaches from `n` whose names match, in Augeas's order.
     fn axis(&self, n: NodeId, step: &Step) -> Vec<NodeId> {
         let t = self.tree;
-        let keep = |v: &mut Vec<NodeId>, c: NodeId| {
+        let mut out = Vec::new();
+        let mut keep = |c: NodeId| {
             if self.name_matches(step, c) {
-                v.push(c);
+                out.push(c);
             }
         };
-        let mut out = Vec::new();
         match step.axis {
-            Axis::SelfAxis => keep(&mut out, n),
-            Axis::Child | Axis::Seq => {
-                for &c in t.children(n) {
-                    keep(&mut out, c);
-                }
-            }
-            Axis::Descendant => {
-                for d in t.descendants_or_self(n).skip(1) {
-                    keep(&mut out, d);
-                }
-            }
-            Axis::DescendantOrSelf => {
-                for d in t.descendants_or_self(n) {
-                    keep(&mut out, d);
-                }
-            }
+            Axis::SelfAxis => keep(n),
+            Axis::Child | Axis::Seq => t.children(n).iter().for_each(|&c| keep(c)),
+            Axis::Descendant => t.descendants_or_self(n).skip(1).for_each(keep),
+            Axis::DescendantOrSelf => t.descendants_or_self(n).for_each(keep),
             Axis::Parent => {
                 if let Some(p) = t.parent(n) {
-                    keep(&mut out, p);
+                    keep(p);
                 }
             }
-            Axis::Ancestor => {
-                for a in t.ancestors_or_self(n).skip(1) {
-                    keep(&mut out, a);
-                }
-            }
-            Axis::Root => keep(&mut out, t.root()),
+            Axis::Ancestor => t.ancestors_or_self(n).skip(1).for_each(keep),
+            Axis::Root => keep(t.root()),
+            // The root has no siblings (Augeas crashes looking for them).
             Axis::PrecedingSibling | Axis::FollowingSibling => {
                 if let Some(p) = t.parent(n) {
                     let sibs = t.children(p);
                     let idx = sibs.iter().position(|&c| c == n).unwrap_or(0);
                     if step.axis == Axis::PrecedingSibling {
-                        for &c in sibs.get(..idx).unwrap_or_default().iter().rev() {
-                            keep(&mut out, c);
-                        }
+                        sibs.get(..idx)
+                            .unwrap_or_default()
+                            .iter()
+                            .rev()
+                            .for_each(|&c| keep(c));
                     } else {
-                        for &c in sibs.get(idx + 1..).unwrap_or_default() {
-                            keep(&mut out, c);
-                        }
+                        sibs.get(idx + 1..)
+                            .unwrap_or_default()
+                            .iter()
+                            .for_each(|&c| keep(c));
                     }
                 }
             }
@@ -408,125 +491,85 @@ impl<'a> Evaluator<'a> {
         out
     }
 
-    fn predicates(&mut self, mut nodes: Vec<NodeId>, preds: &[Expr]) -> R<Vec<NodeId>> {
+    /// Keeps the nodes of `ns` for which each predicate holds, in turn (Augeas's
+    /// `ns_filter`).
+    fn filter(&mut self, ns: &mut Vec<NodeId>, preds: &[Expr]) -> R<()> {
+        if preds.is_empty() {
+            return Ok(());
+        }
+        let saved = (self.ctx, self.ctx_pos, self.ctx_len);
         for p in preds {
-            if nodes.is_empty() {
-                break;
-            }
-            nodes = self.filter(nodes, p)?;
-        }
-        Ok(nodes)
-    }
-
-    /// Keeps the nodes of `nodes` for which the predicate `p` holds.
-    fn filter(&mut self, nodes: Vec<NodeId>, p: &Expr) -> R<Vec<NodeId>> {
-        match p {
-            // A constant position needs no evaluation per node.
-            Expr::Number(k) => {
-                let k = usize::try_from(*k).unwrap_or(0);
-                Ok(k.checked_sub(1)
-                    .and_then(|i| nodes.get(i))
-                    .map(|&n| vec![n])
-                    .unwrap_or_default())
-            }
-            // `[last()]` needs no evaluation per node either.
-            Expr::Call(Func::Last, args) if args.is_empty() => {
-                Ok(nodes.last().map(|&n| vec![n]).unwrap_or_default())
-            }
-            // `a else b` in a predicate: b is only tried when a holds for no node. Both
-            // sides are taken as booleans (so `[x else 1]` keeps every node).
-            Expr::Binary(BinOp::Else, a, b) => {
-                let first = self.filter_truthy(&nodes, a)?;
-                if first.is_empty() {
-                    self.filter_truthy(&nodes, b)
-                } else {
-                    Ok(first)
+            if self.has_else {
+                // A first pass, so that every `else` knows whether its left side holds
+                // for some node. Position and size are still the enclosing ones.
+                for &n in ns.iter() {
+                    self.ctx = n;
+                    self.holds(p)?;
                 }
             }
-            _ => {
-                let size = nodes.len();
-                let mut out = Vec::new();
-                for (i, &n) in nodes.iter().enumerate() {
-                    let ctx = Ctx {
-                        node: n,
-                        pos: i + 1,
-                        size,
-                    };
-                    let keep = match self.eval(p, ctx)? {
-                        Value::Number(k) => usize::try_from(k).is_ok_and(|k| k == ctx.pos),
-                        Value::String(s) => self.tree.value(n) == Some(s.as_str()),
-                        v => v.truthy(),
-                    };
-                    if keep {
-                        out.push(n);
-                    }
+            self.ctx_len = u32::try_from(ns.len()).unwrap_or(u32::MAX);
+            self.ctx_pos = 1;
+            let mut kept = Vec::with_capacity(ns.len());
+            for &n in ns.iter() {
+                self.ctx = n;
+                if self.holds(p)? {
+                    kept.push(n);
                 }
-                Ok(out)
+                self.ctx_pos = self.ctx_pos.wrapping_add(1);
             }
+            *ns = kept;
         }
+        (self.ctx, self.ctx_pos, self.ctx_len) = saved;
+        Ok(())
     }
 
-    /// The nodes for which `p`, coerced to a boolean, holds (one pass of `else`).
-    fn filter_truthy(&mut self, nodes: &[NodeId], p: &Expr) -> R<Vec<NodeId>> {
-        if let Expr::Binary(BinOp::Else, a, b) = p {
-            let first = self.filter_truthy(nodes, a)?;
-            return if first.is_empty() {
-                self.filter_truthy(nodes, b)
-            } else {
-                Ok(first)
-            };
-        }
-        let size = nodes.len();
-        let mut out = Vec::new();
-        for (i, &n) in nodes.iter().enumerate() {
-            let ctx = Ctx {
-                node: n,
-                pos: i + 1,
-                size,
-            };
-            if self.eval(p, ctx)?.truthy() {
-                out.push(n);
-            }
-        }
-        Ok(out)
+    /// Whether predicate `p` holds for the context node.
+    fn holds(&mut self, p: &Expr) -> R<bool> {
+        Ok(match self.eval(p)? {
+            Value::Bool(b) => b,
+            Value::Number(k) => i64::from(self.ctx_pos) == k,
+            Value::NodeSet(ns) => !ns.is_empty(),
+            Value::String(s) => self.tree.value(self.ctx) == Some(s.as_str()),
+            Value::Regexp(_) => false,
+        })
     }
 
     fn value_of(&self, n: NodeId) -> &str {
         self.tree.value(n).unwrap_or("")
     }
 
-    fn binary(&mut self, op: BinOp, l: &Expr, r: &Expr, ctx: Ctx) -> R<Value> {
-        match op {
-            BinOp::Else => {
-                let lv = self.eval(l, ctx)?;
-                return if lv.truthy() {
-                    Ok(lv)
-                } else {
-                    self.eval(r, ctx)
-                };
-            }
-            BinOp::And => {
-                let lv = self.eval(l, ctx)?.truthy();
-                return Ok(Value::Bool(lv && self.eval(r, ctx)?.truthy()));
-            }
-            BinOp::Or => {
-                let lv = self.eval(l, ctx)?.truthy();
-                return Ok(Value::Bool(lv || self.eval(r, ctx)?.truthy()));
-            }
-            _ => {}
-        }
-        let lv = self.eval(l, ctx)?;
-        let rv = self.eval(r, ctx)?;
-        if binary_type(op, lv.ty(), rv.ty()).is_none() {
-            return Err(self.err(PathErrorKind::Type));
-        }
+    fn binary(&mut self, e: &Expr, op: BinOp, l: &Expr, r: &Expr) -> R<Value> {
+        let lv = self.eval(l)?;
+        let rv = self.eval(r)?;
         Ok(match (op, lv, rv) {
+            (BinOp::Else, lv, rv) => {
+                let key = std::ptr::from_ref(e) as usize;
+                let matched = self.left_matched.contains(&key);
+                match (lv, rv) {
+                    (Value::NodeSet(a), Value::NodeSet(b)) => {
+                        if matched || !a.is_empty() {
+                            self.left_matched.insert(key);
+                            Value::NodeSet(a)
+                        } else {
+                            Value::NodeSet(b)
+                        }
+                    }
+                    (a, b) => {
+                        let left = a.truthy();
+                        if matched || left {
+                            self.left_matched.insert(key);
+                            Value::Bool(left)
+                        } else {
+                            Value::Bool(b.truthy())
+                        }
+                    }
+                }
+            }
+            (BinOp::And, a, b) => Value::Bool(a.truthy() && b.truthy()),
+            (BinOp::Or, a, b) => Value::Bool(a.truthy() || b.truthy()),
             (BinOp::Eq | BinOp::Neq, a, b) => Value::Bool(self.equal(op == BinOp::Eq, &a, &b)),
-            (BinOp::Match | BinOp::NoMatch, a, Value::Regexp { pattern, nocase }) => {
-                let m = match pattern {
-                    Some(p) => self.regexp(&p, nocase)?,
-                    None => Rc::new(Matcher::never()),
-                };
+            (BinOp::Match | BinOp::NoMatch, a, Value::Regexp(rx)) => {
+                let m = self.regex(&rx)?;
                 let any = match &a {
                     Value::NodeSet(ns) => ns.iter().any(|&n| m.is_match(self.value_of(n))),
                     Value::String(s) => m.is_match(s),
@@ -539,28 +582,29 @@ impl<'a> Evaluator<'a> {
                 BinOp::Le => Value::Bool(a <= b),
                 BinOp::Gt => Value::Bool(a > b),
                 BinOp::Ge => Value::Bool(a >= b),
-                BinOp::Plus => Value::Number(a.wrapping_add(b)),
-                BinOp::Minus => Value::Number(a.wrapping_sub(b)),
-                _ => Value::Number(a.wrapping_mul(b)),
+                // Augeas computes in 64 bits and keeps a C `int`.
+                BinOp::Plus => Value::Number(i64::from(a.wrapping_add(b) as i32)),
+                BinOp::Minus => Value::Number(i64::from(a.wrapping_sub(b) as i32)),
+                BinOp::Star => Value::Number(i64::from(a.wrapping_mul(b) as i32)),
+                _ => return Err(self.err(PathErrorKind::Type)),
             },
             (op, Value::String(a), Value::String(b)) => match op {
                 BinOp::Lt => Value::Bool(a < b),
                 BinOp::Le => Value::Bool(a <= b),
                 BinOp::Gt => Value::Bool(a > b),
                 BinOp::Ge => Value::Bool(a >= b),
-                _ => Value::String(a + &b),
+                BinOp::Plus => Value::String(a + &b),
+                _ => return Err(self.err(PathErrorKind::Type)),
             },
-            (
-                BinOp::Plus,
-                Value::Regexp { pattern: a, nocase },
-                Value::Regexp { pattern: b, .. },
-            ) => Value::Regexp {
-                pattern: a.zip(b).map(|(a, b)| format!("({a})({b})")),
-                nocase,
-            },
-            // Like Augeas 1.14, a union keeps duplicates.
+            (BinOp::Plus, Value::Regexp(a), Value::Regexp(b)) => Value::Regexp(a.concat(&b)),
             (BinOp::Union, Value::NodeSet(mut a), Value::NodeSet(b)) => {
-                a.extend(b);
+                // Only the nodes added from the right side are checked for duplicates.
+                let mut added = HashSet::new();
+                for n in b {
+                    if added.insert(n) {
+                        a.push(n);
+                    }
+                }
                 Value::NodeSet(a)
             }
             _ => return Err(self.err(PathErrorKind::Type)),
@@ -589,94 +633,148 @@ impl<'a> Evaluator<'a> {
             }
             (Value::String(a), Value::String(b)) => (a == b) == eq,
             (Value::Number(a), Value::Number(b)) => (a == b) == eq,
-            (Value::Bool(a), Value::Bool(b)) => (a == b) == eq,
             _ => false,
         }
     }
 
-    fn regexp(&mut self, pattern: &str, nocase: bool) -> R<Rc<Matcher>> {
-        let key = (pattern.to_owned(), nocase);
-        if let Some(m) = self.regexps.get(&key) {
+    fn regex(&mut self, rx: &Regexp) -> R<Rc<Regex>> {
+        if let Some(m) = self.regexps.get(rx) {
             return Ok(Rc::clone(m));
         }
-        let m = regex_bridge::compile_translated(pattern, nocase)
+        let m = rx
+            .compile()
             .map_err(|e| self.err(PathErrorKind::Regexp).with_details(e))?;
         let m = Rc::new(m);
-        self.regexps.insert(key, Rc::clone(&m));
+        self.regexps.insert(rx.clone(), Rc::clone(&m));
         Ok(m)
     }
 
-    fn call(&mut self, f: Func, args: &[Expr], ctx: Ctx) -> R<Value> {
-        let arg = |i: usize| args.get(i);
+    fn call(&mut self, f: Func, args: &[Expr]) -> R<Value> {
+        let mut vals = Vec::with_capacity(args.len());
+        for a in args {
+            vals.push(self.eval(a)?);
+        }
+        let mut vals = vals.into_iter();
+        let mut arg = || vals.next();
         Ok(match f {
-            Func::Last => Value::Number(i64::try_from(ctx.size).unwrap_or(i64::MAX)),
-            Func::Position => Value::Number(i64::try_from(ctx.pos).unwrap_or(i64::MAX)),
-            Func::Label => Value::String(self.tree.label(ctx.node).unwrap_or("").to_owned()),
-            Func::Modified => Value::Bool(self.tree.is_dirty(ctx.node)),
-            Func::Count => {
-                let e = arg(0).ok_or_else(|| self.err(PathErrorKind::Arity))?;
-                let ns = self.nodeset(e, ctx)?;
-                Value::Number(i64::try_from(ns.len()).unwrap_or(i64::MAX))
-            }
-            Func::Not => {
-                let e = arg(0).ok_or_else(|| self.err(PathErrorKind::Arity))?;
-                match self.eval(e, ctx)? {
-                    Value::Bool(b) => Value::Bool(!b),
-                    _ => return Err(self.err(PathErrorKind::Type)),
+            Func::Last => Value::Number(i64::from(self.ctx_len)),
+            Func::Position => Value::Number(i64::from(self.ctx_pos)),
+            Func::Label => Value::String(self.tree.label(self.ctx).unwrap_or("").to_owned()),
+            Func::Modified => Value::Bool(self.tree.is_dirty(self.ctx)),
+            Func::Count => match arg() {
+                Some(Value::NodeSet(ns)) => {
+                    Value::Number(i64::try_from(ns.len()).unwrap_or(i64::MAX))
                 }
-            }
+                _ => return Err(self.err(PathErrorKind::Type)),
+            },
+            Func::Not => match arg() {
+                Some(Value::Bool(b)) => Value::Bool(!b),
+                _ => return Err(self.err(PathErrorKind::Type)),
+            },
             Func::Int => {
-                let e = arg(0).ok_or_else(|| self.err(PathErrorKind::Arity))?;
-                let s = match self.eval(e, ctx)? {
-                    Value::Bool(b) => return Ok(Value::Number(i64::from(b))),
-                    Value::Number(n) => return Ok(Value::Number(n)),
-                    Value::String(s) => s,
-                    Value::NodeSet(ns) => match ns.as_slice() {
-                        [one] => self.value_of(*one).to_owned(),
+                let text = match arg() {
+                    Some(Value::Bool(b)) => return Ok(Value::Number(i64::from(b))),
+                    Some(Value::String(s)) => Some(s),
+                    Some(Value::NodeSet(ns)) => match ns.as_slice() {
+                        [one] => self.tree.value(*one).map(str::to_owned),
                         _ => return Err(self.err(PathErrorKind::TooManyMatches)),
                     },
-                    Value::Regexp { .. } => return Err(self.err(PathErrorKind::Type)),
-                };
-                Value::Number(
-                    s.parse::<i64>()
-                        .map_err(|_| self.err(PathErrorKind::IllegalNumber))?,
-                )
-            }
-            Func::Regexp | Func::Glob => {
-                let e = arg(0).ok_or_else(|| self.err(PathErrorKind::Arity))?;
-                let nocase = match arg(1) {
-                    None => false,
-                    Some(fe) => match self.eval(fe, ctx)? {
-                        Value::String(fl) if fl == "i" => true,
-                        Value::String(_) => return Err(self.err(PathErrorKind::RegexpFlag)),
-                        _ => return Err(self.err(PathErrorKind::Type)),
-                    },
-                };
-                let sources: Vec<String> = match self.eval(e, ctx)? {
-                    Value::String(s) => vec![s],
-                    Value::NodeSet(ns) => ns
-                        .iter()
-                        .filter_map(|&n| self.tree.value(n).map(str::to_owned))
-                        .collect(),
                     _ => return Err(self.err(PathErrorKind::Type)),
                 };
-                let mut parts = Vec::with_capacity(sources.len());
-                for s in &sources {
-                    let t = if f == Func::Glob {
-                        regex_bridge::glob_to_regex(s)
+                // A node without a value is -1.
+                match text {
+                    None => Value::Number(-1),
+                    Some(s) => Value::Number(
+                        parse_int(&s).ok_or_else(|| self.err(PathErrorKind::IllegalNumber))?,
+                    ),
+                }
+            }
+            Func::Regexp | Func::Glob => {
+                let source = arg();
+                let nocase = match arg() {
+                    None => false,
+                    Some(Value::String(fl)) if fl == "i" => true,
+                    Some(_) => return Err(self.err(PathErrorKind::RegexpFlag)),
+                };
+                let glob = f == Func::Glob;
+                let translate = |s: &str| {
+                    if glob {
+                        regex::glob_to_regex(s)
                     } else {
-                        regex_bridge::translate(s)
-                    };
-                    let t = t.map_err(|d| self.err(PathErrorKind::Regexp).with_details(d))?;
-                    parts.push(format!("({t})"));
-                }
-                let pattern = (!parts.is_empty()).then(|| parts.join("|"));
-                // Compile now so that invalid patterns are reported even if never used.
-                if let Some(p) = &pattern {
-                    self.regexp(p, nocase)?;
-                }
-                Value::Regexp { pattern, nocase }
+                        regex::unescape(s)
+                    }
+                };
+                let rx = match source {
+                    Some(Value::String(s)) => Regexp::new(translate(&s), nocase && !glob),
+                    Some(Value::NodeSet(ns)) => {
+                        let parts: Vec<String> = ns
+                            .iter()
+                            .filter_map(|&n| self.tree.value(n))
+                            .map(|v| format!("({})", translate(v)))
+                            .collect();
+                        if parts.is_empty() {
+                            Regexp::new(regex::EMPTY_NODESET_PATTERN, nocase)
+                        } else {
+                            // The values' regexps never fold case.
+                            Regexp::new(parts.join("|"), false)
+                        }
+                    }
+                    _ => return Err(self.err(PathErrorKind::Type)),
+                };
+                // Compiled now, so that an invalid pattern is an error even if unused.
+                self.regex(&rx)?;
+                Value::Regexp(rx)
             }
         })
+    }
+}
+
+/// The nodes of `ns` without repetitions, first occurrences kept.
+fn dedup(ns: Vec<NodeId>) -> Vec<NodeId> {
+    if ns.len() < 2 {
+        return ns;
+    }
+    let mut seen = HashSet::with_capacity(ns.len());
+    ns.into_iter().filter(|n| seen.insert(*n)).collect()
+}
+
+/// A decimal integer as C's `strtoll` reads it, the whole string: leading whitespace, a
+/// sign, at least one digit, nothing after; `None` if not, or out of range.
+fn parse_int(s: &str) -> Option<i64> {
+    let t = s.trim_start_matches([' ', '\t', '\n', '\u{b}', '\u{c}', '\r']);
+    let (neg, digits) = match t.as_bytes().first() {
+        Some(b'-') => (true, t.get(1..)?),
+        Some(b'+') => (false, t.get(1..)?),
+        _ => (false, t),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let mut n: i64 = 0;
+    for b in digits.bytes() {
+        let d = i64::from(b - b'0');
+        n = n.checked_mul(10)?;
+        n = if neg {
+            n.checked_sub(d)?
+        } else {
+            n.checked_add(d)?
+        };
+    }
+    Some(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_int;
+
+    #[test]
+    fn integers_as_strtoll_reads_them() {
+        assert_eq!(parse_int(" 3"), Some(3));
+        assert_eq!(parse_int("+4"), Some(4));
+        assert_eq!(parse_int("-7"), Some(-7));
+        assert_eq!(parse_int("-9223372036854775808"), Some(i64::MIN));
+        for bad in ["", " ", "3 ", "0x10", "9223372036854775808", "-", "1e3"] {
+            assert_eq!(parse_int(bad), None, "{bad:?}");
+        }
     }
 }

@@ -13,11 +13,11 @@ mod ast;
 mod error;
 mod eval;
 mod parser;
-pub mod regex_bridge;
+pub mod regex;
 
 pub use ast::{Axis, BinOp, Expr, Func, LocPath, Start, Step};
 pub use error::{PathError, PathErrorKind};
-pub use eval::{Value, Vars};
+pub use eval::{Regexp, Value, Vars};
 pub use parser::{MAX_NESTING, unescape_name};
 
 use crate::tree::{NodeId, Tree};
@@ -28,19 +28,40 @@ pub(crate) use eval::Trace;
 pub struct PathExpr {
     text: String,
     expr: Expr,
+    has_else: bool,
 }
 
 impl PathExpr {
-    /// Parses and type-checks `text`.
+    /// Parses and type-checks `text`, which may use no variables.
     pub fn parse(text: &str) -> Result<PathExpr, PathError> {
-        let expr = parser::parse(text)?;
-        if eval::typecheck(&expr).is_none() {
-            return Err(PathError::new(PathErrorKind::Type, text, text.len()));
+        PathExpr::parse_with(text, &Vars::new())
+    }
+
+    /// Parses and type-checks `text`; its variables must be defined in `vars` and have
+    /// the types of their values there (as in Augeas, where a path is checked against
+    /// the variables defined when it is parsed).
+    pub fn parse_with(text: &str, vars: &Vars) -> Result<PathExpr, PathError> {
+        PathExpr::parse_typed(text, vars).map(|(p, _)| p)
+    }
+
+    /// Parses and type-checks `text` as an expression that must give a node set.
+    pub fn parse_nodeset(text: &str, vars: &Vars) -> Result<PathExpr, PathError> {
+        match PathExpr::parse_typed(text, vars)? {
+            (p, eval::Type::NodeSet) => Ok(p),
+            _ => Err(PathError::new(PathErrorKind::Type, text, text.len())),
         }
-        Ok(PathExpr {
+    }
+
+    fn parse_typed(text: &str, vars: &Vars) -> Result<(PathExpr, eval::Type), PathError> {
+        let parsed = parser::parse(text)?;
+        let ty = eval::typecheck(&parsed.expr, vars)
+            .map_err(|kind| PathError::new(kind, text, text.len()))?;
+        let p = PathExpr {
             text: text.to_owned(),
-            expr,
-        })
+            expr: parsed.expr,
+            has_else: parsed.has_else,
+        };
+        Ok((p, ty))
     }
 
     /// The text the expression was parsed from.
@@ -53,20 +74,46 @@ impl PathExpr {
         &self.expr
     }
 
-    /// Evaluates the expression with `context` as the context node (relative paths start
-    /// there).
+    /// Evaluates the expression with `context` as the context node: relative paths start
+    /// there.
     pub fn eval(&self, tree: &Tree, vars: &Vars, context: NodeId) -> Result<Value, PathError> {
-        eval::Evaluator::new(tree, vars, &self.text).eval_at(&self.expr, context)
+        self.eval_in(tree, vars, context, None)
     }
 
-    /// Evaluates the expression, which must yield a node set.
+    /// Evaluates the expression as Augeas evaluates a path for its handle: `origin` is
+    /// the context node (the root, for the handle), and relative paths at the top start
+    /// at `root_ctx` (the handle's context node) when `origin` is the root.
+    pub fn eval_in(
+        &self,
+        tree: &Tree,
+        vars: &Vars,
+        origin: NodeId,
+        root_ctx: Option<NodeId>,
+    ) -> Result<Value, PathError> {
+        self.evaluator(tree, vars, origin, root_ctx)
+            .eval(&self.expr)
+    }
+
+    /// Evaluates the expression, which must yield a node set, with `context` as the
+    /// context node.
     pub fn select(
         &self,
         tree: &Tree,
         vars: &Vars,
         context: NodeId,
     ) -> Result<Vec<NodeId>, PathError> {
-        match self.eval(tree, vars, context)? {
+        self.select_in(tree, vars, context, None)
+    }
+
+    /// [`PathExpr::select`] with an origin and a context node, as [`PathExpr::eval_in`].
+    pub fn select_in(
+        &self,
+        tree: &Tree,
+        vars: &Vars,
+        origin: NodeId,
+        root_ctx: Option<NodeId>,
+    ) -> Result<Vec<NodeId>, PathError> {
+        match self.eval_in(tree, vars, origin, root_ctx)? {
             Value::NodeSet(ns) => Ok(ns),
             _ => Err(PathError::new(
                 PathErrorKind::Type,
@@ -76,24 +123,36 @@ impl PathExpr {
         }
     }
 
+    fn evaluator<'a>(
+        &'a self,
+        tree: &'a Tree,
+        vars: &'a Vars,
+        origin: NodeId,
+        root_ctx: Option<NodeId>,
+    ) -> eval::Evaluator<'a> {
+        eval::Evaluator::new(tree, vars, &self.text, origin, root_ctx, self.has_else)
+    }
+
     /// For node creation: the expression reduced to the location path that decides where
     /// nodes go (following `else` to the branch that is chosen), with its trace.
-    /// `Ok(None)` means the expression is not a path; callers then use [`Self::select`].
+    /// `Ok(None)` means the expression is not a path; callers then use
+    /// [`Self::select_in`].
     pub(crate) fn creation_trace(
         &self,
         tree: &Tree,
         vars: &Vars,
-        context: NodeId,
+        origin: NodeId,
+        root_ctx: Option<NodeId>,
     ) -> Result<Option<(&LocPath, Trace)>, PathError> {
-        let mut ev = eval::Evaluator::new(tree, vars, &self.text);
+        let mut ev = self.evaluator(tree, vars, origin, root_ctx);
         let mut e = &self.expr;
         loop {
             match e {
                 Expr::Binary(BinOp::Else, l, r) => {
-                    let lv = ev.eval_at(l, context)?;
+                    let lv = ev.eval(l)?;
                     e = if lv.truthy() { l } else { r };
                 }
-                Expr::Path(lp) => return Ok(Some((lp, ev.trace_at(lp, context)?))),
+                Expr::Path(lp) => return Ok(Some((lp, ev.trace(lp)?))),
                 _ => return Ok(None),
             }
         }

@@ -775,55 +775,37 @@ fn cmd_preview(s: &mut Shell<'_>, a: &Args, out: &mut dyn Write) -> Result<(), F
 }
 
 fn cmd_dump_xml(s: &mut Shell<'_>, a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
-    let p = a.opt(0).unwrap_or("/*");
-    let nodes = s.aug.match_nodes(p)?;
-    output::dump_xml(s.aug.tree(), p, &nodes, out)
+    output::dump_xml(s.aug, a.opt(0).unwrap_or("/*"), out)
 }
 
-/// The nodes `get` and `label` look at. Unlike `match`, which reads `/` as `/*`, they
-/// take `/` to be the root node itself (which has neither label nor value), as
-/// `aug_get` and `aug_label` do.
-fn single_get(s: &Shell<'_>, p: &str) -> Result<Vec<crate::NodeId>, Failure> {
-    if p == "/" {
-        return Ok(vec![s.aug.tree().root()]);
-    }
-    Ok(s.aug.match_nodes(p)?)
+/// The one node `p` designates for `get` and `label`, as `aug_get` finds it: hidden nodes
+/// count (`/` is the root, which has neither label nor value), and several nodes are an
+/// error.
+fn single_get(s: &Shell<'_>, p: &str) -> Result<Option<crate::NodeId>, Failure> {
+    let aug = &s.aug;
+    Ok(crate::ops::get_node(aug.tree(), aug.vars(), aug.context(), p).map_err(Error::from)?)
 }
 
 fn cmd_get(s: &mut Shell<'_>, a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
     let p = a.req(0);
-    let nodes = single_get(s, p)?;
-    match nodes.as_slice() {
-        [] => writeln!(out, "{p} (o)")?,
-        [n] => match s.aug.tree().value(*n) {
+    match single_get(s, p)? {
+        None => writeln!(out, "{p} (o)")?,
+        Some(n) => match s.aug.tree().value(n) {
             None => writeln!(out, "{p} (none)")?,
             Some(v) => writeln!(out, "{p} = {v}")?,
         },
-        _ => {
-            return Err(one_node_error(
-                ErrorCode::MMatch,
-                format!("There are {} nodes matching {p}", nodes.len()),
-            ));
-        }
     }
     Ok(())
 }
 
 fn cmd_label(s: &mut Shell<'_>, a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
     let p = a.req(0);
-    let nodes = single_get(s, p)?;
-    match nodes.as_slice() {
-        [] => writeln!(out, "{p} (o)")?,
-        [n] => match s.aug.tree().label(*n) {
+    match single_get(s, p)? {
+        None => writeln!(out, "{p} (o)")?,
+        Some(n) => match s.aug.tree().label(n) {
             None => writeln!(out, "{p} (none)")?,
             Some(l) => writeln!(out, "{p} = {l}")?,
         },
-        _ => {
-            return Err(one_node_error(
-                ErrorCode::MMatch,
-                format!("There are {} nodes matching {p}", nodes.len()),
-            ));
-        }
     }
     Ok(())
 }
@@ -881,7 +863,9 @@ fn cmd_count(s: &mut Shell<'_>, a: &Args, out: &mut dyn Write) -> Result<(), Fai
 }
 
 fn cmd_print(s: &mut Shell<'_>, a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
-    let text = s.aug.print(Some(a.opt(0).unwrap_or("/*")))?;
+    // Like `aug_print`, a lone `/` is the root, which is hidden and prints nothing.
+    let p = a.opt(0).filter(|p| !p.is_empty()).unwrap_or("/*");
+    let text = s.aug.print(Some(p))?;
     out.write_all(text.as_bytes())?;
     Ok(())
 }
@@ -926,12 +910,15 @@ fn cmd_span(s: &mut Shell<'_>, a: &Args, out: &mut dyn Write) -> Result<(), Fail
 }
 
 fn cmd_clear(s: &mut Shell<'_>, a: &Args, _: &mut dyn Write) -> Result<(), Failure> {
-    s.aug.clear(a.req(0)).map_err(bare)?;
+    let p = a.req(0);
+    s.aug
+        .clear(p)
+        .map_err(|e| failed_to_create(bare(e), "Clearing", p))?;
     Ok(())
 }
 
 fn cmd_clearm(s: &mut Shell<'_>, a: &Args, _: &mut dyn Write) -> Result<(), Failure> {
-    s.aug.clearm(a.req(0), a.req(1))?;
+    s.aug.clearm(a.req(0), a.req(1)).map_err(bare)?;
     Ok(())
 }
 
@@ -985,18 +972,36 @@ fn cmd_rm(s: &mut Shell<'_>, a: &Args, out: &mut dyn Write) -> Result<(), Failur
 }
 
 fn cmd_set(s: &mut Shell<'_>, a: &Args, _: &mut dyn Write) -> Result<(), Failure> {
-    s.aug.set(a.req(0), a.opt(1)).map_err(bare)?;
+    let p = a.req(0);
+    s.aug
+        .set(p, a.opt(1))
+        .map_err(|e| failed_to_create(bare(e), "Setting", p))?;
     Ok(())
 }
 
 fn cmd_setm(s: &mut Shell<'_>, a: &Args, _: &mut dyn Write) -> Result<(), Failure> {
-    s.aug.setm(a.req(0), Some(a.req(1)), a.opt(2))?;
+    s.aug
+        .setm(a.req(0), Some(a.req(1)), a.opt(2))
+        .map_err(bare)?;
     Ok(())
 }
 
 fn cmd_touch(s: &mut Shell<'_>, a: &Args, _: &mut dyn Write) -> Result<(), Failure> {
-    s.aug.touch(a.req(0)).map_err(bare)?;
+    let p = a.req(0);
+    s.aug
+        .touch(p)
+        .map_err(|e| failed_to_create(bare(e), "Touching", p))?;
     Ok(())
+}
+
+/// A path that cannot be created fails in Augeas without an error of its own, and
+/// augtool reports `Setting PATH failed` (or `Clearing`, `Touching`).
+fn failed_to_create(e: Error, verb: &str, path: &str) -> Error {
+    if e.code == ErrorCode::PathX && e.minor.is_none() {
+        cmd_error(format!("{verb} {path} failed"))
+    } else {
+        e
+    }
 }
 
 fn cmd_defnode(s: &mut Shell<'_>, a: &Args, _: &mut dyn Write) -> Result<(), Failure> {

@@ -70,7 +70,12 @@ pub fn run_line(
         extra,
         quit: false,
     };
-    (cmd.run)(&mut shell, &args, out)?;
+    if let Err(e) = (cmd.run)(&mut shell, &args, out) {
+        if let Failure::Aug(e) = &e {
+            output::record_error(shell.aug, e);
+        }
+        return Err(e);
+    }
     Ok(if shell.quit {
         Outcome::Quit
     } else {

@@ -29,7 +29,8 @@ impl From<io::Error> for Failure {
 
 /// Renders an error as augtool reports it: `error: MESSAGE`, then `error: MINOR` if there
 /// is one, then the details. Where the details mark a position in a path expression
-/// (Augeas's `|=|`), the expression is shown with a `^` under that column instead.
+/// (Augeas's `|=|`), the expression is shown without the mark and a line with a `^` under
+/// that column follows the line the position is on.
 pub fn render_error(e: &Error) -> String {
     let mut s = format!("error: {}\n", e.message());
     if let Some(minor) = &e.minor {
@@ -40,8 +41,15 @@ pub fn render_error(e: &Error) -> String {
             Some(at) if e.minor.is_some() => {
                 let before = details.get(..at).unwrap_or_default();
                 let after = details.get(at + 3..).unwrap_or_default();
-                let col = before.chars().count();
-                let _ = writeln!(s, "{before}{after}\n{:col$}^", "");
+                let col = before.rsplit('\n').next().unwrap_or(before).chars().count();
+                let (rest_of_line, next_lines) = match after.split_once('\n') {
+                    Some((l, n)) => (l, Some(n)),
+                    None => (after, None),
+                };
+                let _ = writeln!(s, "{before}{rest_of_line}\n{:col$}^", "");
+                if let Some(n) = next_lines {
+                    let _ = writeln!(s, "{n}");
+                }
             }
             _ => {
                 let _ = writeln!(s, "{details}");
@@ -49,6 +57,14 @@ pub fn render_error(e: &Error) -> String {
         }
     }
     s
+}
+
+/// Records a path expression error under `/augeas/error`, as Augeas does for every call
+/// whose path expression is invalid or fails.
+pub fn record_error(aug: &mut Augeas, e: &Error) {
+    if let (crate::ErrorCode::PathX, Some(minor), Some(details)) = (e.code, &e.minor, &e.details) {
+        crate::ops::record_path_error(aug.tree_mut(), minor, details);
+    }
 }
 
 /// Reads the child `sub` (a relative label path) of `node`.
@@ -104,8 +120,8 @@ pub fn errors(aug: &Augeas, out: &mut dyn Write) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Escapes text for XML: `&`, `<`, `>`, plus `"` and whitespace controls in attributes
-/// (as libxml2 serializes them).
+/// Escapes text for XML: `&`, `<`, `>`, plus `"`, whitespace controls and non-ASCII
+/// characters in attributes (as libxml2 serializes them without an encoding).
 fn xml_escape(text: &str, attribute: bool) -> String {
     let mut s = String::with_capacity(text.len());
     for c in text.chars() {
@@ -117,6 +133,9 @@ fn xml_escape(text: &str, attribute: bool) -> String {
             '"' if attribute => s.push_str("&quot;"),
             '\n' if attribute => s.push_str("&#10;"),
             '\t' if attribute => s.push_str("&#9;"),
+            c if attribute && !c.is_ascii() => {
+                let _ = write!(s, "&#x{:X};", u32::from(c));
+            }
             c => s.push(c),
         }
     }
@@ -151,20 +170,36 @@ fn xml_node(tree: &Tree, n: NodeId, path: Option<&str>, depth: usize, s: &mut St
     let _ = writeln!(s, "{indent}</node>");
 }
 
-/// `dump-xml`: the matched nodes as `<augeas match="PATH">` with nested `<node>`s.
-pub fn dump_xml(
-    tree: &Tree,
-    pattern: &str,
-    nodes: &[NodeId],
-    out: &mut dyn Write,
-) -> Result<(), Failure> {
+/// `dump-xml`: the matched nodes as `<augeas match="PATH">` with nested `<node>`s (hidden
+/// nodes left out). When the expression parses but fails to evaluate, Augeas prints the
+/// empty `<augeas>` element before reporting the error; when it does not parse, an empty
+/// line.
+pub fn dump_xml(aug: &Augeas, pattern: &str, out: &mut dyn Write) -> Result<(), Failure> {
+    // `aug_to_xml` reads a lone `/` as `/*`.
+    let pattern = if pattern.is_empty() || pattern == "/" {
+        "/*"
+    } else {
+        pattern
+    };
+    let tree = aug.tree();
+    if let Err(e) = crate::PathExpr::parse_nodeset(pattern, aug.vars()) {
+        writeln!(out)?;
+        return Err(Failure::Aug(crate::OpError::from(e).into()));
+    }
     let m = xml_escape(pattern, true);
+    let nodes = match aug.match_nodes(pattern) {
+        Ok(n) => n,
+        Err(e) => {
+            writeln!(out, "<augeas match=\"{m}\"/>")?;
+            return Err(Failure::Aug(e));
+        }
+    };
     if nodes.is_empty() {
         writeln!(out, "<augeas match=\"{m}\"/>")?;
         return Ok(());
     }
     let mut s = format!("<augeas match=\"{m}\">\n");
-    for (&n, path) in nodes.iter().zip(crate::print::node_paths(tree, nodes)) {
+    for (&n, path) in nodes.iter().zip(crate::print::node_paths(tree, &nodes)) {
         xml_node(tree, n, path.as_deref(), 1, &mut s);
     }
     s.push_str("</augeas>\n");
@@ -240,11 +275,24 @@ mod tests {
             render_error(&e),
             "error: Invalid path expression\nerror: empty name\n/a[foo(]\n   ^\n"
         );
+        // In an expression of several lines, the caret follows the line it points into.
+        let e = Error::new(
+            ErrorCode::PathX,
+            Some("illegal number".into()),
+            Some("/a['x\ny' = |=|99999999999]\n".into()),
+        );
+        assert_eq!(
+            render_error(&e),
+            "error: Invalid path expression\nerror: illegal number\n/a['x\n\
+             y' = 99999999999]\n     ^\n\n"
+        );
     }
 
     #[test]
     fn xml_escapes() {
         assert_eq!(xml_escape("a<b&\"c\"", false), "a&lt;b&amp;\"c\"");
         assert_eq!(xml_escape("a<b&\"c\"", true), "a&lt;b&amp;&quot;c&quot;");
+        assert_eq!(xml_escape("\u{c9}t\u{e9}", true), "&#xC9;t&#xE9;");
+        assert_eq!(xml_escape("\u{c9}", false), "\u{c9}");
     }
 }

@@ -93,10 +93,11 @@ fn node_line(tree: &Tree, n: NodeId) -> String {
     }
 }
 
-/// What a path expression evaluates to, as result lines.
+/// What a path expression evaluates to, as result lines: evaluated as the handle does,
+/// from the root with `ctx` as the context node (a lone `/` means `/*`, as in `match`).
 fn eval_lines(tree: &Tree, vars: &Vars, ctx: NodeId, expr: &str) -> Vec<String> {
-    let parsed = aug_core::PathExpr::parse(if expr.trim() == "/" { "/*" } else { expr });
-    let value = parsed.and_then(|p| p.eval(tree, vars, ctx));
+    let parsed = aug_core::PathExpr::parse_with(if expr == "/" { "/*" } else { expr }, vars);
+    let value = parsed.and_then(|p| p.eval_in(tree, vars, tree.root(), Some(ctx)));
     match value {
         Err(e) => vec![format!("error {}", e.kind.message())],
         Ok(Value::NodeSet(ns)) => ns
@@ -175,6 +176,11 @@ fn run_op(tree: &mut Tree, vars: &mut Vars, ctx: NodeId, command: &str) -> Resul
             ops::get(tree, vars, ctx, a(1)).map(|v| v.map_or("(none)".into(), |v| quote_value(&v)))
         }
         "label" => ops::label(tree, vars, ctx, a(1)).map(|v| v.unwrap_or_else(|| "(none)".into())),
+        // The node `get` looks at: its path (`/` for the hidden root), or `(o)`.
+        "getnode" => ops::get_node(tree, vars, ctx, a(1)).map(|n| match n {
+            None => "(o)".into(),
+            Some(n) => node_path(tree, n).unwrap_or_else(|| "(hidden)".into()),
+        }),
         "count" => ops::count(tree, vars, ctx, a(1)).map(|n| n.to_string()),
         "match" => ops::match_paths(tree, vars, ctx, a(1)).map(|v| v.join(" ")),
         "defvar" => ops::defvar(tree, vars, ctx, a(1), opt(2)).map(|n| n.to_string()),
@@ -324,18 +330,45 @@ fn ops_table() {
     report("ops.tests", &failures, total);
 }
 
-/// Quotes `s` as one augtool word.
-fn augtool_word(s: &str) -> Option<String> {
-    if s.contains('\\') || s.contains('\t') || s.contains('\n') {
-        return None;
+/// `s` as one augtool word for a path argument: backslashes doubled (unless they escape
+/// a character the path parser needs escaped), newlines and tabs as `\n` and `\t`, and
+/// blanks and quotes outside brackets escaped.
+fn augtool_word(s: &str) -> String {
+    const KEEP: &[char] = &['[', ']', '|', '/', '=', '(', ')', '!', ','];
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut depth = 0i32;
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.peek() {
+                Some(n) if KEEP.contains(n) => {
+                    out.push('\\');
+                    out.push(*n);
+                    chars.next();
+                }
+                _ => out.push_str("\\\\"),
+            },
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '[' => {
+                depth += 1;
+                out.push(c);
+            }
+            ']' => {
+                depth -= 1;
+                out.push(c);
+            }
+            ' ' | '\'' | '"' if depth <= 0 => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
     }
-    if !s.contains('\'') {
-        Some(format!("'{s}'"))
-    } else if !s.contains('"') {
-        Some(format!("\"{s}\""))
-    } else {
-        None
+    if out.is_empty() {
+        out.push_str("''");
     }
+    out
 }
 
 /// augtool's tokenizer drops trailing whitespace even when escaped, so labels ending in
@@ -384,7 +417,7 @@ fn path_table_against_augtool() {
     let (tree, vars, ctx) = setup(&table);
     let mut script = augtool_fixture(&tree);
     for (n, e) in &table.defvars {
-        let _ = writeln!(script, "defvar {n} {}", augtool_word(e).expect("quotable"));
+        let _ = writeln!(script, "defvar {n} {}", augtool_word(e));
     }
     let empty = tempfile::tempdir().expect("tempdir");
     let mut failures = Vec::new();
@@ -402,9 +435,7 @@ fn path_table_against_augtool() {
         {
             continue;
         }
-        let Some(word) = augtool_word(&case.command) else {
-            continue;
-        };
+        let word = augtool_word(&case.command);
         let input = format!("{script}match {word}\n");
         let mut child = Command::new("augtool")
             .args(["-n", "-A", "-r"])

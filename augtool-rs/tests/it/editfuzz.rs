@@ -56,7 +56,7 @@ fn transforms() -> Vec<String> {
 }
 
 /// The options both tools run with: no autoload, the sample transforms.
-fn options() -> Vec<String> {
+pub fn options() -> Vec<String> {
     let mut args = vec!["-A".to_owned()];
     for t in transforms() {
         args.push("-t".to_owned());
@@ -85,16 +85,16 @@ impl Rng {
     }
 
     /// A number below `n` (`n > 0`).
-    fn below(&mut self, n: usize) -> usize {
+    pub fn below(&mut self, n: usize) -> usize {
         (self.next() % n.max(1) as u64) as usize
     }
 
     /// True with probability `p` percent.
-    fn chance(&mut self, p: usize) -> bool {
+    pub fn chance(&mut self, p: usize) -> bool {
         self.below(100) < p
     }
 
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len())]
     }
 }

@@ -11,5 +11,6 @@ mod editfuzz;
 mod faults;
 mod frontdoors;
 mod loadpath;
+mod pathfuzz;
 mod repl;
 mod support;

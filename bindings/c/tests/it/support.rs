@@ -18,7 +18,10 @@ pub fn testroot() -> PathBuf {
 fn built_library() -> PathBuf {
     let exe = std::env::current_exe().unwrap();
     let deps = exe.parent().unwrap();
-    let candidates = [deps.join("libaugeas.so"), deps.parent().unwrap().join("libaugeas.so")];
+    let candidates = [
+        deps.join("libaugeas.so"),
+        deps.parent().unwrap().join("libaugeas.so"),
+    ];
     match candidates.iter().find(|lib| lib.is_file()) {
         Some(lib) => lib.clone(),
         None => panic!("libaugeas.so is missing from {}", deps.display()),
