@@ -85,12 +85,7 @@ pub fn node_path(tree: &Tree, node: NodeId) -> Option<String> {
     while let Some(parent) = tree.parent(cur) {
         let label = tree.label(cur)?;
         let mut s = escape_name(label);
-        let same: Vec<NodeId> = tree
-            .children(parent)
-            .iter()
-            .copied()
-            .filter(|&c| tree.label(c) == Some(label))
-            .collect();
+        let same = tree.children_labelled(parent, label);
         if same.len() > 1 {
             let pos = same.iter().position(|&c| c == cur).unwrap_or(0) + 1;
             let _ = write!(s, "[{pos}]");

@@ -408,9 +408,10 @@ impl<'a> Evaluator<'a> {
     /// otherwise the nodes reached (first occurrences) are filtered by the predicates.
     fn step(&mut self, from: &[NodeId], step: &Step) -> R<Vec<NodeId>> {
         if let [Expr::Number(k)] = step.predicates.as_slice() {
+            // Walked lazily: `following-sibling::*[1]` looks at one sibling, not all.
             let mut pos = 1i64;
             for &n in from {
-                for c in self.axis(n, step) {
+                for c in self.axis_iter(n, step) {
                     if pos == *k {
                         return Ok(vec![c]);
                     }
@@ -422,7 +423,7 @@ impl<'a> Evaluator<'a> {
         let mut seen: HashSet<NodeId> = HashSet::new();
         let mut out = Vec::new();
         for &n in from {
-            for c in self.axis(n, step) {
+            for c in self.axis_iter(n, step) {
                 if from.len() == 1 || seen.insert(c) {
                     out.push(c);
                 }
@@ -448,47 +449,39 @@ impl<'a> Evaluator<'a> {
     }
 
     /// The nodes the axis of `step` reaches from `n` whose names match, in Augeas's order.
-    fn axis(&self, n: NodeId, step: &Step) -> Vec<NodeId> {
+    /// Named children come from the tree's label index, and siblings start at the node's
+    /// own index, so neither scans a long sibling list.
+    fn axis_iter<'s>(&'s self, n: NodeId, step: &'s Step) -> Box<dyn Iterator<Item = NodeId> + 's> {
         let t = self.tree;
-        let mut out = Vec::new();
-        let mut keep = |c: NodeId| {
-            if self.name_matches(step, c) {
-                out.push(c);
-            }
-        };
+        let keep = move |c: &NodeId| self.name_matches(step, *c);
         match step.axis {
-            Axis::SelfAxis => keep(n),
-            Axis::Child | Axis::Seq => t.children(n).iter().for_each(|&c| keep(c)),
-            Axis::Descendant => t.descendants_or_self(n).skip(1).for_each(keep),
-            Axis::DescendantOrSelf => t.descendants_or_self(n).for_each(keep),
-            Axis::Parent => {
-                if let Some(p) = t.parent(n) {
-                    keep(p);
-                }
-            }
-            Axis::Ancestor => t.ancestors_or_self(n).skip(1).for_each(keep),
-            Axis::Root => keep(t.root()),
+            Axis::SelfAxis => Box::new(std::iter::once(n).filter(keep)),
+            Axis::Child | Axis::Seq => match &step.name {
+                // `seq::NAME` is `child::NAME`.
+                Some(name) => Box::new(t.children_labelled(n, name).into_iter()),
+                None => Box::new(t.children(n).iter().copied().filter(keep)),
+            },
+            Axis::Descendant => Box::new(t.descendants_or_self(n).skip(1).filter(keep)),
+            Axis::DescendantOrSelf => Box::new(t.descendants_or_self(n).filter(keep)),
+            Axis::Parent => Box::new(t.parent(n).into_iter().filter(keep)),
+            Axis::Ancestor => Box::new(t.ancestors_or_self(n).skip(1).filter(keep)),
+            Axis::Root => Box::new(std::iter::once(t.root()).filter(keep)),
             // The root has no siblings (Augeas crashes looking for them).
             Axis::PrecedingSibling | Axis::FollowingSibling => {
-                if let Some(p) = t.parent(n) {
-                    let sibs = t.children(p);
-                    let idx = sibs.iter().position(|&c| c == n).unwrap_or(0);
-                    if step.axis == Axis::PrecedingSibling {
-                        sibs.get(..idx)
-                            .unwrap_or_default()
-                            .iter()
-                            .rev()
-                            .for_each(|&c| keep(c));
-                    } else {
-                        sibs.get(idx + 1..)
-                            .unwrap_or_default()
-                            .iter()
-                            .for_each(|&c| keep(c));
-                    }
+                let Some(p) = t.parent(n) else {
+                    return Box::new(std::iter::empty());
+                };
+                let sibs = t.children(p);
+                let idx = t.index_in_parent(n).unwrap_or(0);
+                if step.axis == Axis::PrecedingSibling {
+                    let before = sibs.get(..idx).unwrap_or_default();
+                    Box::new(before.iter().rev().copied().filter(keep))
+                } else {
+                    let after = sibs.get(idx + 1..).unwrap_or_default();
+                    Box::new(after.iter().copied().filter(keep))
                 }
             }
         }
-        out
     }
 
     /// Keeps the nodes of `ns` for which each predicate holds, in turn (Augeas's
