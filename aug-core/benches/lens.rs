@@ -41,7 +41,7 @@ fn passwd_text(n: usize) -> String {
 }
 
 fn lens(name: &str) -> Lens {
-    match lenses::module(name).map(|m| (m.lens)()) {
+    match aug_lenses::module(name).map(|m| (m.lens)()) {
         Some(Ok(l)) => l,
         _ => panic!("lens {name} builds"),
     }
@@ -93,7 +93,7 @@ fn handle_set_save_hosts(bencher: divan::Bencher<'_, '_>, n: usize) {
     let mut flip = false;
     bencher.bench_local(|| {
         std::fs::write(dir.path().join("etc/hosts"), &text).expect("write");
-        let mut aug = lenses::open(Some(dir.path()), Flags::NONE);
+        let mut aug = aug_lenses::open(Some(dir.path()), Flags::NONE);
         flip = !flip;
         let v = if flip {
             "a.example.com"

@@ -14,7 +14,7 @@
 //! # }
 //! use aug_core::Flags;
 //!
-//! let mut aug = lenses::open(Some(root), Flags::NONE);
+//! let mut aug = aug_lenses::open(Some(root), Flags::NONE);
 //! // Give localhost a third alias and write /etc/hosts back, layout and comments intact.
 //! aug.set("/files/etc/hosts/1/alias[3]", Some("myhost"))?;
 //! aug.save()?;

@@ -78,7 +78,7 @@ fn run() -> anyhow::Result<bool> {
         write!(out, "Initializing augeas ... ")?;
         out.flush()?;
     }
-    let aug = lenses::open_with(opts.root.as_deref(), opts.flags(), &opts.include_dirs());
+    let aug = aug_lenses::open_with(opts.root.as_deref(), opts.flags(), &opts.include_dirs());
     // The handle lives until the process exits: leaving its tree for the OS to reclaim
     // saves tearing down every node at exit (7% of a 100k-line load).
     let mut session = ManuallyDrop::new(Session {

@@ -135,7 +135,7 @@ pub fn modules_with(loadpath: &[PathBuf], flags: Flags) -> Vec<aug_core::Module>
 ///
 /// ```no_run
 /// use aug_core::Flags;
-/// let aug = lenses::open_with(None, Flags::NONE, &["/usr/share/augeas/lenses/dist".into()]);
+/// let aug = aug_lenses::open_with(None, Flags::NONE, &["/usr/share/augeas/lenses/dist".into()]);
 /// println!("{:?}", aug.get("/files/etc/fstab/1/file"));
 /// ```
 pub fn open_with(root: Option<&Path>, flags: Flags, loadpath: &[PathBuf]) -> Augeas {

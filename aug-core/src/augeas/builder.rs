@@ -11,7 +11,7 @@
 //! let aug = Augeas::builder()
 //!     .root(dir.path())
 //!     .flags(Flags::NO_STDINC)
-//!     .modules(lenses::builtin_modules())
+//!     .modules(aug_lenses::builtin_modules())
 //!     .open();
 //! assert_eq!(aug.get("/files/etc/hosts/1/canonical")?.as_deref(), Some("localhost"));
 //! # Ok(())

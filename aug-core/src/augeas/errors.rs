@@ -220,7 +220,7 @@ impl crate::Augeas {
     /// let aug = Augeas::builder()
     ///     .root(dir.path())
     ///     .flags(Flags::NO_STDINC)
-    ///     .modules(lenses::builtin_modules())
+    ///     .modules(aug_lenses::builtin_modules())
     ///     .open();
     /// let errors = aug.file_errors();
     /// assert_eq!(errors[0].file, "/etc/hosts");

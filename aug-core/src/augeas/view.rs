@@ -17,7 +17,7 @@ use std::fmt;
 /// let aug = Augeas::builder()
 ///     .root(dir.path())
 ///     .flags(Flags::NO_STDINC)
-///     .modules(lenses::builtin_modules())
+///     .modules(aug_lenses::builtin_modules())
 ///     .open();
 /// for entry in aug.nodes("/files/etc/hosts/*")? {
 ///     let ip = entry.child("ipaddr").and_then(|n| n.value());

@@ -153,7 +153,7 @@ proptest! {
     #[test]
     fn failed_operations_change_nothing(ops in prop::collection::vec(op(), 1..12)) {
         let root = sample_root();
-        let mut aug = lenses::open(Some(root.path()), Flags::NONE);
+        let mut aug = aug_lenses::open(Some(root.path()), Flags::NONE);
         for op in &ops {
             let tree = aug.tree().clone();
             let vars = aug.vars().clone();
@@ -192,7 +192,7 @@ fn r16_failed_commands_then_save_write_nothing() {
     ];
     for (name, f) in cases {
         let root = sample_root();
-        let mut aug = lenses::open(Some(root.path()), Flags::NONE);
+        let mut aug = aug_lenses::open(Some(root.path()), Flags::NONE);
         let before = aug.tree().clone();
         assert!(f(&mut aug).is_err(), "{name}: must fail");
         assert!(aug.tree() == &before, "{name}: the tree changed");
@@ -213,7 +213,7 @@ fn r16_failed_commands_then_save_write_nothing() {
 #[test]
 fn r16_seq_name_clears_the_named_node() {
     let root = sample_root();
-    let mut aug = lenses::open(Some(root.path()), Flags::NONE);
+    let mut aug = aug_lenses::open(Some(root.path()), Flags::NONE);
     assert_eq!(
         aug.matches("/files/etc/cron.d/seq::certbot").unwrap(),
         ["/files/etc/cron.d/certbot"]
@@ -228,7 +228,7 @@ fn r16_seq_name_clears_the_named_node() {
 #[test]
 fn r16_save_refuses_two_nodes_for_one_file() {
     let root = sample_root();
-    let mut aug = lenses::open(Some(root.path()), Flags::NONE);
+    let mut aug = aug_lenses::open(Some(root.path()), Flags::NONE);
     aug.insert("/files/etc/hosts", "hosts", Position::After)
         .unwrap();
     aug.set("/files/etc/passwd/root/shell", Some("/bin/sh"))

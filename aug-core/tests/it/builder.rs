@@ -34,7 +34,7 @@ fn loadpath_modules_load_and_builtins_win() {
         .root(root.path())
         .loadpath([lib.path()])
         .flags(Flags::NO_STDINC)
-        .modules(lenses::builtin_modules())
+        .modules(aug_lenses::builtin_modules())
         .cache_dir(Some(cache.path().join("aug-rs")))
         .open();
     assert_eq!(
@@ -60,7 +60,7 @@ fn without_loadpath_only_builtins() {
     let aug = Augeas::builder()
         .root(root.path())
         .flags(Flags::NO_STDINC)
-        .modules(lenses::builtin_modules())
+        .modules(aug_lenses::builtin_modules())
         .cache_dir(None)
         .open();
     assert!(aug.loadpath().is_empty());
@@ -77,7 +77,7 @@ fn no_load_reads_nothing() {
     let aug = Augeas::builder()
         .root(root.path())
         .flags(Flags::NO_STDINC | Flags::NO_LOAD)
-        .modules(lenses::builtin_modules())
+        .modules(aug_lenses::builtin_modules())
         .cache_dir(None)
         .open();
     assert!(aug.matches("/files/etc/hosts").unwrap().is_empty());

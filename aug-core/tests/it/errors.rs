@@ -13,7 +13,7 @@ fn open(hosts: &str) -> (tempfile::TempDir, Augeas) {
     let aug = Augeas::builder()
         .root(root.path())
         .flags(Flags::NO_STDINC)
-        .modules(lenses::builtin_modules())
+        .modules(aug_lenses::builtin_modules())
         .cache_dir(None)
         .open();
     (root, aug)

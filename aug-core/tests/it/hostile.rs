@@ -42,7 +42,7 @@ fn r9_path_expressions() {
 #[test]
 fn r9_labels_with_punctuation_round_trip_through_escaping() {
     let root = tempfile::tempdir().unwrap();
-    let mut aug = lenses::open(Some(root.path()), Flags::NONE);
+    let mut aug = aug_lenses::open(Some(root.path()), Flags::NONE);
     let label = "a b/c[d]e|f=g(h)i!j,k\\l'm\"n*o:p";
     let path = format!("/x/{}", aug_core::Augeas::escape_name(label));
     aug.set(&path, Some("v")).unwrap();
@@ -56,7 +56,7 @@ fn r9_a_one_megabyte_line_loads() {
     text.extend(std::iter::repeat_n(b'x', 1 << 20));
     text.extend_from_slice(b"\n127.0.0.1 localhost\n");
     let root = root_with("etc/hosts", &text);
-    let aug = lenses::open(Some(root.path()), Flags::NONE);
+    let aug = aug_lenses::open(Some(root.path()), Flags::NONE);
     let c = aug.get("/files/etc/hosts/#comment").unwrap().unwrap();
     assert_eq!(c.len(), 1 << 20);
     assert_eq!(
@@ -71,7 +71,7 @@ fn r9_ten_thousand_nested_braces_are_a_parse_error() {
     text.push_str(&"{\n".repeat(10_000));
     text.push_str(&"}\n".repeat(10_000));
     let root = root_with("etc/logrotate.d/deep", text.as_bytes());
-    let aug = lenses::open(Some(root.path()), Flags::NONE);
+    let aug = aug_lenses::open(Some(root.path()), Flags::NONE);
     assert_eq!(
         aug.get("/augeas/files/etc/logrotate.d/deep/error")
             .unwrap()
@@ -91,7 +91,7 @@ fn r19_files_that_are_not_utf8_load_and_save_byte_for_byte() {
     let hosts: &[u8] = b"# caf\xe9 \xff\xfe stray\n127.0.0.1 localhost h\xf4te\n";
     let root = root_with("etc/passwd", passwd);
     fs::write(root.path().join("etc/hosts"), hosts).unwrap();
-    let mut aug = lenses::open(Some(root.path()), Flags::NONE);
+    let mut aug = aug_lenses::open(Some(root.path()), Flags::NONE);
     assert_eq!(aug.matches("/augeas//error").unwrap(), Vec::<String>::new());
     let gecos = aug.get("/files/etc/passwd/bob/name").unwrap().unwrap();
     assert!(aug_core::text::has_raw_bytes(&gecos));
@@ -121,7 +121,7 @@ fn r19_files_that_are_not_utf8_load_and_save_byte_for_byte() {
 fn r9_crlf_hosts_loads_like_augeas() {
     // C Augeas keeps the \r in the last value of each line.
     let root = root_with("etc/hosts", b"127.0.0.1 localhost\r\n");
-    let aug = lenses::open(Some(root.path()), Flags::NONE);
+    let aug = aug_lenses::open(Some(root.path()), Flags::NONE);
     assert_eq!(
         aug.get("/files/etc/hosts/1/canonical").unwrap().as_deref(),
         Some("localhost\r")
@@ -131,7 +131,7 @@ fn r9_crlf_hosts_loads_like_augeas() {
 #[test]
 fn r9_set_with_too_many_matches_reports_the_count() {
     let root = root_with("etc/hosts", b"1.1.1.1 a\n2.2.2.2 b\n");
-    let mut aug = lenses::open(Some(root.path()), Flags::NONE);
+    let mut aug = aug_lenses::open(Some(root.path()), Flags::NONE);
     let err = aug
         .set("/files/etc/hosts/*/canonical", Some("x"))
         .unwrap_err();
@@ -220,7 +220,7 @@ fn r9_aug_long_chains_of_bindings_evaluate() {
 #[track_caller]
 fn check_edit(file: &str, text: &[u8], tree: &str, edits: &[(&str, &str)], saved: &[u8]) {
     let root = root_with(file, text);
-    let mut aug = lenses::open(Some(root.path()), Flags::NONE);
+    let mut aug = aug_lenses::open(Some(root.path()), Flags::NONE);
     assert_eq!(aug.print(Some(&format!("/files/{file}"))).unwrap(), tree);
     for (path, value) in edits {
         aug.set(path, Some(value)).unwrap();
@@ -328,7 +328,7 @@ fn r9_binary_hosts_is_refused() {
         (b"127.0.0.1 a\n\0\0\0", "parse_failed"),
     ] {
         let root = root_with("etc/hosts", text);
-        let mut aug = lenses::open(Some(root.path()), Flags::NONE);
+        let mut aug = aug_lenses::open(Some(root.path()), Flags::NONE);
         assert_eq!(
             aug.get("/augeas/files/etc/hosts/error").unwrap().as_deref(),
             Some(kind)

@@ -111,7 +111,7 @@ impl Vocab {
     /// Reads the sample root through the library with the built-in lenses.
     pub fn of_testroot() -> Vocab {
         let root = root_copy();
-        let aug = lenses::open(Some(root.path()), aug_core::Flags::NONE);
+        let aug = aug_lenses::open(Some(root.path()), aug_core::Flags::NONE);
         let paths = aug.matches("/files//*").unwrap();
         let mut labels = std::collections::BTreeSet::new();
         let mut values = std::collections::BTreeSet::new();

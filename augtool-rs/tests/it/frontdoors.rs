@@ -52,7 +52,7 @@ fn scripts_give_the_same_output_through_srun() {
         // Through the library.
         let root = root_copy();
         let r = root.path().to_str().unwrap().to_owned();
-        let mut aug = lenses::open_with(Some(root.path()), flags, &[]);
+        let mut aug = aug_lenses::open_with(Some(root.path()), flags, &[]);
         let mut out = Vec::new();
         let result = aug.srun(&text, &mut out);
         let ours = String::from_utf8_lossy(&out).replace(&r, "ROOT");

@@ -154,7 +154,7 @@ impl Script {
 
 /// Whether the built-in lenses exist yet.
 pub fn have_lenses() -> bool {
-    !lenses::builtin_modules().is_empty()
+    !aug_lenses::builtin_modules().is_empty()
 }
 
 fn list_files(dir: &Path, base: &Path, out: &mut Vec<String>) {

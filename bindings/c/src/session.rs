@@ -65,7 +65,7 @@ pub unsafe extern "C" fn aug_init(
         } else {
             flags
         };
-        let aug = lenses::open_with(Some(&root), open_flags, &dirs);
+        let aug = aug_lenses::open_with(Some(&root), open_flags, &dirs);
         Box::into_raw(Box::new(Handle::new(aug, flags)))
     })
 }

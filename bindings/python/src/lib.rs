@@ -151,7 +151,8 @@ impl PyAugeas {
             .as_deref()
             .map(|p| std::env::split_paths(p).collect())
             .unwrap_or_default();
-        let aug = py.detach(|| lenses::open_with(root.as_deref(), Flags::from_bits(flags), &dirs));
+        let aug =
+            py.detach(|| aug_lenses::open_with(root.as_deref(), Flags::from_bits(flags), &dirs));
         PyAugeas {
             inner: Mutex::new(Some(aug)),
             closed: AtomicBool::new(false),
@@ -478,7 +479,7 @@ fn escape_name(name: &str) -> String {
 /// The built-in lens modules (e.g. `Hosts`), in the order the handle knows them.
 #[pyfunction]
 fn builtin_modules() -> Vec<String> {
-    lenses::builtin_modules()
+    aug_lenses::builtin_modules()
         .into_iter()
         .map(|m| m.name)
         .collect()

@@ -1,5 +1,5 @@
 //! End to end through aug-core's handle: open a copy of testroot with
-//! [`lenses::builtin_modules`] (so the registry's globs decide which lens reads which
+//! [`aug_lenses::builtin_modules`] (so the registry's globs decide which lens reads which
 //! file), print every file and compare with C, then replay every edit case through the
 //! shared command engine (`Augeas::srun`) and save.
 
@@ -27,7 +27,7 @@ pub(crate) fn copy_testroot() -> tempfile::TempDir {
 #[test]
 fn handle_prints_like_c() {
     let dir = copy_testroot();
-    let aug = lenses::open(Some(dir.path()), Flags::NONE);
+    let aug = aug_lenses::open(Some(dir.path()), Flags::NONE);
     let mut failures = Vec::new();
     for rel in files_under(&repo().join("testroot")) {
         let want =
@@ -46,7 +46,7 @@ fn handle_prints_like_c() {
 
 fn replay(c: &Case) -> Result<(), String> {
     let dir = copy_testroot();
-    let mut aug = lenses::open(Some(dir.path()), Flags::NONE);
+    let mut aug = aug_lenses::open(Some(dir.path()), Flags::NONE);
     let mut out = Vec::new();
     aug.srun(&c.commands.join("\n"), &mut out)
         .map_err(|e| format!("{e}"))?;
@@ -122,7 +122,7 @@ fn handle_loads_bad_inputs_like_c() {
     cases.sort();
     let mut failures = Vec::new();
     for case in &cases {
-        let aug = lenses::open(Some(&dir.join("inputs").join(case)), Flags::NONE);
+        let aug = aug_lenses::open(Some(&dir.join("inputs").join(case)), Flags::NONE);
         let c_failed = !std::fs::read_to_string(dir.join(format!("{case}.error")))
             .unwrap()
             .is_empty();
@@ -151,7 +151,7 @@ fn r9_handle_moved_to_another_thread() {
         let etc = dir.path().join("etc");
         std::fs::write(etc.join("fstab"), "/dev/sda1 / ext4 defaults 0 1\n").unwrap();
     }
-    let aug = lenses::open_with(Some(dir.path()), Flags::NO_LOAD, &[stock.to_path_buf()]);
+    let aug = aug_lenses::open_with(Some(dir.path()), Flags::NO_LOAD, &[stock.to_path_buf()]);
     let root = dir.path().to_path_buf();
     let handle = std::thread::spawn(move || {
         let mut aug = aug;

@@ -108,8 +108,8 @@ proptest! {
         second in prop::collection::vec(op(), 0..4),
     ) {
         let (da, db) = (copy_testroot(), copy_testroot());
-        let mut a = lenses::open(Some(da.path()), Flags::NONE);
-        let mut b = lenses::open(Some(db.path()), Flags::NONE);
+        let mut a = aug_lenses::open(Some(da.path()), Flags::NONE);
+        let mut b = aug_lenses::open(Some(db.path()), Flags::NONE);
         b.forget_layouts();
         for ops in [&first, &second] {
             let (mut ra, mut rb) = (String::new(), String::new());
@@ -137,8 +137,8 @@ fn r7_layout_of_a_file_changed_on_disk_is_not_used() {
     ];
     for (from, to, line) in cases {
         let (da, db) = (copy_testroot(), copy_testroot());
-        let mut a = lenses::open(Some(da.path()), Flags::NONE);
-        let mut b = lenses::open(Some(db.path()), Flags::NONE);
+        let mut a = aug_lenses::open(Some(da.path()), Flags::NONE);
+        let mut b = aug_lenses::open(Some(db.path()), Flags::NONE);
         b.forget_layouts();
         for d in [&da, &db] {
             let p = d.path().join("etc/hosts");
@@ -167,8 +167,8 @@ fn r7_layout_of_a_file_changed_on_disk_is_not_used() {
 #[test]
 fn r7_second_save_sees_seq_labels_as_a_reload_would() {
     let (da, db) = (copy_testroot(), copy_testroot());
-    let mut a = lenses::open(Some(da.path()), Flags::NONE);
-    let mut b = lenses::open(Some(db.path()), Flags::NONE);
+    let mut a = aug_lenses::open(Some(da.path()), Flags::NONE);
+    let mut b = aug_lenses::open(Some(db.path()), Flags::NONE);
     for aug in [&mut a, &mut b] {
         aug.rm("/files/etc/hosts/1").unwrap();
         aug.save().unwrap();

@@ -173,13 +173,13 @@ proptest! {
     #[test]
     fn hosts_putget(lines in prop::collection::vec(hosts_line(), 0..8), eds in edits(host_word())) {
         let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
-        check(&lenses::hosts::lens().unwrap(), &text, &eds, append_host, |_| true)?;
+        check(&aug_lenses::hosts::lens().unwrap(), &text, &eds, append_host, |_| true)?;
     }
 
     #[test]
     fn passwd_putget(lines in prop::collection::vec(passwd_line(), 0..8), eds in edits("[a-z][a-z0-9]{0,6}")) {
         let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
-        check(&lenses::passwd::lens().unwrap(), &text, &eds, append_user, |l| !matches!(l, "uid" | "gid"))?;
+        check(&aug_lenses::passwd::lens().unwrap(), &text, &eds, append_user, |l| !matches!(l, "uid" | "gid"))?;
     }
 }
 
@@ -222,7 +222,7 @@ proptest! {
         let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
         // Time fields must stay numeric; every other leaf takes a word.
         let ok = |l: &str| !matches!(l, "minute" | "hour" | "dayofmonth" | "month" | "dayofweek" | "prefix" | "schedule");
-        check(&lenses::cron::lens().unwrap(), &text, &eds, append_cron, ok)?;
+        check(&aug_lenses::cron::lens().unwrap(), &text, &eds, append_cron, ok)?;
     }
 }
 
