@@ -182,8 +182,6 @@ fn expand_from(
     root_ctx: Option<NodeId>,
     path: &str,
 ) -> R<(NodeId, bool)> {
-    // `aug_set` and friends treat a lone `/` as `/*`.
-    let path = if path.trim() == "/" { "/*" } else { path };
     let expr = parse(path, vars)?;
     let traced = expr.creation_trace(tree, vars, origin, root_ctx)?;
     let Some((lp, trace)) = traced else {
@@ -309,7 +307,9 @@ fn setm_in(
     sub: Option<&str>,
     value: Option<&str>,
 ) -> R<usize> {
-    let bases = matches(tree, vars, ctx, base)?;
+    // The base nodes as `aug_setm` finds them: hidden nodes count (`setm / . V` sets
+    // the root's value).
+    let bases = select(tree, vars, ctx, base)?;
     let mut n = 0;
     for b in bases {
         match sub {
@@ -357,7 +357,11 @@ pub fn touch(tree: &mut Tree, vars: &Vars, ctx: NodeId, path: &str) -> R<()> {
 /// `aug_rm`: removes every node matching `path` with its descendants. Returns the number
 /// of nodes removed, descendants included.
 pub fn rm(tree: &mut Tree, vars: &Vars, ctx: NodeId, path: &str) -> R<usize> {
-    let ns = matches(tree, vars, ctx, path)?;
+    // Hidden nodes stay, the root among them: `rm /` removes nothing, as in Augeas.
+    let ns: Vec<NodeId> = select(tree, vars, ctx, path)?
+        .into_iter()
+        .filter(|&n| tree.label(n).is_some())
+        .collect();
     tree.atomic(|tree| Ok(tree.remove_many(&ns)))
 }
 
@@ -551,7 +555,8 @@ pub fn defnode(
     expr: &str,
     value: Option<&str>,
 ) -> R<(usize, bool)> {
-    let ns = matches(tree, vars, ctx, expr)?;
+    // The nodes as a variable holds them: hidden ones too (`defnode x / V` is the root).
+    let ns = select(tree, vars, ctx, expr)?;
     if !ns.is_empty() {
         let n = ns.len();
         vars.set(name, Value::NodeSet(ns));
