@@ -37,7 +37,7 @@ pub fn render_error(e: &Error) -> String {
         let _ = writeln!(s, "error: {minor}");
     }
     if let Some(details) = &e.details {
-        match details.rfind("|=|") {
+        match mark_at(e, details) {
             Some(at) if e.minor.is_some() => {
                 let before = details.get(..at).unwrap_or_default();
                 let after = details.get(at + 3..).unwrap_or_default();
@@ -65,6 +65,20 @@ pub fn record_error(aug: &mut Augeas, e: &Error) {
     if let (crate::ErrorCode::PathX, Some(minor), Some(details)) = (e.code, &e.minor, &e.details) {
         crate::ops::record_path_error(aug.tree_mut(), minor, details);
     }
+}
+
+/// Where Augeas's `|=|` mark is in the details of `e`: found from the typed path error's
+/// position when there is one (so a `|=|` inside the expression itself is not taken for
+/// it), else the last mark in the text.
+fn mark_at(e: &Error, details: &str) -> Option<usize> {
+    if let Some(pe) = e.path_error() {
+        let tail = pe.expr.get(pe.pos..)?;
+        let at = details.len().checked_sub(tail.len() + 3)?;
+        if details.get(at..at + 3) == Some("|=|") && details.ends_with(tail) {
+            return Some(at);
+        }
+    }
+    details.rfind("|=|")
 }
 
 /// Reads the child `sub` (a relative label path) of `node`.
@@ -263,6 +277,19 @@ pub fn help_command(cmd: &Command, out: &mut dyn Write) -> Result<(), Failure> {
 mod tests {
     use super::*;
     use crate::ErrorCode;
+
+    #[test]
+    fn caret_at_the_typed_position() {
+        // The expression holds a `|=|` of its own, after the real error position.
+        let dir = tempfile::tempdir().unwrap();
+        let aug = Augeas::open(Some(dir.path()), crate::Flags::NO_LOAD, vec![]);
+        let e = aug.match_nodes("/a[foo(] = '|=|'").unwrap_err();
+        assert!(e.path_error().is_some(), "{e:?}");
+        let out = render_error(&e);
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines.get(2), Some(&"/a[foo(] = '|=|'"), "{out}");
+        assert_eq!(lines.get(3), Some(&"   ^"), "{out}");
+    }
 
     #[test]
     fn error_with_caret() {
