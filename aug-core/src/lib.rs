@@ -55,6 +55,7 @@ pub use augeas::{
     search_path,
 };
 pub use error::{ErrorCode, Span};
+pub use lens::Engine;
 pub use ops::OpError;
 pub use path::{PathError, PathExpr, Value, Vars};
 pub use tree::{Descendants, NodeId, NodeSpan, Subtree, Tree};

@@ -573,7 +573,7 @@ impl Tree {
     }
 
     /// Records span information for `id`.
-    pub fn set_span(&mut self, id: NodeId, span: Option<NodeSpan>) {
+    pub(crate) fn set_span(&mut self, id: NodeId, span: Option<NodeSpan>) {
         if self.nodes.contains_key(id) {
             let old = match span {
                 Some(span) => self.spans.insert(id, span),
@@ -594,7 +594,7 @@ impl Tree {
     }
 
     /// Marks `id` as the root of a file's subtree (or not).
-    pub fn set_file(&mut self, id: NodeId, file: bool) {
+    pub(crate) fn set_file(&mut self, id: NodeId, file: bool) {
         self.log_flags(id);
         if let Some(n) = self.nodes.get_mut(id) {
             n.put(META_FILE, file);
@@ -653,7 +653,7 @@ impl Tree {
 
     /// Clears the dirty flag of `id` and of all its descendants. Only the subtrees where
     /// something changed are visited.
-    pub fn clear_dirty(&mut self, id: NodeId) {
+    pub(crate) fn clear_dirty(&mut self, id: NodeId) {
         let mut stack = vec![id];
         while let Some(d) = stack.pop() {
             if self
@@ -704,7 +704,7 @@ impl Tree {
     /// files could be written or not. Below the nodes of `keep` (files that failed to
     /// save) the records of what changed stay, so that their next save still knows which
     /// nodes to write afresh.
-    pub fn clear_dirty_keeping(&mut self, id: NodeId, keep: &[NodeId]) {
+    pub(crate) fn clear_dirty_keeping(&mut self, id: NodeId, keep: &[NodeId]) {
         let keep: std::collections::HashSet<NodeId> = keep.iter().copied().collect();
         let mut stack = vec![(id, false)];
         while let Some((d, keeping)) = stack.pop() {

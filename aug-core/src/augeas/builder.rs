@@ -19,6 +19,7 @@
 //! ```
 
 use super::{Augeas, Flags, Module};
+use crate::lens::Engine;
 use std::path::{Path, PathBuf};
 
 /// The standard module directories of Augeas, searched after the given load path and
@@ -97,6 +98,7 @@ pub struct Builder {
     modules: Vec<Module>,
     /// `None`: the default ([`default_cache_dir`]); `Some(None)`: no cache.
     cache_dir: Option<Option<PathBuf>>,
+    engine: Option<Engine>,
 }
 
 impl Builder {
@@ -137,6 +139,14 @@ impl Builder {
         self
     }
 
+    /// How get splits texts among the parts of a lens, for load and save (default:
+    /// [`Engine::Auto`], which picks by text size; `$AUG_RS_GET_ENGINE` when not set
+    /// here). Every engine gives the same trees; this is for measuring and comparing.
+    pub fn engine(mut self, engine: Engine) -> Builder {
+        self.engine = Some(engine);
+        self
+    }
+
     /// Opens the handle: finds the modules, and loads the files unless
     /// [`Flags::NO_LOAD`]. As with `aug_init`, nothing here fails: a file that fails to
     /// load is reported under `/augeas/files/<file>/error`, a module that fails to build
@@ -147,7 +157,12 @@ impl Builder {
             None => default_cache_dir(),
         };
         let modules = modules_with(self.modules, &self.loadpath, self.flags, cache.as_deref());
-        let mut aug = Augeas::open(self.root.as_deref(), self.flags, modules);
+        let root = self.root.as_deref();
+        let mut aug = match self.engine {
+            Some(e) => crate::lens::with_engine(e, || Augeas::open(root, self.flags, modules)),
+            None => Augeas::open(root, self.flags, modules),
+        };
+        aug.engine = self.engine;
         aug.set_loadpath(
             search_path(&self.loadpath, self.flags)
                 .iter()
@@ -162,5 +177,48 @@ impl Augeas {
     /// How to open a handle with a load path, the way `aug_init` does it: a [`Builder`].
     pub fn builder() -> Builder {
         Builder::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::{Arc, Mutex};
+
+    /// The engine get runs under while a handle opened with `engine` loads a file: seen
+    /// by a module whose lens is built on first use, during the load.
+    fn engine_during_load(engine: Option<Engine>) -> Option<Engine> {
+        let seen = Arc::new(Mutex::new(None));
+        let record = Arc::clone(&seen);
+        let module = Module::deferred("Kv", vec!["/etc/kv".into()], vec![], move || {
+            if let Ok(mut s) = record.lock() {
+                *s = Some(crate::lens::engine());
+            }
+            let any = crate::lens::rx("[^\u{0}]*").map_err(|e| e.to_string())?;
+            Ok(crate::lens::del(any, ""))
+        });
+        let root = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(root.path().join("etc")).unwrap();
+        std::fs::write(root.path().join("etc/kv"), "a=1\n").unwrap();
+        let mut b = Augeas::builder()
+            .root(root.path())
+            .flags(Flags::NO_STDINC)
+            .modules(vec![module])
+            .cache_dir(None);
+        if let Some(e) = engine {
+            b = b.engine(e);
+        }
+        let aug = b.open();
+        assert_eq!(aug.get("/augeas/files/etc/kv/error").unwrap(), None);
+        *seen.lock().unwrap()
+    }
+
+    #[test]
+    fn the_engine_option_holds_during_load() {
+        for e in [Engine::Automata, Engine::Structural, Engine::Auto] {
+            assert_eq!(engine_during_load(Some(e)), Some(e));
+        }
+        // Outside the option, get keeps its own choice (the environment, else Auto).
+        assert_eq!(engine_during_load(None), Some(crate::lens::engine()));
     }
 }

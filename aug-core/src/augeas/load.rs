@@ -141,6 +141,13 @@ impl Augeas {
     /// matches any more are dropped. Per-file failures are recorded under
     /// `/augeas/files/<file>/error`, not returned.
     pub(crate) fn load_all(&mut self) {
+        match self.engine {
+            Some(e) => crate::lens::with_engine(e, || self.load_files()),
+            None => self.load_files(),
+        }
+    }
+
+    fn load_files(&mut self) {
         // Augeas makes these anew on every load (even when no file is loaded), in this
         // order, where a user removed them.
         self.meta_node(&["files"]);

@@ -256,6 +256,9 @@ pub struct Augeas {
     pub(crate) text_spans: rustc_hash::FxHashMap<NodeId, String>,
     /// The module search path, as `info` reports it.
     pub(crate) loadpath: Vec<String>,
+    /// How get splits texts, when the builder chose (else [`crate::lens::Engine::Auto`] or
+    /// `$AUG_RS_GET_ENGINE`).
+    pub(crate) engine: Option<crate::lens::Engine>,
 }
 
 /// Sets (creating if needed) the child `label` of `parent` to `value`; returns the child.
@@ -300,6 +303,7 @@ impl Augeas {
             layouts: Default::default(),
             text_spans: Default::default(),
             loadpath: Vec::new(),
+            engine: None,
         };
         aug.init_meta();
         if flags.contains(Flags::TYPE_CHECK) {

@@ -33,6 +33,13 @@ impl Augeas {
     /// could be saved are saved, and each failure is described under
     /// `/augeas/files/<file>/error`.
     pub fn save(&mut self) -> Result<(), Error> {
+        match self.engine {
+            Some(e) => crate::lens::with_engine(e, || self.save_files()),
+            None => self.save_files(),
+        }
+    }
+
+    fn save_files(&mut self) -> Result<(), Error> {
         // Like Augeas, save first makes `/augeas`, `/augeas/files`, `/files` and
         // `/augeas/load` anew where a user removed them.
         self.meta_node(&["files"]);

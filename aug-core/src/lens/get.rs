@@ -773,7 +773,7 @@ thread_local! {
 /// The engine in use: set for this thread by [`with_engine`], else `$AUG_RS_GET_ENGINE`
 /// (`automata`, `structural`, anything else is `auto`), else [`Engine::Auto`]. Both
 /// engines give the same trees; this exists to compare and measure them.
-pub fn engine() -> Engine {
+pub(crate) fn engine() -> Engine {
     static FROM_ENV: std::sync::OnceLock<Engine> = std::sync::OnceLock::new();
     ENGINE.with(std::cell::Cell::get).unwrap_or_else(|| {
         *FROM_ENV.get_or_init(|| match std::env::var("AUG_RS_GET_ENGINE").as_deref() {
@@ -784,7 +784,10 @@ pub fn engine() -> Engine {
     })
 }
 
-/// Runs `f` with get on this thread using `engine` (see [`engine`]).
+/// Runs `f` with get on this thread using `engine`, whatever the process default is
+/// (`$AUG_RS_GET_ENGINE`, else [`Engine::Auto`]); for lens writers who call
+/// [`Lens::get`](super::Lens::get) themselves. A handle chooses with
+/// [`Builder::engine`](crate::Builder::engine).
 pub fn with_engine<R>(engine: Engine, f: impl FnOnce() -> R) -> R {
     let old = ENGINE.with(|e| e.replace(Some(engine)));
     let r = f();

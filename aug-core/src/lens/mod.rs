@@ -16,7 +16,9 @@ mod tests;
 mod typecheck;
 
 pub(crate) use get::GotFile;
-pub use get::{Engine, GetError, MatchedParts, Parsed, STRUCTURAL_LIMIT, engine, with_engine};
+#[cfg(test)]
+pub(crate) use get::engine;
+pub use get::{Engine, GetError, MatchedParts, Parsed, STRUCTURAL_LIMIT, with_engine};
 pub use put::PutError;
 pub use typecheck::{CheckError, TypeError};
 pub(crate) use typecheck::{
