@@ -2,7 +2,7 @@
 //!
 //! Configuration files are read through bidirectional lenses into an ordered [`Tree`],
 //! queried and edited with Augeas's path language, and written back without losing layout.
-//! The built-in lenses live in the `lenses` crate, whose `open` gives a ready handle:
+//! The built-in lenses live in the `aug-lenses` crate, whose `open` gives a ready handle:
 //!
 //! ```
 //! # fn main() -> Result<(), aug_core::Error> {
@@ -28,9 +28,13 @@
 //! # }
 //! ```
 //!
-//! The pieces: [`Tree`] (the ordered tree), [`path`] (the path language), [`lens`] (the
-//! combinators, get and put), [`rx`] (Augeas's regexps and automata), [`Augeas`] (the
-//! handle: load, edit, save).
+//! The pieces: [`Augeas`] (the handle: load, edit, save), opened with
+//! [`Augeas::builder`]; [`Error`] (with [`ErrorKind`] and [`FileError`] for what failed
+//! where); [`NodeRef`] (a borrowed view of a node); [`Tree`] (the ordered tree);
+//! [`path`] (the path language); [`lens`] and [`rx`] (the combinators and Augeas's
+//! regexps, for writing lenses); [`lang`] (the `.aug` language); [`srun`] (augtool's
+//! command language); [`print`](mod@print) (node paths and `augtool print` output); [`text`] (bytes
+//! that are not UTF-8 in values).
 
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
@@ -41,6 +45,9 @@ mod fa;
 mod fs;
 pub mod lang;
 pub mod lens;
+// The free functions the handle's methods wrap (over a tree, its variables and a context
+// node). The C library and the table tests use them; callers use [`Augeas`]'s methods.
+#[doc(hidden)]
 pub mod ops;
 pub mod path;
 pub mod print;
