@@ -164,6 +164,7 @@ pub fn clean_path(mut path: String) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[track_caller]
     fn check(line: &str, kind: Kind, want: Result<(&str, &str), &str>) {
@@ -204,6 +205,72 @@ mod tests {
         check("/a[1]] v", Kind::Path, Err("unmatched ["));
         check("/a[1", Kind::Path, Err("unmatched ["));
         check("a]b", Kind::Str, Ok(("a]b", "")));
+    }
+
+    /// Characters that exercise every rule: quotes, backslashes, blanks, brackets, the
+    /// escape letters, the path escapes, an unknown escape letter and a multi-byte char.
+    const HARD: &[char] = &[
+        '\'', '"', '\\', ' ', '\t', '[', ']', '\n', 'a', 'b', 't', 'n', 'q', '/', '=', '|', '(',
+        ')', '!', ',', 'é',
+    ];
+
+    /// Random lines over `alphabet`.
+    fn line(alphabet: &'static [char]) -> impl Strategy<Value = String> {
+        prop::collection::vec(prop::sample::select(alphabet), 0..40)
+            .prop_map(|cs| cs.into_iter().collect())
+    }
+
+    fn kind() -> impl Strategy<Value = Kind> {
+        prop_oneof![Just(Kind::Path), Just(Kind::Str)]
+    }
+
+    /// Writes `word` so that it reads back as itself in a string argument.
+    fn escape(word: &str) -> String {
+        let mut out = String::new();
+        for c in word.chars() {
+            match c {
+                '\\' | ' ' | '\'' | '"' => {
+                    out.push('\\');
+                    out.push(c);
+                }
+                '\t' => out.push_str("\\t"),
+                '\n' => out.push_str("\\n"),
+                _ => out.push(c),
+            }
+        }
+        out
+    }
+
+    /// Writes `word` between single quotes so that it reads back as itself.
+    fn single_quote(word: &str) -> String {
+        format!("'{}'", word.replace('\\', "\\\\").replace('\'', "\\'"))
+    }
+
+    proptest! {
+        #[test]
+        fn rest_is_a_shorter_suffix(line in line(HARD), kind in kind()) {
+            if let Ok((_, rest)) = next_token(&line, kind) {
+                prop_assert!(line.ends_with(rest));
+                prop_assert!(line.is_empty() || rest.len() < line.len());
+            }
+        }
+
+        #[test]
+        fn without_brackets_a_path_is_a_string(
+            line in line(&['\'', '"', '\\', ' ', '\t', '\n', 'a', 't', 'n', 'q', '/', '=', 'é'])
+        ) {
+            prop_assert_eq!(next_token(&line, Kind::Path), next_token(&line, Kind::Str));
+        }
+
+        #[test]
+        fn escaped_words_read_back(word in line(HARD), rest in line(HARD)) {
+            if !word.is_empty() {
+                let line = format!(" \t{} {rest}", escape(&word));
+                prop_assert_eq!(next_token(&line, Kind::Str), Ok((word.clone(), rest.as_str())));
+            }
+            let line = format!("{}\t{rest}", single_quote(&word));
+            prop_assert_eq!(next_token(&line, Kind::Str), Ok((word, rest.as_str())));
+        }
     }
 
     #[test]
