@@ -99,6 +99,7 @@ impl ParseError<&str> for Stop {
     }
 }
 
+/// What our parsers return: nom's result, with [`Stop`] as the error.
 type Res<'a, T> = IResult<&'a str, T, Stop>;
 
 /// What a piece of a word adds to the word.
