@@ -1,8 +1,22 @@
 //! The augtool command-line tokenizer: splitting a command line into words the way
 //! Augeas's `aug_srun` does (quotes, concatenation, backslash escapes, brackets in path
 //! arguments), with its exact error messages.
+//!
+//! The grammar is written with nom combinators: a word is a run of pieces (plain text, a
+//! backslash escape, a quoted string, a bracketed part of a path) up to a blank outside
+//! quotes and brackets. nom stays inside this file: [`next_token`] returns our own
+//! [`TokenError`].
 
 use std::fmt;
+
+use nom::branch::alt;
+use nom::bytes::complete::take_till1;
+use nom::character::complete::{char, satisfy, space0};
+use nom::combinator::{map, opt, recognize, value};
+use nom::error::{ErrorKind, ParseError};
+use nom::multi::fold_many0;
+use nom::sequence::{delimited, preceded};
+use nom::{IResult, Parser};
 
 /// How an argument is tokenized.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,99 +68,194 @@ const PATH_ESCAPES: &[char] = &['[', ']', '|', '/', '=', '(', ')', '!', ','];
 /// Reads one word from the start of `line` (leading blanks are skipped). Returns the word
 /// and the rest of the line after the blank that ended it.
 pub fn next_token(line: &str, kind: Kind) -> Result<(String, &str), TokenError> {
-    let path = kind == Kind::Path;
-    let s = line.trim_start_matches(is_blank);
-    let mut out = String::new();
-    let mut quote: Option<char> = None;
-    let mut depth: i32 = 0;
-    let mut chars = s.char_indices().peekable();
-    let mut end = s.len();
-    while let Some((i, c)) = chars.next() {
-        if c == '\\' {
-            let next = chars.peek().map(|&(_, n)| n);
+    let word = preceded(space0, fold_many0(piece(kind), String::new, push));
+    match (word, opt(satisfy(is_blank))).parse(line) {
+        Ok((rest, (word, _))) => Ok((word, rest)),
+        Err(nom::Err::Error(Stop::Token(e)) | nom::Err::Failure(Stop::Token(e))) => Err(e),
+        // Every piece consumes input and the parsers are complete, so the word parser
+        // cannot come back empty-handed; were it to, the line is used up rather than
+        // read again forever.
+        Err(nom::Err::Error(Stop::NoMatch) | nom::Err::Failure(Stop::NoMatch))
+        | Err(nom::Err::Incomplete(_)) => Ok((String::new(), "")),
+    }
+}
+
+/// Why a parser stopped: nothing matched here (nom backtracks and tries the next
+/// alternative, or ends a repetition), or the line is wrong (a nom failure, passed up
+/// unchanged to [`next_token`]).
+#[derive(Debug)]
+enum Stop {
+    NoMatch,
+    Token(TokenError),
+}
+
+impl ParseError<&str> for Stop {
+    fn from_error_kind(_: &str, _: ErrorKind) -> Self {
+        Stop::NoMatch
+    }
+
+    fn append(_: &str, _: ErrorKind, other: Self) -> Self {
+        other
+    }
+}
+
+/// What our parsers return: nom's result, with [`Stop`] as the error.
+type Res<'a, T> = IResult<&'a str, T, Stop>;
+
+/// What a piece of a word adds to the word.
+#[derive(Debug, Clone)]
+enum Piece<'a> {
+    /// Text copied from the line as it is.
+    Text(&'a str),
+    /// The character an escape stands for.
+    Char(char),
+    /// A quoted or bracketed part, already read.
+    Part(String),
+}
+
+/// Adds `piece` to `word`.
+fn push(mut word: String, piece: Piece<'_>) -> String {
+    match piece {
+        Piece::Text(t) => word.push_str(t),
+        Piece::Char(c) => word.push(c),
+        Piece::Part(p) => word.push_str(&p),
+    }
+    word
+}
+
+/// A parser that ends tokenizing with `error`.
+fn fail_with<'a, T>(error: TokenError) -> impl Fn(&'a str) -> Res<'a, T> {
+    move |_| Err(nom::Err::Failure(Stop::Token(error.clone())))
+}
+
+/// Whether `c` is a bracket that counts in a word of this kind (path arguments only).
+fn is_bracket(kind: Kind, c: char) -> bool {
+    kind == Kind::Path && (c == '[' || c == ']')
+}
+
+/// A piece of a word outside quotes; none matches at a blank or at the end of the line,
+/// which ends the word.
+fn piece<'a>(kind: Kind) -> impl Parser<&'a str, Output = Piece<'a>, Error = Stop> {
+    alt((
+        plain(move |c| is_blank(c) || c == '\\' || c == '\'' || c == '"' || is_bracket(kind, c)),
+        escape(None),
+        quoted('\'', kind),
+        quoted('"', kind),
+        brackets(kind, None),
+    ))
+}
+
+/// A run of characters copied as they are, up to one for which `special` holds.
+fn plain<'a>(
+    special: impl Fn(char) -> bool,
+) -> impl Parser<&'a str, Output = Piece<'a>, Error = Stop> {
+    map(take_till1(special), Piece::Text)
+}
+
+/// A string between quotes `q`, the quotes dropped: blanks and the other quote are
+/// ordinary characters inside; in a path, brackets still count.
+fn quoted<'a>(q: char, kind: Kind) -> impl Parser<&'a str, Output = Piece<'a>, Error = Stop> {
+    let inside = alt((
+        plain(move |c| c == q || c == '\\' || is_bracket(kind, c)),
+        escape(Some(q)),
+        brackets(kind, Some(q)),
+    ));
+    map(
+        delimited(
+            char(q),
+            fold_many0(inside, String::new, push),
+            alt((char(q), fail_with(TokenError::UnmatchedQuote(q)))),
+        ),
+        Piece::Part,
+    )
+}
+
+/// A backslash and what follows it, inside quotes `quote` (or none).
+fn escape<'a>(quote: Option<char>) -> impl Parser<&'a str, Output = Piece<'a>, Error = Stop> {
+    // Kept with the backslash: the path escapes (for the path parser, and not counted as
+    // brackets), and inside quotes a blank or the other quote.
+    let kept = move |c: char| {
+        PATH_ESCAPES.contains(&c)
+            || quote.is_some_and(|q| c != q && (is_blank(c) || c == '\'' || c == '"'))
+    };
+    let unknown = |rest: &'a str| -> Res<'a, Piece<'a>> {
+        let e = TokenError::UnknownEscape(rest.chars().next());
+        Err(nom::Err::Failure(Stop::Token(e)))
+    };
+    alt((
+        map(recognize((char('\\'), satisfy(kept))), Piece::Text),
+        preceded(
+            char('\\'),
+            alt((
+                value(Piece::Char('\t'), char('t')),
+                value(Piece::Char('\n'), char('n')),
+                map(
+                    satisfy(|c| c == '\\' || c == '\'' || c == '"' || is_blank(c)),
+                    Piece::Char,
+                ),
+                unknown,
+            )),
+        ),
+    ))
+}
+
+/// In a path, a bracketed part, or a `]` that closes nothing (an error); in a string,
+/// nothing.
+fn brackets<'a>(
+    kind: Kind,
+    quote: Option<char>,
+) -> impl Parser<&'a str, Output = Piece<'a>, Error = Stop> {
+    let mut brackets = alt((
+        group(quote),
+        preceded(char(']'), fail_with(TokenError::UnmatchedBracket)),
+    ));
+    move |input: &'a str| match kind {
+        Kind::Path => brackets.parse(input),
+        Kind::Str => Err(nom::Err::Error(Stop::NoMatch)),
+    }
+}
+
+/// What is inside brackets: text, or a bracket that opens or closes a nested part.
+#[derive(Debug, Clone)]
+enum Inner<'a> {
+    Piece(Piece<'a>),
+    Open,
+    Close,
+}
+
+/// A `[` and everything up to its matching `]`, kept as it is: blanks and quotes inside do
+/// not end the word or open a string. Escapes are read as inside the quotes `quote`
+/// around the brackets. Nesting is counted rather than recursed into, so deep nesting
+/// cannot overflow the stack.
+fn group<'a>(quote: Option<char>) -> impl Parser<&'a str, Output = Piece<'a>, Error = Stop> {
+    move |input: &'a str| -> Res<'a, Piece<'a>> {
+        let (mut rest, _) = char('[').parse(input)?;
+        let mut inner = alt((
+            map(plain(|c| c == '\\' || c == '[' || c == ']'), Inner::Piece),
+            map(escape(quote), Inner::Piece),
+            value(Inner::Open, char('[')),
+            value(Inner::Close, char(']')),
+            fail_with(TokenError::UnmatchedBracket),
+        ));
+        let mut part = String::from("[");
+        let mut depth = 1usize;
+        while depth > 0 {
+            let (r, next) = inner.parse(rest)?;
+            rest = r;
             match next {
-                Some(n) if PATH_ESCAPES.contains(&n) => {
-                    // Kept with the backslash, for the path parser; not counted as brackets.
-                    out.push('\\');
-                    out.push(n);
-                    chars.next();
-                    continue;
+                Inner::Piece(piece) => part = push(part, piece),
+                Inner::Open => {
+                    depth += 1;
+                    part.push('[');
                 }
-                Some('t') => {
-                    out.push('\t');
-                    chars.next();
-                    continue;
-                }
-                Some('n') => {
-                    out.push('\n');
-                    chars.next();
-                    continue;
-                }
-                Some(n @ (' ' | '\t')) if quote.is_none() => {
-                    out.push(n);
-                    chars.next();
-                    continue;
-                }
-                Some(' ' | '\t') => {
-                    // Inside quotes the backslash is an ordinary character.
-                }
-                Some(n @ ('\'' | '"')) if quote.is_none() || quote == Some(n) => {
-                    out.push(n);
-                    chars.next();
-                    continue;
-                }
-                Some('\'' | '"') => {
-                    // The other quote inside quotes: both characters are kept.
-                }
-                Some('\\') => {
-                    out.push('\\');
-                    chars.next();
-                    continue;
-                }
-                other => return Err(TokenError::UnknownEscape(other)),
-            }
-            out.push(c);
-            continue;
-        }
-        if path {
-            if c == '[' {
-                depth += 1;
-            } else if c == ']' {
-                depth -= 1;
-                if depth < 0 {
-                    return Err(TokenError::UnmatchedBracket);
+                Inner::Close => {
+                    depth -= 1;
+                    part.push(']');
                 }
             }
         }
-        if !path || depth == 0 {
-            match quote {
-                None if c == '\'' || c == '"' => {
-                    quote = Some(c);
-                    continue;
-                }
-                Some(q) if c == q => {
-                    quote = None;
-                    continue;
-                }
-                None if is_blank(c) => {
-                    end = i;
-                    break;
-                }
-                _ => {}
-            }
-        }
-        out.push(c);
+        Ok((rest, Piece::Part(part)))
     }
-    let finished = end == s.len();
-    if finished && path && depth > 0 {
-        return Err(TokenError::UnmatchedBracket);
-    }
-    if finished && let Some(q) = quote {
-        return Err(TokenError::UnmatchedQuote(q));
-    }
-    let rest = s.get(end..).unwrap_or("");
-    let rest = rest.strip_prefix(is_blank).unwrap_or(rest);
-    Ok((out, rest))
 }
 
 /// Drops trailing `/` and whitespace from a path argument, unless it is just `/`
@@ -164,6 +273,7 @@ pub fn clean_path(mut path: String) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[track_caller]
     fn check(line: &str, kind: Kind, want: Result<(&str, &str), &str>) {
@@ -204,6 +314,90 @@ mod tests {
         check("/a[1]] v", Kind::Path, Err("unmatched ["));
         check("/a[1", Kind::Path, Err("unmatched ["));
         check("a]b", Kind::Str, Ok(("a]b", "")));
+    }
+
+    /// In a path, brackets count inside quotes, and quotes do not count inside brackets;
+    /// escapes inside brackets are read as inside the quotes around them.
+    #[test]
+    fn quotes_and_brackets() {
+        check("/a[x 'y ] z", Kind::Path, Ok(("/a[x 'y ]", "z")));
+        check("\"a[b'c]\" x", Kind::Path, Ok(("a[b'c]", "x")));
+        check(r#""[\ ]""#, Kind::Path, Ok((r"[\ ]", "")));
+        check(r"[\ ]", Kind::Path, Ok(("[ ]", "")));
+        check("'a[b'", Kind::Path, Err("unmatched ["));
+        check("'a[b'", Kind::Str, Ok(("a[b", "")));
+        check("'a]'", Kind::Path, Err("unmatched ["));
+        let deep = format!("{}{} r", "[".repeat(100_000), "]".repeat(100_000));
+        assert_eq!(
+            next_token(&deep, Kind::Path).map(|(t, r)| (t.len(), r)),
+            Ok((200_000, "r"))
+        );
+    }
+
+    /// Characters that exercise every rule: quotes, backslashes, blanks, brackets, the
+    /// escape letters, the path escapes, an unknown escape letter and a multi-byte char.
+    const HARD: &[char] = &[
+        '\'', '"', '\\', ' ', '\t', '[', ']', '\n', 'a', 'b', 't', 'n', 'q', '/', '=', '|', '(',
+        ')', '!', ',', 'é',
+    ];
+
+    /// Random lines over `alphabet`.
+    fn line(alphabet: &'static [char]) -> impl Strategy<Value = String> {
+        prop::collection::vec(prop::sample::select(alphabet), 0..40)
+            .prop_map(|cs| cs.into_iter().collect())
+    }
+
+    fn kind() -> impl Strategy<Value = Kind> {
+        prop_oneof![Just(Kind::Path), Just(Kind::Str)]
+    }
+
+    /// Writes `word` so that it reads back as itself in a string argument.
+    fn escape(word: &str) -> String {
+        let mut out = String::new();
+        for c in word.chars() {
+            match c {
+                '\\' | ' ' | '\'' | '"' => {
+                    out.push('\\');
+                    out.push(c);
+                }
+                '\t' => out.push_str("\\t"),
+                '\n' => out.push_str("\\n"),
+                _ => out.push(c),
+            }
+        }
+        out
+    }
+
+    /// Writes `word` between single quotes so that it reads back as itself.
+    fn single_quote(word: &str) -> String {
+        format!("'{}'", word.replace('\\', "\\\\").replace('\'', "\\'"))
+    }
+
+    proptest! {
+        #[test]
+        fn rest_is_a_shorter_suffix(line in line(HARD), kind in kind()) {
+            if let Ok((_, rest)) = next_token(&line, kind) {
+                prop_assert!(line.ends_with(rest));
+                prop_assert!(line.is_empty() || rest.len() < line.len());
+            }
+        }
+
+        #[test]
+        fn without_brackets_a_path_is_a_string(
+            line in line(&['\'', '"', '\\', ' ', '\t', '\n', 'a', 't', 'n', 'q', '/', '=', 'é'])
+        ) {
+            prop_assert_eq!(next_token(&line, Kind::Path), next_token(&line, Kind::Str));
+        }
+
+        #[test]
+        fn escaped_words_read_back(word in line(HARD), rest in line(HARD)) {
+            if !word.is_empty() {
+                let line = format!(" \t{} {rest}", escape(&word));
+                prop_assert_eq!(next_token(&line, Kind::Str), Ok((word.clone(), rest.as_str())));
+            }
+            let line = format!("{}\t{rest}", single_quote(&word));
+            prop_assert_eq!(next_token(&line, Kind::Str), Ok((word, rest.as_str())));
+        }
     }
 
     #[test]
