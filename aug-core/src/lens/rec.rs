@@ -70,6 +70,103 @@ struct Ends {
 /// What the parser memoises sets of ends under: `(lens address, part, start)`.
 type MemoKey = (usize, u32, usize);
 
+/// The memoised sets of ends, chained per start position in one arena: a lookup reads
+/// the few entries of its own position, made around the same time, instead of probing a
+/// hash table of millions of entries (which missed the cache on most lookups: a third of
+/// the time of reading a big XML file went there).
+#[derive(Default)]
+struct Memo {
+    /// Per start position, 1 + the index of its newest entry (0: none). Sized on first
+    /// use to the text's length + 1.
+    heads: Vec<u32>,
+    entries: Vec<MemoEntry>,
+    /// Entries past `u32::MAX` (only for texts far bigger than any config file).
+    overflow: FxHashMap<MemoKey, Ends>,
+}
+
+#[derive(Clone, Copy)]
+struct MemoEntry {
+    /// The lens address; 0 once removed.
+    lens: usize,
+    part: u32,
+    /// 1 + the index of the next older entry of the same position (0: none).
+    next: u32,
+    ends: Ends,
+}
+
+impl Memo {
+    fn get(&self, key: &MemoKey) -> Option<&Ends> {
+        let &(lens, part, p) = key;
+        let mut i = self.heads.get(p).copied().unwrap_or(0);
+        while let Some(e) = (i as usize)
+            .checked_sub(1)
+            .and_then(|i| self.entries.get(i))
+        {
+            if e.lens == lens && e.part == part {
+                return Some(&e.ends);
+            }
+            i = e.next;
+        }
+        if self.overflow.is_empty() {
+            None
+        } else {
+            self.overflow.get(key)
+        }
+    }
+
+    fn find_mut(&mut self, key: &MemoKey) -> Option<&mut MemoEntry> {
+        let &(lens, part, p) = key;
+        let mut i = self.heads.get(p).copied().unwrap_or(0);
+        let mut found = None;
+        while let Some(e) = (i as usize)
+            .checked_sub(1)
+            .and_then(|j| self.entries.get(j))
+        {
+            if e.lens == lens && e.part == part {
+                found = Some(i as usize - 1);
+                break;
+            }
+            i = e.next;
+        }
+        found.and_then(|j| self.entries.get_mut(j))
+    }
+
+    fn insert(&mut self, key: MemoKey, ends: Ends, text_len: usize) {
+        if let Some(e) = self.find_mut(&key) {
+            e.ends = ends;
+            return;
+        }
+        let (lens, part, p) = key;
+        if self.heads.is_empty() {
+            self.heads = vec![0; text_len + 1];
+        }
+        let id = u32::try_from(self.entries.len() + 1);
+        match (self.heads.get_mut(p), id) {
+            (Some(head), Ok(id)) if id < u32::MAX => {
+                self.entries.push(MemoEntry {
+                    lens,
+                    part,
+                    next: *head,
+                    ends,
+                });
+                *head = id;
+            }
+            _ => {
+                self.overflow.insert(key, ends);
+            }
+        }
+    }
+
+    fn remove(&mut self, key: &MemoKey) {
+        if let Some(e) = self.find_mut(key) {
+            e.lens = 0;
+        }
+        if !self.overflow.is_empty() {
+            self.overflow.remove(key);
+        }
+    }
+}
+
 /// Ends being gathered (most sets have one or two).
 type Gather = SmallVec<[usize; 8]>;
 
@@ -80,7 +177,7 @@ pub(crate) struct Parser<'a> {
     bodies: FxHashMap<u64, &'a Lens>,
     /// `(lens address, part, start)` to ends; `part` is `u32::MAX` for the lens itself and
     /// `i` for the parts `i..` of a concatenation.
-    memo: FxHashMap<MemoKey, Ends>,
+    memo: Memo,
     /// The references whose ends are being computed (see [`Parser::grow_reference`]).
     active: FxHashSet<MemoKey>,
     /// The active references that were reached again at their own position.
@@ -119,7 +216,7 @@ impl<'a> Parser<'a> {
         Parser {
             text,
             bodies: FxHashMap::default(),
-            memo: FxHashMap::default(),
+            memo: Memo::default(),
             active: FxHashSet::default(),
             left_hits: FxHashSet::default(),
             log: Vec::new(),
@@ -321,7 +418,7 @@ impl<'a> Parser<'a> {
     /// they no longer grow (what was memoised at this position meanwhile is forgotten
     /// each time, since it was computed from fewer ends).
     fn grow_reference(&mut self, l: &'a Lens, p: usize, key: MemoKey) -> Ends {
-        self.memo.insert(key, Ends::default());
+        self.memo.insert(key, Ends::default(), self.text.len());
         self.active.insert(key);
         let mark = self.log.len();
         let mut e = self.compute(l, p);
@@ -332,7 +429,7 @@ impl<'a> Parser<'a> {
                 break;
             }
             rounds += 1;
-            self.memo.insert(key, e);
+            self.memo.insert(key, e, self.text.len());
             let stale: Vec<MemoKey> = self
                 .log
                 .get(mark..)
@@ -357,7 +454,7 @@ impl<'a> Parser<'a> {
     /// Memoises `e` under `key`, noting the key while a reference is being computed.
     #[inline]
     fn remember(&mut self, key: MemoKey, e: Ends) {
-        self.memo.insert(key, e);
+        self.memo.insert(key, e, self.text.len());
         if !self.active.is_empty() {
             self.log.push(key);
         }
