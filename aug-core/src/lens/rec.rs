@@ -60,12 +60,19 @@ impl RecError {
 }
 
 /// The ends of a lens started at one position: `pool[at..at + len]`, sorted, without
-/// duplicates. Sets live in one arena, so most cost no allocation of their own.
+/// duplicates. Sets live in one arena, so most cost no allocation of their own; a set of
+/// one end `q` (most of them) takes no room there: it is `ident[q..q + 1]`, marked by
+/// [`SINGLE`] in `at`.
 #[derive(Debug, Clone, Copy, Default)]
 struct Ends {
     at: usize,
     len: usize,
 }
+
+/// Marks an [`Ends`] whose `at` is its one end.
+const SINGLE: usize = 1 << (usize::BITS - 1);
+/// Marks an [`Ends`] that lives in the `kept` arena (memoised sets) rather than the pool.
+const KEPT: usize = 1 << (usize::BITS - 2);
 
 /// What the parser memoises sets of ends under: `(lens address, part, start)`.
 type MemoKey = (usize, u32, usize);
@@ -184,8 +191,13 @@ pub(crate) struct Parser<'a> {
     left_hits: FxHashSet<MemoKey>,
     /// The keys memoised while a reference was active, in order.
     log: Vec<MemoKey>,
-    /// The arena of all the sets of ends.
+    /// The arena of the sets of more than one end being worked with: a stack, cut back
+    /// to where it was whenever a memoised set is done (see [`Parser::keep`]).
     pool: Vec<usize>,
+    /// The arena of the memoised sets of more than one end.
+    kept: Vec<usize>,
+    /// `ident[i] == i` for every position of the text: the sets of one end.
+    ident: Vec<usize>,
     /// The furthest position a regular part matched to: where a text that does not parse
     /// goes wrong, as far as the parser can tell.
     furthest: usize,
@@ -221,6 +233,8 @@ impl<'a> Parser<'a> {
             left_hits: FxHashSet::default(),
             log: Vec::new(),
             pool: Vec::new(),
+            ident: Vec::new(),
+            kept: Vec::new(),
             furthest: 0,
             nesting: 0,
             error: None,
@@ -250,10 +264,19 @@ impl<'a> Parser<'a> {
 
     /// The furthest `l` started at `p` can end at or before `e`.
     pub(crate) fn longest_within(&mut self, l: &'a Lens, p: usize, e: usize) -> Option<usize> {
+        let mark = self.pool.len();
         let ends = self.ends(l, p);
         let v = self.slice(ends);
         let i = v.partition_point(|&x| x <= e);
-        i.checked_sub(1).and_then(|i| v.get(i).copied())
+        let r = i.checked_sub(1).and_then(|i| v.get(i).copied());
+        self.release(mark);
+        r
+    }
+
+    /// Drops the sets made since the pool was `mark` long: each question asked from
+    /// outside ([`Parser::matches`], [`Parser::split`], …) leaves the pool as it found it.
+    fn release(&mut self, mark: usize) {
+        self.pool.truncate(mark);
     }
 
     /// The first problem met, if any (the sets computed after it may be too small).
@@ -278,11 +301,75 @@ impl<'a> Parser<'a> {
 
     /// The `j`-th end of a set.
     fn nth(&self, e: Ends, j: usize) -> usize {
-        self.pool.get(e.at + j).copied().unwrap_or(usize::MAX)
+        if j >= e.len {
+            return usize::MAX;
+        }
+        self.slice(e).get(j).copied().unwrap_or(usize::MAX)
     }
 
     fn slice(&self, e: Ends) -> &[usize] {
+        if e.at & SINGLE != 0 {
+            let q = e.at & !SINGLE;
+            return self.ident.get(q..q + 1).unwrap_or(&[]);
+        }
+        if e.at & KEPT != 0 {
+            let at = e.at & !KEPT;
+            return self.kept.get(at..at + e.len).unwrap_or(&[]);
+        }
         self.pool.get(e.at..e.at + e.len).unwrap_or(&[])
+    }
+
+    /// `e` made to outlive the work that produced it (to be memoised): moved to the
+    /// `kept` arena unless it is a single end, then the pool is cut back to `mark`, where
+    /// it was when that work began. Only the sets that are memoised are kept, so the pool
+    /// holds only what the calls in progress work with (leaf matches of every length at
+    /// every position made it grow with the square of a long text's words otherwise).
+    fn keep(&mut self, e: Ends, mark: usize) -> Ends {
+        let kept = if e.len == 0 {
+            Ends::default()
+        } else if e.at & (SINGLE | KEPT) != 0 {
+            e
+        } else {
+            let at = self.kept.len();
+            let src = self.pool.get(e.at..e.at + e.len).unwrap_or(&[]);
+            self.kept.extend_from_slice(src);
+            Ends {
+                at: KEPT | at,
+                len: e.len,
+            }
+        };
+        if mark <= self.pool.len() {
+            self.pool.truncate(mark);
+        }
+        kept
+    }
+
+    /// The set of ends pushed onto the pool since `at`; a set of one end leaves the pool.
+    fn seal(&mut self, at: usize) -> Ends {
+        let len = self.pool.len() - at;
+        if len == 1
+            && let Some(q) = self.pool.pop()
+        {
+            return self.single(q);
+        }
+        Ends { at, len }
+    }
+
+    /// The set `{q}`.
+    fn single(&mut self, q: usize) -> Ends {
+        if self.ident.is_empty() {
+            self.ident = (0..=self.text.len()).collect();
+        }
+        if q >= self.ident.len() {
+            // Not a position of the text (never made): keep it in the pool.
+            let at = self.pool.len();
+            self.pool.push(q);
+            return Ends { at, len: 1 };
+        }
+        Ends {
+            at: SINGLE | q,
+            len: 1,
+        }
     }
 
     /// Stores a set gathered in any order.
@@ -291,13 +378,16 @@ impl<'a> Parser<'a> {
         v.dedup();
         let at = self.pool.len();
         self.pool.extend_from_slice(&v);
-        Ends { at, len: v.len() }
+        self.seal(at)
     }
 
     /// Whether `l` started at `p` can end at `e`.
     pub(crate) fn matches(&mut self, l: &'a Lens, p: usize, e: usize) -> bool {
+        let mark = self.pool.len();
         let ends = self.ends(l, p);
-        self.slice(ends).binary_search(&e).is_ok()
+        let r = self.slice(ends).binary_search(&e).is_ok();
+        self.release(mark);
+        r
     }
 
     /// Where `part`, a part of `parent`, can end when it starts at `p`. Inside a recursive
@@ -338,14 +428,20 @@ impl<'a> Parser<'a> {
         p: usize,
         e: usize,
     ) -> bool {
+        let mark = self.pool.len();
         let ends = self.part_ends(parent, part, p);
-        self.slice(ends).binary_search(&e).is_ok()
+        let r = self.slice(ends).binary_search(&e).is_ok();
+        self.release(mark);
+        r
     }
 
     /// The furthest `l` started at `p` can end, if it matches at all.
     pub(crate) fn longest(&mut self, l: &'a Lens, p: usize) -> Option<usize> {
+        let mark = self.pool.len();
         let ends = self.ends(l, p);
-        self.slice(ends).last().copied()
+        let r = self.slice(ends).last().copied();
+        self.release(mark);
+        r
     }
 
     /// Where `l` can end when it starts at `p`.
@@ -355,9 +451,7 @@ impl<'a> Parser<'a> {
             return self.ends(body, p);
         }
         if l.0.c_eps && !l.0.rec {
-            let at = self.pool.len();
-            self.pool.push(p);
-            return Ends { at, len: 1 };
+            return self.single(p);
         }
         // A lens that cannot start with the next byte ends nowhere (most positions inside
         // a word, where an iteration or a store could end, cannot start the next part).
@@ -383,10 +477,7 @@ impl<'a> Parser<'a> {
                 self.furthest = self.furthest.max(last);
             }
             // Ascending already, and distinct.
-            return Ends {
-                at,
-                len: self.pool.len() - at,
-            };
+            return self.seal(at);
         }
         // Only references are memoised: any other part is asked a few times per position
         // at most (by the memoised references around it and by get), and what it asks of
@@ -405,9 +496,12 @@ impl<'a> Parser<'a> {
         if reference {
             return self.grow_reference(l, p, key);
         }
+        let mark = self.pool.len();
         let e = self.compute(l, p);
         if memoised {
+            let e = self.keep(e, mark);
             self.remember(key, e);
+            return e;
         }
         e
     }
@@ -421,7 +515,9 @@ impl<'a> Parser<'a> {
         self.memo.insert(key, Ends::default(), self.text.len());
         self.active.insert(key);
         let mark = self.log.len();
+        let pool_mark = self.pool.len();
         let mut e = self.compute(l, p);
+        e = self.keep(e, pool_mark);
         let mut rounds = 0usize;
         while self.left_hits.remove(&key) {
             let seed = self.memo.get(&key).copied().unwrap_or_default();
@@ -442,6 +538,7 @@ impl<'a> Parser<'a> {
                 self.memo.remove(&k);
             }
             e = self.compute(l, p);
+            e = self.keep(e, pool_mark);
         }
         self.active.remove(&key);
         if self.active.is_empty() {
@@ -499,6 +596,9 @@ impl<'a> Parser<'a> {
                 let mut next = 0;
                 while let Some(&q) = seen.get(next) {
                     next += 1;
+                    // The body's ends are read here and then dead: the pool goes back to
+                    // where it was (what the body memoised lives elsewhere, see `keep`).
+                    let mark = self.pool.len();
                     let ends = self.part_ends(l, body, q);
                     for j in 0..ends.len {
                         let r = self.nth(ends, j);
@@ -514,6 +614,7 @@ impl<'a> Parser<'a> {
                             }
                         }
                     }
+                    self.pool.truncate(mark);
                 }
                 self.store(seen)
             }
@@ -552,9 +653,7 @@ impl<'a> Parser<'a> {
     /// Where the parts `i..` of the concatenation `l` can end when they start at `p`.
     fn seq_ends(&mut self, l: &'a Lens, parts: &'a [Lens], i: usize, p: usize) -> Ends {
         let Some(part) = parts.get(i) else {
-            let at = self.pool.len();
-            self.pool.push(p);
-            return Ends { at, len: 1 };
+            return self.single(p);
         };
         if i + 1 == parts.len() {
             return self.part_ends(l, part, p);
@@ -597,6 +696,7 @@ impl<'a> Parser<'a> {
         if let Some(&e) = self.memo.get(&key) {
             return e;
         }
+        let mark = self.pool.len();
         let e = {
             let mut v = Gather::new();
             for j in 0..firsts.len {
@@ -606,6 +706,7 @@ impl<'a> Parser<'a> {
             }
             self.store(v)
         };
+        let e = self.keep(e, mark);
         self.remember(key, e);
         e
     }
@@ -614,6 +715,20 @@ impl<'a> Parser<'a> {
     /// longest text after which the rest can still match, into `bounds` (`parts.len() + 1`
     /// positions). `None` when the parts cannot match the text.
     pub(crate) fn split(
+        &mut self,
+        l: &'a Lens,
+        parts: &'a [Lens],
+        s: usize,
+        e: usize,
+        bounds: &mut Vec<usize>,
+    ) -> Option<()> {
+        let mark = self.pool.len();
+        let r = self.split_parts(l, parts, s, e, bounds);
+        self.release(mark);
+        r
+    }
+
+    fn split_parts(
         &mut self,
         l: &'a Lens,
         parts: &'a [Lens],
@@ -665,6 +780,13 @@ impl<'a> Parser<'a> {
     /// `e` can be reached, so the whole split costs the size of that graph (asking the
     /// ends of the iteration at each step would cost the square of it).
     pub(crate) fn iterations(&mut self, body: &'a Lens, s: usize, e: usize) -> Option<Vec<usize>> {
+        let mark = self.pool.len();
+        let r = self.iteration_ends(body, s, e);
+        self.release(mark);
+        r
+    }
+
+    fn iteration_ends(&mut self, body: &'a Lens, s: usize, e: usize) -> Option<Vec<usize>> {
         // Forward: every position reachable from `s` by iterations ending at or before `e`,
         // with the positions each one reaches in one iteration.
         let mut index: FxHashMap<usize, usize> = FxHashMap::default();
