@@ -58,7 +58,8 @@ pub(crate) struct Parsed {
 /// Parses `text` into an [`Expr`].
 pub(crate) fn parse(text: &str) -> Result<Parsed, PathError> {
     let pairs = pest_parse(text);
-    // The grammar matches any text; pest only fails when it runs out of stack.
+    // The grammar matches any text: pest fails only when it runs out of stack, or of calls
+    // if the program set a (process-wide) `pest::set_call_limit` too low for this text.
     let path = pairs
         .map_err(|e| {
             let pos = match e.location {
