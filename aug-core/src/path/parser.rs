@@ -1,27 +1,8 @@
-//! The parser: a recursive descent over the bytes of an expression that reads it exactly as
-//! Augeas 1.14's `pathx.c` does, into our [`Expr`] AST, with Augeas's minor error messages
-//! at Augeas's positions.
+//! The parser: the pest grammar `grammar.pest`, which reads an expression exactly as
+//! Augeas 1.14's `pathx.c` does, and the conversion of its pairs into our [`Expr`] AST,
+//! with Augeas's minor error messages at Augeas's positions.
 //!
-//! The grammar, from the lowest precedence to the highest:
-//!
-//! ```text
-//! Expr         ::= OrExpr ('else' OrExpr)*
-//! OrExpr       ::= AndExpr ('or' AndExpr)*
-//! AndExpr      ::= EqExpr ('and' EqExpr)*
-//! EqExpr       ::= RelExpr (('=~' | '!~' | '=' | '!=') RelExpr)?
-//! RelExpr      ::= AddExpr (('<' | '<=' | '>' | '>=') AddExpr)?
-//! AddExpr      ::= MulExpr (('+' | '-') MulExpr)*
-//! MulExpr      ::= UnionExpr ('*' UnionExpr)*
-//! UnionExpr    ::= PathExpr ('|' PathExpr)*
-//! PathExpr     ::= Primary Predicate* (('/' | '//') RelPath)? | LocationPath
-//! LocationPath ::= '/' RelPath? | '//' RelPath | RelPath
-//! RelPath      ::= Step (('/' | '//') Step)*
-//! Step         ::= (Axis '::')? ('*' | Name) Predicate* | '.' | '..'
-//! Predicate    ::= '[' Expr ']'
-//! Primary      ::= Literal | Number | '(' Expr ')' | '$' Var | Func '(' (Expr (',' Expr)*)? ')'
-//! ```
-//!
-//! What makes it Augeas's rather than XPath's:
+//! What makes the language Augeas's rather than XPath's is written in the grammar:
 //!
 //! - Whitespace is skipped before `[ ] ( ) / | * , $` and after operators, but not after
 //!   `*` and `|`: there a blank makes what follows a location path (`2 * 2` multiplies by
@@ -34,23 +15,37 @@
 //!   a number has ended.
 //! - A primary starts with `$`, a quote, a digit, or letters followed by `(`. At the end
 //!   of the text a primary is expected and is an `illegal string literal` (`/a |`).
-//! - An unknown function is an `empty name`, and the wrong number of arguments is an
-//!   error of its own.
+//! - An unknown function is an `empty name`.
+//!
+//! The grammar never fails: where Augeas reports an error, an error rule matches at the
+//! position Augeas reports and takes the rest of the text. The conversion, which walks the
+//! pairs in the order the text was read, turns the first error rule it meets into the
+//! error, and checks what the grammar does not: the number of arguments of a function, that
+//! a number fits in a C `int`, and how many operators, calls and predicates there are.
 
 use super::ast::{Axis, BinOp, Expr, Func, LocPath, Start, Step};
 use super::error::{PathError, PathErrorKind};
+use pest::Parser as _;
+use pest::iterators::Pair;
 
 /// How deeply parentheses, brackets and function calls may nest, and how many operators,
 /// calls and predicates an expression may hold. Augeas has no limit and overflows its
-/// stack; we refuse cleanly instead.
+/// stack; we refuse cleanly instead. (The grammar's `too_deep` rule holds this number
+/// plus one.)
 pub const MAX_NESTING: usize = 1000;
 
 /// Red zone and growth for the recursive parser, type checker and evaluator.
 pub(crate) const RED_ZONE: usize = 128 * 1024;
 pub(crate) const GROW: usize = 4 << 20;
 
-/// The characters that end a name (unless escaped).
-const NAME_FOLLOW: &[u8] = b"][|/=()!,";
+/// The stack the pest parser may need for one level of nesting: an `expr` inside brackets,
+/// parentheses or a call runs through some twenty rules, which take about 1 KiB.
+const STACK_PER_LEVEL: usize = 16 * 1024;
+
+/// The pest parser of `grammar.pest`.
+#[derive(pest_derive::Parser)]
+#[grammar = "path/grammar.pest"]
+struct Grammar;
 
 /// A parsed expression and whether it holds an `else` (which makes every predicate
 /// evaluated twice, as in Augeas).
@@ -62,35 +57,50 @@ pub(crate) struct Parsed {
 
 /// Parses `text` into an [`Expr`].
 pub(crate) fn parse(text: &str) -> Result<Parsed, PathError> {
-    let mut p = Parser {
-        s: text.as_bytes(),
+    let pairs = pest_parse(text);
+    // The grammar matches any text: pest fails only when it runs out of stack, or of calls
+    // if the program set a (process-wide) `pest::set_call_limit` too low for this text.
+    let path = pairs
+        .map_err(|e| {
+            let pos = match e.location {
+                pest::error::InputLocation::Pos(p) => p,
+                pest::error::InputLocation::Span((p, _)) => p,
+            };
+            PathError::new(PathErrorKind::TooDeep, text, pos)
+        })?
+        .next();
+    let mut c = Converter {
         text,
-        pos: 0,
-        depth: 0,
         composite: 0,
         has_else: false,
     };
-    let expr = p.expr()?;
-    if p.pos != p.s.len() {
-        return Err(p.err(PathErrorKind::Garbage));
+    let mut children = path.into_iter().flat_map(Pair::into_inner);
+    let expr = c.expr(c.next(&mut children)?)?;
+    if let Some(garbage) = children.next() {
+        c.check(&garbage)?;
     }
     Ok(Parsed {
         expr,
-        has_else: p.has_else,
+        has_else: c.has_else,
     })
 }
 
-/// C's `isspace` in the C locale.
-fn is_space(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
+/// Runs the pest parser on `text`, on a stack deep enough for it.
+fn pest_parse(
+    text: &str,
+) -> Result<pest::iterators::Pairs<'_, Rule>, Box<pest::error::Error<Rule>>> {
+    // Every level of nesting opens a bracket or a parenthesis, and the grammar refuses to
+    // go deeper than `MAX_NESTING + 1` levels: give pest the stack that many levels need.
+    let opening = text.bytes().filter(|b| matches!(b, b'[' | b'(')).count();
+    let need = (opening.min(MAX_NESTING + 1) + 1) * STACK_PER_LEVEL;
+    stacker::maybe_grow(need + RED_ZONE, need + GROW, || {
+        Grammar::parse(Rule::path, text).map_err(Box::new)
+    })
 }
 
-struct Parser<'a> {
-    s: &'a [u8],
+/// Turns pairs into the AST.
+struct Converter<'a> {
     text: &'a str,
-    pos: usize,
-    /// How deeply `expr` is nested.
-    depth: usize,
     /// How many operators, calls and predicates were read.
     composite: usize,
     has_else: bool,
@@ -98,244 +108,137 @@ struct Parser<'a> {
 
 type R<T> = Result<T, PathError>;
 
-impl Parser<'_> {
-    fn err(&self, kind: PathErrorKind) -> PathError {
-        PathError::new(kind, self.text, self.pos)
+impl Converter<'_> {
+    fn err(&self, kind: PathErrorKind, pos: usize) -> PathError {
+        PathError::new(kind, self.text, pos)
     }
 
-    /// The byte at `i`, or 0 at the end (as C reads its terminating NUL).
-    fn at(&self, i: usize) -> u8 {
-        self.s.get(i).copied().unwrap_or(0)
+    /// The next pair; the grammar guarantees it, so its absence is an error at the end.
+    fn next<'i>(&self, pairs: &mut impl Iterator<Item = Pair<'i, Rule>>) -> R<Pair<'i, Rule>> {
+        pairs
+            .next()
+            .ok_or_else(|| self.err(PathErrorKind::Garbage, self.text.len()))
     }
 
-    fn cur(&self) -> u8 {
-        self.at(self.pos)
+    /// The error an error rule stands for: Augeas's message at Augeas's position.
+    fn error(&self, pair: &Pair<'_, Rule>) -> Option<PathError> {
+        let start = pair.as_span().start();
+        let (kind, pos) = match pair.as_rule() {
+            Rule::garbage | Rule::trailing_slash => (PathErrorKind::Garbage, start),
+            Rule::empty_name | Rule::unknown_function => (PathErrorKind::EmptyName, start),
+            Rule::dangling_escape => (PathErrorKind::EmptyName, self.text.len()),
+            Rule::unmatched_bracket => (PathErrorKind::UnmatchedBracket, start),
+            Rule::unmatched_paren => (PathErrorKind::UnmatchedParen, start),
+            Rule::illegal_string => (PathErrorKind::IllegalString, start),
+            Rule::unterminated_literal => (PathErrorKind::MissingDelim, self.text.len()),
+            Rule::too_deep => (PathErrorKind::TooDeep, start),
+            _ => return None,
+        };
+        Some(self.err(kind, pos))
     }
 
-    fn starts_with(&self, word: &[u8]) -> bool {
-        self.s.get(self.pos..).is_some_and(|r| r.starts_with(word))
+    /// Fails if `pair` is an error rule.
+    fn check(&self, pair: &Pair<'_, Rule>) -> R<()> {
+        self.error(pair).map_or(Ok(()), Err)
     }
 
-    fn skip_ws(&mut self) {
-        while is_space(self.cur()) {
-            self.pos += 1;
-        }
-    }
-
-    /// Skips whitespace, then consumes `c` if it comes next.
-    fn eat(&mut self, c: u8) -> bool {
-        self.skip_ws();
-        if self.pos < self.s.len() && self.cur() == c {
-            self.pos += 1;
-            true
-        } else {
-            false
-        }
-    }
-
-    /// Whether the next byte is one of `chars`; true at the end of the text (C's
-    /// `strchr` finds the terminating NUL).
-    fn peek(&self, chars: &[u8]) -> bool {
-        self.pos >= self.s.len() || chars.contains(&self.cur())
-    }
-
-    /// Consumes `token`, whitespace and `follow` if they come next.
-    fn looking_at(&mut self, token: &str, follow: &str) -> bool {
-        if !self.starts_with(token.as_bytes()) {
-            return false;
-        }
-        let mut p = self.pos + token.len();
-        while is_space(self.at(p)) {
-            p += 1;
-        }
-        if self
-            .s
-            .get(p..)
-            .is_some_and(|r| r.starts_with(follow.as_bytes()))
-        {
-            self.pos = p + follow.len();
-            true
-        } else {
-            false
-        }
-    }
-
-    /// Counts one more operator, call or predicate.
-    fn grow(&mut self) -> R<()> {
+    /// Counts one more operator, call or predicate, read up to `pos`.
+    fn grow(&mut self, pos: usize) -> R<()> {
         self.composite += 1;
         if self.composite > MAX_NESTING {
-            return Err(self.err(PathErrorKind::TooDeep));
+            return Err(self.err(PathErrorKind::TooDeep, pos));
         }
         Ok(())
     }
 
-    fn binary(&mut self, op: BinOp, l: Expr, r: Expr) -> R<Expr> {
-        self.grow()?;
-        Ok(Expr::Binary(op, Box::new(l), Box::new(r)))
+    fn expr(&mut self, pair: Pair<'_, Rule>) -> R<Expr> {
+        let inner = self.next(&mut pair.into_inner())?;
+        self.check(&inner)?;
+        stacker::maybe_grow(RED_ZONE, GROW, || self.binary(inner))
     }
 
-    fn expr(&mut self) -> R<Expr> {
-        self.depth += 1;
-        // The whole expression is not nested in anything.
-        if self.depth > MAX_NESTING + 1 {
-            return Err(self.err(PathErrorKind::TooDeep));
-        }
-        let r = stacker::maybe_grow(RED_ZONE, GROW, || {
-            self.skip_ws();
-            self.else_expr()
-        });
-        self.depth -= 1;
-        r
-    }
-
-    fn else_expr(&mut self) -> R<Expr> {
-        let mut acc = self.or_expr()?;
-        while self.starts_with(b"else") {
-            self.pos += 4;
-            self.skip_ws();
-            let r = self.or_expr()?;
-            acc = self.binary(BinOp::Else, acc, r)?;
-            self.has_else = true;
-        }
-        Ok(acc)
-    }
-
-    fn or_expr(&mut self) -> R<Expr> {
-        let mut acc = self.and_expr()?;
-        while self.starts_with(b"or") {
-            self.pos += 2;
-            self.skip_ws();
-            let r = self.and_expr()?;
-            acc = self.binary(BinOp::Or, acc, r)?;
-        }
-        Ok(acc)
-    }
-
-    fn and_expr(&mut self) -> R<Expr> {
-        let mut acc = self.eq_expr()?;
-        while self.starts_with(b"and") {
-            self.pos += 3;
-            self.skip_ws();
-            let r = self.eq_expr()?;
-            acc = self.binary(BinOp::And, acc, r)?;
-        }
-        Ok(acc)
-    }
-
-    fn eq_expr(&mut self) -> R<Expr> {
-        let l = self.rel_expr()?;
-        let (c, n) = (self.cur(), self.at(self.pos + 1));
-        let op = match (c, n) {
-            (b'=', b'~') => Some((BinOp::Match, 2)),
-            (b'!', b'~') => Some((BinOp::NoMatch, 2)),
-            (b'=', _) => Some((BinOp::Eq, 1)),
-            (b'!', b'=') => Some((BinOp::Neq, 2)),
-            _ => None,
-        };
-        let Some((op, len)) = op else {
-            return Ok(l);
-        };
-        self.pos += len;
-        self.skip_ws();
-        let r = self.rel_expr()?;
-        self.binary(op, l, r)
-    }
-
-    fn rel_expr(&mut self) -> R<Expr> {
-        let l = self.add_expr()?;
-        let mut op = match self.cur() {
-            b'<' => BinOp::Lt,
-            b'>' => BinOp::Gt,
-            _ => return Ok(l),
-        };
-        self.pos += 1;
-        if self.cur() == b'=' {
-            op = if op == BinOp::Lt {
-                BinOp::Le
-            } else {
-                BinOp::Ge
-            };
-            self.pos += 1;
-        }
-        self.skip_ws();
-        let r = self.add_expr()?;
-        self.binary(op, l, r)
-    }
-
-    fn add_expr(&mut self) -> R<Expr> {
-        let mut acc = self.mul_expr()?;
-        loop {
-            let op = match self.cur() {
-                b'+' => BinOp::Plus,
-                b'-' => BinOp::Minus,
-                _ => return Ok(acc),
-            };
-            self.pos += 1;
-            self.skip_ws();
-            let r = self.mul_expr()?;
-            acc = self.binary(op, acc, r)?;
-        }
-    }
-
-    fn mul_expr(&mut self) -> R<Expr> {
-        let mut acc = self.union_expr()?;
-        while self.eat(b'*') {
-            let r = self.union_expr()?;
-            acc = self.binary(BinOp::Star, acc, r)?;
-        }
-        Ok(acc)
-    }
-
-    fn union_expr(&mut self) -> R<Expr> {
-        let mut acc = self.path_expr()?;
-        while self.eat(b'|') {
-            let r = self.path_expr()?;
-            acc = self.binary(BinOp::Union, acc, r)?;
-        }
-        Ok(acc)
-    }
-
-    /// Whether a primary expression comes next: a number, a literal or a variable, or
-    /// letters followed by `(` (whitespace allowed before it).
-    fn looking_at_primary(&self) -> bool {
-        if self.peek(b"$'\"0123456789") {
-            return true;
-        }
-        let mut p = self.pos;
-        while self.at(p).is_ascii_alphabetic() {
-            p += 1;
-        }
-        while is_space(self.at(p)) {
-            p += 1;
-        }
-        self.at(p) == b'('
-    }
-
-    fn path_expr(&mut self) -> R<Expr> {
-        if !self.looking_at_primary() {
-            return self.location_path();
-        }
-        let primary = self.primary()?;
-        let preds = self.predicates()?;
-        let mut steps = None;
-        if self.eat(b'/') {
-            if self.eat(b'/') {
-                let mut s = vec![Step::any(Axis::DescendantOrSelf)];
-                self.rel_path(&mut s)?;
-                steps = Some(s);
-            } else {
-                if self.pos >= self.s.len() {
-                    return Err(self.err(PathErrorKind::Garbage));
+    /// A chain of operands of one precedence level with their operators, left
+    /// associative; an operand is of the next level down.
+    fn binary(&mut self, pair: Pair<'_, Rule>) -> R<Expr> {
+        let rule = pair.as_rule();
+        let mut acc = None;
+        let mut op = None;
+        for child in pair.into_inner() {
+            let child_rule = child.as_rule();
+            match child_rule {
+                Rule::eq_op | Rule::rel_op | Rule::add_op => {
+                    op = Some(operator(child.as_str()));
+                    continue;
                 }
-                let mut s = Vec::new();
-                self.rel_path(&mut s)?;
-                steps = Some(s);
+                _ => {}
             }
+            let end = child.as_span().end();
+            let operand = match child_rule {
+                Rule::or_expr
+                | Rule::and_expr
+                | Rule::eq_expr
+                | Rule::rel_expr
+                | Rule::add_expr
+                | Rule::mul_expr
+                | Rule::union_expr => self.binary(child)?,
+                Rule::filter_expr => self.filter_expr(child)?,
+                Rule::location_path => self.location_path(child)?,
+                _ => return Err(self.error(&child).unwrap_or_else(|| self.unexpected(end))),
+            };
+            acc = Some(match acc {
+                None => operand,
+                Some(l) => {
+                    let op = op
+                        .take()
+                        .or(match rule {
+                            Rule::else_expr => Some(BinOp::Else),
+                            Rule::or_expr => Some(BinOp::Or),
+                            Rule::and_expr => Some(BinOp::And),
+                            Rule::mul_expr => Some(BinOp::Star),
+                            Rule::union_expr => Some(BinOp::Union),
+                            _ => None,
+                        })
+                        .ok_or_else(|| self.unexpected(end))?;
+                    self.grow(end)?;
+                    if op == BinOp::Else {
+                        self.has_else = true;
+                    }
+                    Expr::Binary(op, Box::new(l), Box::new(operand))
+                }
+            });
+        }
+        acc.ok_or_else(|| self.unexpected(self.text.len()))
+    }
+
+    /// An error for a parse tree the grammar cannot produce.
+    fn unexpected(&self, pos: usize) -> PathError {
+        self.err(PathErrorKind::Garbage, pos)
+    }
+
+    fn filter_expr(&mut self, pair: Pair<'_, Rule>) -> R<Expr> {
+        let end = pair.as_span().end();
+        let mut children = pair.into_inner().peekable();
+        let primary = self.primary(self.next(&mut children)?)?;
+        let mut preds = Vec::new();
+        while let Some(p) = children.next_if(|p| p.as_rule() == Rule::predicate) {
+            preds.push(self.predicate(p)?);
+        }
+        let mut steps = None;
+        if let Some(first) = children.next() {
+            self.check(&first)?;
+            let mut s = Vec::new();
+            if first.as_rule() == Rule::descendant {
+                s.push(Step::any(Axis::DescendantOrSelf));
+                self.rel_path(self.next(&mut children)?, &mut s)?;
+            } else {
+                self.rel_path(first, &mut s)?;
+            }
+            steps = Some(s);
         }
         if preds.is_empty() && steps.is_none() {
             return Ok(primary);
         }
-        self.grow()?;
+        self.grow(end)?;
         // `$var[pred]` is `$var[pred]/.`, as in Augeas.
         let steps = steps.unwrap_or_else(|| vec![Step::any(Axis::SelfAxis)]);
         Ok(Expr::Path(Box::new(LocPath {
@@ -344,21 +247,24 @@ impl Parser<'_> {
         })))
     }
 
-    fn location_path(&mut self) -> R<Expr> {
+    fn location_path(&mut self, pair: Pair<'_, Rule>) -> R<Expr> {
         let mut steps = Vec::new();
-        if self.eat(b'/') {
-            if self.cur() == b'/' {
-                self.pos += 1;
+        let mut children = pair.into_inner().peekable();
+        if children
+            .next_if(|p| p.as_rule() == Rule::absolute)
+            .is_some()
+        {
+            if children
+                .next_if(|p| p.as_rule() == Rule::descendant)
+                .is_some()
+            {
                 steps.push(Step::any(Axis::DescendantOrSelf));
-                self.rel_path(&mut steps)?;
             } else {
                 steps.push(Step::any(Axis::Root));
-                if self.pos < self.s.len() {
-                    self.rel_path(&mut steps)?;
-                }
             }
-        } else {
-            self.rel_path(&mut steps)?;
+        }
+        if let Some(rel) = children.next() {
+            self.rel_path(rel, &mut steps)?;
         }
         Ok(Expr::Path(Box::new(LocPath {
             start: Start::Context,
@@ -366,194 +272,132 @@ impl Parser<'_> {
         })))
     }
 
-    fn rel_path(&mut self, steps: &mut Vec<Step>) -> R<()> {
-        steps.push(self.step()?);
-        while self.eat(b'/') {
-            if self.cur() == b'/' {
-                self.pos += 1;
+    fn rel_path(&mut self, pair: Pair<'_, Rule>, steps: &mut Vec<Step>) -> R<()> {
+        for child in pair.into_inner() {
+            if child.as_rule() == Rule::descendant {
                 steps.push(Step::any(Axis::DescendantOrSelf));
+            } else {
+                steps.push(self.step(child)?);
             }
-            steps.push(self.step()?);
         }
         Ok(())
     }
 
-    fn step(&mut self) -> R<Step> {
+    fn step(&mut self, pair: Pair<'_, Rule>) -> R<Step> {
         let mut step = Step::any(Axis::Child);
-        let mut explicit = false;
-        for (name, axis) in Axis::NAMES {
-            if self.looking_at(name, "::") {
-                step.axis = axis;
-                explicit = true;
-                break;
+        for child in pair.into_inner() {
+            match child.as_rule() {
+                Rule::axis => {
+                    step.axis = Axis::from_name(child.as_str()).unwrap_or(Axis::Child);
+                }
+                Rule::abbrev_step => {
+                    step.axis = match unescape_name(child.as_str()).as_str() {
+                        "." => Axis::SelfAxis,
+                        _ => Axis::Parent,
+                    };
+                }
+                Rule::any_name => {}
+                Rule::name => step.name = Some(self.name(child)?),
+                Rule::predicate => step.predicates.push(self.predicate(child)?),
+                _ => self.check(&child)?,
             }
         }
-        if !self.eat(b'*') {
-            let name = self.name()?;
-            if !explicit && (name == "." || name == "..") {
-                step.axis = if name == "." {
-                    Axis::SelfAxis
-                } else {
-                    Axis::Parent
-                };
-                return Ok(step);
-            }
-            step.name = Some(name);
-        }
-        step.predicates = self.predicates()?;
         Ok(step)
     }
 
-    /// A name: up to an unescaped character of [`NAME_FOLLOW`] or ` or `, ` and `,
-    /// ` else `, without trailing whitespace; backslashes escape the next character.
-    fn name(&mut self) -> R<String> {
-        let start = self.pos;
-        while self.pos < self.s.len() && !NAME_FOLLOW.contains(&self.cur()) {
-            if self.starts_with(b" or ")
-                || self.starts_with(b" and ")
-                || self.starts_with(b" else ")
-            {
-                break;
+    fn name(&self, pair: Pair<'_, Rule>) -> R<String> {
+        if let Some(dangling) = pair.clone().into_inner().next() {
+            self.check(&dangling)?;
+        }
+        Ok(unescape_name(pair.as_str()))
+    }
+
+    fn predicate(&mut self, pair: Pair<'_, Rule>) -> R<Expr> {
+        self.grow(pair.as_span().start() + 1)?;
+        let mut children = pair.into_inner();
+        let expr = self.expr(self.next(&mut children)?)?;
+        if let Some(unmatched) = children.next() {
+            self.check(&unmatched)?;
+        }
+        Ok(expr)
+    }
+
+    fn primary(&mut self, pair: Pair<'_, Rule>) -> R<Expr> {
+        self.check(&pair)?;
+        let span = pair.as_span();
+        match pair.as_rule() {
+            Rule::literal => {
+                let s = span.as_str();
+                Ok(Expr::Literal(
+                    s.get(1..s.len().saturating_sub(1)).unwrap_or("").to_owned(),
+                ))
             }
-            if self.cur() == b'\\' {
-                self.pos += 1;
-                if self.pos >= self.s.len() {
-                    return Err(self.err(PathErrorKind::EmptyName));
+            Rule::number => span
+                .as_str()
+                .parse::<i32>()
+                .map(|n| Expr::Number(i64::from(n)))
+                .map_err(|_| self.err(PathErrorKind::IllegalNumber, span.start())),
+            Rule::paren => {
+                let mut children = pair.into_inner();
+                let e = self.expr(self.next(&mut children)?)?;
+                if let Some(unmatched) = children.next() {
+                    self.check(&unmatched)?;
                 }
+                Ok(e)
             }
-            self.pos += 1;
-        }
-        // Drop trailing whitespace that is not escaped.
-        if self.pos > start {
-            let mut p = self.pos - 1;
-            while is_space(self.at(p)) && p > start && !self.escaped(p, start) {
-                p -= 1;
+            Rule::variable => {
+                let name = self.next(&mut pair.into_inner())?;
+                self.check(&name)?;
+                Ok(Expr::Var(name.as_str().to_owned()))
             }
-            self.pos = p + 1;
-        }
-        if self.pos == start {
-            return Err(self.err(PathErrorKind::EmptyName));
-        }
-        let raw = self.text.get(start..self.pos).unwrap_or("");
-        Ok(unescape_name(raw))
-    }
-
-    /// Whether the byte at `p` follows an odd number of backslashes (after `start`).
-    fn escaped(&self, p: usize, start: usize) -> bool {
-        let mut odd = false;
-        let mut q = p;
-        while q > start && self.at(q - 1) == b'\\' {
-            odd = !odd;
-            q -= 1;
-        }
-        odd
-    }
-
-    fn predicates(&mut self) -> R<Vec<Expr>> {
-        let mut preds = Vec::new();
-        while self.eat(b'[') {
-            self.grow()?;
-            preds.push(self.expr()?);
-            if !self.eat(b']') {
-                return Err(self.err(PathErrorKind::UnmatchedBracket));
-            }
-            self.skip_ws();
-        }
-        Ok(preds)
-    }
-
-    fn primary(&mut self) -> R<Expr> {
-        if self.peek(b"'\"") {
-            self.literal()
-        } else if self.peek(b"0123456789") {
-            self.number()
-        } else if self.eat(b'(') {
-            let e = self.expr()?;
-            if !self.eat(b')') {
-                return Err(self.err(PathErrorKind::UnmatchedParen));
-            }
-            Ok(e)
-        } else if self.eat(b'$') {
-            self.variable()
-        } else {
-            self.function_call()
+            Rule::call => self.call(pair),
+            _ => Err(self.unexpected(span.start())),
         }
     }
 
-    fn literal(&mut self) -> R<Expr> {
-        let delim = self.cur();
-        if self.pos >= self.s.len() || (delim != b'"' && delim != b'\'') {
-            return Err(self.err(PathErrorKind::IllegalString));
-        }
-        self.pos += 1;
-        let start = self.pos;
-        while self.pos < self.s.len() && self.cur() != delim {
-            self.pos += 1;
-        }
-        if self.pos >= self.s.len() {
-            return Err(self.err(PathErrorKind::MissingDelim));
-        }
-        let s = self.text.get(start..self.pos).unwrap_or("").to_owned();
-        self.pos += 1;
-        Ok(Expr::Literal(s))
-    }
-
-    fn number(&mut self) -> R<Expr> {
-        let start = self.pos;
-        let mut end = start;
-        while self.at(end).is_ascii_digit() {
-            end += 1;
-        }
-        let n: i32 = self
-            .text
-            .get(start..end)
-            .and_then(|d| d.parse().ok())
-            .ok_or_else(|| self.err(PathErrorKind::IllegalNumber))?;
-        self.pos = end;
-        Ok(Expr::Number(i64::from(n)))
-    }
-
-    fn variable(&mut self) -> R<Expr> {
-        let start = self.pos;
-        let c = self.cur();
-        if !(c.is_ascii_alphabetic() || c == b'_') {
-            return Err(self.err(PathErrorKind::EmptyName));
-        }
-        let mut end = start + 1;
-        while self.at(end).is_ascii_alphanumeric() || self.at(end) == b'_' {
-            end += 1;
-        }
-        self.pos = end;
-        Ok(Expr::Var(
-            self.text.get(start..end).unwrap_or("").to_owned(),
-        ))
-    }
-
-    fn function_call(&mut self) -> R<Expr> {
-        let Some(func) = Func::NAMES
-            .iter()
-            .find(|(name, _)| self.looking_at(name, "("))
-            .map(|&(_, f)| f)
-        else {
-            return Err(self.err(PathErrorKind::EmptyName));
-        };
-        self.grow()?;
+    fn call(&mut self, pair: Pair<'_, Rule>) -> R<Expr> {
+        let end = pair.as_span().end();
+        let mut children = pair.into_inner();
+        let name = self.next(&mut children)?;
+        let func = Func::from_name(name.as_str())
+            .ok_or_else(|| self.err(PathErrorKind::EmptyName, name.as_span().start()))?;
+        // The call counts once its `(` is read.
+        let rest = self.text.get(name.as_span().end()..).unwrap_or("");
+        let open = name.as_span().end() + rest.len() - rest.trim_start_matches(is_space).len();
+        self.grow(open + 1)?;
         let mut args = Vec::new();
-        if !self.eat(b')') {
-            loop {
-                args.push(self.expr()?);
-                if !self.eat(b',') {
-                    break;
-                }
-            }
-            if !self.eat(b')') {
-                return Err(self.err(PathErrorKind::UnmatchedParen));
+        for child in children {
+            if child.as_rule() == Rule::expr {
+                args.push(self.expr(child)?);
+            } else {
+                self.check(&child)?;
             }
         }
         if !func.accepts(args.len()) {
-            return Err(self.err(PathErrorKind::Arity));
+            return Err(self.err(PathErrorKind::Arity, end));
         }
         Ok(Expr::Call(func, args))
+    }
+}
+
+/// C's `isspace` in the C locale.
+fn is_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\x0b' | '\x0c' | '\r')
+}
+
+/// The operator `text` of an `eq_op`, `rel_op` or `add_op`.
+fn operator(text: &str) -> BinOp {
+    match text {
+        "=~" => BinOp::Match,
+        "!~" => BinOp::NoMatch,
+        "=" => BinOp::Eq,
+        "!=" => BinOp::Neq,
+        "<" => BinOp::Lt,
+        "<=" => BinOp::Le,
+        ">" => BinOp::Gt,
+        ">=" => BinOp::Ge,
+        "-" => BinOp::Minus,
+        _ => BinOp::Plus,
     }
 }
 
@@ -572,4 +416,74 @@ pub fn unescape_name(raw: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// pest's calls, and so the time taken, grow linearly with the length of the text,
+    /// even for text that fails (the error rules take the rest of the text) and text
+    /// with thousands of operators (refused after the parse).
+    #[test]
+    fn parsing_is_linear() {
+        const UNITS: &[&str] = &[
+            "a/",
+            "a b ",
+            "1+",
+            "a or ",
+            "a[1]",
+            "count (",
+            " ",
+            "'",
+            "x\\ ",
+            "$x|",
+            "child ",
+            "descendant-or-self  ",
+            "(((",
+            "[[[",
+            ". . ",
+            "a | b ",
+            "(1)[",
+            "$x/",
+            "\\",
+        ];
+        let len = 100_000;
+        pest::set_call_limit(std::num::NonZeroUsize::new(CALLS_PER_BYTE * len));
+        let over: Vec<_> = UNITS
+            .iter()
+            .map(|u| u.repeat(len / u.len()))
+            .filter(|e| pest_parse(e).is_err())
+            .collect();
+        pest::set_call_limit(None);
+        assert!(over.is_empty(), "{} texts took too many calls", over.len());
+    }
+
+    /// The most calls pest may make per byte of text: the worst of `UNITS` takes about 40
+    /// (measured with `pest::set_call_limit`).
+    const CALLS_PER_BYTE: usize = 60;
+
+    /// The grammar's `too_deep` rule and [`MAX_NESTING`] agree; predicates and operators
+    /// are counted at Augeas's positions.
+    #[test]
+    fn nesting_and_operators_are_limited() {
+        let parens = |n: usize| format!("{}1{}", "(".repeat(n), ")".repeat(n));
+        assert!(parse(&parens(MAX_NESTING)).is_ok());
+        let e = parse(&parens(MAX_NESTING + 1)).unwrap_err();
+        assert_eq!((e.kind, e.pos), (PathErrorKind::TooDeep, MAX_NESTING + 1));
+        let preds = |n: usize| format!("{}1{}", "a[".repeat(n), "]".repeat(n));
+        assert!(parse(&preds(MAX_NESTING)).is_ok());
+        let e = parse(&preds(MAX_NESTING + 1)).unwrap_err();
+        assert_eq!(
+            (e.kind, e.pos),
+            (PathErrorKind::TooDeep, 2 * (MAX_NESTING + 1))
+        );
+        let ops = |n: usize| format!("1{}", "+1".repeat(n));
+        assert!(parse(&ops(MAX_NESTING)).is_ok());
+        let e = parse(&ops(MAX_NESTING + 1)).unwrap_err();
+        assert_eq!(
+            (e.kind, e.pos),
+            (PathErrorKind::TooDeep, 2 * MAX_NESTING + 3)
+        );
+    }
 }
