@@ -400,27 +400,25 @@ fn holds_files(tree: &Tree, node: NodeId) -> bool {
     tree.descendants_or_self(node).any(|n| tree.is_file(n))
 }
 
-/// Refuses a tree where two children of `parent` with the same label would name the same
-/// file or directory: one of them a loaded file (or a directory holding one). A save could
-/// not tell which one is the file. Children inside a file may share labels freely.
-fn check_file_clash(tree: &Tree, parent: NodeId, code: ErrorCode) -> R<()> {
+/// Refuses an operation that gave a child of `parent` the label `label` when two children
+/// labelled so would then name the same file or directory: one of them a loaded file (or
+/// a directory holding one). A save could not tell which one is the file. Children inside
+/// a file may share labels freely, and a clash the operation did not make (two nodes
+/// under other labels, made by an earlier `set`) is left for save to report.
+fn check_file_clash(tree: &Tree, parent: NodeId, label: &str, code: ErrorCode) -> R<()> {
     if tree.ancestors_or_self(parent).any(|a| tree.is_file(a)) {
         return Ok(());
     }
-    let mut seen: std::collections::HashMap<&str, (usize, bool)> = std::collections::HashMap::new();
-    for &c in tree.children(parent) {
-        if let Some(l) = tree.label(c) {
-            let e = seen.entry(l).or_default();
-            e.0 += 1;
-            e.1 = e.1 || holds_files(tree, c);
-        }
-    }
-    if let Some((label, (n, _))) = seen.iter().find(|(_, (n, files))| *n > 1 && *files) {
+    let same = tree.children_labelled(parent, label);
+    if same.len() > 1 && same.iter().any(|&c| holds_files(tree, c)) {
         let dir = crate::print::node_path(tree, parent).unwrap_or_default();
         let dir = if dir == "/" { String::new() } else { dir };
         return Err(OpError::new(
             code,
-            format!("{n} nodes would describe the same file or directory {dir}/{label}"),
+            format!(
+                "{} nodes would describe the same file or directory {dir}/{label}",
+                same.len()
+            ),
         ));
     }
     Ok(())
@@ -452,8 +450,8 @@ fn src_dst(
             format!("destination {dst} is an ancestor of {src}"),
         ));
     }
-    if let Some(parent) = tree.parent(d) {
-        check_file_clash(tree, parent, code)?;
+    if let (Some(parent), Some(label)) = (tree.parent(d), tree.label(d)) {
+        check_file_clash(tree, parent, label, code)?;
     }
     Ok((s, d))
 }
@@ -516,7 +514,7 @@ pub fn rename(tree: &mut Tree, vars: &Vars, ctx: NodeId, src: &str, label: &str)
         parents.sort_unstable();
         parents.dedup();
         for p in parents {
-            check_file_clash(tree, p, ErrorCode::Label)?;
+            check_file_clash(tree, p, label, ErrorCode::Label)?;
         }
         Ok(ns.len())
     })
