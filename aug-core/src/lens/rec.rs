@@ -83,9 +83,8 @@ type MemoKey = (usize, u32, usize);
 /// the time of reading a big XML file went there).
 #[derive(Default)]
 struct Memo {
-    /// Per start position, 1 + the index of its newest entry (0: none). Sized on first
-    /// use to the text's length + 1.
-    heads: Vec<u32>,
+    /// Per start position, 1 + the index of its newest entry (0: none).
+    heads: Window<u32>,
     entries: Vec<MemoEntry>,
     /// Entries past `u32::MAX` (only for texts far bigger than any config file).
     overflow: FxHashMap<MemoKey, Ends>,
@@ -144,9 +143,7 @@ impl Memo {
             return;
         }
         let (lens, part, p) = key;
-        if self.heads.is_empty() {
-            self.heads = vec![0; text_len + 1];
-        }
+        self.heads.reach(p, text_len + 1, |_| 0);
         let id = u32::try_from(self.entries.len() + 1);
         match (self.heads.get_mut(p), id) {
             (Some(head), Ok(id)) if id < u32::MAX => {
@@ -174,6 +171,48 @@ impl Memo {
     }
 }
 
+/// A table indexed by text position over only the stretch of the text a parser visits:
+/// one get may read a small part of a big file (an entry that save reads again), so a
+/// table over the whole text would cost its length at every such get.
+#[derive(Debug, Default)]
+struct Window<T> {
+    base: usize,
+    items: Vec<T>,
+}
+
+impl<T: Copy> Window<T> {
+    fn get(&self, p: usize) -> Option<&T> {
+        p.checked_sub(self.base).and_then(|i| self.items.get(i))
+    }
+
+    fn get_mut(&mut self, p: usize) -> Option<&mut T> {
+        p.checked_sub(self.base).and_then(|i| self.items.get_mut(i))
+    }
+
+    /// Makes `p` (below `limit`) part of the window, new slots made by `make(position)`;
+    /// grows by at least its size each time (never past `limit`), so positions visited
+    /// in any order cost amortised O(1).
+    fn reach(&mut self, p: usize, limit: usize, make: impl Fn(usize) -> T) {
+        if self.items.is_empty() {
+            self.base = p - p % 64;
+            let end = (self.base + 256).min(limit).max(p + 1);
+            self.items = (self.base..end).map(&make).collect();
+        } else if p < self.base {
+            let grow = (self.base - p).max(self.items.len());
+            let new_base = self.base.saturating_sub(grow);
+            let mut items: Vec<T> = (new_base..self.base).map(&make).collect();
+            items.extend_from_slice(&self.items);
+            self.base = new_base;
+            self.items = items;
+        } else if p - self.base >= self.items.len() {
+            let end = self.base + self.items.len();
+            let grow = (p + 1 - end).max(self.items.len());
+            let new_end = (end + grow).min(limit).max(p + 1);
+            self.items.extend((end..new_end).map(&make));
+        }
+    }
+}
+
 /// Ends being gathered (most sets have one or two).
 type Gather = SmallVec<[usize; 8]>;
 
@@ -196,8 +235,8 @@ pub(crate) struct Parser<'a> {
     pool: Vec<usize>,
     /// The arena of the memoised sets of more than one end.
     kept: Vec<usize>,
-    /// `ident[i] == i` for every position of the text: the sets of one end.
-    ident: Vec<usize>,
+    /// `ident[i] == i` for the positions visited: the sets of one end.
+    ident: Window<usize>,
     /// The furthest position a regular part matched to: where a text that does not parse
     /// goes wrong, as far as the parser can tell.
     furthest: usize,
@@ -233,7 +272,7 @@ impl<'a> Parser<'a> {
             left_hits: FxHashSet::default(),
             log: Vec::new(),
             pool: Vec::new(),
-            ident: Vec::new(),
+            ident: Window::default(),
             kept: Vec::new(),
             furthest: 0,
             nesting: 0,
@@ -310,7 +349,7 @@ impl<'a> Parser<'a> {
     fn slice(&self, e: Ends) -> &[usize] {
         if e.at & SINGLE != 0 {
             let q = e.at & !SINGLE;
-            return self.ident.get(q..q + 1).unwrap_or(&[]);
+            return self.ident.get(q).map_or(&[], std::slice::from_ref);
         }
         if e.at & KEPT != 0 {
             let at = e.at & !KEPT;
@@ -357,15 +396,13 @@ impl<'a> Parser<'a> {
 
     /// The set `{q}`.
     fn single(&mut self, q: usize) -> Ends {
-        if self.ident.is_empty() {
-            self.ident = (0..=self.text.len()).collect();
-        }
-        if q >= self.ident.len() {
+        if q > self.text.len() || q & (SINGLE | KEPT) != 0 {
             // Not a position of the text (never made): keep it in the pool.
             let at = self.pool.len();
             self.pool.push(q);
             return Ends { at, len: 1 };
         }
+        self.ident.reach(q, self.text.len() + 1, |i| i);
         Ends {
             at: SINGLE | q,
             len: 1,
@@ -1140,4 +1177,40 @@ pub(crate) fn tree_level_language(id: u64, first: &Lens) -> Option<crate::rx::Re
     let loop_ = alt(&a.p, &cat(&cat(&a.d, &star(&a.q)), &a.m));
     let lang = cat(&cat(&star(&loop_), &a.d), &star(&a.q));
     Some(lang.unwrap_or_else(crate::rx::Regex::never))
+}
+
+#[cfg(test)]
+mod window_tests {
+    use super::Window;
+
+    #[test]
+    fn positions_reached_in_any_order_keep_their_values() {
+        let limit = 10_001;
+        let mut w: Window<usize> = Window::default();
+        let order = [5000, 4999, 10_000, 0, 64, 7777, 1, 9999, 3000];
+        for &p in &order {
+            w.reach(p, limit, |i| i);
+            assert_eq!(w.get(p), Some(&p));
+        }
+        // Everything between the extremes reached is there, identical to its position,
+        // and nothing past the limit was made.
+        for p in 0..limit {
+            assert_eq!(w.get(p), Some(&p), "{p}");
+        }
+        assert_eq!(w.get(limit), None);
+        assert!(w.items.len() <= limit);
+        if let Some(v) = w.get_mut(3) {
+            *v = 42;
+        }
+        assert_eq!(w.get(3), Some(&42));
+    }
+
+    #[test]
+    fn a_window_stays_near_what_was_reached() {
+        let mut w: Window<u32> = Window::default();
+        w.reach(1_000_000, 2_000_000, |_| 0);
+        w.reach(1_000_100, 2_000_000, |_| 0);
+        assert!(w.items.len() <= 512, "{}", w.items.len());
+        assert_eq!(w.get(10), None);
+    }
 }
