@@ -65,7 +65,7 @@ impl Step {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Axis {
     /// `self::`, abbreviated `.`.
-    SelfAxis,
+    SelfNode,
     /// `child::`, the default.
     Child,
     /// `seq::`: children with all-digit labels.
@@ -89,7 +89,7 @@ pub enum Axis {
 impl Axis {
     /// Every axis with its name, in the order Augeas tries them.
     pub const NAMES: [(&'static str, Axis); 10] = [
-        ("self", Axis::SelfAxis),
+        ("self", Axis::SelfNode),
         ("child", Axis::Child),
         ("descendant", Axis::Descendant),
         ("descendant-or-self", Axis::DescendantOrSelf),

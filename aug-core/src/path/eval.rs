@@ -455,7 +455,7 @@ impl<'a> Evaluator<'a> {
         let t = self.tree;
         let keep = move |c: &NodeId| self.name_matches(step, *c);
         match step.axis {
-            Axis::SelfAxis => Box::new(std::iter::once(n).filter(keep)),
+            Axis::SelfNode => Box::new(std::iter::once(n).filter(keep)),
             Axis::Child | Axis::Seq => match &step.name {
                 // `seq::NAME` is `child::NAME`.
                 Some(name) => Box::new(t.children_labelled(n, name).into_iter()),

@@ -15,7 +15,7 @@ mod eval;
 mod parser;
 pub mod regex;
 
-pub use ast::{Axis, BinOp, Expr, Func, LocPath, Start, Step};
+pub(crate) use ast::{Axis, BinOp, Expr, LocPath};
 pub use error::{PathError, PathErrorKind};
 pub use eval::{Regexp, Value, Vars};
 pub use parser::{MAX_NESTING, unescape_name};
@@ -70,7 +70,7 @@ impl PathExpr {
     }
 
     /// The syntax tree.
-    pub fn expr(&self) -> &Expr {
+    pub(crate) fn expr(&self) -> &Expr {
         &self.expr
     }
 

@@ -240,7 +240,7 @@ impl Converter<'_> {
         }
         self.grow(end)?;
         // `$var[pred]` is `$var[pred]/.`, as in Augeas.
-        let steps = steps.unwrap_or_else(|| vec![Step::any(Axis::SelfAxis)]);
+        let steps = steps.unwrap_or_else(|| vec![Step::any(Axis::SelfNode)]);
         Ok(Expr::Path(Box::new(LocPath {
             start: Start::Filter(primary, preds),
             steps,
@@ -292,7 +292,7 @@ impl Converter<'_> {
                 }
                 Rule::abbrev_step => {
                     step.axis = match unescape_name(child.as_str()).as_str() {
-                        "." => Axis::SelfAxis,
+                        "." => Axis::SelfNode,
                         _ => Axis::Parent,
                     };
                 }
