@@ -363,7 +363,7 @@ impl Lens {
     /// caller to [`Tree::adopt`], with the value the lens set at the top level. On failure
     /// nothing is left in the tree. `spans` records where each node came from.
     /// With `layout`, also returns where each top-level subtree was read from, as
-    /// [`Layout`] entries (without their labels, which the caller takes from the tree).
+    /// [`Layout`](super::layout::Layout) entries (without their labels, which the caller takes from the tree).
     pub(crate) fn get_into(
         &self,
         text: &str,

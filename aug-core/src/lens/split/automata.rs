@@ -1,7 +1,7 @@
 //! Splitting with automata of the parts' languages (what get uses for big texts, and put
 //! for tree languages): a concatenation by its parts' and suffixes' automata
 //! ([`split_concat`]), a union's first branch, an iteration's next longest piece, all
-//! behind the [`Split`] interface as [`Automata`].
+//! behind the [`Splitter`](super::Splitter) interface as [`Automata`].
 
 use super::{Fail, Steps};
 use crate::lens::Lens;
