@@ -1,26 +1,27 @@
 //! The get direction: text to tree, plus the skeleton and dictionary that put uses to
-//! reproduce the original layout.
+//! reproduce the original layout (their types are in `skel`).
 //!
 //! Splitting follows Augeas: a concatenation gives each part the longest text that still
 //! lets the remaining parts match (POSIX submatch rules), a union takes the first
 //! alternative whose language contains the text, and an iteration takes the longest match
 //! at each step (greedy, exactly like C Augeas, which can reject text a cleverer split would
-//! accept). Every scan stops as soon as its automaton dies, so reading a file of many lines
-//! is linear in its size.
+//! accept). Get asks a [`Splitter`] where the pieces are (with automata or by structure, see
+//! `split` and `engine`) and has one arm per lens kind that reads them. Every scan stops as
+//! soon as its automaton dies, so reading a file of many lines is linear in its size.
 
-use super::layout::{Layout, TopEntry};
-use super::rec::Parser;
+use super::engine::{Engine, engine, structural_for};
+use super::layout::TopEntry;
+use super::rec::{MAX_NESTING, RecError, grow};
+use super::skel::{Dict, Entry, Skel, fingerprint, lens_id};
+use super::split::{Fail, Splitter};
 use super::{Kind, Lens};
 use crate::error::Span;
-use crate::rx::{Regex, Suffixes};
 use crate::tree::{NodeId, NodeSpan, Subtree, Tree};
 use compact_str::{CompactString, ToCompactString};
 use foldhash::quality::RandomState;
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
-use std::hash::{BuildHasher, Hasher};
 use std::ops::Range;
-use std::sync::Arc;
 
 /// Why get failed: where, in which lens, and what was expected there.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -80,7 +81,7 @@ fn try_match<'l>(
         }
         l.0.ctype.longest_match(text, at, end).map(|q| q - at)
     };
-    super::rec::grow(|| match &lens.0.kind {
+    grow(|| match &lens.0.kind {
         Kind::Value(_) | Kind::Label(_) | Kind::Seq(_) | Kind::Counter(_) => {
             *last = Some(lens);
             0
@@ -132,206 +133,6 @@ fn try_match<'l>(
         }
         Kind::Fix(..) | Kind::Rec(_) => 0,
     })
-}
-
-/// The layout a get recorded for one lens: the lens-shaped skeleton of the original text.
-#[derive(Debug, Clone)]
-pub(crate) enum Skel {
-    /// The text a `del` matched, as a byte range of the original.
-    Del(usize, usize),
-    Store,
-    Key,
-    Label,
-    Value,
-    Seq,
-    Counter,
-    /// A `[ … ]`: its content lives in the dictionary under the node's label.
-    Subtree,
-    Concat(Vec<Skel>),
-    Star(Vec<Skel>),
-    /// An optional lens that matched nothing.
-    Empty,
-    Square(Box<Skel>),
-    /// Placeholder when no skeleton is wanted.
-    None,
-}
-
-/// The layout of one original subtree, as put finds it in the dictionary.
-#[derive(Debug)]
-pub(crate) struct Entry {
-    pub(crate) skel: Skel,
-    /// The layouts of its children (none for a leaf).
-    pub(crate) dict: Option<Box<Dict>>,
-    /// The subtree's text in the original.
-    pub(crate) span: Range<usize>,
-    /// The subtree lens that read it (its address: only compared, never followed).
-    pub(crate) lens: usize,
-    /// The fingerprint of the subtree it produced (see [`fingerprint_tree`]).
-    pub(crate) hash: u64,
-    /// For an entry of a recorded [`Layout`](super::layout::Layout) not parsed yet: its
-    /// index there (`skel` and `dict` are then empty).
-    pub(crate) lazy: Option<u32>,
-}
-
-/// Per tree level: the layouts of the original subtrees, in document order; put takes
-/// them per label, the n-th node labelled L getting the n-th original layout labelled L.
-#[derive(Debug, Default)]
-pub(crate) struct Dict {
-    entries: Vec<(Option<CompactString>, Option<Entry>)>,
-    /// Every entry before this one is taken: pops in document order (the common case,
-    /// nodes kept in their original order) take the entry here without any index.
-    cursor: usize,
-    /// Per label, the first unused entry, chained to the next ones; built on the first
-    /// `pop` out of document order at a level with many entries (small levels are
-    /// scanned instead).
-    index: Option<Index>,
-}
-
-#[derive(Debug, Default)]
-struct Index {
-    head: FxHashMap<Option<CompactString>, u32>,
-    /// `next[i]`: the next unused entry with the label of entry `i` (`u32::MAX`: none).
-    next: Vec<u32>,
-}
-
-/// Levels with up to this many entries are searched linearly by `Dict::pop`.
-const DICT_SCAN: usize = 16;
-
-impl Dict {
-    pub(crate) fn new() -> Self {
-        Dict::default()
-    }
-
-    /// The dictionary of a file's top level from its recorded layout, every entry to be
-    /// parsed when put needs it.
-    pub(crate) fn lazy(layout: &Layout) -> Self {
-        Dict {
-            entries: (0..layout.len())
-                .filter_map(|i| {
-                    let e = layout.get(i)?;
-                    let entry = Entry {
-                        skel: Skel::None,
-                        dict: None,
-                        span: e.span,
-                        lens: lens_id(e.lens),
-                        hash: 0,
-                        lazy: Some(i as u32),
-                    };
-                    Some((e.label.map(CompactString::from), Some(entry)))
-                })
-                .collect(),
-            cursor: 0,
-            index: None,
-        }
-    }
-
-    /// Appends a subtree's layout under its label.
-    fn push(&mut self, label: Option<CompactString>, entry: Entry) {
-        self.entries.push((label, Some(entry)));
-    }
-
-    /// Takes the next unused layout of a subtree labelled `label`.
-    pub(crate) fn pop(&mut self, label: Option<&str>) -> Option<Entry> {
-        if self.entries.len() <= DICT_SCAN {
-            return self
-                .entries
-                .iter_mut()
-                .find(|(l, e)| e.is_some() && l.as_deref() == label)
-                .and_then(|(_, e)| e.take());
-        }
-        if self.index.is_none() {
-            // In document order, the entry at the cursor is the first unused one.
-            if let Some((l, e)) = self.entries.get_mut(self.cursor)
-                && l.as_deref() == label
-            {
-                let taken = e.take();
-                self.cursor += 1;
-                while self
-                    .entries
-                    .get(self.cursor)
-                    .is_some_and(|(_, e)| e.is_none())
-                {
-                    self.cursor += 1;
-                }
-                return taken;
-            }
-            let mut index = Index {
-                head: FxHashMap::default(),
-                next: vec![u32::MAX; self.entries.len()],
-            };
-            for (i, (l, e)) in self.entries.iter().enumerate().rev() {
-                if e.is_some() {
-                    let head = index.head.entry(l.clone()).or_insert(u32::MAX);
-                    if let Some(n) = index.next.get_mut(i) {
-                        *n = *head;
-                    }
-                    *head = i as u32;
-                }
-            }
-            self.index = Some(index);
-        }
-        let index = self.index.as_mut()?;
-        let head = index.head.get_mut(&label.map(CompactString::from))?;
-        let i = *head as usize;
-        *head = *index.next.get(i)?;
-        self.entries.get_mut(i)?.1.take()
-    }
-}
-
-/// The identity of a lens, to tell whether an entry was read by the same subtree lens.
-pub(crate) fn lens_id(lens: &Lens) -> usize {
-    Arc::as_ptr(&lens.0) as usize
-}
-
-/// Hashes one node from its label, value and children's fingerprints. Put compares a
-/// node's fingerprint with the one recorded for the original subtree: equal fingerprints
-/// (foldhash, seeded at random per save, 64 bits) mean equal content, so the original text is reused as is.
-fn fingerprint(
-    keys: &RandomState,
-    label: Option<&str>,
-    value: Option<&str>,
-    children: &[u64],
-) -> u64 {
-    let mut h = keys.build_hasher();
-    for part in [label, value] {
-        match part {
-            Some(s) => {
-                h.write_u8(1);
-                h.write_usize(s.len());
-                h.write(s.as_bytes());
-            }
-            None => h.write_u8(0),
-        }
-    }
-    h.write_usize(children.len());
-    for &c in children {
-        h.write_u64(c);
-    }
-    h.finish()
-}
-
-/// The fingerprint of the subtree at `node`, or `None` when it is more than `depth` levels
-/// deep (not worth hashing).
-pub(crate) fn fingerprint_tree(
-    keys: &RandomState,
-    tree: &Tree,
-    node: NodeId,
-    depth: usize,
-) -> Option<u64> {
-    let kids = tree.children(node);
-    if depth == 0 && !kids.is_empty() {
-        return None;
-    }
-    let mut hashes = Vec::with_capacity(kids.len());
-    for &k in kids {
-        hashes.push(fingerprint_tree(keys, tree, k, depth.saturating_sub(1))?);
-    }
-    Some(fingerprint(
-        keys,
-        tree.label(node),
-        tree.value(node),
-        &hashes,
-    ))
 }
 
 /// The result of [`Lens::get`]: the top-level nodes, and the layout for put.
@@ -530,7 +331,6 @@ struct State<'a, 'k, S> {
     text: &'a [u8],
     /// `text` as a string.
     src: &'a str,
-    scratch: Scratch,
     seqs: FxHashMap<&'a str, u64>,
     skel: bool,
     spans: bool,
@@ -541,15 +341,12 @@ struct State<'a, 'k, S> {
     top: Option<Vec<(Range<usize>, &'a Lens)>>,
     /// Spare boundary vectors for concatenations (one per nesting level in use).
     pool: Vec<Vec<usize>>,
-    /// The parser for recursive lenses, made when get first meets one.
-    rec: Option<Parser<'a>>,
+    /// Where the pieces of each lens are: with automata or by structure.
+    split: Splitter<'a>,
     /// The recursive lenses being read, with the text each reads: reading one again on
     /// the same text means the text has endless parses (left recursion that reads
     /// nothing), which C reports as an ambiguous parse.
     reading: rustc_hash::FxHashSet<(u64, usize, usize)>,
-    /// Split everything with the parser (by the lens's structure, automata for leaves
-    /// only), not only recursive lenses.
-    structural: bool,
 }
 
 impl Lens {
@@ -566,7 +363,7 @@ impl Lens {
     /// caller to [`Tree::adopt`], with the value the lens set at the top level. On failure
     /// nothing is left in the tree. `spans` records where each node came from.
     /// With `layout`, also returns where each top-level subtree was read from, as
-    /// [`Layout`] entries (without their labels, which the caller takes from the tree).
+    /// [`Layout`](super::layout::Layout) entries (without their labels, which the caller takes from the tree).
     pub(crate) fn get_into(
         &self,
         text: &str,
@@ -652,37 +449,28 @@ impl Lens {
         sink: &mut S,
         structural: bool,
     ) -> Result<GotTop<'a, S::Node>, GetError> {
-        let mut st = State::new(text, skel, spans, sink);
-        st.structural = structural;
+        let mut st = State::new(text, skel, spans, sink, structural);
         st.top = top.then(Vec::new);
         let n = st.text.len();
-        if self.0.rec {
-            if !st.parser().matches(self, 0, n) {
+        // An iteration is read as far as it goes, and fails where it stops.
+        if (self.0.rec || !matches!(self.0.kind, Kind::Star(_))) && !st.split.matches(self, 0, n) {
+            if self.0.rec {
                 // Point where parsing went furthest, as C does: past the last part that
-                // matched.
-                let longest = st.parser().longest(self, 0).unwrap_or(0);
-                let pos = longest.max(st.parser().furthest()).min(n);
-                // C's message for a text its parser for recursive lenses rejects.
+                // matched; with C's message for a text its parser for recursive lenses
+                // rejects.
+                let pos = st.split.reach(self, 0, n);
                 return Err(*st.rec_error(self, pos, "Syntax error"));
             }
-        } else if !matches!(self.0.kind, Kind::Star(_)) {
-            let whole = if structural {
-                st.parser().matches(self, 0, n)
-            } else {
-                self.0.ctype.matches_span(st.text, 0, n)
+            // As C: the longest prefix the lens matches is read (which may fail first,
+            // e.g. an iteration inside it), and the error is where it ends.
+            let Some(r) = self.0.ctype.longest_match(st.text, 0, n) else {
+                return Err(*st.error(self, 0, "Input string does not match at all"));
             };
-            if !whole {
-                // As C: the longest prefix the lens matches is read (which may fail
-                // first, e.g. an iteration inside it), and the error is where it ends.
-                let Some(r) = self.0.ctype.longest_match(st.text, 0, n) else {
-                    return Err(*st.error(self, 0, "Input string does not match at all"));
-                };
-                let mut lvl = Level::default();
-                if let Err(e) = st.get(self, 0, r, &mut lvl) {
-                    return Err(*e);
-                }
-                return Err(*st.error(self, r, "Get did not match entire input"));
+            let mut lvl = Level::default();
+            if let Err(e) = st.get(self, 0, r, &mut lvl) {
+                return Err(*e);
             }
+            return Err(*st.error(self, r, "Get did not match entire input"));
         }
         let mut lvl = Level::default();
         let skel = st.get(self, 0, n, &mut lvl).map_err(|e| *e)?;
@@ -728,14 +516,13 @@ impl Lens {
     ) -> Result<Entry, GetError> {
         let run = |structural: bool| -> Result<Entry, GetError> {
             let mut sink = HashSink { keys: keys.clone() };
-            let mut st = State::new(text, true, false, &mut sink);
-            st.structural = structural;
+            let mut st = State::new(text, true, false, &mut sink, structural);
             let mut lvl = Level::default();
             st.get(self, span.start, span.end, &mut lvl)
                 .map_err(|e| *e)?;
-            match lvl.dict.entries.pop() {
-                Some((_, Some(e))) => Ok(e),
-                _ => Err(*st.error(self, span.start, "not a subtree")),
+            match lvl.dict.take_last() {
+                Some(e) => Ok(e),
+                None => Err(*st.error(self, span.start, "not a subtree")),
             }
         };
         let structural = structural_for(span.len());
@@ -745,238 +532,6 @@ impl Lens {
             r => r,
         }
     }
-}
-
-/// How get splits the text among the parts of regular lenses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Engine {
-    /// With automata of the parts' languages: building them costs more than reading a
-    /// small file, reading with them is fast (big files).
-    Automata,
-    /// By the lenses' structure, with automata for leaves only (`del`, `store`, `key`):
-    /// nothing to build, slower per byte (small files). Errors say less than those of
-    /// automata (which [`Engine::Auto`] reports).
-    Structural,
-    /// By structure for texts of at most [`STRUCTURAL_LIMIT`] bytes, else automata; a
-    /// text that structure cannot split is read again with automata, for Augeas's error.
-    Auto,
-}
-
-/// The biggest text [`Engine::Auto`] reads by structure. Measured on hosts and logrotate
-/// files: below about 8 KB, building the automata costs more than the slower reading.
-pub const STRUCTURAL_LIMIT: usize = 8 * 1024;
-
-thread_local! {
-    static ENGINE: std::cell::Cell<Option<Engine>> = const { std::cell::Cell::new(None) };
-}
-
-/// The engine in use: set for this thread by [`with_engine`], else `$AUG_RS_GET_ENGINE`
-/// (`automata`, `structural`, anything else is `auto`), else [`Engine::Auto`]. Both
-/// engines give the same trees; this exists to compare and measure them.
-pub(crate) fn engine() -> Engine {
-    static FROM_ENV: std::sync::OnceLock<Engine> = std::sync::OnceLock::new();
-    ENGINE.with(std::cell::Cell::get).unwrap_or_else(|| {
-        *FROM_ENV.get_or_init(|| match std::env::var("AUG_RS_GET_ENGINE").as_deref() {
-            Ok("automata") => Engine::Automata,
-            Ok("structural") => Engine::Structural,
-            _ => Engine::Auto,
-        })
-    })
-}
-
-/// Runs `f` with get on this thread using `engine`, whatever the process default is
-/// (`$AUG_RS_GET_ENGINE`, else [`Engine::Auto`]); for lens writers who call
-/// [`Lens::get`](super::Lens::get) themselves. A handle chooses with
-/// [`Builder::engine`](crate::Builder::engine).
-pub fn with_engine<R>(engine: Engine, f: impl FnOnce() -> R) -> R {
-    let old = ENGINE.with(|e| e.replace(Some(engine)));
-    let r = f();
-    ENGINE.with(|e| e.set(old));
-    r
-}
-
-/// Whether a text of `len` bytes is split by structure.
-fn structural_for(len: usize) -> bool {
-    match engine() {
-        Engine::Automata => false,
-        Engine::Structural => true,
-        Engine::Auto => len <= STRUCTURAL_LIMIT,
-    }
-}
-
-/// One part of a concatenation for [`split_concat`]: its language, and whether that
-/// language is just the empty word (then no scan is needed to place it).
-pub(crate) type Part<'a> = (&'a Regex, bool);
-
-/// Reusable buffers for [`split_concat`], so splitting allocates nothing per call.
-#[derive(Debug, Default)]
-pub(crate) struct Scratch {
-    starts: Vec<usize>,
-    ends: Vec<usize>,
-    /// `masks[x - base]`: which suffixes `text[x..e]` belongs to.
-    masks: Vec<u64>,
-}
-
-/// The longest span split with one backwards pass over all suffixes at once; longer ones
-/// (8 bytes of scratch per byte) scan each suffix on its own.
-const ONE_PASS_LIMIT: usize = 1 << 20;
-
-/// How many of a part's longest pieces splitting checks one by one, with a forward match
-/// of the rest, before it marks where the rest can start in one backwards pass.
-const FORWARD_TRIES: usize = 2;
-
-/// Splits `[s, e)` into `parts.len()` consecutive pieces, piece `i` in `parts[i]` and the rest
-/// in `suffix[i]`, giving earlier pieces the longest text possible (POSIX submatch rules).
-/// `all` holds the same suffixes for matching in one pass. Returns the `n + 1` boundaries.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn split_concat(
-    text: &[u8],
-    s: usize,
-    e: usize,
-    lenses: &[Lens],
-    part_of: impl Fn(&Lens) -> Part<'_>,
-    suffix: &[(Regex, bool)],
-    all: &Suffixes,
-    scratch: &mut Scratch,
-) -> Option<Vec<usize>> {
-    let mut bounds = Vec::with_capacity(lenses.len() + 1);
-    split_concat_into(
-        &mut bounds,
-        text,
-        s,
-        e,
-        lenses,
-        part_of,
-        suffix,
-        all,
-        scratch,
-    )?;
-    Some(bounds)
-}
-
-/// [`split_concat`] into `bounds` (cleared first), which the caller may reuse.
-///
-/// The caller guarantees that `text[s..e]` belongs to the concatenation (every caller has
-/// matched it against the concatenation's language, or split it out of an enclosing
-/// lens): the split then always exists, and the last piece is only checked against the
-/// last part in debug builds.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn split_concat_into(
-    bounds: &mut Vec<usize>,
-    text: &[u8],
-    s: usize,
-    e: usize,
-    lenses: &[Lens],
-    part_of: impl Fn(&Lens) -> Part<'_>,
-    suffix: &[(Regex, bool)],
-    all: &Suffixes,
-    scratch: &mut Scratch,
-) -> Option<()> {
-    let n = lenses.len();
-    bounds.clear();
-    bounds.push(s);
-    let mut p = s;
-    // Where `scratch.masks` starts, once the backwards pass has run.
-    let mut base: Option<usize> = None;
-    for i in 0..n.saturating_sub(1) {
-        let (part, part_eps) = part_of(lenses.get(i)?);
-        let (rest, rest_eps) = suffix.get(i).map(|(r, e)| (r, *e))?;
-        let q = if part_eps {
-            p
-        } else if rest_eps {
-            if !part.matches_span(text, p, e) {
-                return None;
-            }
-            e
-        } else if all.greedy(i) {
-            // The longest match of this part is where the rest starts (see `greedy`).
-            part.longest_match(text, p, e)?
-        } else if base.is_none()
-            && let Some(q) = {
-                // The longest few pieces for this part, each checked by a forward match of
-                // the rest: usually the longest one is it, and forward automata of
-                // keyword-led languages stay small where reverse ones do not.
-                let Scratch { ends, .. } = scratch;
-                ends.clear();
-                part.for_each_match_end(text, p, e, |x| ends.push(x));
-                ends.iter()
-                    .rev()
-                    .take(FORWARD_TRIES)
-                    .find(|&&x| rest.matches_span(text, x, e))
-                    .copied()
-            }
-        {
-            q
-        } else if i < Suffixes::MAX && all.usable() && e - p <= ONE_PASS_LIMIT {
-            let Scratch { ends, masks, .. } = scratch;
-            let b = match base {
-                Some(b) => b,
-                None => {
-                    masks.clear();
-                    masks.resize(e - p + 1, 0);
-                    all.for_each_start(text, p, e, |x, m| {
-                        if let Some(slot) = masks.get_mut(x - p) {
-                            *slot = m;
-                        }
-                    });
-                    base = Some(p);
-                    p
-                }
-            };
-            // The longest piece for this part after which the rest can follow.
-            let bit = 1u64 << i;
-            ends.clear();
-            part.for_each_match_end(text, p, e, |x| ends.push(x));
-            ends.iter()
-                .rev()
-                .find(|&&x| masks.get(x - b).is_some_and(|m| m & bit != 0))
-                .copied()?
-        } else {
-            // Where the rest can start (descending), where this part can end (ascending):
-            // take the largest position in both.
-            let Scratch { starts, ends, .. } = scratch;
-            starts.clear();
-            ends.clear();
-            rest.for_each_match_start(text, p, e, |x| starts.push(x));
-            if starts.is_empty() {
-                return None;
-            }
-            part.for_each_match_end(text, p, e, |x| ends.push(x));
-            let (mut a, mut b) = (ends.len(), 0);
-            let mut found = None;
-            while a > 0 && b < starts.len() {
-                let (x, y) = (ends[a - 1], starts[b]);
-                if x == y {
-                    found = Some(x);
-                    break;
-                } else if x > y {
-                    a -= 1;
-                } else {
-                    b += 1;
-                }
-            }
-            found?
-        };
-        p = q;
-        bounds.push(p);
-    }
-    let (last, last_eps) = part_of(lenses.last()?);
-    if last_eps && p != e {
-        return None;
-    }
-    debug_assert!(last_eps || last.matches_span(text, p, e));
-    bounds.push(e);
-    Some(())
-}
-
-/// A lens's text language as a [`Part`].
-pub(crate) fn ctype_part(l: &Lens) -> Part<'_> {
-    (&l.0.ctype, l.0.c_eps)
-}
-
-/// A lens's tree language as a [`Part`].
-pub(crate) fn atype_part(l: &Lens) -> Part<'_> {
-    (&l.0.atype, l.0.a_eps)
 }
 
 /// Drops a skeleton made without skeletons wanted: such a skeleton is a marker that owns
@@ -992,11 +547,10 @@ fn discard(sk: Skel) {
 }
 
 impl<'a, 'k, S: Sink> State<'a, 'k, S> {
-    fn new(text: &'a str, skel: bool, spans: bool, sink: &'k mut S) -> Self {
+    fn new(text: &'a str, skel: bool, spans: bool, sink: &'k mut S, structural: bool) -> Self {
         State {
             text: text.as_bytes(),
             src: text,
-            scratch: Scratch::default(),
             seqs: FxHashMap::default(),
             skel,
             spans,
@@ -1005,8 +559,7 @@ impl<'a, 'k, S: Sink> State<'a, 'k, S> {
             reading: rustc_hash::FxHashSet::default(),
             top: None,
             pool: Vec::new(),
-            rec: None,
-            structural: false,
+            split: Splitter::new(text.as_bytes(), structural),
         }
     }
 }
@@ -1049,22 +602,23 @@ impl<'a, S: Sink> State<'a, '_, S> {
         }
     }
 
-    /// The parser for recursive lenses; fails when it met a problem while answering.
-    fn parser(&mut self) -> &mut Parser<'a> {
-        let text = self.text;
-        let structural = self.structural;
-        self.rec
-            .get_or_insert_with(|| Parser::new(text).structural(structural))
+    /// Fails with the parser's problem, if it met one, else with `message`.
+    fn rec_error(&self, lens: &Lens, pos: usize, message: &str) -> Box<GetError> {
+        let why = Fail::NoMatch(self.split.parser_error());
+        self.fail(lens, pos, pos, why, message)
     }
 
-    /// Fails with the parser's problem, if it met one, else with `message`.
-    fn rec_error(&mut self, lens: &Lens, pos: usize, message: &str) -> Box<GetError> {
-        match self.parser().error() {
-            Some(e) => self.error(lens, pos, &e.message()),
-            None => self.error(lens, pos, message),
+    /// The error for `text[s..e]` that does not split: `message` at `s`, or the parser's
+    /// problem if it met one; an ambiguous parse at `e`.
+    fn fail(&self, lens: &Lens, s: usize, e: usize, why: Fail, message: &str) -> Box<GetError> {
+        match why {
+            Fail::NoMatch(Some(p)) => self.error(lens, s, &p.message()),
+            Fail::NoMatch(None) => self.error(lens, s, message),
+            Fail::Ambiguous => self.error(lens, e, "Ambiguous parse"),
         }
     }
 
+    /// Reads `text[s..e]` with `lens` into `lvl`, returning its skeleton (when wanted).
     fn get(
         &mut self,
         lens: &'a Lens,
@@ -1072,7 +626,6 @@ impl<'a, S: Sink> State<'a, '_, S> {
         e: usize,
         lvl: &mut Level<'a, S::Node>,
     ) -> Result<Skel, Box<GetError>> {
-        let text = self.text;
         Ok(match &lens.0.kind {
             Kind::Del { .. } => {
                 if self.skel {
@@ -1113,27 +666,8 @@ impl<'a, S: Sink> State<'a, '_, S> {
             }
             Kind::Concat(parts) => {
                 let mut bounds = self.pool.pop().unwrap_or_default();
-                let split = if lens.0.rec || self.structural {
-                    let split = self.parser().split(lens, parts, s, e, &mut bounds);
-                    if self.parser().take_ambiguous() {
-                        return Err(self.error(lens, e, "Ambiguous parse"));
-                    }
-                    split
-                } else {
-                    split_concat_into(
-                        &mut bounds,
-                        text,
-                        s,
-                        e,
-                        parts,
-                        ctype_part,
-                        &lens.0.split.csuffix,
-                        &lens.0.split.csuffixes,
-                        &mut self.scratch,
-                    )
-                };
-                if split.is_none() {
-                    return Err(self.rec_error(lens, s, "concatenation did not match"));
+                if let Err(why) = self.split.concat(lens, parts, s, e, &mut bounds) {
+                    return Err(self.fail(lens, s, e, why, "concatenation did not match"));
                 }
                 let skel = if self.skel {
                     let mut skels = Vec::with_capacity(parts.len());
@@ -1151,157 +685,43 @@ impl<'a, S: Sink> State<'a, '_, S> {
                 self.pool.push(bounds);
                 skel
             }
-            Kind::Union(alts) if lens.0.rec || self.structural => {
-                let mut first = None;
-                let next = text.get(s).copied().filter(|_| s < e);
-                for a in alts {
-                    if super::rec::may_start(a, next) && self.parser().part_matches(lens, a, s, e) {
-                        first = Some(a);
-                        break;
-                    }
+            Kind::Union(alts) => match self.split.union(lens, alts, s, e) {
+                Ok(alt) => self.get(alt, s, e, lvl)?,
+                Err(why) => {
+                    let msg = "None of the alternatives in the union match";
+                    return Err(self.fail(lens, s, e, why, msg));
                 }
-                let Some(alt) = first else {
-                    return Err(self.rec_error(
-                        lens,
-                        s,
-                        "None of the alternatives in the union match",
-                    ));
-                };
-                // Inside a recursive lens, C's parser finds every branch that reads the
-                // text: two are two parses (the same lens twice in a union, as a recursive
-                // lens's flattened union may hold its base case, is one).
-                if lens.0.rec {
-                    let later = alts
-                        .iter()
-                        .skip_while(|a| !std::ptr::eq(*a, alt))
-                        .skip(1)
-                        .filter(|a| !Arc::ptr_eq(&a.0, &alt.0))
-                        .any(|a| {
-                            super::rec::may_start(a, next)
-                                && self.parser().part_matches(lens, a, s, e)
-                        });
-                    if later {
-                        return Err(self.error(lens, e, "Ambiguous parse"));
-                    }
-                }
-                self.get(alt, s, e, lvl)?
-            }
-            Kind::Union(alts) => {
-                let first = if lens.0.split.calts.usable() {
-                    lens.0
-                        .split
-                        .calts
-                        .first_match(text, s, e)
-                        .and_then(|i| alts.get(i))
-                } else {
-                    alts.iter().find(|a| a.0.ctype.matches_span(text, s, e))
-                };
-                let alt = first.ok_or_else(|| {
-                    self.error(lens, s, "None of the alternatives in the union match")
-                })?;
-                self.get(alt, s, e, lvl)?
-            }
-            Kind::Star(body) if lens.0.rec => {
-                let ends = self.parser().iterations(body, s, e);
-                if self.parser().take_ambiguous() {
-                    return Err(self.error(lens, e, "Ambiguous parse"));
-                }
-                let Some(ends) = ends else {
-                    return Err(self.rec_error(
-                        body,
-                        s,
-                        "Iterated lens matched less than it should",
-                    ));
-                };
-                let mut skels = Vec::new();
-                let mut p = s;
-                for q in ends {
-                    let sk = self.get(body, p, q, lvl)?;
-                    self.keep(&mut skels, sk);
-                    p = q;
-                }
-                if self.skel {
-                    Skel::Star(skels)
-                } else {
-                    Skel::None
-                }
-            }
-            Kind::Star(body) if self.structural => {
-                // Augeas's greedy iteration: each time the longest match of the body.
-                let mut skels = Vec::new();
-                let mut p = s;
-                while p < e {
-                    match self.parser().longest_within(body, p, e) {
-                        Some(q) if q > p => {
-                            let sk = self.get(body, p, q, lvl)?;
-                            self.keep(&mut skels, sk);
-                            p = q;
-                        }
-                        _ => break,
-                    }
-                }
-                if p < e {
-                    return Err(self.short_iteration(lens, body, p, e));
-                }
-                if self.skel {
-                    Skel::Star(skels)
-                } else {
-                    Skel::None
-                }
-            }
+            },
             Kind::Star(body) => {
-                let mut skels = Vec::new();
-                let mut p = s;
-                // A union body picks its branch in the same scan as the match.
-                let alts = match &body.0.kind {
-                    Kind::Union(alts) if body.0.split.calts.usable() => Some(alts),
-                    _ => None,
-                };
-                while p < e {
-                    let m = match alts {
-                        Some(alts) => body
-                            .0
-                            .split
-                            .calts
-                            .longest_match(text, p, e)
-                            .and_then(|(q, i)| Some((q, alts.get(i)?))),
-                        None => body.0.ctype.longest_match(text, p, e).map(|q| (q, body)),
-                    };
-                    match m {
-                        Some((q, lens)) if q > p => {
-                            let sk = self.get(lens, p, q, lvl)?;
-                            self.keep(&mut skels, sk);
-                            p = q;
-                        }
-                        _ => break,
+                let mut pieces = match self.split.star(lens, body, s, e) {
+                    Ok(it) => it,
+                    // A recursive iteration that does not split fails in its body.
+                    Err(why) => {
+                        let at = if matches!(why, Fail::Ambiguous) {
+                            lens
+                        } else {
+                            body
+                        };
+                        let msg = "Iterated lens matched less than it should";
+                        return Err(self.fail(at, s, e, why, msg));
                     }
+                };
+                let mut skels = Vec::new();
+                while let Some((piece, part)) = self.split.next(&mut pieces) {
+                    let sk = self.get(part, piece.start, piece.end, lvl)?;
+                    self.keep(&mut skels, sk);
                 }
-                if p < e {
+                if let Some(p) = pieces.short() {
                     return Err(self.short_iteration(lens, body, p, e));
                 }
                 if self.skel {
                     Skel::Star(skels)
                 } else {
                     Skel::None
-                }
-            }
-            Kind::Maybe(body) if self.structural && !lens.0.rec => {
-                if self.parser().matches(body, s, e) {
-                    self.get(body, s, e, lvl)?
-                } else {
-                    Skel::Empty
-                }
-            }
-            Kind::Maybe(body) if lens.0.rec => {
-                if s < e && self.parser().matches(body, s, e) {
-                    self.get(body, s, e, lvl)?
-                } else {
-                    Skel::Empty
                 }
             }
             Kind::Maybe(body) => {
-                if body.0.ctype.matches_span(text, s, e) && (s < e || body.0.ctype.matches_empty())
-                {
+                if self.split.maybe(lens, body, s, e) {
                     self.get(body, s, e, lvl)?
                 } else {
                     Skel::Empty
@@ -1335,7 +755,7 @@ impl<'a, S: Sink> State<'a, '_, S> {
                     let hash = node.as_ref().map_or(0, |n| self.sink.fingerprint(n));
                     let entry = Entry {
                         skel,
-                        dict: (!sub.dict.entries.is_empty()).then(|| Box::new(sub.dict)),
+                        dict: (!sub.dict.is_empty()).then(|| Box::new(sub.dict)),
                         span: s..e,
                         lens: lens_id(lens),
                         hash,
@@ -1353,21 +773,21 @@ impl<'a, S: Sink> State<'a, '_, S> {
                 if self.skel { Skel::Subtree } else { Skel::None }
             }
             Kind::Fix(id, body) => {
-                self.parser().enter(*id, body);
+                self.split.enter(*id, body);
                 self.get(body, s, e, lvl)?
             }
             Kind::Rec(id) => {
-                let Some(body) = self.parser().body(*id) else {
+                let Some(body) = self.split.body(*id) else {
                     return Err(self.rec_error(lens, s, "recursive lens did not match"));
                 };
                 if !self.reading.insert((*id, s, e)) {
                     return Err(self.rec_error(lens, s, "Ambiguous parse"));
                 }
-                if self.reading.len() > super::rec::MAX_NESTING {
-                    let msg = super::rec::RecError::TooDeep.message();
+                if self.reading.len() > MAX_NESTING {
+                    let msg = RecError::TooDeep.message();
                     return Err(self.rec_error(lens, s, &msg));
                 }
-                let r = super::rec::grow(|| self.get(body, s, e, lvl));
+                let r = grow(|| self.get(body, s, e, lvl));
                 self.reading.remove(&(*id, s, e));
                 r?
             }
@@ -1375,24 +795,11 @@ impl<'a, S: Sink> State<'a, '_, S> {
                 let Kind::Concat(parts) = &inner.0.kind else {
                     return Err(self.error(lens, s, "malformed square lens"));
                 };
-                let bounds = if inner.0.rec || self.structural {
-                    let mut b = Vec::new();
-                    self.parser().split(inner, parts, s, e, &mut b).map(|()| b)
-                } else {
-                    split_concat(
-                        text,
-                        s,
-                        e,
-                        parts,
-                        ctype_part,
-                        &inner.0.split.csuffix,
-                        &inner.0.split.csuffixes,
-                        &mut self.scratch,
-                    )
-                };
-                let Some(bounds) = bounds else {
-                    return Err(self.rec_error(lens, s, "square did not match"));
-                };
+                let mut bounds = Vec::with_capacity(parts.len() + 1);
+                if let Err(why) = self.split.square(inner, parts, s, e, &mut bounds) {
+                    return Err(self.fail(lens, s, e, why, "square did not match"));
+                }
+                let text = self.text;
                 let n = parts.len();
                 let left = text.get(bounds[0]..bounds[1]).unwrap_or_default();
                 let right = text.get(bounds[n - 1]..bounds[n]).unwrap_or_default();

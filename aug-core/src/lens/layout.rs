@@ -11,8 +11,10 @@
 //! its span alone. Saving one edit of a big file thus costs a walk over the top level, not
 //! a second parse of the whole text.
 
+use super::skel::{Dict, Entry as Layouts, Skel, lens_id};
 use super::{Kind, Lens};
 use crate::tree::NodeId;
+use compact_str::CompactString;
 use foldhash::quality::RandomState;
 use rustc_hash::FxHashMap;
 use std::hash::BuildHasher;
@@ -78,7 +80,7 @@ impl Layout {
             hash: keys.hash_one(text.as_bytes()),
             keys,
             len: text.len(),
-            lens: super::get::lens_id(file_lens),
+            lens: lens_id(file_lens),
             node,
             lenses: Vec::new(),
             labels: String::new(),
@@ -88,7 +90,7 @@ impl Layout {
         // Runs of entries read by the same lens are common: look that one up once.
         let mut last = (0usize, 0u32);
         for (t, label) in top.into_iter().zip(labels) {
-            let id = super::get::lens_id(&t.lens);
+            let id = lens_id(&t.lens);
             let lens = if id == last.0 {
                 last.1
             } else {
@@ -121,7 +123,7 @@ impl Layout {
     /// Whether the layout describes `text` as read by `file_lens` into `node`.
     pub(crate) fn describes(&self, text: &str, file_lens: &Lens, node: NodeId) -> bool {
         self.node == node
-            && self.lens == super::get::lens_id(file_lens)
+            && self.lens == lens_id(file_lens)
             && self.len == text.len()
             && self.hash == self.keys.hash_one(text.as_bytes())
     }
@@ -146,6 +148,23 @@ impl Layout {
             span: p.start as usize..p.end as usize,
             lens: self.lenses.get(p.lens as usize)?,
         })
+    }
+
+    /// The dictionary of the file's top level for put, every entry to be parsed when put
+    /// needs it (from its span alone).
+    pub(crate) fn dict(&self) -> Dict {
+        Dict::from_entries((0..self.len()).filter_map(|i| {
+            let e = self.get(i)?;
+            let entry = Layouts {
+                skel: Skel::None,
+                dict: None,
+                span: e.span,
+                lens: lens_id(e.lens),
+                hash: 0,
+                lazy: Some(i as u32),
+            };
+            Some((e.label.map(CompactString::from), entry))
+        }))
     }
 }
 

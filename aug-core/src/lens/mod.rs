@@ -1,24 +1,31 @@
 //! Bidirectional lenses: the combinators (del, store, key, label, value, seq, counter,
 //! subtree, concatenation, union, star, maybe, square), their types, and the checks Augeas
-//! always runs when a lens is built. `get` and `put` live in submodules.
+//! always runs when a lens is built. `get` and `put` live in submodules, with what they
+//! share: `split` (where the pieces of a text are, with automata or by structure, as
+//! `engine` says), `skel` (the layout put reads of an original text), `layout` (a file's
+//! recorded top level) and `rec` (recursive lenses, and the parser of structural splits).
 //!
 //! A [`Lens`] is an immutable value, cheap to clone. Every lens knows four regular
 //! languages: its *ctype* (the text it accepts), its *atype* (the encoded sequence of tree
 //! nodes it produces at the current level), and, for lenses that set the label or value of
 //! the enclosing node, its *ktype* and *vtype*.
 
+mod engine;
 mod get;
 pub(crate) mod layout;
 mod put;
 mod rec;
+mod skel;
+mod split;
 #[cfg(test)]
 mod tests;
 mod typecheck;
 
-pub(crate) use get::GotFile;
 #[cfg(test)]
-pub(crate) use get::engine;
-pub use get::{Engine, GetError, MatchedParts, Parsed, STRUCTURAL_LIMIT, with_engine};
+pub(crate) use engine::engine;
+pub use engine::{Engine, STRUCTURAL_LIMIT, with_engine};
+pub(crate) use get::GotFile;
+pub use get::{GetError, MatchedParts, Parsed};
 pub use put::PutError;
 pub use typecheck::{CheckError, TypeError};
 pub(crate) use typecheck::{

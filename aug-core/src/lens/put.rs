@@ -6,9 +6,10 @@
 //! reuses the layout of the n-th original subtree labelled L; everything new is written with
 //! the `del` defaults.
 
-use super::get::{Dict, Entry, Scratch, Skel, atype_part, fingerprint_tree, lens_id, split_concat};
 use super::layout::{Layout, TopEntry};
 use super::rec::{MAX_NESTING, RecError, grow};
+use super::skel::{Dict, Entry, Skel, fingerprint_tree, lens_id};
+use super::split::{Scratch, atype_part, split_concat};
 use super::{ENC_EQ, ENC_SLASH, Kind, Lens};
 use crate::print::{node_path, quote_value};
 use crate::rx::{Regex, Suffixes};
@@ -146,7 +147,7 @@ impl Lens {
         let record = eligible && self.labels_survive_save();
         let layout = layout.filter(|l| eligible && l.describes(original, self, node));
         let (skel, mut dict, keys) = match layout {
-            Some(l) => (None, Dict::lazy(l), RandomState::default()),
+            Some(l) => (None, l.dict(), RandomState::default()),
             None => {
                 let (skel, dict, keys) = self.parse_layout(original)?;
                 (Some(skel), dict, keys)

@@ -6,7 +6,7 @@
 //! parser where a lens can end when it starts at a position: the set of ends is computed
 //! from the parts' sets (regular parts use their automata). In *structural* mode
 //! ([`Parser::structural`], what get uses for texts of a few kilobytes, see
-//! `get::Engine`) regular lenses are split the same way down to their leaves, whose
+//! `engine::Engine`) regular lenses are split the same way down to their leaves, whose
 //! automata are tiny: a small file is read without building the automata of its lens's
 //! big unions and concatenations, which costs more than reading it. Unions skip the
 //! alternatives whose first bytes cannot start the text; every set is memoised then. The sets of the references to
@@ -295,7 +295,7 @@ impl<'a> Parser<'a> {
         if on {
             // A few ends per byte is typical; growing the arena copies it. (Texts split
             // this way are small; a subtree of a big file is read alone.)
-            let bytes = self.text.len().min(super::get::STRUCTURAL_LIMIT);
+            let bytes = self.text.len().min(super::engine::STRUCTURAL_LIMIT);
             self.pool.reserve(bytes * 2);
         }
         self

@@ -365,15 +365,15 @@ proptest::proptest! {
         // Splitting presumes the text belongs to the concatenation (callers check it).
         let member = lens.0.ctype.is_match(text);
         let expected = if member { brute_split(&regexes, text) } else { None };
-        let got = if !member { None } else { get::split_concat(
+        let got = if !member { None } else { split::split_concat(
             text,
             0,
             text.len(),
             parts,
-            get::ctype_part,
+            split::ctype_part,
             &lens.0.split.csuffix,
             &lens.0.split.csuffixes,
-            &mut get::Scratch::default(),
+            &mut split::Scratch::default(),
         ) };
         proptest::prop_assert_eq!(got, expected);
 

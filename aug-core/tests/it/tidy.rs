@@ -93,3 +93,118 @@ fn every_rust_file_starts_with_a_module_doc() {
         "files without a //! header: {missing:?}"
     );
 }
+
+/// The modules of `aug-core/src/lens` that `path` (a file of one of them) names through
+/// `super::…` or `crate::lens::…`, grouped imports included (comment lines skipped).
+fn lens_modules_named(path: &Path, modules: &[String]) -> Vec<String> {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let mut named = Vec::new();
+    for line in text.lines().filter(|l| !l.trim_start().starts_with("//")) {
+        for prefix in ["super::", "crate::lens::"] {
+            for (at, _) in line.match_indices(prefix) {
+                let mut rest = &line[at + prefix.len()..];
+                while let Some(r) = rest.strip_prefix("super::") {
+                    rest = r;
+                }
+                let items = match rest.strip_prefix('{') {
+                    Some(group) => group.split('}').next().unwrap_or_default(),
+                    None => rest,
+                };
+                for item in items.split(',') {
+                    let name: String = item
+                        .trim()
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_')
+                        .collect();
+                    if modules.contains(&name) && !named.contains(&name) {
+                        named.push(name);
+                    }
+                }
+            }
+        }
+    }
+    named
+}
+
+#[test]
+fn lens_modules_do_not_import_each_other_in_a_cycle() {
+    let lens = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lens");
+    // Each child module of `lens` (not `mod.rs`, the parent, nor the tests) with its files.
+    let mut modules: Vec<(String, Vec<PathBuf>)> = Vec::new();
+    for e in std::fs::read_dir(&lens).into_iter().flatten().flatten() {
+        let p = e.path();
+        let name = e
+            .file_name()
+            .to_string_lossy()
+            .trim_end_matches(".rs")
+            .to_owned();
+        if name == "mod" || name == "tests" {
+            continue;
+        }
+        let mut files = Vec::new();
+        if p.is_dir() {
+            rust_files(&p, &mut files);
+        } else if p.extension().is_some_and(|x| x == "rs") {
+            files.push(p);
+        } else {
+            continue;
+        }
+        modules.push((name, files));
+    }
+    modules.sort();
+    let names: Vec<String> = modules.iter().map(|(n, _)| n.clone()).collect();
+    assert!(
+        names.iter().any(|n| n == "get"),
+        "no lens modules found in {}",
+        lens.display()
+    );
+    let edges: Vec<Vec<usize>> = modules
+        .iter()
+        .map(|(name, files)| {
+            let mut to: Vec<usize> = Vec::new();
+            for f in files {
+                for m in lens_modules_named(f, &names) {
+                    if let Some(i) = names.iter().position(|n| *n == m)
+                        && m != *name
+                        && !to.contains(&i)
+                    {
+                        to.push(i);
+                    }
+                }
+            }
+            to
+        })
+        .collect();
+    // Depth-first search; a module met again while still on the path closes a cycle.
+    fn visit(i: usize, edges: &[Vec<usize>], state: &mut [u8], path: &mut Vec<usize>) -> bool {
+        match state[i] {
+            1 => {
+                path.push(i);
+                return true;
+            }
+            2 => return false,
+            _ => {}
+        }
+        state[i] = 1;
+        path.push(i);
+        for &j in &edges[i] {
+            if visit(j, edges, state, path) {
+                return true;
+            }
+        }
+        path.pop();
+        state[i] = 2;
+        false
+    }
+    let mut state = vec![0u8; names.len()];
+    for i in 0..names.len() {
+        let mut path = Vec::new();
+        if visit(i, &edges, &mut state, &mut path) {
+            let cycle: Vec<&str> = path.iter().map(|&j| names[j].as_str()).collect();
+            panic!(
+                "lens modules import each other in a cycle: {}",
+                cycle.join(" -> ")
+            );
+        }
+    }
+}

@@ -1,0 +1,211 @@
+//! The layout put reads of an original text: the lens-shaped skeleton ([`Skel`]), the
+//! per-level dictionary of subtree layouts ([`Dict`], [`Entry`]), the fingerprints that
+//! tell an unchanged subtree ([`fingerprint_tree`]) and the identity of the lens that read
+//! one ([`lens_id`]). Get fills them (see `get`), put takes them apart (see `put`).
+
+use super::Lens;
+use crate::tree::{NodeId, Tree};
+use compact_str::CompactString;
+use foldhash::quality::RandomState;
+use rustc_hash::FxHashMap;
+use std::hash::{BuildHasher, Hasher};
+use std::ops::Range;
+use std::sync::Arc;
+
+/// The layout a get recorded for one lens: the lens-shaped skeleton of the original text.
+#[derive(Debug, Clone)]
+pub(crate) enum Skel {
+    /// The text a `del` matched, as a byte range of the original.
+    Del(usize, usize),
+    Store,
+    Key,
+    Label,
+    Value,
+    Seq,
+    Counter,
+    /// A `[ … ]`: its content lives in the dictionary under the node's label.
+    Subtree,
+    Concat(Vec<Skel>),
+    Star(Vec<Skel>),
+    /// An optional lens that matched nothing.
+    Empty,
+    Square(Box<Skel>),
+    /// Placeholder when no skeleton is wanted.
+    None,
+}
+
+/// The layout of one original subtree, as put finds it in the dictionary.
+#[derive(Debug)]
+pub(crate) struct Entry {
+    pub(crate) skel: Skel,
+    /// The layouts of its children (none for a leaf).
+    pub(crate) dict: Option<Box<Dict>>,
+    /// The subtree's text in the original.
+    pub(crate) span: Range<usize>,
+    /// The subtree lens that read it (its address: only compared, never followed).
+    pub(crate) lens: usize,
+    /// The fingerprint of the subtree it produced (see [`fingerprint_tree`]).
+    pub(crate) hash: u64,
+    /// For an entry of a file's recorded top-level layout (see `layout`) not parsed yet: its
+    /// index there (`skel` and `dict` are then empty).
+    pub(crate) lazy: Option<u32>,
+}
+
+/// Per tree level: the layouts of the original subtrees, in document order; put takes
+/// them per label, the n-th node labelled L getting the n-th original layout labelled L.
+#[derive(Debug, Default)]
+pub(crate) struct Dict {
+    entries: Vec<(Option<CompactString>, Option<Entry>)>,
+    /// Every entry before this one is taken: pops in document order (the common case,
+    /// nodes kept in their original order) take the entry here without any index.
+    cursor: usize,
+    /// Per label, the first unused entry, chained to the next ones; built on the first
+    /// `pop` out of document order at a level with many entries (small levels are
+    /// scanned instead).
+    index: Option<Index>,
+}
+
+#[derive(Debug, Default)]
+struct Index {
+    head: FxHashMap<Option<CompactString>, u32>,
+    /// `next[i]`: the next unused entry with the label of entry `i` (`u32::MAX`: none).
+    next: Vec<u32>,
+}
+
+/// Levels with up to this many entries are searched linearly by `Dict::pop`.
+const DICT_SCAN: usize = 16;
+
+impl Dict {
+    pub(crate) fn new() -> Self {
+        Dict::default()
+    }
+
+    /// A level whose layouts are `entries`, in document order, each under its label.
+    pub(crate) fn from_entries(
+        entries: impl IntoIterator<Item = (Option<CompactString>, Entry)>,
+    ) -> Self {
+        Dict {
+            entries: entries.into_iter().map(|(l, e)| (l, Some(e))).collect(),
+            cursor: 0,
+            index: None,
+        }
+    }
+
+    /// Appends a subtree's layout under its label.
+    pub(crate) fn push(&mut self, label: Option<CompactString>, entry: Entry) {
+        self.entries.push((label, Some(entry)));
+    }
+
+    /// Whether no subtree's layout was recorded.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Takes the layout recorded last, if it is still there.
+    pub(crate) fn take_last(&mut self) -> Option<Entry> {
+        self.entries.pop().and_then(|(_, e)| e)
+    }
+
+    /// Takes the next unused layout of a subtree labelled `label`.
+    pub(crate) fn pop(&mut self, label: Option<&str>) -> Option<Entry> {
+        if self.entries.len() <= DICT_SCAN {
+            return self
+                .entries
+                .iter_mut()
+                .find(|(l, e)| e.is_some() && l.as_deref() == label)
+                .and_then(|(_, e)| e.take());
+        }
+        if self.index.is_none() {
+            // In document order, the entry at the cursor is the first unused one.
+            if let Some((l, e)) = self.entries.get_mut(self.cursor)
+                && l.as_deref() == label
+            {
+                let taken = e.take();
+                self.cursor += 1;
+                while self
+                    .entries
+                    .get(self.cursor)
+                    .is_some_and(|(_, e)| e.is_none())
+                {
+                    self.cursor += 1;
+                }
+                return taken;
+            }
+            let mut index = Index {
+                head: FxHashMap::default(),
+                next: vec![u32::MAX; self.entries.len()],
+            };
+            for (i, (l, e)) in self.entries.iter().enumerate().rev() {
+                if e.is_some() {
+                    let head = index.head.entry(l.clone()).or_insert(u32::MAX);
+                    if let Some(n) = index.next.get_mut(i) {
+                        *n = *head;
+                    }
+                    *head = i as u32;
+                }
+            }
+            self.index = Some(index);
+        }
+        let index = self.index.as_mut()?;
+        let head = index.head.get_mut(&label.map(CompactString::from))?;
+        let i = *head as usize;
+        *head = *index.next.get(i)?;
+        self.entries.get_mut(i)?.1.take()
+    }
+}
+
+/// The identity of a lens, to tell whether an entry was read by the same subtree lens.
+pub(crate) fn lens_id(lens: &Lens) -> usize {
+    Arc::as_ptr(&lens.0) as usize
+}
+
+/// Hashes one node from its label, value and children's fingerprints. Put compares a
+/// node's fingerprint with the one recorded for the original subtree: equal fingerprints
+/// (foldhash, seeded at random per save, 64 bits) mean equal content, so the original text is reused as is.
+pub(crate) fn fingerprint(
+    keys: &RandomState,
+    label: Option<&str>,
+    value: Option<&str>,
+    children: &[u64],
+) -> u64 {
+    let mut h = keys.build_hasher();
+    for part in [label, value] {
+        match part {
+            Some(s) => {
+                h.write_u8(1);
+                h.write_usize(s.len());
+                h.write(s.as_bytes());
+            }
+            None => h.write_u8(0),
+        }
+    }
+    h.write_usize(children.len());
+    for &c in children {
+        h.write_u64(c);
+    }
+    h.finish()
+}
+
+/// The fingerprint of the subtree at `node`, or `None` when it is more than `depth` levels
+/// deep (not worth hashing).
+pub(crate) fn fingerprint_tree(
+    keys: &RandomState,
+    tree: &Tree,
+    node: NodeId,
+    depth: usize,
+) -> Option<u64> {
+    let kids = tree.children(node);
+    if depth == 0 && !kids.is_empty() {
+        return None;
+    }
+    let mut hashes = Vec::with_capacity(kids.len());
+    for &k in kids {
+        hashes.push(fingerprint_tree(keys, tree, k, depth.saturating_sub(1))?);
+    }
+    Some(fingerprint(
+        keys,
+        tree.label(node),
+        tree.value(node),
+        &hashes,
+    ))
+}

@@ -1,0 +1,242 @@
+//! Splitting a text among the parts of a lens, behind one interface ([`Splitter`]): where
+//! the parts of a concatenation end, which branch of a union reads a text, where each
+//! piece of an iteration ends, whether an optional lens reads anything.
+//!
+//! There are two implementations, with the same methods: [`automata`] splits with
+//! automata of the parts' languages (fast to read with, costly to build: big texts), and
+//! [`structural`] by the lens's structure with the memoising parser of `rec`, automata for
+//! leaves only (small texts, and recursive lenses always, whose languages are not
+//! regular). The splitter picks one per lens: by structure when the lens is recursive or
+//! the text is split by structure (see `engine`), else with automata.
+
+pub(crate) mod automata;
+mod structural;
+
+#[cfg(test)]
+pub(crate) use automata::ctype_part;
+pub(crate) use automata::{Scratch, atype_part, split_concat};
+
+use super::Lens;
+use super::rec::{Parser, RecError};
+use automata::Automata;
+use std::ops::Range;
+use structural::Structural;
+
+/// Why a text does not split.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Fail {
+    /// No split reads it; with the problem the parser met, if any (the sets it computed
+    /// after that may be too small).
+    NoMatch(Option<RecError>),
+    /// A recursive lens reads it in more than one way (C's `Ambiguous parse`).
+    Ambiguous,
+}
+
+/// Splits one text, for one get: by structure or with automata, lens by lens.
+pub(crate) struct Splitter<'a> {
+    text: &'a [u8],
+    /// Whether regular lenses are split by structure too (recursive lenses always are).
+    structural: bool,
+    /// The buffers of the automata splits.
+    scratch: Scratch,
+    /// The parser, made when first needed.
+    parser: Option<Parser<'a>>,
+}
+
+/// An iteration being split, piece by piece (see [`Splitter::next`]).
+pub(crate) struct Iteration<'a> {
+    /// Where the next piece starts.
+    at: usize,
+    end: usize,
+    body: &'a Lens,
+    steps: Steps<'a>,
+}
+
+/// How an iteration finds its pieces.
+enum Steps<'a> {
+    /// All ends known beforehand (recursive lenses: the parser splits the whole
+    /// iteration at once).
+    Known(std::vec::IntoIter<usize>),
+    /// Greedy, each piece the longest the parser finds.
+    Parser,
+    /// Greedy, each piece the longest match of the body's automaton; a union body's
+    /// branches, when it picks its branch in the same scan.
+    Automata(Option<&'a [Lens]>),
+}
+
+impl<'a> Iteration<'a> {
+    /// Where a greedy iteration stopped short of its end, if it did.
+    pub(crate) fn short(&self) -> Option<usize> {
+        match self.steps {
+            Steps::Known(_) => None,
+            Steps::Parser | Steps::Automata(_) => (self.at < self.end).then_some(self.at),
+        }
+    }
+}
+
+impl<'a> Splitter<'a> {
+    /// A splitter of `text`; `structural`: split regular lenses by structure too.
+    pub(crate) fn new(text: &'a [u8], structural: bool) -> Self {
+        Splitter {
+            text,
+            structural,
+            scratch: Scratch::default(),
+            parser: None,
+        }
+    }
+
+    /// Whether `lens` is split by structure.
+    #[inline]
+    fn by_structure(&self, lens: &Lens) -> bool {
+        lens.0.rec || self.structural
+    }
+
+    /// The parser, made on first use.
+    pub(crate) fn parser(&mut self) -> &mut Parser<'a> {
+        let (text, structural) = (self.text, self.structural);
+        self.parser
+            .get_or_insert_with(|| Parser::new(text).structural(structural))
+    }
+
+    /// The problem the parser met, if it is there and met one.
+    pub(crate) fn parser_error(&self) -> Option<RecError> {
+        self.parser.as_ref().and_then(Parser::error)
+    }
+
+    fn structural_impl(&mut self) -> Structural<'_, 'a> {
+        let text = self.text;
+        Structural::new(text, self.parser())
+    }
+
+    fn automata_impl(&mut self) -> Automata<'_, 'a> {
+        Automata::new(self.text, &mut self.scratch)
+    }
+
+    /// Whether `lens` reads exactly `text[s..e]`.
+    pub(crate) fn matches(&mut self, lens: &'a Lens, s: usize, e: usize) -> bool {
+        if self.by_structure(lens) {
+            self.structural_impl().matches(lens, s, e)
+        } else {
+            self.automata_impl().matches(lens, s, e)
+        }
+    }
+
+    /// Splits `[s, e)` among `parts`, the parts of the concatenation `lens`, into
+    /// `bounds` (`parts.len() + 1` positions), each part taking the longest text after
+    /// which the rest still matches (POSIX submatch rules).
+    pub(crate) fn concat(
+        &mut self,
+        lens: &'a Lens,
+        parts: &'a [Lens],
+        s: usize,
+        e: usize,
+        bounds: &mut Vec<usize>,
+    ) -> Result<(), Fail> {
+        if self.by_structure(lens) {
+            self.structural_impl().concat(lens, parts, s, e, bounds)
+        } else {
+            let r = self.automata_impl().concat(lens, parts, s, e, bounds);
+            r.map_err(|_| Fail::NoMatch(self.parser_error()))
+        }
+    }
+
+    /// Splits the concatenation `inner` of a square lens as [`Splitter::concat`] does,
+    /// without asking whether a recursive lens read the text in two ways.
+    pub(crate) fn square(
+        &mut self,
+        inner: &'a Lens,
+        parts: &'a [Lens],
+        s: usize,
+        e: usize,
+        bounds: &mut Vec<usize>,
+    ) -> Result<(), Fail> {
+        if self.by_structure(inner) {
+            self.structural_impl().square(inner, parts, s, e, bounds)
+        } else {
+            let r = self.automata_impl().concat(inner, parts, s, e, bounds);
+            r.map_err(|_| Fail::NoMatch(self.parser_error()))
+        }
+    }
+
+    /// The branch of the union `lens` that reads `text[s..e]`: the first one that
+    /// matches, as in Augeas.
+    pub(crate) fn union(
+        &mut self,
+        lens: &'a Lens,
+        alts: &'a [Lens],
+        s: usize,
+        e: usize,
+    ) -> Result<&'a Lens, Fail> {
+        if self.by_structure(lens) {
+            self.structural_impl().union(lens, alts, s, e)
+        } else {
+            self.automata_impl().union(lens, alts, s, e)
+        }
+    }
+
+    /// Starts splitting `[s, e)` among iterations of `body`, the body of the iteration
+    /// `lens`: Augeas's greedy iteration, each piece the longest match of the body
+    /// (recursive lenses: the parser's split). Take the pieces with [`Splitter::next`].
+    pub(crate) fn star(
+        &mut self,
+        lens: &'a Lens,
+        body: &'a Lens,
+        s: usize,
+        e: usize,
+    ) -> Result<Iteration<'a>, Fail> {
+        let steps = if self.by_structure(lens) {
+            self.structural_impl().star(lens, body, s, e)?
+        } else {
+            self.automata_impl().star(body)
+        };
+        Ok(Iteration {
+            at: s,
+            end: e,
+            body,
+            steps,
+        })
+    }
+
+    /// The next piece of an iteration, with the lens that reads it (the body, or the
+    /// branch of a union body that matched); `None` when there is no more (see
+    /// [`Iteration::short`]).
+    #[inline]
+    pub(crate) fn next(&mut self, it: &mut Iteration<'a>) -> Option<(Range<usize>, &'a Lens)> {
+        let (p, e, body) = (it.at, it.end, it.body);
+        let (q, lens) = match &mut it.steps {
+            Steps::Known(ends) => (ends.next()?, body),
+            Steps::Parser => self.structural_impl().step(body, p, e)?,
+            Steps::Automata(alts) => {
+                let alts = *alts;
+                self.automata_impl().step(body, alts, p, e)?
+            }
+        };
+        it.at = q;
+        Some((p..q, lens))
+    }
+
+    /// Whether the optional lens `lens` reads its body from `text[s..e]` (else nothing).
+    pub(crate) fn maybe(&mut self, lens: &'a Lens, body: &'a Lens, s: usize, e: usize) -> bool {
+        if self.by_structure(lens) {
+            self.structural_impl().maybe(lens, body, s, e)
+        } else {
+            self.automata_impl().maybe(body, s, e)
+        }
+    }
+
+    /// Where C places the syntax error of a text the recursive lens `lens` does not read
+    /// from `s`: as far as parsing went, at most `e`.
+    pub(crate) fn reach(&mut self, lens: &'a Lens, s: usize, e: usize) -> usize {
+        self.structural_impl().reach(lens, s, e)
+    }
+
+    /// Makes the body of the recursive lens `id` known (get meets the `Fix` first).
+    pub(crate) fn enter(&mut self, id: u64, body: &'a Lens) {
+        self.parser().enter(id, body);
+    }
+
+    /// The body of the recursive lens `id`.
+    pub(crate) fn body(&mut self, id: u64) -> Option<&'a Lens> {
+        self.parser().body(id)
+    }
+}
