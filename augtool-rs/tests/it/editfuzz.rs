@@ -662,7 +662,16 @@ fn failed_alike(d: &Disagreement) -> Option<bool> {
             if d.cmds[i].starts_with("defnode ") {
                 swallowed = true;
             } else {
-                return None;
+                // A later command may fail in aug-rs only because an earlier one failed in
+                // both and C kept part of its work (`mv /files/etc /files/etc/etc` leaves
+                // `etc/etc` in C's tree for the next `mv` to move): without the commands
+                // that failed in both, the tools must agree outright.
+                let both: Vec<usize> = ours
+                    .iter()
+                    .copied()
+                    .filter(|i| theirs.contains(i))
+                    .collect();
+                return (!both.is_empty() && agrees_without(&c, &d.cmds, &both)).then_some(false);
             }
         }
     }
