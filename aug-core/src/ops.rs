@@ -23,6 +23,9 @@ pub struct OpError {
     pub details: Option<String>,
     /// The path error, when evaluating a path failed.
     pub path: Option<PathError>,
+    /// The path matched nothing and names a node that cannot be created (a step other
+    /// than a plain `child::NAME` or `seq::`).
+    pub cannot_create: bool,
 }
 
 impl OpError {
@@ -32,6 +35,14 @@ impl OpError {
             message: code.message().to_owned(),
             details: Some(details.into()),
             path: None,
+            cannot_create: false,
+        }
+    }
+
+    fn cannot_create(path: &str) -> OpError {
+        OpError {
+            cannot_create: true,
+            ..OpError::new(ErrorCode::PathX, format!("Cannot create a node for {path}"))
         }
     }
 
@@ -57,6 +68,7 @@ impl From<PathError> for OpError {
                 message: e.code.message().to_owned(),
                 details: None,
                 path: None,
+                cannot_create: false,
             };
         }
         OpError {
@@ -64,6 +76,7 @@ impl From<PathError> for OpError {
             message: e.kind.message().to_owned(),
             details: Some(e.marked()),
             path: Some(e),
+            cannot_create: false,
         }
     }
 }
@@ -115,15 +128,20 @@ pub fn select(tree: &Tree, vars: &Vars, ctx: NodeId, path: &str) -> R<Vec<NodeId
     Ok(expr.select_in(tree, vars, tree.root(), Some(ctx))?)
 }
 
+/// The nodes `path` matches that a user can see: as [`select`], with hidden nodes (no
+/// label, the root among them) left out. `aug_match`, `aug_rm` and `aug_print` all act
+/// on these.
+pub fn select_visible(tree: &Tree, vars: &Vars, ctx: NodeId, path: &str) -> R<Vec<NodeId>> {
+    let mut ns = select(tree, vars, ctx, path)?;
+    ns.retain(|&n| tree.label(n).is_some());
+    Ok(ns)
+}
+
 /// The nodes `path` matches (`aug_match`), for a handle whose context node is `ctx`. A
 /// lone `/` means `/*`, and hidden nodes (no label) are left out.
 pub fn matches(tree: &Tree, vars: &Vars, ctx: NodeId, path: &str) -> R<Vec<NodeId>> {
     let path = if path == "/" { "/*" } else { path };
-    let ns = select(tree, vars, ctx, path)?;
-    Ok(ns
-        .into_iter()
-        .filter(|&n| tree.label(n).is_some())
-        .collect())
+    select_visible(tree, vars, ctx, path)
 }
 
 /// The escaped paths of the nodes `path` matches (what `augtool match` prints).
@@ -237,10 +255,7 @@ fn create_steps(
             (Axis::Child, Some(_)) | (Axis::Seq, _)
         )
     }) {
-        return Err(OpError::new(
-            ErrorCode::PathX,
-            format!("Cannot create a node for {path}"),
-        ));
+        return Err(OpError::cannot_create(path));
     }
     for step in steps {
         let label = match (step.axis, &step.name) {
@@ -256,10 +271,7 @@ fn create_steps(
                 (max + 1).to_string()
             }
             _ => {
-                return Err(OpError::new(
-                    ErrorCode::PathX,
-                    format!("Cannot create a node for {path}"),
-                ));
+                return Err(OpError::cannot_create(path));
             }
         };
         parent = tree
@@ -358,10 +370,7 @@ pub fn touch(tree: &mut Tree, vars: &Vars, ctx: NodeId, path: &str) -> R<()> {
 /// of nodes removed, descendants included.
 pub fn rm(tree: &mut Tree, vars: &Vars, ctx: NodeId, path: &str) -> R<usize> {
     // Hidden nodes stay, the root among them: `rm /` removes nothing, as in Augeas.
-    let ns: Vec<NodeId> = select(tree, vars, ctx, path)?
-        .into_iter()
-        .filter(|&n| tree.label(n).is_some())
-        .collect();
+    let ns = select_visible(tree, vars, ctx, path)?;
     tree.atomic(|tree| Ok(tree.remove_many(&ns)))
 }
 

@@ -25,7 +25,11 @@ fn text_failed(minor: &str, details: &str) -> Error {
 impl From<OpError> for Error {
     fn from(e: OpError) -> Error {
         let minor = e.path.is_some().then(|| e.message.clone());
-        let kind = e.path.map_or(ErrorKind::Other, ErrorKind::Path);
+        let kind = match e.path {
+            Some(p) => ErrorKind::Path(p),
+            None if e.cannot_create => ErrorKind::CannotCreate,
+            None => ErrorKind::Other,
+        };
         Error::new(e.code, minor, e.details).with_kind(kind)
     }
 }
@@ -312,10 +316,7 @@ impl Augeas {
         match path {
             None => print_subtree(&self.tree, self.tree.root(), "/", &mut out),
             Some(p) => {
-                let nodes: Vec<NodeId> = ops::select(&self.tree, &self.vars, self.context(), p)?
-                    .into_iter()
-                    .filter(|&n| self.tree.label(n).is_some())
-                    .collect();
+                let nodes = ops::select_visible(&self.tree, &self.vars, self.context(), p)?;
                 for (n, np) in nodes.iter().zip(node_paths(&self.tree, &nodes)) {
                     print_subtree(&self.tree, *n, &np.unwrap_or_default(), &mut out);
                 }

@@ -46,6 +46,10 @@ pub enum ErrorKind {
     Path(PathError),
     /// A save could not write (or delete) these files; the rest were saved.
     Save(Vec<FileError>),
+    /// A path to set, clear or touch matched nothing, and the node it names cannot be
+    /// created (only plain `NAME` steps and `seq::` can be): Augeas's `EPATHX` without
+    /// a minor message.
+    CannotCreate,
     /// Anything else: the code, minor message and details say it all.
     Other,
 }
@@ -106,7 +110,7 @@ impl std::error::Error for Error {
         match &self.kind {
             ErrorKind::Path(p) => Some(p),
             ErrorKind::Save(files) => files.first().map(|f| f as _),
-            ErrorKind::Other => None,
+            ErrorKind::CannotCreate | ErrorKind::Other => None,
         }
     }
 }

@@ -5,7 +5,7 @@
 use super::Shell;
 use super::output::{self, Failure};
 use super::tokenizer::{self, Kind, TokenError};
-use crate::{Error, ErrorCode};
+use crate::{Error, ErrorCode, ErrorKind};
 use crate::{Filter, Position};
 use std::io::Write;
 
@@ -996,8 +996,9 @@ fn cmd_touch(s: &mut Shell<'_>, a: &Args, _: &mut dyn Write) -> Result<(), Failu
 
 /// A path that cannot be created fails in Augeas without an error of its own, and
 /// augtool reports `Setting PATH failed` (or `Clearing`, `Touching`).
+/// augtool's wording when the node to set, clear or touch cannot be created.
 fn failed_to_create(e: Error, verb: &str, path: &str) -> Error {
-    if e.code == ErrorCode::PathX && e.minor.is_none() {
+    if e.kind == ErrorKind::CannotCreate {
         cmd_error(format!("{verb} {path} failed"))
     } else {
         e

@@ -37,6 +37,21 @@ fn path_errors_keep_expression_and_position() {
 }
 
 #[test]
+fn a_node_that_cannot_be_created_says_so() {
+    let (_root, mut aug) = open("127.0.0.1 localhost\n");
+    // `descendant::` matches nothing here, and no node can be made from it.
+    let e = aug
+        .set("/files/etc/hosts/descendant::x", Some("v"))
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::PathX);
+    assert!(matches!(e.kind(), ErrorKind::CannotCreate), "{e:?}");
+    assert!(e.path_error().is_none());
+    // A wrong expression is a path error, not this.
+    let e = aug.set("/files/etc/hosts/x[", Some("v")).unwrap_err();
+    assert!(matches!(e.kind(), ErrorKind::Path(_)), "{e:?}");
+}
+
+#[test]
 fn a_failed_save_lists_its_files() {
     let (_root, mut aug) = open("127.0.0.1 localhost\n");
     // An entry without the ipaddr the lens needs cannot be written.
