@@ -899,6 +899,41 @@ impl<'a> Parser<'a> {
     }
 }
 
+/// Solves a property of the recursive lens `id` by iteration: `id` starts at `bottom` in
+/// `env`, and `step` (the property of its body, reading `id` from `env`) runs until the
+/// value it gives is the one it was given. The solution is left in `env` and returned.
+fn fixpoint<T: Copy + PartialEq>(
+    id: u64,
+    bottom: T,
+    env: &mut FxHashMap<u64, T>,
+    mut step: impl FnMut(&mut FxHashMap<u64, T>) -> T,
+) -> T {
+    env.insert(id, bottom);
+    loop {
+        let v = step(env);
+        if env.insert(id, v) == Some(v) {
+            return v;
+        }
+    }
+}
+
+/// [`fixpoint`] for a recursive lens met inside another's body: `env`'s earlier value
+/// for `id`, if any, is restored afterwards.
+fn fixpoint_scoped<T: Copy + PartialEq>(
+    id: u64,
+    bottom: T,
+    env: &mut FxHashMap<u64, T>,
+    step: impl FnMut(&mut FxHashMap<u64, T>) -> T,
+) -> T {
+    let saved = env.get(&id).copied();
+    let v = fixpoint(id, bottom, env, step);
+    match saved {
+        Some(s) => env.insert(id, s),
+        None => env.remove(&id),
+    };
+    v
+}
+
 /// Whether `l` accepts the empty text, the references to recursive lenses taking their
 /// value in `env` (a recursive lens met on the way is solved from `false` up).
 fn nullable(l: &Lens, env: &mut FxHashMap<u64, bool>) -> bool {
@@ -910,20 +945,7 @@ fn nullable(l: &Lens, env: &mut FxHashMap<u64, bool>) -> bool {
         Kind::Union(alts) => alts.iter().any(|a| nullable(a, env)),
         Kind::Star(_) | Kind::Maybe(_) => true,
         Kind::Subtree(b) | Kind::Square(b) => nullable(b, env),
-        Kind::Fix(id, b) => {
-            let saved = env.insert(*id, false);
-            let v = loop {
-                let v = nullable(b, env);
-                if env.insert(*id, v) == Some(v) {
-                    break v;
-                }
-            };
-            match saved {
-                Some(s) => env.insert(*id, s),
-                None => env.remove(id),
-            };
-            v
-        }
+        Kind::Fix(id, b) => fixpoint_scoped(*id, false, env, |env| nullable(b, env)),
         Kind::Rec(id) => env.get(id).copied().unwrap_or(false),
         _ => true,
     })
@@ -955,20 +977,7 @@ fn yields(l: &Lens, env: &mut FxHashMap<u64, (bool, bool)>) -> (bool, bool) {
         Kind::Star(b) | Kind::Maybe(b) => (true, yields(b, env).1),
         Kind::Subtree(_) => (true, true),
         Kind::Square(b) => yields(b, env),
-        Kind::Fix(id, b) => {
-            let saved = env.insert(*id, (false, false));
-            let v = loop {
-                let v = yields(b, env);
-                if env.insert(*id, v) == Some(v) {
-                    break v;
-                }
-            };
-            match saved {
-                Some(s) => env.insert(*id, s),
-                None => env.remove(id),
-            };
-            v
-        }
+        Kind::Fix(id, b) => fixpoint_scoped(*id, (false, false), env, |env| yields(b, env)),
         Kind::Rec(id) => env.get(id).copied().unwrap_or((false, false)),
         _ => (true, true),
     })
@@ -979,28 +988,18 @@ fn yields(l: &Lens, env: &mut FxHashMap<u64, (bool, bool)>) -> (bool, bool) {
 /// accept the empty text (a parse could then go either way). `body` is the body of the
 /// recursive lens `id`.
 pub(crate) fn check_recursive(id: u64, body: &Lens) -> Result<(), super::CheckError> {
-    let mut env = FxHashMap::default();
-    env.insert(id, (false, false));
-    let y = loop {
-        let y = yields(body, &mut env);
-        if env.insert(id, y) == Some(y) {
-            break y;
-        }
-    };
+    let y = fixpoint(id, (false, false), &mut FxHashMap::default(), |env| {
+        yields(body, env)
+    });
     if !y.1 {
         return Err(super::CheckError::new(
             "recursive lens generates the empty language for its ctype",
             Vec::new(),
         ));
     }
+    // `env` keeps the solution for `id`: the unions below are judged with it.
     let mut env = FxHashMap::default();
-    env.insert(id, false);
-    loop {
-        let v = nullable(body, &mut env);
-        if env.insert(id, v) == Some(v) {
-            break;
-        }
-    }
+    fixpoint(id, false, &mut env, |env| nullable(body, env));
     // Look for unions with two nullable branches among the recursive parts.
     let mut stack = vec![body];
     let mut seen = FxHashSet::default();
