@@ -80,6 +80,75 @@ pub fn next_token(line: &str, kind: Kind) -> Result<(String, &str), TokenError> 
     }
 }
 
+/// Writes `word` as one word of a command line, so that [`next_token`] with the same `kind`
+/// reads it back unchanged: the tokenizer's inverse, for programs that write augtool
+/// scripts.
+///
+/// A string becomes `"..."` with `"`, `\\`, tab and newline escaped. A path keeps the
+/// backslash of the escapes the path parser needs (`\[`, `\/`, ...), doubles other
+/// backslashes, writes tab and newline as `\t` and `\n`, and escapes blanks and quotes
+/// outside brackets; its brackets must balance, as a path argument's must. An empty
+/// path is `''`. (augtool drops trailing blanks from a path argument even when escaped,
+/// so a path ending in a blank cannot be passed at all.)
+///
+/// ```
+/// use aug_core::srun::tokenizer::{Kind, next_token, quote};
+/// let w = quote("/files/etc/hosts/*[alias = 'a b']/x y", Kind::Path);
+/// assert_eq!(w, "/files/etc/hosts/*[alias = 'a b']/x\\ y");
+/// assert_eq!(next_token(&w, Kind::Path).unwrap().0, "/files/etc/hosts/*[alias = 'a b']/x y");
+/// assert_eq!(quote("say \"hi\"", Kind::Str), "\"say \\\"hi\\\"\"");
+/// ```
+pub fn quote(word: &str, kind: Kind) -> String {
+    let mut out = String::with_capacity(word.len() + 8);
+    if kind == Kind::Str {
+        out.push('"');
+        for c in word.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '\t' => out.push_str("\\t"),
+                '\n' => out.push_str("\\n"),
+                c => out.push(c),
+            }
+        }
+        out.push('"');
+        return out;
+    }
+    let mut depth = 0i32;
+    let mut chars = word.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.peek() {
+                Some(&n) if PATH_ESCAPES.contains(&n) => {
+                    out.push('\\');
+                    out.push(n);
+                    chars.next();
+                }
+                _ => out.push_str("\\\\"),
+            },
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '[' => {
+                depth += 1;
+                out.push(c);
+            }
+            ']' => {
+                depth -= 1;
+                out.push(c);
+            }
+            ' ' | '\'' | '"' if depth <= 0 => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    if out.is_empty() {
+        out.push_str("''");
+    }
+    out
+}
+
 /// Why a parser stopped: nothing matched here (nom backtracks and tries the next
 /// alternative, or ends a repetition), or the line is wrong (a nom failure, passed up
 /// unchanged to [`next_token`]).
@@ -398,6 +467,34 @@ mod tests {
             let line = format!("{}\t{rest}", single_quote(&word));
             prop_assert_eq!(next_token(&line, Kind::Str), Ok((word, rest.as_str())));
         }
+
+        #[test]
+        fn quoted_words_read_back(word in line(HARD), rest in line(HARD)) {
+            let line = format!("{} {rest}", quote(&word, Kind::Str));
+            prop_assert_eq!(next_token(&line, Kind::Str), Ok((word.clone(), rest.as_str())));
+            if balanced(&word) {
+                let line = format!("{}\t{rest}", quote(&word, Kind::Path));
+                prop_assert_eq!(next_token(&line, Kind::Path), Ok((word, rest.as_str())));
+            }
+        }
+    }
+
+    /// Whether the brackets of a path balance (a backslash escapes a bracket after it).
+    fn balanced(path: &str) -> bool {
+        let mut depth = 0i32;
+        let mut chars = path.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' => {
+                    chars.next_if(|n| PATH_ESCAPES.contains(n));
+                }
+                '[' => depth += 1,
+                ']' if depth == 0 => return false,
+                ']' => depth -= 1,
+                _ => {}
+            }
+        }
+        depth == 0
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! plus a slow oracle test that replays the path table through C `augtool`.
 
 use aug_core::print::{node_path, parse_print, print_subtree, quote_value};
+use aug_core::srun::tokenizer::{Kind, quote};
 use aug_core::{NodeId, Tree, Value, Vars, ops};
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -196,7 +197,10 @@ fn run_op(tree: &mut Tree, vars: &mut Vars, ctx: NodeId, command: &str) -> Resul
 }
 
 /// Splits a command line into words like augtool: `'...'` and `"..."` group (and are
-/// removed), and blanks and quotes inside `[...]` are kept as they are.
+/// removed), and blanks and quotes inside `[...]` are kept as they are. Not augtool's own
+/// tokenizer (`srun::tokenizer`): the table calls the operations directly with malformed
+/// expressions, such as an unclosed `[`, that the tokenizer would refuse before the path
+/// parser saw them.
 fn split_args(line: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = String::new();
@@ -330,47 +334,6 @@ fn ops_table() {
     report("ops.tests", &failures, total);
 }
 
-/// `s` as one augtool word for a path argument: backslashes doubled (unless they escape
-/// a character the path parser needs escaped), newlines and tabs as `\n` and `\t`, and
-/// blanks and quotes outside brackets escaped.
-fn augtool_word(s: &str) -> String {
-    const KEEP: &[char] = &['[', ']', '|', '/', '=', '(', ')', '!', ','];
-    let mut out = String::with_capacity(s.len() + 8);
-    let mut depth = 0i32;
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => match chars.peek() {
-                Some(n) if KEEP.contains(n) => {
-                    out.push('\\');
-                    out.push(*n);
-                    chars.next();
-                }
-                _ => out.push_str("\\\\"),
-            },
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '[' => {
-                depth += 1;
-                out.push(c);
-            }
-            ']' => {
-                depth -= 1;
-                out.push(c);
-            }
-            ' ' | '\'' | '"' if depth <= 0 => {
-                out.push('\\');
-                out.push(c);
-            }
-            c => out.push(c),
-        }
-    }
-    if out.is_empty() {
-        out.push_str("''");
-    }
-    out
-}
-
 /// augtool's tokenizer drops trailing whitespace even when escaped, so labels ending in
 /// a space cannot be created or named there.
 fn untokenizable(path: &str) -> bool {
@@ -417,7 +380,7 @@ fn path_table_against_augtool() {
     let (tree, vars, ctx) = setup(&table);
     let mut script = augtool_fixture(&tree);
     for (n, e) in &table.defvars {
-        let _ = writeln!(script, "defvar {n} {}", augtool_word(e));
+        let _ = writeln!(script, "defvar {n} {}", quote(e, Kind::Path));
     }
     let empty = tempfile::tempdir().expect("tempdir");
     let mut failures = Vec::new();
@@ -435,7 +398,7 @@ fn path_table_against_augtool() {
         {
             continue;
         }
-        let word = augtool_word(&case.command);
+        let word = quote(&case.command, Kind::Path);
         let input = format!("{script}match {word}\n");
         let mut child = Command::new("augtool")
             .args(["-n", "-A", "-r"])

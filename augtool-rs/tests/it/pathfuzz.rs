@@ -28,6 +28,7 @@
 
 use crate::editfuzz::{Rng, c_augtool, options};
 use crate::support::{augtool_rs, cache_dir, root_copy};
+use aug_core::srun::tokenizer::{Kind, quote};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::{Read, Write};
@@ -649,12 +650,16 @@ impl Gen<'_> {
 
     /// One case: the commands, ending with whatever puts variables back.
     fn case(&mut self) -> Vec<String> {
-        let cmd = |verb: &str, e: &str| format!("{verb} {}", word(e));
+        let cmd = |verb: &str, e: &str| format!("{verb} {}", quote(e, Kind::Path));
         match self.rng.below(100) {
             0..=54 => vec![cmd("match", &self.top())],
             55..=57 => {
                 let v = self.value();
-                vec![format!("match {} {}", word(&self.top()), word_str(&v))]
+                vec![format!(
+                    "match {} {}",
+                    quote(&self.top(), Kind::Path),
+                    quote(&v, Kind::Str)
+                )]
             }
             58..=64 => vec![cmd("count", &self.top())],
             65..=71 => {
@@ -728,63 +733,6 @@ fn split_steps(path: &str) -> Vec<&str> {
     if start < path.len() {
         out.push(&path[start..]);
     }
-    out
-}
-
-/// A path expression as one augtool word: backslashes doubled (unless they escape a
-/// character the path parser needs escaped), newlines and tabs as `\n` and `\t`, and
-/// blanks and quotes outside brackets escaped.
-fn word(expr: &str) -> String {
-    const KEEP: &[char] = &['[', ']', '|', '/', '=', '(', ')', '!', ','];
-    let mut out = String::with_capacity(expr.len() + 8);
-    let mut depth = 0i32;
-    let mut chars = expr.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => match chars.peek() {
-                Some(n) if KEEP.contains(n) => {
-                    out.push('\\');
-                    out.push(*n);
-                    chars.next();
-                }
-                _ => out.push_str("\\\\"),
-            },
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '[' => {
-                depth += 1;
-                out.push(c);
-            }
-            ']' => {
-                depth -= 1;
-                out.push(c);
-            }
-            ' ' | '\'' | '"' if depth <= 0 => {
-                out.push('\\');
-                out.push(c);
-            }
-            c => out.push(c),
-        }
-    }
-    if out.is_empty() {
-        out.push_str("''");
-    }
-    out
-}
-
-/// A plain string as one augtool word.
-fn word_str(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\t' => out.push_str("\\t"),
-            '\n' => out.push_str("\\n"),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
     out
 }
 
@@ -1600,7 +1548,7 @@ fn path_fuzz_long() {
 
 #[test]
 fn words_survive_the_tokenizer() {
-    use aug_core::srun::tokenizer::{Kind, next_token};
+    use aug_core::srun::tokenizer::next_token;
     for e in [
         "/files/etc/hosts/*[ipaddr = '127.0.0.1']",
         "count(/files) > 1",
@@ -1609,7 +1557,7 @@ fn words_survive_the_tokenizer() {
         "'x y'",
         "/files/etc/hosts/1[. x]",
     ] {
-        let w = word(e);
+        let w = quote(e, Kind::Path);
         let (tok, rest) = next_token(&w, Kind::Path).unwrap();
         assert_eq!((tok.as_str(), rest), (e, ""), "{e}");
     }
