@@ -6,26 +6,8 @@ use aug_core::{Augeas, Flags, Position};
 use proptest::prelude::*;
 use std::path::Path;
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
 fn sample_root() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../testroot"),
-        dir.path(),
-    );
-    dir
+    aug_test_support::root_copy()
 }
 
 /// One editing call of the handle.
@@ -243,7 +225,7 @@ fn r16_save_refuses_two_nodes_for_one_file() {
         .unwrap()
         .unwrap();
     assert!(msg.contains("/files/etc/hosts[2]"), "{msg}");
-    let testroot = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testroot");
+    let testroot = aug_test_support::testroot();
     assert_eq!(
         std::fs::read(root.path().join("etc/hosts")).unwrap(),
         std::fs::read(testroot.join("etc/hosts")).unwrap()
@@ -259,24 +241,6 @@ fn r16_save_refuses_two_nodes_for_one_file() {
 /// Whether every file under `root` has the same bytes as in `testroot/`, and no file was
 /// added or removed.
 pub(crate) fn same_files(root: &Path) -> bool {
-    fn list(dir: &Path, base: &Path, out: &mut Vec<(String, Vec<u8>)>) {
-        let mut entries: Vec<_> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect();
-        entries.sort();
-        for p in entries {
-            if p.is_dir() {
-                list(&p, base, out);
-            } else {
-                let rel = p.strip_prefix(base).unwrap().to_string_lossy().into_owned();
-                out.push((rel, std::fs::read(&p).unwrap()));
-            }
-        }
-    }
-    let testroot = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testroot");
-    let (mut a, mut b) = (Vec::new(), Vec::new());
-    list(root, root, &mut a);
-    list(&testroot, &testroot, &mut b);
-    a == b
+    use aug_test_support::{files_of, testroot};
+    files_of(root) == files_of(&testroot())
 }

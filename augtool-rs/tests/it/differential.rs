@@ -3,15 +3,12 @@
 //! code and the resulting files must be identical byte for byte. Skipped when `augtool`
 //! is not installed.
 
-use crate::support::{Script, augtool_rs, files_of, have_lenses, scripts_dir};
+use crate::support::{Script, augtool_rs, files_of, scripts};
 use std::path::PathBuf;
 
 /// C augtool, if it is on the PATH.
 pub fn c_augtool() -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|d| d.join("augtool"))
-        .find(|p| p.is_file())
+    aug_test_support::which("augtool")
 }
 
 #[test]
@@ -20,17 +17,12 @@ fn same_as_c_augtool() {
         eprintln!("skipped: C augtool is not installed");
         return;
     };
-    let mut scripts: Vec<PathBuf> = std::fs::read_dir(scripts_dir())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "augtool"))
-        .collect();
-    scripts.sort();
+    let scripts = scripts();
     let mut failures = Vec::new();
     let mut compared = 0;
     for path in scripts {
         let script = Script::load(&path);
-        if !script.differential || (script.needs_lenses && !have_lenses()) {
+        if !script.differential {
             continue;
         }
         compared += 1;

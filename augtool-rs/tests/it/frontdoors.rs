@@ -6,7 +6,7 @@
 //! (Python's `srun` is this same engine; `bindings/python/tests` compare it with
 //! libaugeas.)
 
-use crate::support::{Script, augtool_rs, root_copy, run_program, scripts_dir};
+use crate::support::{Script, augtool_rs, root_copy, run_program, scripts};
 use aug_core::Flags;
 
 /// The handle flags for a script's options, or `None` for options only the command-line
@@ -28,12 +28,7 @@ fn flags_of(args: &[String]) -> Option<Flags> {
 
 #[test]
 fn scripts_give_the_same_output_through_srun() {
-    let mut paths: Vec<_> = std::fs::read_dir(scripts_dir())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "augtool"))
-        .collect();
-    paths.sort();
+    let paths = scripts();
     let (mut compared, mut failures) = (0, Vec::new());
     for path in paths {
         let script = Script::load(&path);

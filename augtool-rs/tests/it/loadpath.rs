@@ -16,32 +16,16 @@ fn stockroot() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/stockroot")
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else if entry.file_name() != "README.md" {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
 /// C augtool, if it is on the PATH.
 fn c_augtool() -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|d| d.join("augtool"))
-        .find(|p| p.is_file())
+    aug_test_support::which("augtool")
 }
 
 /// Runs `program` with `args` and the script on standard input, on a fresh copy of
 /// `tests/data/stockroot`.
 fn run_on_stockroot(program: &Path, args: &[&str], script: &str) -> (Run, tempfile::TempDir) {
     let root = tempfile::tempdir().unwrap();
-    copy_dir(&stockroot(), root.path());
+    aug_test_support::copy_dir_except(&stockroot(), root.path(), &|name| name == "README.md");
     let r = root.path().to_str().unwrap().to_owned();
     let mut all = vec!["-r", r.as_str()];
     all.extend_from_slice(args);

@@ -6,46 +6,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-/// The workspace's `testroot/`.
-pub fn testroot() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../testroot")
-}
-
-/// The directory of test scripts.
-pub fn scripts_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/scripts")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
-/// A fresh temp copy of `testroot/`.
-pub fn root_copy() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&testroot(), dir.path());
-    dir
-}
-
-/// The result of one run.
-#[derive(Debug)]
-pub struct Run {
-    /// Standard output.
-    pub stdout: String,
-    /// Standard error.
-    pub stderr: String,
-    /// The exit code.
-    pub code: i32,
-}
+use aug_test_support::ScriptHeader;
+pub use aug_test_support::{Run, files_of, root_copy, scripts, testroot};
 
 /// Where the tests' runs of augtool-rs keep their autoload cache (shared by the tests, so
 /// most runs use it as a user's would; never inside a root that is compared).
@@ -97,17 +59,13 @@ pub fn run_rs(args: &[&str], input: &str) -> (Run, tempfile::TempDir) {
     (run, root)
 }
 
-/// A test script: its options (`# args: ...` lines, split at blanks, and `# arg: ...`
-/// lines, one argument each), whether it needs the built-in lenses
-/// (`# needs: lenses`) and whether the differential test uses it.
+/// A test script: its file and what its header says ([`ScriptHeader`]).
 #[derive(Debug)]
 pub struct Script {
     /// The file.
     pub path: PathBuf,
     /// The extra options.
     pub args: Vec<String>,
-    /// Needs the lenses to mean anything.
-    pub needs_lenses: bool,
     /// Compared with C augtool.
     pub differential: bool,
 }
@@ -115,26 +73,12 @@ pub struct Script {
 impl Script {
     /// Reads the header of the script at `path`.
     pub fn load(path: &Path) -> Script {
-        let text = fs::read_to_string(path).unwrap();
-        let mut script = Script {
+        let header = ScriptHeader::read(&fs::read_to_string(path).unwrap());
+        Script {
             path: path.to_owned(),
-            args: Vec::new(),
-            needs_lenses: false,
-            differential: true,
-        };
-        for line in text.lines().take_while(|l| l.starts_with('#')) {
-            if let Some(a) = line.strip_prefix("# args:") {
-                script.args.extend(a.split_whitespace().map(str::to_owned));
-            } else if let Some(a) = line.strip_prefix("# arg: ") {
-                // One argument that may contain blanks.
-                script.args.push(a.to_owned());
-            } else if line.starts_with("# needs: lenses") {
-                script.needs_lenses = true;
-            } else if line.starts_with("# differential: no") {
-                script.differential = false;
-            }
+            args: header.args,
+            differential: header.differential,
         }
-        script
     }
 
     /// Runs the script with `program` on a fresh copy of `testroot/`.
@@ -150,41 +94,6 @@ impl Script {
         run.stderr = run.stderr.replace(&r, "ROOT");
         (run, root)
     }
-}
-
-/// Whether the built-in lenses exist yet.
-pub fn have_lenses() -> bool {
-    !aug_lenses::builtin_modules().is_empty()
-}
-
-fn list_files(dir: &Path, base: &Path, out: &mut Vec<String>) {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries {
-        let e = e.unwrap();
-        let p = e.path();
-        if e.file_type().unwrap().is_dir() {
-            list_files(&p, base, out);
-        } else {
-            out.push(p.strip_prefix(base).unwrap().to_string_lossy().into_owned());
-        }
-    }
-}
-
-/// The files of a root, relative paths sorted, with their contents.
-pub fn files_of(root: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut names = Vec::new();
-    list_files(root, root, &mut names);
-    names.sort();
-    names
-        .into_iter()
-        .filter(|n| !n.starts_with(".augeas"))
-        .map(|n| {
-            let bytes = fs::read(root.join(&n)).unwrap();
-            (n, bytes)
-        })
-        .collect()
 }
 
 /// A unified diff of `root` against `testroot/`: what a run changed on disk.

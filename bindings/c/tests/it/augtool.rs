@@ -8,6 +8,7 @@
 //! files must still agree. Skipped when augtool or the real library is not installed.
 
 use crate::support::{Lib, Run, diff, files_of, real_library, root_copy, run};
+use aug_test_support::{ScriptHeader, scripts};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -15,29 +16,6 @@ use std::path::{Path, PathBuf};
 fn debian_augtool() -> Option<PathBuf> {
     let p = PathBuf::from("/usr/bin/augtool");
     (p.is_file() && real_library().is_some()).then_some(p)
-}
-
-/// augtool-rs's test scripts.
-fn scripts_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../augtool-rs/tests/data/scripts")
-}
-
-/// A script's options (`# args:` split at blanks, `# arg:` one argument each) and whether
-/// augtool-rs's differential test compares it with C (`# differential: no` marks the
-/// scripts of augtool-rs's own additions).
-fn header(text: &str) -> (Vec<String>, bool) {
-    let mut args = Vec::new();
-    let mut differential = true;
-    for line in text.lines().take_while(|l| l.starts_with('#')) {
-        if let Some(a) = line.strip_prefix("# args:") {
-            args.extend(a.split_whitespace().map(str::to_owned));
-        } else if let Some(a) = line.strip_prefix("# arg: ") {
-            args.push(a.to_owned());
-        } else if line.starts_with("# differential: no") {
-            differential = false;
-        }
-    }
-    (args, differential)
 }
 
 /// `stderr` with what aug-core words its own way blanked out: after `error: Invalid path
@@ -85,16 +63,12 @@ fn debian_augtool_runs_the_differential_scripts_on_our_library() {
         eprintln!("skipped: Debian's augtool or libaugeas0 is not installed");
         return;
     };
-    let mut scripts: Vec<PathBuf> = fs::read_dir(scripts_dir())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "augtool"))
-        .collect();
-    scripts.sort();
+    let scripts = scripts();
     let mut failures = Vec::new();
     let mut compared = 0;
     for path in &scripts {
-        let (args, differential) = header(&fs::read_to_string(path).unwrap());
+        let ScriptHeader { args, differential } =
+            ScriptHeader::read(&fs::read_to_string(path).unwrap());
         compared += 1;
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         let (ours, our_root) = run_script(&augtool, Lib::Ours, path, &args);

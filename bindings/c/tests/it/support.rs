@@ -7,10 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 
-/// The workspace's `testroot/`.
-pub fn testroot() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testroot")
-}
+pub use aug_test_support::{Run, files_of, root_copy, which};
 
 /// The cdylib cargo built with these tests. `cargo test` leaves it beside the test binary
 /// (`target/<profile>/deps/libaugeas.so`); only `cargo build` copies it up to
@@ -56,26 +53,6 @@ pub fn real_library() -> Option<PathBuf> {
     p.is_file().then_some(p)
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
-/// A fresh temp copy of `testroot/`.
-pub fn root_copy() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&testroot(), dir.path());
-    dir
-}
-
 /// Which library a program runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lib {
@@ -83,17 +60,6 @@ pub enum Lib {
     Real,
     /// Ours, through `LD_LIBRARY_PATH`.
     Ours,
-}
-
-/// The result of one run.
-#[derive(Debug)]
-pub struct Run {
-    /// Standard output.
-    pub stdout: String,
-    /// Standard error.
-    pub stderr: String,
-    /// The exit code.
-    pub code: i32,
 }
 
 /// Runs `program` with `args` and `stdin` on `lib`, with HOME in `home`, no
@@ -136,45 +102,6 @@ pub fn run(
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
         code: out.status.code().unwrap_or(-1),
     }
-}
-
-/// A program on the PATH.
-pub fn which(name: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|d| d.join(name))
-        .find(|p| p.is_file())
-}
-
-fn list_files(dir: &Path, base: &Path, out: &mut Vec<String>) {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries {
-        let e = e.unwrap();
-        let p = e.path();
-        if e.file_type().unwrap().is_dir() {
-            list_files(&p, base, out);
-        } else {
-            out.push(p.strip_prefix(base).unwrap().to_string_lossy().into_owned());
-        }
-    }
-}
-
-/// The files of a root, relative paths sorted, with their contents (the history and
-/// cache directories of the runs left out).
-pub fn files_of(root: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut names = Vec::new();
-    list_files(root, root, &mut names);
-    names.sort();
-    names
-        .into_iter()
-        .filter(|n| !n.starts_with(".augeas") && !n.starts_with(".cache"))
-        .map(|n| {
-            let bytes = fs::read(root.join(&n)).unwrap();
-            (n, bytes)
-        })
-        .collect()
 }
 
 /// A unified diff of two texts, for failure messages.
