@@ -1,5 +1,4 @@
-"""Shared fixtures: temp copies of the repository's testroot/ (never written to) and
-markers for tests that need the built-in lenses."""
+"""Shared fixtures: temp copies of the repository's testroot/ (never written to)."""
 
 import shutil
 from pathlib import Path
@@ -9,20 +8,6 @@ import pytest
 import augeas_rs
 
 TESTROOT = Path(__file__).resolve().parents[3] / "testroot"
-
-
-def lenses_available(*modules: str) -> bool:
-    """Whether the built-in lenses `modules` are compiled into the extension."""
-    have = set(augeas_rs.builtin_modules())
-    return all(m in have for m in modules)
-
-
-needs_hosts = pytest.mark.skipif(
-    not lenses_available("Hosts"), reason="the built-in Hosts lens is not merged yet"
-)
-needs_passwd = pytest.mark.skipif(
-    not lenses_available("Passwd"), reason="the built-in Passwd lens is not merged yet"
-)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from augeas_rs import Augeas, AugeasIOError, AugeasValueError
-from conftest import TESTROOT, needs_hosts, needs_passwd
+from conftest import TESTROOT
 
 HOSTS_LINE_9 = "10.0.0.10   ns1.corp.example.org  ns1 dns1"
 
@@ -18,7 +18,6 @@ def hosts_lines(root: Path):
     return (root / "etc/hosts").read_text().splitlines()
 
 
-@needs_hosts
 def test_load_hosts(aug):
     assert aug.get("/files/etc/hosts/1/ipaddr") == "127.0.0.1"
     assert aug.get("/files/etc/hosts/1/canonical") == "localhost"
@@ -28,7 +27,6 @@ def test_load_hosts(aug):
     assert aug.match("/augeas/files/etc/hosts/error") == []
 
 
-@needs_hosts
 def test_seed_set_alias_and_save(aug, root):
     """Seed example: add a third alias to an entry and save."""
     aug.set("/files/etc/hosts/4/alias[3]", "dns3")
@@ -40,7 +38,6 @@ def test_seed_set_alias_and_save(aug, root):
     assert [i for i, (a, b) in enumerate(zip(original, hosts_lines(root))) if a != b] == [8]
 
 
-@needs_passwd
 def test_seed_users_with_bin_false_shell(aug):
     """Seed example: the users whose shell is /bin/false."""
     paths = aug.match("/files/etc/passwd/*[shell='/bin/false']")
@@ -50,7 +47,6 @@ def test_seed_users_with_bin_false_shell(aug):
     assert [p for p, _ in aug.iter("/files/etc/passwd/*[shell='/bin/false']")] == paths
 
 
-@needs_hosts
 def test_save_overwrite_is_the_default(aug, root):
     aug.set("/files/etc/hosts/1/canonical", "localhost.localdomain")
     aug.save()
@@ -59,7 +55,6 @@ def test_save_overwrite_is_the_default(aug, root):
     assert not (root / "etc/hosts.augsave").exists()
 
 
-@needs_hosts
 def test_save_backup(root):
     before = (root / "etc/hosts").read_text()
     with Augeas(root=str(root), flags=Augeas.SAVE_BACKUP) as a:
@@ -69,7 +64,6 @@ def test_save_backup(root):
     assert hosts_lines(root)[3] == "127.0.0.1\tlh"
 
 
-@needs_hosts
 def test_save_newfile(root):
     before = (root / "etc/hosts").read_text()
     with Augeas(root=str(root), flags=Augeas.SAVE_NEWFILE) as a:
@@ -79,7 +73,6 @@ def test_save_newfile(root):
     assert (root / "etc/hosts.augnew").read_text().splitlines()[3] == "127.0.0.1\tlh"
 
 
-@needs_hosts
 def test_save_noop(root):
     before = (root / "etc/hosts").read_text()
     with Augeas(root=str(root), flags=Augeas.SAVE_NOOP) as a:
@@ -90,7 +83,6 @@ def test_save_noop(root):
     assert not (root / "etc/hosts.augnew").exists()
 
 
-@needs_hosts
 def test_save_mode_from_the_tree(aug, root):
     aug.set("/augeas/save", "newfile")
     aug.set("/files/etc/hosts/1/canonical", "lh")
@@ -98,7 +90,6 @@ def test_save_mode_from_the_tree(aug, root):
     assert (root / "etc/hosts.augnew").exists()
 
 
-@needs_hosts
 def test_save_without_changes_writes_nothing(aug, root):
     mtime = (root / "etc/hosts").stat().st_mtime_ns
     aug.save()
@@ -106,7 +97,6 @@ def test_save_without_changes_writes_nothing(aug, root):
     assert aug.match("/augeas/events/saved") == []
 
 
-@needs_hosts
 def test_save_failure(aug, root):
     before = (root / "etc/hosts").read_text()
     aug.remove("/files/etc/hosts/1/ipaddr")
@@ -117,7 +107,6 @@ def test_save_failure(aug, root):
     assert (root / "etc/hosts").read_text() == before
 
 
-@needs_hosts
 def test_span(root):
     with Augeas(root=str(root), flags=Augeas.ENABLE_SPAN) as a:
         hosts = str(root / "etc/hosts")
@@ -127,14 +116,12 @@ def test_span(root):
         assert a.span("/files/etc/hosts") == (hosts, 0, 0, 0, 0, 0, 853)
 
 
-@needs_hosts
 def test_span_needs_enable_span(aug):
     with pytest.raises(AugeasValueError) as ei:
         aug.span("/files/etc/hosts/1/ipaddr")
     assert ei.value.error == Augeas.AUG_ENOSPAN
 
 
-@needs_hosts
 def test_text_store_and_retrieve_round_trip(aug):
     aug.set("/raw/hosts", "127.0.0.1 localhost\n")
     assert aug.text_store("Hosts.lns", "/raw/hosts", "/parsed") == 0
@@ -147,7 +134,6 @@ def test_text_store_and_retrieve_round_trip(aug):
     assert aug.get("/parsed/1/canonical") == "other"
 
 
-@needs_hosts
 def test_text_store_of_bad_text(aug):
     aug.set("/raw/bad", "127.0.0.1\n")
     with pytest.raises(AugeasValueError) as ei:
@@ -156,7 +142,6 @@ def test_text_store_of_bad_text(aug):
     assert aug.get("/augeas/text/parsed/error") == "parse_failed"
 
 
-@needs_hosts
 def test_source_and_preview(aug, root):
     assert aug.source("/files/etc/hosts/1/ipaddr") == "/files/etc/hosts"
     assert aug.preview("/files/etc/hosts/1") == (root / "etc/hosts").read_text()
@@ -164,14 +149,12 @@ def test_source_and_preview(aug, root):
     assert aug.preview("/files/etc/hosts/4").splitlines()[8] == HOSTS_LINE_9 + " dns3"
 
 
-@needs_hosts
 def test_load_picks_up_changes_and_drops_edits(aug, root):
     aug.set("/files/etc/hosts/1/canonical", "edited")
     aug.load()
     assert aug.get("/files/etc/hosts/1/canonical") == "localhost"
 
 
-@needs_hosts
 def test_load_file(root):
     with Augeas(root=str(root), flags=Augeas.NO_LOAD) as a:
         assert a.match("/files/etc/hosts") == []
@@ -180,14 +163,12 @@ def test_load_file(root):
         assert a.match("/files/etc/passwd") == []
 
 
-@needs_hosts
 def test_clear_transforms_then_load_empties_files(aug):
     aug.clear_transforms()
     aug.load()
     assert aug.match("/files/etc/hosts") == []
 
 
-@needs_hosts
 def test_custom_transform(root):
     (root / "etc/hosts.local").write_text("10.1.1.1 box\n")
     with Augeas(root=str(root), flags=Augeas.NO_MODL_AUTOLOAD) as a:
@@ -197,7 +178,6 @@ def test_custom_transform(root):
         assert a.get("/files/etc/hosts.local/1/canonical") == "box"
 
 
-@needs_passwd
 def test_ns_attr_reports_the_file(aug):
     assert aug.defvar("u", "/files/etc/passwd/*[shell='/bin/false']") == 3
     assert aug.ns_attr("u", 1) == (None, "postfix", "/files/etc/passwd")

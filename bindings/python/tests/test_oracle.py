@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from augeas_rs import Augeas, AugeasError
-from conftest import TESTROOT, needs_hosts, needs_passwd
+from conftest import TESTROOT
 
 SYSTEM_PYTHON = "/usr/bin/python3"
 
@@ -192,7 +192,6 @@ def test_synthetic_tree_operations(root):
     compare(c, r, SYNTHETIC)
 
 
-@needs_hosts
 def test_hosts_tree_and_save(tmp_path):
     croot, rroot = tmp_path / "c", tmp_path / "r"
     shutil.copytree(TESTROOT, croot)
@@ -217,7 +216,6 @@ def test_hosts_tree_and_save(tmp_path):
     assert (rroot / "etc/hosts").read_text() == (croot / "etc/hosts").read_text()
 
 
-@needs_passwd
 def test_passwd_tree(tmp_path):
     croot = tmp_path / "c"
     shutil.copytree(TESTROOT, croot)
@@ -322,8 +320,6 @@ def test_srun_synthetic(root):
         assert y == x, f"{cmd!r}: libaugeas {x}, aug-rs {y}"
 
 
-@needs_hosts
-@needs_passwd
 def test_srun_on_files(tmp_path):
     croot, rroot = tmp_path / "c", tmp_path / "r"
     shutil.copytree(TESTROOT, croot)
@@ -370,8 +366,6 @@ SRUN_R21 = [
 ]
 
 
-@needs_hosts
-@needs_passwd
 def test_r21_srun_as_libaugeas(tmp_path):
     croot, rroot = tmp_path / "c", tmp_path / "r"
     shutil.copytree(TESTROOT, croot)

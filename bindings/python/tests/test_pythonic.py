@@ -3,7 +3,6 @@
 import pytest
 
 from augeas_rs import VALUE_KEY, Augeas
-from conftest import needs_hosts, needs_passwd
 
 
 def test_tree_of_a_leaf_is_its_value(bare):
@@ -48,7 +47,6 @@ def test_count(bare):
     assert bare.count("/files/nothing") == 0
 
 
-@needs_hosts
 def test_tree_of_a_hosts_entry(aug):
     assert aug.tree("/files/etc/hosts/4") == {
         "ipaddr": "10.0.0.10",
@@ -57,7 +55,6 @@ def test_tree_of_a_hosts_entry(aug):
     }
 
 
-@needs_passwd
 def test_iter_over_passwd_shells(aug):
     shells = dict(aug.iter("/files/etc/passwd/root/shell"))
     assert shells == {"/files/etc/passwd/root/shell": "/bin/bash"}
@@ -70,7 +67,6 @@ def test_with_statement(root):
     assert repr(a) == "<augeas_rs.Augeas (closed)>"
 
 
-@needs_passwd
 def test_tree_of_a_nis_entry_keeps_its_value(aug):
     assert aug.tree("/files/etc/passwd/@+nisuser[1]") == {
         VALUE_KEY: "dave",

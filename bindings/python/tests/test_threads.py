@@ -6,7 +6,6 @@ import time
 import pytest
 
 from augeas_rs import Augeas
-from conftest import lenses_available, needs_hosts
 
 
 def test_handle_used_from_another_thread(bare):
@@ -63,7 +62,6 @@ def test_close_from_another_thread(bare):
     assert bare.closed
 
 
-@needs_hosts
 def test_save_in_a_thread(aug, root):
     aug.set("/files/etc/hosts/1/canonical", "threaded")
     t = threading.Thread(target=aug.save)
@@ -79,7 +77,6 @@ def _busy_root(root, n=10):
         (root / "etc/cron.d" / f"job{i}").write_text("# job\nMAILTO=root\n" + line * 20)
 
 
-@pytest.mark.skipif(not lenses_available("Cron"), reason="the built-in Cron lens is not merged yet")
 def test_load_releases_the_gil(root):
     _busy_root(root)
     a = Augeas(root=str(root), flags=Augeas.NO_LOAD)
