@@ -41,7 +41,7 @@ fn passwd_text(n: usize) -> String {
 }
 
 fn lens(name: &str) -> Lens {
-    match aug_lenses::module(name).map(|m| (m.lens)()) {
+    match aug_lenses::builtin_lens(name).map(|m| (m.lens)()) {
         Some(Ok(l)) => l,
         _ => panic!("lens {name} builds"),
     }

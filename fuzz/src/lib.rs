@@ -59,7 +59,7 @@ pub fn lens_get(data: &[u8]) {
     if data.iter().any(|b| (1..=4).contains(b)) {
         return;
     }
-    for m in aug_lenses::modules() {
+    for m in aug_lenses::builtin_lenses() {
         let Ok(lens) = (m.lens)() else { continue };
         let Ok(parsed) = lens.get(text) else { continue };
         let mut tree = Tree::new();
@@ -111,7 +111,7 @@ pub fn lens_put(data: &[u8]) {
     let Some(&(name, text)) = FILES.get(usize::from(pick) % FILES.len()) else {
         return;
     };
-    let Some(Ok(lens)) = aug_lenses::module(name).map(|m| (m.lens)()) else {
+    let Some(Ok(lens)) = aug_lenses::builtin_lens(name).map(|m| (m.lens)()) else {
         return;
     };
     let Ok(parsed) = lens.get(text) else { return };

@@ -19,7 +19,7 @@ fn main() {
         r if r == "etc/crontab" || r.starts_with("etc/cron.d/") => "Cron",
         _ => "Logrotate",
     };
-    let Some(Ok(lens)) = aug_lenses::module(name).map(|m| (m.lens)()) else {
+    let Some(Ok(lens)) = aug_lenses::builtin_lens(name).map(|m| (m.lens)()) else {
         eprintln!("no lens");
         std::process::exit(2);
     };

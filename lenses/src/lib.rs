@@ -14,9 +14,10 @@ use aug_core::lens::{Lens, LensError};
 use aug_core::{Augeas, Flags};
 use std::path::{Path, PathBuf};
 
-/// A lens module as Augeas knows it: its name, its lens, and the files it loads.
+/// One built-in lens, as a module of Augeas: its name, its lens, and the files it loads.
+/// (The handle takes it as an [`aug_core::Module`]: see [`builtin_modules`].)
 #[derive(Debug)]
-pub struct Module {
+pub struct BuiltinLens {
     /// The module name, e.g. `"Hosts"` (the lens is `@Hosts` in `/augeas/load`).
     pub name: &'static str,
     /// Builds (or returns the cached) lens of the module.
@@ -63,26 +64,26 @@ const CRON_EXCL: &[&str] = with_stdexcl!(
     "/etc/cron.d/cron.deny"
 );
 
-static MODULES: [Module; 4] = [
-    Module {
+static BUILTIN: [BuiltinLens; 4] = [
+    BuiltinLens {
         name: "Hosts",
         lens: hosts::lens,
         incl: &["/etc/hosts"],
         excl: &[],
     },
-    Module {
+    BuiltinLens {
         name: "Passwd",
         lens: passwd::lens,
         incl: &["/etc/passwd"],
         excl: &[],
     },
-    Module {
+    BuiltinLens {
         name: "Cron",
         lens: cron::lens,
         incl: &["/etc/cron.d/*", "/etc/crontab", "/etc/crontabs/*"],
         excl: CRON_EXCL,
     },
-    Module {
+    BuiltinLens {
         name: "Logrotate",
         lens: logrotate::lens,
         incl: &["/etc/logrotate.d/*", "/etc/logrotate.conf"],
@@ -94,7 +95,7 @@ static MODULES: [Module; 4] = [
 /// first needed (a file they load), so a handle that never touches, say, a crontab never
 /// builds the Cron lens.
 pub fn builtin_modules() -> Vec<aug_core::Module> {
-    modules()
+    builtin_lenses()
         .iter()
         .map(|m| {
             let build = m.lens;
@@ -112,20 +113,6 @@ pub fn builtin_modules() -> Vec<aug_core::Module> {
 /// [`open_with`] also reads `.aug` modules from a load path.
 pub fn open(root: Option<&Path>, flags: Flags) -> Augeas {
     Augeas::open(root, flags, builtin_modules())
-}
-
-pub use aug_core::{STD_LOADPATH, search_path};
-
-/// Where what the autoload scan found is cached between processes: see
-/// [`aug_core::default_cache_dir`].
-pub fn cache_dir() -> Option<PathBuf> {
-    aug_core::default_cache_dir()
-}
-
-/// The built-in modules, then the `.aug` modules of [`search_path`] (see
-/// [`aug_core::modules_with`]), with the autoload scan cached in [`cache_dir`].
-pub fn modules_with(loadpath: &[PathBuf], flags: Flags) -> Vec<aug_core::Module> {
-    aug_core::modules_with(builtin_modules(), loadpath, flags, cache_dir().as_deref())
 }
 
 /// Opens a handle like Augeas's `aug_init(root, loadpath, flags)`: the built-in modules
@@ -149,14 +136,14 @@ pub fn open_with(root: Option<&Path>, flags: Flags, loadpath: &[PathBuf]) -> Aug
     builder.open()
 }
 
-/// Every module of this crate.
-pub fn modules() -> &'static [Module] {
-    &MODULES
+/// Every built-in lens.
+pub fn builtin_lenses() -> &'static [BuiltinLens] {
+    &BUILTIN
 }
 
-/// The module called `name` (e.g. `"Hosts"`), if there is one.
-pub fn module(name: &str) -> Option<&'static Module> {
-    MODULES.iter().find(|m| m.name == name)
+/// The built-in lens of the module called `name` (e.g. `"Hosts"`), if there is one.
+pub fn builtin_lens(name: &str) -> Option<&'static BuiltinLens> {
+    BUILTIN.iter().find(|m| m.name == name)
 }
 
 #[cfg(test)]
@@ -170,7 +157,7 @@ mod tests {
 
     #[test]
     fn every_lens_builds_and_typechecks() {
-        for m in modules() {
+        for m in builtin_lenses() {
             let l = (m.lens)();
             assert!(l.is_ok(), "{}: {:?}", m.name, l.err());
             if let Ok(l) = l {

@@ -123,7 +123,7 @@ fn main() -> ExitCode {
     } else {
         Flags::NONE
     };
-    let interp = Interpreter::new(aug_lenses::search_path(&include, flags), options);
+    let interp = Interpreter::new(aug_core::search_path(&include, flags), options);
     interp.set_trace(trace);
     let result = interp.run_file(&file);
     for line in interp.take_trace() {

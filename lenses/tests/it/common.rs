@@ -27,7 +27,7 @@ pub fn lens_for(rel: &str) -> Option<Lens> {
     } else {
         return None;
     };
-    Some((aug_lenses::module(m)?.lens)().unwrap())
+    Some((aug_lenses::builtin_lens(m)?.lens)().unwrap())
 }
 
 /// Every file under `dir`, as paths relative to `dir`, sorted.
