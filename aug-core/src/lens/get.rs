@@ -327,12 +327,31 @@ impl<N> Default for Level<'_, N> {
     }
 }
 
+/// What a get records for put besides the nodes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Skels {
+    /// Nothing: a plain get.
+    No,
+    /// The skeleton and the children's layouts of every subtree.
+    All,
+    /// As `All`, except for nested subtrees of recursive lenses: deferred entries.
+    Deferred,
+}
+
 struct State<'a, 'k, S> {
     text: &'a [u8],
     /// `text` as a string.
     src: &'a str,
     seqs: FxHashMap<&'a str, u64>,
+    /// How many `seq` and `counter` lenses get has read so far.
+    seq_uses: u64,
     skel: bool,
+    /// Nested subtrees of recursive lenses get a deferred entry (span, fingerprint and
+    /// lens) instead of their skeleton and children's layouts (see
+    /// [`Lens::parse_layout`]).
+    defer: bool,
+    /// The length of the text of the subtree being read (of the whole text outside any).
+    outer: usize,
     spans: bool,
     sink: &'k mut S,
     /// How many subtrees deep get is.
@@ -352,7 +371,7 @@ struct State<'a, 'k, S> {
 impl Lens {
     /// Reads `text` into a tree (the lens's get direction).
     pub fn get(&self, text: &str) -> Result<Parsed, GetError> {
-        let got = self.run_get(text, false, false, SubtreeSink)?;
+        let got = self.run_get(text, false, SubtreeSink)?;
         Ok(Parsed {
             children: got.children,
             value: got.value,
@@ -375,7 +394,7 @@ impl Lens {
             tree,
             made: Vec::new(),
         };
-        match self.run_get_full(text, spans, false, layout, &mut sink) {
+        match self.run_get_full(text, spans, Skels::No, layout, &mut sink) {
             Ok((got, top)) => {
                 let top = top.map(|t| {
                     t.into_iter()
@@ -402,20 +421,9 @@ impl Lens {
         &self,
         text: &str,
         spans: bool,
-        skel: bool,
         mut sink: S,
     ) -> Result<Got<S::Node>, GetError> {
-        self.run_get_with(text, spans, skel, &mut sink)
-    }
-
-    fn run_get_with<'a, S: Sink>(
-        &'a self,
-        text: &'a str,
-        spans: bool,
-        skel: bool,
-        sink: &mut S,
-    ) -> Result<Got<S::Node>, GetError> {
-        self.run_get_full(text, spans, skel, false, sink)
+        self.run_get_full(text, spans, Skels::No, false, &mut sink)
             .map(|(got, _)| got)
     }
 
@@ -426,7 +434,7 @@ impl Lens {
         &'a self,
         text: &'a str,
         spans: bool,
-        skel: bool,
+        skel: Skels,
         top: bool,
         sink: &mut S,
     ) -> Result<GotTop<'a, S::Node>, GetError> {
@@ -444,7 +452,7 @@ impl Lens {
         &'a self,
         text: &'a str,
         spans: bool,
-        skel: bool,
+        skel: Skels,
         top: bool,
         sink: &mut S,
         structural: bool,
@@ -495,28 +503,50 @@ impl Lens {
     }
 
     /// Reads `text` and returns the skeleton and dictionary put needs, and the keys of
-    /// the fingerprints recorded in the dictionary.
-    pub(crate) fn parse_layout(&self, text: &str) -> Result<(Skel, Dict, RandomState), GetError> {
+    /// the fingerprints recorded in the dictionary. With `defer`, nested subtrees of
+    /// recursive lenses are recorded as deferred entries (span, fingerprint and lens
+    /// only): put reads again, from its span alone, only an entry it does not copy as it
+    /// was, so a save of one edit in a big file keeps the layout of one level of the file
+    /// and of the entries around the edit, not of the whole file.
+    pub(crate) fn parse_layout(
+        &self,
+        text: &str,
+        defer: bool,
+    ) -> Result<(Skel, Dict, RandomState), GetError> {
         let mut sink = HashSink {
             keys: RandomState::default(),
         };
-        let got = self.run_get_with(text, false, true, &mut sink)?;
+        let (got, _) = self.run_get_full(
+            text,
+            false,
+            if defer { Skels::Deferred } else { Skels::All },
+            false,
+            &mut sink,
+        )?;
         Ok((got.skel, got.dict, sink.keys))
     }
 }
 
 impl Lens {
     /// Parses the original subtree `text[span]`, read by this subtree lens, into its
-    /// dictionary entry (with fingerprints keyed by `keys`).
+    /// dictionary entry (with fingerprints keyed by `keys`). `recs` are the bodies of the
+    /// recursive lenses this one may refer to; with `defer`, its own nested subtrees of
+    /// recursive lenses are deferred entries, as in [`Lens::parse_layout`].
     pub(crate) fn parse_entry(
         &self,
         text: &str,
         span: Range<usize>,
         keys: &RandomState,
+        recs: &FxHashMap<u64, Lens>,
+        defer: bool,
     ) -> Result<Entry, GetError> {
         let run = |structural: bool| -> Result<Entry, GetError> {
             let mut sink = HashSink { keys: keys.clone() };
-            let mut st = State::new(text, true, false, &mut sink, structural);
+            let skels = if defer { Skels::Deferred } else { Skels::All };
+            let mut st = State::new(text, skels, false, &mut sink, structural);
+            for (id, body) in recs {
+                st.split.enter(*id, body);
+            }
             let mut lvl = Level::default();
             st.get(self, span.start, span.end, &mut lvl)
                 .map_err(|e| *e)?;
@@ -547,12 +577,15 @@ fn discard(sk: Skel) {
 }
 
 impl<'a, 'k, S: Sink> State<'a, 'k, S> {
-    fn new(text: &'a str, skel: bool, spans: bool, sink: &'k mut S, structural: bool) -> Self {
+    fn new(text: &'a str, skel: Skels, spans: bool, sink: &'k mut S, structural: bool) -> Self {
         State {
             text: text.as_bytes(),
             src: text,
             seqs: FxHashMap::default(),
-            skel,
+            seq_uses: 0,
+            skel: skel != Skels::No,
+            defer: skel == Skels::Deferred,
+            outer: text.len(),
             spans,
             sink,
             depth: 0,
@@ -655,12 +688,14 @@ impl<'a, S: Sink> State<'a, '_, S> {
                 Skel::Value
             }
             Kind::Seq(name) => {
+                self.seq_uses += 1;
                 let c = self.seqs.entry(name).or_insert(1);
                 lvl.key = Some((Piece::Num(*c), 0..0));
                 *c += 1;
                 Skel::Seq
             }
             Kind::Counter(name) => {
+                self.seq_uses += 1;
                 self.seqs.insert(name, 1);
                 Skel::Counter
             }
@@ -734,10 +769,42 @@ impl<'a, S: Sink> State<'a, '_, S> {
                     top.push((s..e, lens));
                 }
                 let mut sub = Level::default();
+                // A nested subtree of a recursive lens is read without its layout, which
+                // put reads again from its span if it needs it.
+                // Only one taking at most half of the subtree around it: along any path
+                // down the tree, the texts put may read again then add up to at most
+                // twice the file.
+                let mut defer = self.skel
+                    && self.defer
+                    && self.depth > 0
+                    && lens.0.rec
+                    && (e - s).saturating_mul(2) <= self.outer;
+                let before = defer.then(|| (self.seqs.clone(), self.seq_uses));
+                let (skel_here, outer) = (self.skel, self.outer);
+                self.skel &= !defer;
+                self.outer = e - s;
                 self.depth += 1;
                 let skel = self.get(body, s, e, &mut sub);
                 self.depth -= 1;
-                let skel = skel?;
+                (self.skel, self.outer) = (skel_here, outer);
+                let mut skel = skel?;
+                if let Some((seqs, uses)) = before
+                    && uses != self.seq_uses
+                {
+                    // It numbered nodes with `seq`, which a read of its span alone would
+                    // number afresh: read it again, with its layout.
+                    discard(skel);
+                    std::mem::forget(std::mem::take(&mut sub.dict));
+                    self.seqs = seqs;
+                    sub = Level::default();
+                    defer = false;
+                    self.outer = e - s;
+                    self.depth += 1;
+                    let again = self.get(body, s, e, &mut sub);
+                    self.depth -= 1;
+                    self.outer = outer;
+                    skel = again?;
+                }
                 // As in Augeas, a label or value that is not read from the text (no
                 // key or store, or `label`, `seq`, `value`) has the range 0..0.
                 let span = self.spans.then(|| NodeSpan {
@@ -753,13 +820,28 @@ impl<'a, S: Sink> State<'a, '_, S> {
                 if self.skel {
                     let name = label.map(|l| l.to_compact(self.src));
                     let hash = node.as_ref().map_or(0, |n| self.sink.fingerprint(n));
-                    let entry = Entry {
-                        skel,
-                        dict: (!sub.dict.is_empty()).then(|| Box::new(sub.dict)),
-                        span: s..e,
-                        lens: lens_id(lens),
-                        hash,
-                        lazy: None,
+                    let entry = if defer {
+                        discard(skel);
+                        std::mem::forget(std::mem::take(&mut sub.dict));
+                        Entry {
+                            skel: Skel::None,
+                            dict: None,
+                            span: s..e,
+                            lens: lens_id(lens),
+                            hash,
+                            lazy: None,
+                            deferred: Some(lens.clone()),
+                        }
+                    } else {
+                        Entry {
+                            skel,
+                            dict: (!sub.dict.is_empty()).then(|| Box::new(sub.dict)),
+                            span: s..e,
+                            lens: lens_id(lens),
+                            hash,
+                            lazy: None,
+                            deferred: None,
+                        }
                     };
                     lvl.dict.push(name, entry);
                 } else {

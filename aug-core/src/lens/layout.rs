@@ -162,6 +162,7 @@ impl Layout {
                 lens: lens_id(e.lens),
                 hash: 0,
                 lazy: Some(i as u32),
+                deferred: None,
             };
             Some((e.label.map(CompactString::from), entry))
         }))

@@ -8,7 +8,7 @@
 
 use super::layout::{Layout, TopEntry};
 use super::rec::{MAX_NESTING, RecError, grow};
-use super::skel::{Dict, Entry, Skel, fingerprint_tree, lens_id};
+use super::skel::{Dict, Entry, Skel, fingerprint_tree, fingerprint_whole, lens_id};
 use super::split::{Scratch, atype_part, split_concat};
 use super::{ENC_EQ, ENC_SLASH, Kind, Lens};
 use crate::print::{node_path, quote_value};
@@ -113,6 +113,9 @@ struct Put<'a> {
     recs: Recs,
     /// How deeply recursive lenses nest at this point.
     nesting: usize,
+    /// Whether the original's layout is read with deferred entries for nested subtrees
+    /// of recursive lenses (see [`Lens::parse_layout`]), and entries read on demand too.
+    defer: bool,
 }
 
 /// The bodies of recursive lenses, by id (see [`Kind::Fix`]).
@@ -143,13 +146,15 @@ impl Lens {
         original: &str,
         layout: Option<&Layout>,
     ) -> Result<(String, Option<Vec<TopEntry>>), PutError> {
+        // Only recursive lenses defer: the layouts of regular ones are recorded at load.
+        let defer = self.0.rec;
         let eligible = self.layout_by_subtrees();
         let record = eligible && self.labels_survive_save();
         let layout = layout.filter(|l| eligible && l.describes(original, self, node));
         let (skel, mut dict, keys) = match layout {
             Some(l) => (None, l.dict(), RandomState::default()),
             None => {
-                let (skel, dict, keys) = self.parse_layout(original)?;
+                let (skel, dict, keys) = self.parse_layout(original, defer)?;
                 (Some(skel), dict, keys)
             }
         };
@@ -165,6 +170,7 @@ impl Lens {
             depth: 0,
             recs: Recs::default(),
             nesting: 0,
+            defer,
         };
         let skel = skel.filter(|s| instance_of(self, s, p.text, &p.recs));
         p.top_level(self, node, skel.as_ref(), &mut dict)?;
@@ -185,6 +191,7 @@ impl Lens {
             depth: 0,
             recs: Recs::default(),
             nesting: 0,
+            defer: false,
         };
         p.top_level(self, node, None, &mut Dict::new())?;
         Ok(p.out)
@@ -605,24 +612,50 @@ impl Put<'_> {
                     return Ok(());
                 }
                 let keys = self.keys.clone().unwrap_or_default();
-                let e = orig.lens.parse_entry(self.src, entry.span.clone(), &keys)?;
+                let e = orig.lens.parse_entry(
+                    self.src,
+                    entry.span.clone(),
+                    &keys,
+                    &self.recs,
+                    self.defer,
+                )?;
                 (Some(e.skel), e.dict.map(|d| *d).unwrap_or_default())
             }
             Some(entry) => {
                 // An unchanged subtree read by this very lens: its original text is what
                 // put would write (GetPut), so copy it.
+                // A deferred entry is checked however deep it is: writing it with put
+                // would mean reading its layout first.
                 if entry.lens == lens_id(lens)
                     && !lens.relabels_square()
-                    && self.depth < REUSE_DEPTH
                     && let Some(keys) = &self.keys
-                    && fingerprint_tree(keys, self.tree, node, REUSE_DEPTH - self.depth)
-                        == Some(entry.hash)
+                    && (if entry.deferred.is_some() {
+                        Some(fingerprint_whole(keys, self.tree, node))
+                    } else if self.depth < REUSE_DEPTH {
+                        fingerprint_tree(keys, self.tree, node, REUSE_DEPTH - self.depth)
+                    } else {
+                        None
+                    }) == Some(entry.hash)
                     && let Some(t) = self.src.get(entry.span.clone())
                 {
                     self.out.push_str(t);
                     return Ok(());
                 }
-                (Some(entry.skel), entry.dict.map(|d| *d).unwrap_or_default())
+                match &entry.deferred {
+                    // Read its layout now, from its span alone.
+                    Some(orig) => {
+                        let keys = self.keys.clone().unwrap_or_default();
+                        let e = orig.parse_entry(
+                            self.src,
+                            entry.span.clone(),
+                            &keys,
+                            &self.recs,
+                            true,
+                        )?;
+                        (Some(e.skel), e.dict.map(|d| *d).unwrap_or_default())
+                    }
+                    None => (Some(entry.skel), entry.dict.map(|d| *d).unwrap_or_default()),
+                }
             }
             None => (None, Dict::new()),
         };

@@ -49,6 +49,10 @@ pub(crate) struct Entry {
     /// For an entry of a file's recorded top-level layout (see `layout`) not parsed yet: its
     /// index there (`skel` and `dict` are then empty).
     pub(crate) lazy: Option<u32>,
+    /// For a nested subtree of a recursive lens whose skeleton and children were not
+    /// recorded (`skel` and `dict` are then empty): the subtree lens that read it, to read
+    /// `span` again with when put needs them (see `Lens::parse_layout`).
+    pub(crate) deferred: Option<Lens>,
 }
 
 /// Per tree level: the layouts of the original subtrees, in document order; put takes
@@ -184,6 +188,28 @@ pub(crate) fn fingerprint(
         h.write_u64(c);
     }
     h.finish()
+}
+
+/// The fingerprint of the whole subtree at `node`, however deep (walked without
+/// recursion, so a tree of any depth is fine): what the layout parse recorded for it if
+/// it is unchanged.
+pub(crate) fn fingerprint_whole(keys: &RandomState, tree: &Tree, node: NodeId) -> u64 {
+    // Post-order: a frame per open node (the node and its next child), the hashes of the
+    // children done so far on one stack, each frame's starting at `base`.
+    let mut frames: Vec<(NodeId, usize, usize)> = vec![(node, 0, 0)];
+    let mut hashes: Vec<u64> = Vec::new();
+    while let Some(&mut (n, ref mut next, base)) = frames.last_mut() {
+        if let Some(&k) = tree.children(n).get(*next) {
+            *next += 1;
+            frames.push((k, 0, hashes.len()));
+            continue;
+        }
+        frames.pop();
+        let h = fingerprint(keys, tree.label(n), tree.value(n), &hashes[base..]);
+        hashes.truncate(base);
+        hashes.push(h);
+    }
+    hashes.pop().unwrap_or_default()
 }
 
 /// The fingerprint of the subtree at `node`, or `None` when it is more than `depth` levels
