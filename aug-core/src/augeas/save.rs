@@ -259,7 +259,10 @@ impl Augeas {
                 return Err(());
             }
         };
-        let base = with_final_newline(original.clone().unwrap_or_default());
+        // The original as put reads it, without a copy: `base` is the original, plus a
+        // final newline when it lacked one (`original_len` tells the two apart).
+        let original_len = original.as_ref().map(String::len);
+        let base = with_final_newline(original.unwrap_or_default());
         let put = lens.put_file(&self.tree, node, &base, self.layouts.get(file));
         let (text, top) = match put {
             Ok(t) => t,
@@ -286,7 +289,9 @@ impl Augeas {
                 return Err(());
             }
         };
-        if original.as_deref() == Some(text.as_str()) {
+        let unchanged =
+            original_len.is_some_and(|n| text.len() == n && base.get(..n) == Some(&text));
+        if unchanged {
             if mode != Mode::Noop {
                 self.tree.clear_dirty(node);
             }

@@ -11,10 +11,9 @@
 //! its span alone. Saving one edit of a big file thus costs a walk over the top level, not
 //! a second parse of the whole text.
 
-use super::skel::{Dict, Entry as Layouts, Skel, lens_id};
+use super::skel::{Dict, Entry as Layouts, LayoutEntries, Skel, lens_id};
 use super::{Kind, Lens};
 use crate::tree::NodeId;
-use compact_str::CompactString;
 use foldhash::quality::RandomState;
 use rustc_hash::FxHashMap;
 use std::hash::BuildHasher;
@@ -151,21 +150,28 @@ impl Layout {
     }
 
     /// The dictionary of the file's top level for put, every entry to be parsed when put
-    /// needs it (from its span alone).
+    /// needs it (from its span alone), read from this layout as put takes it.
     pub(crate) fn dict(&self) -> Dict {
-        Dict::from_entries((0..self.len()).filter_map(|i| {
-            let e = self.get(i)?;
-            let entry = Layouts {
-                skel: Skel::None,
-                dict: None,
-                span: e.span,
-                lens: lens_id(e.lens),
-                hash: 0,
-                lazy: Some(i as u32),
-                deferred: None,
-            };
-            Some((e.label.map(CompactString::from), entry))
-        }))
+        Dict::over_layout(self.len())
+    }
+}
+
+impl LayoutEntries for Layout {
+    fn label_of(&self, i: usize) -> Option<Option<&str>> {
+        self.get(i).map(|e| e.label)
+    }
+
+    fn entry_at(&self, i: usize) -> Option<Layouts> {
+        let e = self.get(i)?;
+        Some(Layouts {
+            skel: Skel::None,
+            dict: None,
+            span: e.span,
+            lens: lens_id(e.lens),
+            hash: 0,
+            lazy: Some(i as u32),
+            deferred: None,
+        })
     }
 }
 

@@ -8,7 +8,7 @@
 
 use super::layout::{Layout, TopEntry};
 use super::rec::{MAX_NESTING, RecError, grow};
-use super::skel::{Dict, Entry, Skel, fingerprint_tree, fingerprint_whole, lens_id};
+use super::skel::{Dict, Entry, LayoutEntries, Skel, fingerprint_tree, fingerprint_whole, lens_id};
 use super::split::{Scratch, atype_part, split_concat};
 use super::{ENC_EQ, ENC_SLASH, Kind, Lens};
 use crate::print::{node_path, quote_value};
@@ -596,7 +596,8 @@ impl Put<'_> {
         let Some(&node) = lvl.kids.get(sp.lo) else {
             return Err(self.fail(lens, lvl, "no node for subtree".to_owned()));
         };
-        let (sk, mut sub) = match dict.pop(self.tree.label(node)) {
+        let layout = self.layout.map(|l| l as &dyn LayoutEntries);
+        let (sk, mut sub) = match dict.pop(self.tree.label(node), layout) {
             Some(entry @ Entry { lazy: Some(k), .. }) => {
                 let Some(orig) = self.layout.and_then(|l| l.get(k as usize)) else {
                     return Err(self.fail(lens, lvl, "lost layout entry".to_owned()));

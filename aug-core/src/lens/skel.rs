@@ -57,9 +57,28 @@ pub(crate) struct Entry {
 
 /// Per tree level: the layouts of the original subtrees, in document order; put takes
 /// them per label, the n-th node labelled L getting the n-th original layout labelled L.
+/// The top level of a file whose layout was recorded at load reads its entries from that
+/// layout as they are taken ([`Dict::over_layout`]), so a save holds a flag per entry
+/// there, not a copy of each.
 #[derive(Debug, Default)]
 pub(crate) struct Dict {
     entries: Vec<(Option<CompactString>, Option<Entry>)>,
+    /// Over a recorded layout: which of its entries are taken (`entries` is then empty).
+    taken: Option<Vec<bool>>,
+    finder: Finder,
+}
+
+/// The entries of a file's recorded top-level layout, as a dictionary over it reads them.
+pub(crate) trait LayoutEntries {
+    /// The label of entry `i`; `None` past the end.
+    fn label_of(&self, i: usize) -> Option<Option<&str>>;
+    /// Entry `i`, not parsed yet.
+    fn entry_at(&self, i: usize) -> Option<Entry>;
+}
+
+/// Finds the next unused entry with a label.
+#[derive(Debug, Default)]
+struct Finder {
     /// Every entry before this one is taken: pops in document order (the common case,
     /// nodes kept in their original order) take the entry here without any index.
     cursor: usize,
@@ -79,19 +98,64 @@ struct Index {
 /// Levels with up to this many entries are searched linearly by `Dict::pop`.
 const DICT_SCAN: usize = 16;
 
+impl Finder {
+    /// The first unused one of `n` entries labelled `label` (`label_at(i)` is entry `i`'s
+    /// label, `free(i)` whether it is unused); the caller takes it.
+    fn find<'e>(
+        &mut self,
+        n: usize,
+        label: Option<&str>,
+        label_at: impl Fn(usize) -> Option<&'e str>,
+        free: impl Fn(usize) -> bool,
+    ) -> Option<usize> {
+        if n <= DICT_SCAN {
+            return (0..n).find(|&i| free(i) && label_at(i) == label);
+        }
+        if self.index.is_none() {
+            // In document order, the entry at the cursor is the first unused one.
+            let i = self.cursor;
+            if i < n && label_at(i) == label {
+                self.cursor += 1;
+                while self.cursor < n && !free(self.cursor) {
+                    self.cursor += 1;
+                }
+                return Some(i);
+            }
+            let mut index = Index {
+                head: FxHashMap::default(),
+                next: vec![u32::MAX; n],
+            };
+            for i in (0..n).rev().filter(|&i| free(i)) {
+                let head = index
+                    .head
+                    .entry(label_at(i).map(CompactString::from))
+                    .or_insert(u32::MAX);
+                if let Some(next) = index.next.get_mut(i) {
+                    *next = *head;
+                }
+                *head = i as u32;
+            }
+            self.index = Some(index);
+        }
+        let index = self.index.as_mut()?;
+        let head = index.head.get_mut(&label.map(CompactString::from))?;
+        let i = *head as usize;
+        *head = *index.next.get(i)?;
+        Some(i)
+    }
+}
+
 impl Dict {
     pub(crate) fn new() -> Self {
         Dict::default()
     }
 
-    /// A level whose layouts are `entries`, in document order, each under its label.
-    pub(crate) fn from_entries(
-        entries: impl IntoIterator<Item = (Option<CompactString>, Entry)>,
-    ) -> Self {
+    /// The top level of a file whose `n` entries are those of its recorded layout.
+    pub(crate) fn over_layout(n: usize) -> Self {
         Dict {
-            entries: entries.into_iter().map(|(l, e)| (l, Some(e))).collect(),
-            cursor: 0,
-            index: None,
+            entries: Vec::new(),
+            taken: Some(vec![false; n]),
+            finder: Finder::default(),
         }
     }
 
@@ -102,7 +166,7 @@ impl Dict {
 
     /// Whether no subtree's layout was recorded.
     pub(crate) fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.entries.is_empty() && self.taken.as_ref().is_none_or(Vec::is_empty)
     }
 
     /// Takes the layout recorded last, if it is still there.
@@ -110,50 +174,28 @@ impl Dict {
         self.entries.pop().and_then(|(_, e)| e)
     }
 
-    /// Takes the next unused layout of a subtree labelled `label`.
-    pub(crate) fn pop(&mut self, label: Option<&str>) -> Option<Entry> {
-        if self.entries.len() <= DICT_SCAN {
-            return self
-                .entries
-                .iter_mut()
-                .find(|(l, e)| e.is_some() && l.as_deref() == label)
-                .and_then(|(_, e)| e.take());
-        }
-        if self.index.is_none() {
-            // In document order, the entry at the cursor is the first unused one.
-            if let Some((l, e)) = self.entries.get_mut(self.cursor)
-                && l.as_deref() == label
-            {
-                let taken = e.take();
-                self.cursor += 1;
-                while self
-                    .entries
-                    .get(self.cursor)
-                    .is_some_and(|(_, e)| e.is_none())
-                {
-                    self.cursor += 1;
-                }
-                return taken;
-            }
-            let mut index = Index {
-                head: FxHashMap::default(),
-                next: vec![u32::MAX; self.entries.len()],
+    /// Takes the next unused layout of a subtree labelled `label`; `layout` is where a
+    /// dictionary over a recorded layout reads its entries.
+    pub(crate) fn pop(
+        &mut self,
+        label: Option<&str>,
+        layout: Option<&dyn LayoutEntries>,
+    ) -> Option<Entry> {
+        if let Some(taken) = &mut self.taken {
+            let layout = layout?;
+            let i = {
+                let t = &*taken;
+                let label_at = |i| layout.label_of(i).flatten();
+                let free = |i: usize| t.get(i) == Some(&false);
+                self.finder.find(t.len(), label, label_at, free)?
             };
-            for (i, (l, e)) in self.entries.iter().enumerate().rev() {
-                if e.is_some() {
-                    let head = index.head.entry(l.clone()).or_insert(u32::MAX);
-                    if let Some(n) = index.next.get_mut(i) {
-                        *n = *head;
-                    }
-                    *head = i as u32;
-                }
-            }
-            self.index = Some(index);
+            *taken.get_mut(i)? = true;
+            return layout.entry_at(i);
         }
-        let index = self.index.as_mut()?;
-        let head = index.head.get_mut(&label.map(CompactString::from))?;
-        let i = *head as usize;
-        *head = *index.next.get(i)?;
+        let entries = &self.entries;
+        let label_at = |i: usize| entries.get(i).and_then(|(l, _)| l.as_deref());
+        let free = |i: usize| entries.get(i).is_some_and(|(_, e)| e.is_some());
+        let i = self.finder.find(entries.len(), label, label_at, free)?;
         self.entries.get_mut(i)?.1.take()
     }
 }
