@@ -124,6 +124,19 @@ impl Augeas {
 
     /// The value of the single node `path` matches; `None` if it matches nothing or the node
     /// has no value. Several matches are an error (`MMatch`).
+    ///
+    /// ```
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// # std::fs::create_dir_all(dir.path().join("etc")).unwrap();
+    /// # std::fs::write(dir.path().join("etc/hosts"), "127.0.0.1 localhost lh\n::1 localhost\n").unwrap();
+    /// # let mut aug = aug_core::Augeas::builder().root(dir.path()).flags(aug_core::Flags::NO_STDINC)
+    /// #     .modules(aug_lenses::builtin_modules()).open();
+    /// assert_eq!(aug.get("/files/etc/hosts/1/ipaddr")?.as_deref(), Some("127.0.0.1"));
+    /// assert_eq!(aug.get("/files/etc/hosts/3/ipaddr")?, None);
+    /// // Two nodes match: an error, not a guess.
+    /// assert_eq!(aug.get("/files/etc/hosts/*/ipaddr").unwrap_err().code(), aug_core::ErrorCode::MMatch);
+    /// # Ok::<(), aug_core::Error>(())
+    /// ```
     pub fn get(&self, path: &str) -> Result<Option<String>, Error> {
         Ok(ops::get(&self.tree, &self.vars, self.context(), path)?)
     }
@@ -139,6 +152,17 @@ impl Augeas {
     }
 
     /// The escaped paths of the nodes `path` matches (what `aug_match` returns).
+    ///
+    /// ```
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// # std::fs::create_dir_all(dir.path().join("etc")).unwrap();
+    /// # std::fs::write(dir.path().join("etc/hosts"), "127.0.0.1 localhost lh\n::1 localhost\n").unwrap();
+    /// # let mut aug = aug_core::Augeas::builder().root(dir.path()).flags(aug_core::Flags::NO_STDINC)
+    /// #     .modules(aug_lenses::builtin_modules()).open();
+    /// let found = aug.matches("/files/etc/hosts/*[canonical = 'localhost']/ipaddr")?;
+    /// assert_eq!(found, ["/files/etc/hosts/1/ipaddr", "/files/etc/hosts/2/ipaddr"]);
+    /// # Ok::<(), aug_core::Error>(())
+    /// ```
     pub fn matches(&self, path: &str) -> Result<Vec<String>, Error> {
         Ok(ops::match_paths(
             &self.tree,
@@ -155,6 +179,17 @@ impl Augeas {
 
     /// Sets the value of the node `path` matches, creating it (and missing ancestors, as last
     /// children) when nothing matches.
+    ///
+    /// ```
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// # std::fs::create_dir_all(dir.path().join("etc")).unwrap();
+    /// # std::fs::write(dir.path().join("etc/hosts"), "127.0.0.1 localhost lh\n::1 localhost\n").unwrap();
+    /// # let mut aug = aug_core::Augeas::builder().root(dir.path()).flags(aug_core::Flags::NO_STDINC)
+    /// #     .modules(aug_lenses::builtin_modules()).open();
+    /// aug.set("/files/etc/hosts/1/alias[last()+1]", Some("myhost"))?;
+    /// assert_eq!(aug.get("/files/etc/hosts/1/alias[2]")?.as_deref(), Some("myhost"));
+    /// # Ok::<(), aug_core::Error>(())
+    /// ```
     pub fn set(&mut self, path: &str, value: Option<&str>) -> Result<(), Error> {
         self.atomic(|a| {
             let ctx = a.context_mut();
@@ -203,6 +238,19 @@ impl Augeas {
     }
 
     /// Inserts a node labelled `label` before or after the single node `path` matches.
+    ///
+    /// ```
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// # std::fs::create_dir_all(dir.path().join("etc")).unwrap();
+    /// # std::fs::write(dir.path().join("etc/hosts"), "127.0.0.1 localhost lh\n::1 localhost\n").unwrap();
+    /// # let mut aug = aug_core::Augeas::builder().root(dir.path()).flags(aug_core::Flags::NO_STDINC)
+    /// #     .modules(aug_lenses::builtin_modules()).open();
+    /// use aug_core::Position;
+    /// aug.insert("/files/etc/hosts/1/alias", "alias", Position::Before)?;
+    /// aug.set("/files/etc/hosts/1/alias[1]", Some("first"))?;
+    /// assert_eq!(aug.matches("/files/etc/hosts/1/alias")?.len(), 2);
+    /// # Ok::<(), aug_core::Error>(())
+    /// ```
     pub fn insert(&mut self, path: &str, label: &str, position: Position) -> Result<(), Error> {
         let before = position == Position::Before;
         self.atomic(|a| {
@@ -214,6 +262,17 @@ impl Augeas {
 
     /// Removes every node `path` matches; returns how many nodes were removed, descendants
     /// included.
+    ///
+    /// ```
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// # std::fs::create_dir_all(dir.path().join("etc")).unwrap();
+    /// # std::fs::write(dir.path().join("etc/hosts"), "127.0.0.1 localhost lh\n::1 localhost\n").unwrap();
+    /// # let mut aug = aug_core::Augeas::builder().root(dir.path()).flags(aug_core::Flags::NO_STDINC)
+    /// #     .modules(aug_lenses::builtin_modules()).open();
+    /// // The second entry: its ipaddr and canonical nodes go with it.
+    /// assert_eq!(aug.rm("/files/etc/hosts/2")?, 3);
+    /// # Ok::<(), aug_core::Error>(())
+    /// ```
     pub fn rm(&mut self, path: &str) -> Result<usize, Error> {
         self.atomic(|a| {
             let ctx = a.context_mut();
@@ -222,6 +281,17 @@ impl Augeas {
     }
 
     /// Moves the node `src` to `dst` (replacing `dst` if it exists, creating it otherwise).
+    ///
+    /// ```
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// # std::fs::create_dir_all(dir.path().join("etc")).unwrap();
+    /// # std::fs::write(dir.path().join("etc/hosts"), "127.0.0.1 localhost lh\n::1 localhost\n").unwrap();
+    /// # let mut aug = aug_core::Augeas::builder().root(dir.path()).flags(aug_core::Flags::NO_STDINC)
+    /// #     .modules(aug_lenses::builtin_modules()).open();
+    /// aug.mv("/files/etc/hosts/1/alias", "/files/etc/hosts/2/alias")?;
+    /// assert_eq!(aug.get("/files/etc/hosts/2/alias")?.as_deref(), Some("lh"));
+    /// # Ok::<(), aug_core::Error>(())
+    /// ```
     pub fn mv(&mut self, src: &str, dst: &str) -> Result<(), Error> {
         self.atomic(|a| {
             let ctx = a.context_mut();

@@ -31,7 +31,28 @@ impl Augeas {
 
     /// Writes every changed file back. Returns an error if any file failed; the files that
     /// could be saved are saved, and each failure is described under
-    /// `/augeas/files/<file>/error`.
+    /// `/augeas/files/<file>/error`. The error's [`ErrorKind::Save`] lists them.
+    ///
+    /// ```
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// # std::fs::create_dir_all(dir.path().join("etc")).unwrap();
+    /// # std::fs::write(dir.path().join("etc/hosts"), "127.0.0.1 localhost\n").unwrap();
+    /// use aug_core::{Augeas, ErrorKind, FileErrorKind, Flags};
+    /// let mut aug = Augeas::builder()
+    ///     .root(dir.path())
+    ///     .flags(Flags::NO_STDINC)
+    ///     .modules(aug_lenses::builtin_modules())
+    ///     .open();
+    /// // An entry without the ipaddr the lens needs cannot be written.
+    /// aug.set("/files/etc/hosts/2/canonical", Some("lonely"))?;
+    /// let e = aug.save().unwrap_err();
+    /// let ErrorKind::Save(files) = e.kind() else { panic!("not a save error") };
+    /// assert_eq!(files[0].file, "/etc/hosts");
+    /// assert_eq!(files[0].kind, FileErrorKind::PutFailed);
+    /// // The file on disk is as it was.
+    /// assert_eq!(std::fs::read_to_string(dir.path().join("etc/hosts")).unwrap(), "127.0.0.1 localhost\n");
+    /// # Ok::<(), aug_core::Error>(())
+    /// ```
     pub fn save(&mut self) -> Result<(), Error> {
         match self.engine {
             Some(e) => crate::lens::with_engine(e, || self.save_files()),
