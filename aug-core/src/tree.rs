@@ -682,28 +682,32 @@ impl Tree {
         }
     }
 
-    /// Removes, below `id`, every dirty node without children, children first, so that a
-    /// dirty node left without children goes too; `keep` stays. This is what Augeas's load
-    /// does to the nodes under `/files` that belong to no file. Only the subtrees where
-    /// something changed are visited.
-    pub(crate) fn remove_dirty_leaves(&mut self, id: NodeId, keep: Option<NodeId>) {
+    /// Removes, below `id`, every node without children that is dirty or belongs to no
+    /// file (neither a file's node nor inside one), children first, so that a node left
+    /// without children by that goes too; `keep` stays. This is what Augeas's load does to
+    /// the nodes under `/files` that belong to no file: they go even when a save cleaned
+    /// them (`set /files/etc/x v`, `save`, `load` leaves no `x`). Only the nodes outside
+    /// files and the subtrees where something changed are visited.
+    pub(crate) fn remove_stray_leaves(&mut self, id: NodeId, keep: Option<NodeId>) {
+        // (node, whether it is inside a file's subtree)
         let mut order = Vec::new();
-        let mut stack = vec![id];
-        while let Some(n) = stack.pop() {
-            order.push(n);
-            if let Some(node) = self.nodes.get(n)
-                && (node.has(META_TOUCHED) || n == id)
-            {
-                stack.extend_from_slice(&node.children);
+        let mut stack = vec![(id, false)];
+        while let Some((n, in_file)) = stack.pop() {
+            order.push((n, in_file));
+            if let Some(node) = self.nodes.get(n) {
+                let below_in_file = in_file || node.has(META_FILE);
+                if node.has(META_TOUCHED) || n == id || !below_in_file {
+                    stack.extend(node.children.iter().map(|&c| (c, below_in_file)));
+                }
             }
         }
-        for &n in order.iter().rev() {
+        for &(n, in_file) in order.iter().rev() {
             if n != id
                 && Some(n) != keep
-                && self
-                    .nodes
-                    .get(n)
-                    .is_some_and(|node| node.has(META_DIRTY) && node.children.is_empty())
+                && self.nodes.get(n).is_some_and(|node| {
+                    node.children.is_empty()
+                        && (node.has(META_DIRTY) || !(in_file || node.has(META_FILE)))
+                })
             {
                 self.remove(n);
             }

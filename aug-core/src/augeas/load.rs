@@ -208,11 +208,11 @@ impl Augeas {
             };
             self.load_one(file, &lens, &x.lens_name, spans);
         }
-        // Nodes under `/files` that belong to no file and were added or changed since
-        // the last load go, as in Augeas; the context node stays.
+        // Nodes under `/files` that belong to no file go, as in Augeas, and so do the
+        // ones added or changed since the last load; the context node stays.
         let files = self.files_mut();
         let context = self.context();
-        self.tree.remove_dirty_leaves(files, Some(context));
+        self.tree.remove_stray_leaves(files, Some(context));
         // Like Augeas, a load leaves nothing modified, `/augeas` included.
         let root = self.tree.root();
         self.tree.clear_dirty(root);

@@ -580,3 +580,25 @@ fn type_check_drops_modules_that_fail() {
         err.len()
     );
 }
+
+/// A load drops the nodes under `/files` that belong to no file, also when a save
+/// cleaned them since (Augeas 1.14 does; found by the edit fuzzer, seed 1600087), and
+/// keeps the directories that hold files, the files and the context node.
+#[test]
+fn load_drops_nodes_of_no_file_even_after_a_save() {
+    let root = root_with(&[("etc/kv/a", "x = 1\n")]);
+    let mut aug = open(root.path(), Flags::NONE);
+    aug.set("/files/etc/stray/deep", Some("v")).unwrap();
+    aug.set("/files/etc/kv/a/x", Some("2")).unwrap();
+    aug.save().unwrap();
+    assert_eq!(aug.count("/files/etc/stray").unwrap(), 1);
+    aug.load().unwrap();
+    assert_eq!(aug.count("/files/etc/stray").unwrap(), 0);
+    assert_eq!(aug.get("/files/etc/kv/a/x").unwrap().as_deref(), Some("2"));
+    // The context node stays, with the directories above it.
+    aug.set("/augeas/context", Some("/files/etc/here")).unwrap();
+    aug.set("/files/etc/here", None).unwrap();
+    aug.save().unwrap();
+    aug.load().unwrap();
+    assert_eq!(aug.count("/files/etc/here").unwrap(), 1);
+}
