@@ -3,7 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+/// The files under `dir` whose names end with one of `exts`, build output, caches,
+/// snapshots and hidden directories left out.
+fn files_ending(dir: &Path, exts: &[&str], out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
@@ -12,32 +14,18 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
         let name = e.file_name();
         let name = name.to_string_lossy();
         if p.is_dir() {
-            if name != "target" && !name.starts_with('.') && name != "snapshots" {
-                rust_files(&p, out);
+            let skip = ["target", "snapshots", "__pycache__"];
+            if !name.starts_with('.') && !skip.contains(&name.as_ref()) {
+                files_ending(&p, exts, out);
             }
-        } else if name.ends_with(".rs") {
+        } else if exts.iter().any(|x| name.ends_with(x)) {
             out.push(p);
         }
     }
 }
 
-/// The Python sources and stubs under `dir`.
-fn python_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let p = e.path();
-        let name = e.file_name();
-        let name = name.to_string_lossy();
-        if p.is_dir() {
-            if !name.starts_with('.') && name != "__pycache__" && name != "target" {
-                python_files(&p, out);
-            }
-        } else if name.ends_with(".py") || name.ends_with(".pyi") {
-            out.push(p);
-        }
-    }
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    files_ending(dir, &[".rs"], out);
 }
 
 /// The directories whose Rust sources are checked.
@@ -47,6 +35,7 @@ const CRATES: &[&str] = &[
     "augtool-rs",
     "bindings/python",
     "bindings/c",
+    "test-support",
     "fuzz",
 ];
 
@@ -75,7 +64,7 @@ fn no_scaffolding_markers() {
         files.push(root.join(doc));
     }
     // The Python package and its tests (a skip "until the lens is merged" is a marker too).
-    python_files(&root.join("bindings/python"), &mut files);
+    files_ending(&root.join("bindings/python"), &[".py", ".pyi"], &mut files);
     let mut found = Vec::new();
     for f in &files {
         let text = std::fs::read_to_string(f).unwrap_or_default();
