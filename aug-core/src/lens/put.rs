@@ -8,7 +8,7 @@
 
 use super::layout::{Layout, TopEntry};
 use super::rec::{MAX_NESTING, RecError, grow};
-use super::skel::{Dict, Entry, LayoutEntries, Skel, fingerprint_tree, fingerprint_whole, lens_id};
+use super::skel::{Dict, Entry, LayoutEntries, Skel, fingerprint_tree, lens_id};
 use super::split::{Scratch, atype_part, split_concat};
 use super::{ENC_EQ, ENC_SLASH, Kind, Lens};
 use crate::print::{node_path, quote_value};
@@ -627,16 +627,15 @@ impl Put<'_> {
                 // put would write (GetPut), so copy it.
                 // A deferred entry is checked however deep it is: writing it with put
                 // would mean reading its layout first.
+                let depth_left = match entry.deferred {
+                    Some(_) => usize::MAX,
+                    None => REUSE_DEPTH.saturating_sub(self.depth),
+                };
                 if entry.lens == lens_id(lens)
                     && !lens.relabels_square()
                     && let Some(keys) = &self.keys
-                    && (if entry.deferred.is_some() {
-                        Some(fingerprint_whole(keys, self.tree, node))
-                    } else if self.depth < REUSE_DEPTH {
-                        fingerprint_tree(keys, self.tree, node, REUSE_DEPTH - self.depth)
-                    } else {
-                        None
-                    }) == Some(entry.hash)
+                    && (entry.deferred.is_some() || self.depth < REUSE_DEPTH)
+                    && fingerprint_tree(keys, self.tree, node, depth_left) == Some(entry.hash)
                     && let Some(t) = self.src.get(entry.span.clone())
                 {
                     self.out.push_str(t);

@@ -232,48 +232,33 @@ pub(crate) fn fingerprint(
     h.finish()
 }
 
-/// The fingerprint of the whole subtree at `node`, however deep (walked without
-/// recursion, so a tree of any depth is fine): what the layout parse recorded for it if
-/// it is unchanged.
-pub(crate) fn fingerprint_whole(keys: &RandomState, tree: &Tree, node: NodeId) -> u64 {
-    // Post-order: a frame per open node (the node and its next child), the hashes of the
-    // children done so far on one stack, each frame's starting at `base`.
-    let mut frames: Vec<(NodeId, usize, usize)> = vec![(node, 0, 0)];
-    let mut hashes: Vec<u64> = Vec::new();
-    while let Some(&mut (n, ref mut next, base)) = frames.last_mut() {
-        if let Some(&k) = tree.children(n).get(*next) {
-            *next += 1;
-            frames.push((k, 0, hashes.len()));
-            continue;
-        }
-        frames.pop();
-        let h = fingerprint(keys, tree.label(n), tree.value(n), &hashes[base..]);
-        hashes.truncate(base);
-        hashes.push(h);
-    }
-    hashes.pop().unwrap_or_default()
-}
-
-/// The fingerprint of the subtree at `node`, or `None` when it is more than `depth` levels
-/// deep (not worth hashing).
+/// The fingerprint of the subtree at `node` (what the layout parse recorded for it if it
+/// is unchanged), or `None` when it is more than `depth` levels deep (not worth hashing;
+/// `usize::MAX` for no limit). Walked without recursion, so a tree of any depth is fine.
 pub(crate) fn fingerprint_tree(
     keys: &RandomState,
     tree: &Tree,
     node: NodeId,
     depth: usize,
 ) -> Option<u64> {
-    let kids = tree.children(node);
-    if depth == 0 && !kids.is_empty() {
-        return None;
+    // Post-order: a frame per open node (the node, its next child, where its children's
+    // hashes start on the shared stack, and its level below `node`).
+    let mut frames: Vec<(NodeId, usize, usize, usize)> = vec![(node, 0, 0, 0)];
+    let mut hashes: Vec<u64> = Vec::new();
+    while let Some(&mut (n, ref mut next, base, level)) = frames.last_mut() {
+        let kids = tree.children(n);
+        if level >= depth && !kids.is_empty() {
+            return None;
+        }
+        if let Some(&k) = kids.get(*next) {
+            *next += 1;
+            frames.push((k, 0, hashes.len(), level + 1));
+            continue;
+        }
+        frames.pop();
+        let h = fingerprint(keys, tree.label(n), tree.value(n), hashes.get(base..)?);
+        hashes.truncate(base);
+        hashes.push(h);
     }
-    let mut hashes = Vec::with_capacity(kids.len());
-    for &k in kids {
-        hashes.push(fingerprint_tree(keys, tree, k, depth.saturating_sub(1))?);
-    }
-    Some(fingerprint(
-        keys,
-        tree.label(node),
-        tree.value(node),
-        &hashes,
-    ))
+    hashes.pop()
 }
