@@ -231,9 +231,13 @@ impl Sink for SubtreeSink {
 }
 
 /// Creates the nodes directly in a tree, detached until the caller adopts them; remembers
-/// every node made so that a failed get leaves nothing behind.
+/// the nodes made that have no parent yet, so that a failed get leaves nothing behind.
 struct TreeSink<'t> {
     tree: &'t mut Tree,
+    /// Every node made and not yet given to a parent, and maybe some that were (dropping
+    /// those is harmless: they go with their parent first). Get makes a node's children
+    /// right before it, so they are this list's tail and leave it when their parent comes:
+    /// it stays as short as the file's top level, not as long as the whole tree.
     made: Vec<NodeId>,
 }
 
@@ -248,6 +252,9 @@ impl Sink for TreeSink<'_> {
         span: Option<NodeSpan>,
         children: Vec<NodeId>,
     ) -> NodeId {
+        if !children.is_empty() && self.made.ends_with(&children) {
+            self.made.truncate(self.made.len() - children.len());
+        }
         let id = self.tree.new_detached(
             label.map(|p| p.to_compact(text)),
             value.map(|p| p.to_compact(text)),
