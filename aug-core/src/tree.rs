@@ -7,14 +7,20 @@
 use compact_str::CompactString;
 use hashbrown::HashTable;
 use rustc_hash::FxHashMap;
-use slotmap::{SlotMap, new_key_type};
+use std::num::NonZeroU32;
 use std::ops::Range;
 use std::sync::{Mutex, PoisonError};
-use thin_vec::ThinVec;
 
-new_key_type! {
-    /// The identity of a node in a [`Tree`]. Stable across edits of other nodes.
-    pub struct NodeId;
+mod store;
+use store::{Node, Store};
+
+/// The identity of a node in a [`Tree`]. Stable across edits of other nodes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NodeId {
+    /// Where the node lives.
+    slot: u32,
+    /// Which of the nodes that lived there (odd; see [`store`]).
+    generation: NonZeroU32,
 }
 
 /// Byte ranges of a node in the text it was read from (Augeas's `span` information).
@@ -44,37 +50,6 @@ const META_TOUCHED: u32 = 1 << 31;
 
 /// No label (see [`Node::label`]).
 const NO_LABEL: u32 = u32::MAX;
-
-/// One node of the tree, in 48 bytes (a tree of a 100k-line file has over a million).
-/// Spans, which only some sessions ask for, live beside the nodes ([`Tree::spans`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Node {
-    /// The label, as an index into the tree's [`Labels`] (`NO_LABEL` for none).
-    label: u32,
-    /// The flags (`META_*`), and which entry of its file's recorded layout this top-level
-    /// node was read from (`NO_ORIGIN` for none; only meaningful while the node is not
-    /// touched).
-    meta: u32,
-    /// Short values (most of them) live inline, without a heap allocation.
-    value: Option<CompactString>,
-    parent: Option<NodeId>,
-    children: ThinVec<NodeId>,
-}
-
-// Keep it small: every byte here is a megabyte at 100k lines.
-const _: () = assert!(std::mem::size_of::<Node>() == 48);
-
-impl Default for Node {
-    fn default() -> Self {
-        Node {
-            label: NO_LABEL,
-            meta: NO_ORIGIN,
-            value: None,
-            parent: None,
-            children: ThinVec::new(),
-        }
-    }
-}
 
 impl Node {
     fn has(&self, flag: u32) -> bool {
@@ -227,7 +202,7 @@ impl IndexCache {
 /// labels, values, children, flags and spans.
 #[derive(Debug, Clone)]
 pub struct Tree {
-    nodes: SlotMap<NodeId, Node>,
+    nodes: Store,
     labels: Labels,
     /// Span information of the nodes read with spans enabled.
     spans: FxHashMap<NodeId, NodeSpan>,
@@ -245,9 +220,9 @@ impl PartialEq for Tree {
         let same = |id: NodeId, n: &Node| {
             other.nodes.get(id).is_some_and(|o| {
                 o.meta == n.meta
-                    && o.value == n.value
-                    && o.parent == n.parent
-                    && o.children == n.children
+                    && self.nodes.value(id) == other.nodes.value(id)
+                    && self.nodes.parent(id) == other.nodes.parent(id)
+                    && self.nodes.children(id) == other.nodes.children(id)
                     && self.labels.get(n.label) == other.labels.get(o.label)
                     && self.spans.get(&id) == other.spans.get(&id)
             })
@@ -276,10 +251,7 @@ enum Undo {
     /// Children were appended to `parent`, which had `len` before.
     Appended { parent: NodeId, len: usize },
     /// The children of `parent` were replaced.
-    Children {
-        parent: NodeId,
-        old: ThinVec<NodeId>,
-    },
+    Children { parent: NodeId, old: Vec<NodeId> },
     /// The parent link of `id` changed.
     Parent { id: NodeId, old: Option<NodeId> },
     /// The value of `id` changed.
@@ -339,8 +311,8 @@ impl Subtree {
 impl Tree {
     /// An empty tree: just a root node with no label.
     pub fn new() -> Self {
-        let mut nodes = SlotMap::with_key();
-        let root = nodes.insert(Node::default());
+        let mut nodes = Store::default();
+        let root = nodes.insert(NO_LABEL, NO_ORIGIN, None, None);
         Tree {
             nodes,
             labels: Labels::default(),
@@ -436,37 +408,22 @@ impl Tree {
                 self.drop_subtree(id);
             }
             Undo::Inserted { parent, index } => {
-                if let Some(p) = self.nodes.get_mut(parent)
-                    && index < p.children.len()
-                {
-                    p.children.remove(index);
-                }
+                self.nodes.remove_kid(parent, index);
             }
             Undo::Detached { parent, index, id } => {
-                if let Some(p) = self.nodes.get_mut(parent) {
-                    let index = index.min(p.children.len());
-                    p.children.insert(index, id);
-                }
+                self.nodes.insert_kid(parent, index, id);
             }
             Undo::Appended { parent, len } => {
-                if let Some(p) = self.nodes.get_mut(parent) {
-                    p.children.truncate(len);
-                }
+                self.nodes.truncate_kids(parent, len);
             }
             Undo::Children { parent, old } => {
-                if let Some(p) = self.nodes.get_mut(parent) {
-                    p.children = old;
-                }
+                self.nodes.replace_kids(parent, &old);
             }
             Undo::Parent { id, old } => {
-                if let Some(n) = self.nodes.get_mut(id) {
-                    n.parent = old;
-                }
+                self.nodes.set_parent(id, old);
             }
             Undo::Value { id, old } => {
-                if let Some(n) = self.nodes.get_mut(id) {
-                    n.value = old;
-                }
+                self.nodes.set_value(id, old.as_deref());
             }
             Undo::Label { id, old } => {
                 if let Some(n) = self.nodes.get_mut(id) {
@@ -479,7 +436,7 @@ impl Tree {
                 }
             }
             Undo::Span { id, old } => {
-                if self.nodes.contains_key(id) {
+                if self.nodes.contains(id) {
                     match old {
                         Some(span) => self.spans.insert(id, span),
                         None => self.spans.remove(&id),
@@ -497,7 +454,7 @@ impl Tree {
 
     /// Whether `id` names a live node of this tree.
     pub fn contains(&self, id: NodeId) -> bool {
-        self.nodes.contains_key(id)
+        self.nodes.contains(id)
     }
 
     /// The number of live nodes, the root included.
@@ -517,17 +474,17 @@ impl Tree {
 
     /// The value of `id`, `None` when it has none.
     pub fn value(&self, id: NodeId) -> Option<&str> {
-        self.nodes.get(id)?.value.as_deref()
+        self.nodes.value(id)
     }
 
     /// The parent of `id`; `None` for the root or a removed node.
     pub fn parent(&self, id: NodeId) -> Option<NodeId> {
-        self.nodes.get(id)?.parent
+        self.nodes.parent(id)
     }
 
     /// The children of `id`, in order.
     pub fn children(&self, id: NodeId) -> &[NodeId] {
-        self.nodes.get(id).map_or(&[], |n| n.children.as_slice())
+        self.nodes.children(id)
     }
 
     /// The first child of `id` labelled `label`.
@@ -539,15 +496,15 @@ impl Tree {
     /// indexed by label on the first lookup (until they change), so looking up one child
     /// after another among many siblings takes time proportional to the answers.
     pub fn children_labelled(&self, parent: NodeId, label: &str) -> Vec<NodeId> {
-        let Some(node) = self.nodes.get(parent) else {
+        if !self.nodes.contains(parent) {
             return Vec::new();
-        };
+        }
         let Some(sym) = self.labels.find(label) else {
             return Vec::new();
         };
-        if node.children.len() < INDEX_MIN_CHILDREN {
-            return node
-                .children
+        let kids = self.nodes.children(parent);
+        if kids.len() < INDEX_MIN_CHILDREN {
+            return kids
                 .iter()
                 .copied()
                 .filter(|&c| self.nodes.get(c).is_some_and(|n| n.label == sym))
@@ -555,8 +512,7 @@ impl Tree {
         }
         let mut indexes = self.indexes.lock();
         let by_label = indexes.by_label.entry(parent).or_insert_with(|| {
-            let mut pairs: Vec<(u32, u32)> = node
-                .children
+            let mut pairs: Vec<(u32, u32)> = kids
                 .iter()
                 .enumerate()
                 .filter_map(|(i, &c)| {
@@ -573,7 +529,7 @@ impl Tree {
             .get(from..to)
             .unwrap_or_default()
             .iter()
-            .filter_map(|&(_, i)| node.children.get(i as usize).copied())
+            .filter_map(|&(_, i)| kids.get(i as usize).copied())
             .collect()
     }
 
@@ -584,7 +540,7 @@ impl Tree {
 
     /// Records span information for `id`.
     pub(crate) fn set_span(&mut self, id: NodeId, span: Option<NodeSpan>) {
-        if self.nodes.contains_key(id) {
+        if self.nodes.contains(id) {
             let old = match span {
                 Some(span) => self.spans.insert(id, span),
                 None => self.spans.remove(&id),
@@ -642,7 +598,7 @@ impl Tree {
                 n.put(META_DIRTY, true);
                 in_file = false;
             }
-            cur = n.parent;
+            cur = self.nodes.parent(c);
         }
     }
 
@@ -657,7 +613,7 @@ impl Tree {
                 return;
             };
             n.put(META_TOUCHED, true);
-            cur = n.parent;
+            cur = self.nodes.parent(c);
         }
     }
 
@@ -676,7 +632,7 @@ impl Tree {
             if let Some(n) = self.nodes.get_mut(d) {
                 n.put(META_DIRTY, false);
                 if n.take(META_TOUCHED) || d == id {
-                    stack.extend_from_slice(&n.children);
+                    stack.extend_from_slice(self.nodes.children(d));
                 }
             }
         }
@@ -697,7 +653,7 @@ impl Tree {
             if let Some(node) = self.nodes.get(n) {
                 let below_in_file = in_file || node.has(META_FILE);
                 if node.has(META_TOUCHED) || n == id || !below_in_file {
-                    stack.extend(node.children.iter().map(|&c| (c, below_in_file)));
+                    stack.extend(self.children(n).iter().map(|&c| (c, below_in_file)));
                 }
             }
         }
@@ -705,7 +661,7 @@ impl Tree {
             if n != id
                 && Some(n) != keep
                 && self.nodes.get(n).is_some_and(|node| {
-                    node.children.is_empty()
+                    self.nodes.children(n).is_empty()
                         && (node.has(META_DIRTY) || !(in_file || node.has(META_FILE)))
                 })
             {
@@ -738,7 +694,7 @@ impl Tree {
                     n.take(META_TOUCHED)
                 };
                 if descend || d == id {
-                    stack.extend(n.children.iter().map(|&c| (c, keeping)));
+                    stack.extend(self.nodes.children(d).iter().map(|&c| (c, keeping)));
                 }
             }
         }
@@ -763,11 +719,13 @@ impl Tree {
     /// Sets the value of `id`. Marks the node dirty only when the value changes.
     /// Returns `false` when `id` is not a live node.
     pub fn set_value(&mut self, id: NodeId, value: Option<&str>) -> bool {
-        let Some(n) = self.nodes.get_mut(id) else {
+        if !self.nodes.contains(id) {
             return false;
-        };
-        if n.value.as_deref() != value {
-            let old = std::mem::replace(&mut n.value, value.map(CompactString::from));
+        }
+        let old = self.nodes.value(id);
+        if old != value {
+            let old = old.map(CompactString::from);
+            self.nodes.set_value(id, value);
             self.log(Undo::Value { id, old });
             self.mark_dirty(id);
         }
@@ -780,7 +738,7 @@ impl Tree {
             return false;
         };
         if self.labels.get(n.label) != label {
-            if let Some(p) = n.parent {
+            if let Some(p) = self.nodes.parent(id) {
                 self.indexes.forget(p);
             }
             let sym = label.map_or(NO_LABEL, |l| self.labels.intern(l));
@@ -802,18 +760,14 @@ impl Tree {
         label: Option<&str>,
         value: Option<&str>,
     ) -> Option<NodeId> {
-        let p = self.nodes.get(parent)?;
-        let index = index.min(p.children.len());
+        if !self.nodes.contains(parent) {
+            return None;
+        }
         let label = label.map_or(NO_LABEL, |l| self.labels.intern(l));
-        let id = self.nodes.insert(Node {
-            label,
-            value: value.map(CompactString::from),
-            parent: Some(parent),
-            ..Node::default()
-        });
+        let id = self.nodes.insert(label, NO_ORIGIN, value, Some(parent));
         self.log(Undo::Created(id));
         self.indexes.forget(parent);
-        self.nodes.get_mut(parent)?.children.insert(index, id);
+        let index = self.nodes.insert_kid(parent, index, id)?;
         self.log(Undo::Inserted { parent, index });
         self.mark_dirty(id);
         Some(id)
@@ -861,12 +815,13 @@ impl Tree {
     /// Builds `sub` as child number `index` of `parent`, without marking anything dirty
     /// (this is how a lens's get result enters the tree). Returns the new node.
     pub fn graft(&mut self, parent: NodeId, index: usize, sub: Subtree) -> Option<NodeId> {
-        let p = self.nodes.get(parent)?;
-        let index = index.min(p.children.len());
+        if !self.nodes.contains(parent) {
+            return None;
+        }
         let id = self.build(parent, sub);
         self.log(Undo::Created(id));
         self.indexes.forget(parent);
-        self.nodes.get_mut(parent)?.children.insert(index, id);
+        let index = self.nodes.insert_kid(parent, index, id)?;
         self.log(Undo::Inserted { parent, index });
         self.touch(parent);
         Some(id)
@@ -875,12 +830,9 @@ impl Tree {
     fn build(&mut self, parent: NodeId, sub: Subtree) -> NodeId {
         // Iterative to stay safe on deeply nested input.
         let label = sub.label.map_or(NO_LABEL, |l| self.labels.intern(&l));
-        let id = self.nodes.insert(Node {
-            label,
-            value: sub.value.map(CompactString::from),
-            parent: Some(parent),
-            ..Node::default()
-        });
+        let id = self
+            .nodes
+            .insert(label, NO_ORIGIN, sub.value.as_deref(), Some(parent));
         if let Some(span) = sub.span {
             self.spans.insert(id, span);
         }
@@ -891,18 +843,13 @@ impl Tree {
             match iter.next() {
                 Some(child) => {
                     let label = child.label.map_or(NO_LABEL, |l| self.labels.intern(&l));
-                    let cid = self.nodes.insert(Node {
-                        label,
-                        value: child.value.map(CompactString::from),
-                        parent: Some(p),
-                        ..Node::default()
-                    });
+                    let cid = self
+                        .nodes
+                        .insert(label, NO_ORIGIN, child.value.as_deref(), Some(p));
                     if let Some(span) = child.span {
                         self.spans.insert(cid, span);
                     }
-                    if let Some(pn) = self.nodes.get_mut(p) {
-                        pn.children.push(cid);
-                    }
+                    self.nodes.extend_kids(p, &[cid]);
                     stack.push((cid, child.children.into_iter()));
                 }
                 None => {
@@ -924,23 +871,15 @@ impl Tree {
         children: Vec<NodeId>,
     ) -> NodeId {
         let label = label.map_or(NO_LABEL, |l| self.labels.intern_owned(l));
-        let id = self.nodes.insert(Node {
-            label,
-            value,
-            ..Node::default()
-        });
+        let id = self.nodes.insert(label, NO_ORIGIN, value.as_deref(), None);
         if let Some(span) = span {
             self.spans.insert(id, span);
         }
         self.log(Undo::Created(id));
         for &c in &children {
-            if let Some(n) = self.nodes.get_mut(c) {
-                n.parent = Some(id);
-            }
+            self.nodes.set_parent(c, Some(id));
         }
-        if let Some(n) = self.nodes.get_mut(id) {
-            n.children = ThinVec::from(children);
-        }
+        self.nodes.extend_kids(id, &children);
         id
     }
 
@@ -951,21 +890,15 @@ impl Tree {
             return false;
         }
         for &c in &kids {
-            if let Some(n) = self.nodes.get_mut(c) {
-                let old = n.parent.replace(parent);
+            if self.nodes.contains(c) {
+                let old = self.nodes.set_parent(c, Some(parent));
                 self.log(Undo::Parent { id: c, old });
             }
         }
         let len = self.children(parent).len();
         self.log(Undo::Appended { parent, len });
         self.indexes.forget(parent);
-        if let Some(p) = self.nodes.get_mut(parent) {
-            if p.children.is_empty() {
-                p.children = ThinVec::from(kids);
-            } else {
-                p.children.extend(kids);
-            }
-        }
+        self.nodes.extend_kids(parent, &kids);
         true
     }
 
@@ -980,13 +913,14 @@ impl Tree {
     /// A copy of the subtree at `id` as plain data.
     pub fn extract(&self, id: NodeId) -> Option<Subtree> {
         let n = self.nodes.get(id)?;
+        let kids = self.nodes.children(id);
         let mut out = Subtree {
             label: self.labels.get(n.label).map(str::to_owned),
-            value: n.value.as_deref().map(str::to_owned),
+            value: self.nodes.value(id).map(str::to_owned),
             span: self.spans.get(&id).cloned(),
-            children: Vec::with_capacity(n.children.len()),
+            children: Vec::with_capacity(kids.len()),
         };
-        for &c in &n.children {
+        for &c in kids {
             if let Some(s) = self.extract(c) {
                 out.children.push(s);
             }
@@ -1014,12 +948,9 @@ impl Tree {
 
     /// Takes `id` out of the children of `parent`.
     fn detach(&mut self, id: NodeId, parent: NodeId) {
-        let Some(p) = self.nodes.get_mut(parent) else {
-            return;
-        };
-        if let Some(index) = p.children.iter().position(|&c| c == id) {
+        if let Some(index) = self.nodes.children(parent).iter().position(|&c| c == id) {
             self.indexes.forget(parent);
-            p.children.remove(index);
+            self.nodes.remove_kid(parent, index);
             self.log(Undo::Detached { parent, index, id });
         }
     }
@@ -1035,10 +966,8 @@ impl Tree {
             return 0;
         }
         let count = self.subtree_size(id);
-        if let Some(n) = self.nodes.get_mut(id) {
-            let old = n.parent.take();
-            self.log(Undo::Parent { id, old });
-        }
+        let old = self.nodes.set_parent(id, None);
+        self.log(Undo::Parent { id, old });
         self.log(Undo::Removed(id));
         count
     }
@@ -1073,13 +1002,14 @@ impl Tree {
         parents.dedup();
         let mut count = 0;
         for p in parents {
-            let Some(node) = self.nodes.get_mut(p) else {
+            if !self.nodes.contains(p) {
                 continue;
-            };
-            let kids = std::mem::take(&mut node.children);
+            }
             self.indexes.forget(p);
             let mut gone = Vec::new();
-            node.children = kids
+            let stay: Vec<NodeId> = self
+                .nodes
+                .children(p)
                 .iter()
                 .copied()
                 .filter(|c| {
@@ -1090,6 +1020,7 @@ impl Tree {
                     !doom
                 })
                 .collect();
+            let kids = self.nodes.replace_kids(p, &stay);
             self.log(Undo::Children {
                 parent: p,
                 old: kids,
@@ -1108,13 +1039,13 @@ impl Tree {
         let mut stack = vec![id];
         let mut count = 0;
         while let Some(n) = stack.pop() {
-            if let Some(node) = self.nodes.remove(n) {
+            if let Some(kids) = self.nodes.remove(n) {
                 count += 1;
                 self.indexes.forget(n);
                 if !self.spans.is_empty() {
                     self.spans.remove(&n);
                 }
-                stack.extend(node.children);
+                stack.extend(kids);
             }
         }
         count
@@ -1141,18 +1072,15 @@ impl Tree {
         }
         let len = self.children(new_parent).len();
         let index = index.min(len);
-        if let Some(p) = self.nodes.get_mut(new_parent) {
-            self.indexes.forget(new_parent);
-            p.children.insert(index, id);
+        self.indexes.forget(new_parent);
+        if let Some(index) = self.nodes.insert_kid(new_parent, index, id) {
             self.log(Undo::Inserted {
                 parent: new_parent,
                 index,
             });
         }
-        if let Some(n) = self.nodes.get_mut(id) {
-            let old = n.parent.replace(new_parent);
-            self.log(Undo::Parent { id, old });
-        }
+        let old = self.nodes.set_parent(id, Some(new_parent));
+        self.log(Undo::Parent { id, old });
         self.mark_dirty(id);
         self.mark_dirty(new_parent);
         true
@@ -1401,10 +1329,14 @@ mod tests {
         t.clear_dirty_keeping(r, &[f]);
         assert!(!t.is_dirty(ip) && !t.is_dirty(f) && !t.is_dirty(other));
         assert!(
-            t.nodes[ip].has(META_TOUCHED) && t.nodes[first].has(META_TOUCHED),
+            t.nodes.get(ip).is_some_and(|n| n.has(META_TOUCHED))
+                && t.nodes.get(first).is_some_and(|n| n.has(META_TOUCHED)),
             "kept below the failed file"
         );
-        assert!(!t.nodes[other].has(META_TOUCHED) && !t.nodes[r].has(META_TOUCHED));
+        assert!(
+            !t.nodes.get(other).is_some_and(|n| n.has(META_TOUCHED))
+                && !t.nodes.get(r).is_some_and(|n| n.has(META_TOUCHED))
+        );
     }
 
     #[test]
