@@ -88,10 +88,13 @@ impl Node {
 /// The labels of a tree, each stored once: nodes hold an index. A tree of a 100k-line
 /// passwd has 800k labels but only 100k different ones (a hosts file only a handful).
 /// Labels are kept for the tree's lifetime: it only ever sees as many as its files and
-/// edits name.
+/// edits name. Their text is one string, so a label costs its bytes and 4 more.
 #[derive(Debug, Clone, Default)]
 struct Labels {
-    names: Vec<CompactString>,
+    /// Every label, one after the other.
+    text: String,
+    /// Where each label ends in `text` (it starts where the one before ends).
+    ends: Vec<u32>,
     index: HashTable<u32>,
 }
 
@@ -104,45 +107,54 @@ impl Labels {
     /// The index of `name`, added if new.
     fn intern(&mut self, name: &str) -> u32 {
         let hash = label_hash(name);
-        let names = &self.names;
-        if let Some(&i) = self.index.find(hash, |&i| names[i as usize] == name) {
-            return i;
-        }
-        self.add(hash, CompactString::from(name))
-    }
-
-    /// The index of `name` (an owned string, kept if new).
-    fn intern_owned(&mut self, name: CompactString) -> u32 {
-        let hash = label_hash(&name);
-        let names = &self.names;
-        if let Some(&i) = self.index.find(hash, |&i| names[i as usize] == name) {
+        if let Some(&i) = self.index.find(hash, |&i| self.get(i) == Some(name)) {
             return i;
         }
         self.add(hash, name)
     }
 
-    fn add(&mut self, hash: u64, name: CompactString) -> u32 {
-        // Four billion different labels cannot fit in memory; saturate below `NO_LABEL`
-        // rather than wrap.
-        let i = u32::try_from(self.names.len()).unwrap_or(NO_LABEL - 1);
-        self.names.push(name);
-        let names = &self.names;
-        self.index
-            .insert_unique(hash, i, |&j| label_hash(&names[j as usize]));
+    fn add(&mut self, hash: u64, name: &str) -> u32 {
+        // Four billion different labels, or 4 GiB of them, cannot fit in memory;
+        // saturate below `NO_LABEL` rather than wrap.
+        let (Ok(i), Ok(end)) = (
+            u32::try_from(self.ends.len()),
+            u32::try_from(self.text.len() + name.len()),
+        ) else {
+            return NO_LABEL - 1;
+        };
+        if i >= NO_LABEL - 1 {
+            return NO_LABEL - 1;
+        }
+        self.text.push_str(name);
+        self.ends.push(end);
+        let (text, ends) = (&self.text, &self.ends);
+        self.index.insert_unique(hash, i, |&j| {
+            label_hash(label_at(text, ends, j).unwrap_or(""))
+        });
         i
     }
 
     fn get(&self, label: u32) -> Option<&str> {
-        self.names.get(label as usize).map(CompactString::as_str)
+        label_at(&self.text, &self.ends, label)
     }
 
     /// The index of `name`, if the tree has ever seen it.
     fn find(&self, name: &str) -> Option<u32> {
-        let names = &self.names;
         self.index
-            .find(label_hash(name), |&i| names[i as usize] == name)
+            .find(label_hash(name), |&i| self.get(i) == Some(name))
             .copied()
     }
+}
+
+/// Label `i` of a [`Labels`]' text and ends.
+fn label_at<'t>(text: &'t str, ends: &[u32], i: u32) -> Option<&'t str> {
+    let i = i as usize;
+    let end = *ends.get(i)? as usize;
+    let start = match i.checked_sub(1) {
+        Some(before) => *ends.get(before)? as usize,
+        None => 0,
+    };
+    text.get(start..end)
 }
 
 /// Sibling lists at least this long get indexes (by label, by position) when looked up.
@@ -870,7 +882,7 @@ impl Tree {
         span: Option<NodeSpan>,
         children: Vec<NodeId>,
     ) -> NodeId {
-        let label = label.map_or(NO_LABEL, |l| self.labels.intern_owned(l));
+        let label = label.map_or(NO_LABEL, |l| self.labels.intern(&l));
         let id = self.nodes.insert(label, NO_ORIGIN, value.as_deref(), None);
         if let Some(span) = span {
             self.spans.insert(id, span);

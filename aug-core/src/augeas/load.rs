@@ -393,7 +393,7 @@ impl Augeas {
         lens: &Lens,
         top: Option<Vec<TopEntry>>,
     ) {
-        let kids = self.tree.children(node).to_vec();
+        let kids = self.tree.children(node);
         let layout = top.filter(|t| t.len() == kids.len()).and_then(|t| {
             Layout::new(
                 text,
@@ -405,8 +405,10 @@ impl Augeas {
         });
         match layout {
             Some(l) => {
-                for (i, k) in kids.into_iter().enumerate() {
-                    self.tree.set_origin(k, i as u32);
+                for i in 0..l.len() {
+                    if let Some(&k) = self.tree.children(node).get(i) {
+                        self.tree.set_origin(k, i as u32);
+                    }
                 }
                 self.layouts.insert(file.to_owned(), l);
             }

@@ -306,7 +306,7 @@ pub(crate) struct GotFile {
 }
 
 /// A whole get, and (when asked) the text and lens of each top-level subtree.
-type GotTop<'a, N> = (Got<N>, Option<Vec<(Range<usize>, &'a Lens)>>);
+type GotTop<N> = (Got<N>, Option<Vec<TopEntry>>);
 
 /// What a whole get produced.
 struct Got<N> {
@@ -364,7 +364,7 @@ struct State<'a, 'k, S> {
     /// How many subtrees deep get is.
     depth: usize,
     /// When wanted: the text and lens of each top-level subtree, in order.
-    top: Option<Vec<(Range<usize>, &'a Lens)>>,
+    top: Option<Vec<TopEntry>>,
     /// Spare boundary vectors for concatenations (one per nesting level in use).
     pool: Vec<Vec<usize>>,
     /// Where the pieces of each lens are: with automata or by structure.
@@ -402,21 +402,11 @@ impl Lens {
             made: Vec::new(),
         };
         match self.run_get_full(text, spans, Skels::No, layout, &mut sink) {
-            Ok((got, top)) => {
-                let top = top.map(|t| {
-                    t.into_iter()
-                        .map(|(span, lens)| TopEntry {
-                            span,
-                            lens: lens.clone(),
-                        })
-                        .collect()
-                });
-                Ok(GotFile {
-                    children: got.children,
-                    value: got.value,
-                    top,
-                })
-            }
+            Ok((got, top)) => Ok(GotFile {
+                children: got.children,
+                value: got.value,
+                top,
+            }),
             Err(e) => {
                 sink.tree.discard(&sink.made);
                 Err(e)
@@ -444,7 +434,7 @@ impl Lens {
         skel: Skels,
         top: bool,
         sink: &mut S,
-    ) -> Result<GotTop<'a, S::Node>, GetError> {
+    ) -> Result<GotTop<S::Node>, GetError> {
         let structural = structural_for(text.len());
         match self.run_get_once(text, spans, skel, top, sink, structural) {
             Err(_) if structural && engine() == Engine::Auto => {
@@ -463,7 +453,7 @@ impl Lens {
         top: bool,
         sink: &mut S,
         structural: bool,
-    ) -> Result<GotTop<'a, S::Node>, GetError> {
+    ) -> Result<GotTop<S::Node>, GetError> {
         let mut st = State::new(text, skel, spans, sink, structural);
         st.top = top.then(Vec::new);
         let n = st.text.len();
@@ -773,7 +763,7 @@ impl<'a, S: Sink> State<'a, '_, S> {
                 if self.depth == 0
                     && let Some(top) = &mut self.top
                 {
-                    top.push((s..e, lens));
+                    top.push(TopEntry::new(s..e, lens));
                 }
                 let mut sub = Level::default();
                 // A nested subtree of a recursive lens is read without its layout, which

@@ -15,34 +15,36 @@ use super::skel::{Dict, Entry as Layouts, LayoutEntries, Skel, lens_id};
 use super::{Kind, Lens};
 use crate::tree::NodeId;
 use foldhash::quality::RandomState;
-use rustc_hash::FxHashMap;
 use std::hash::BuildHasher;
 use std::ops::Range;
 
-/// One top-level subtree as get read it or put wrote it: its text and its lens.
+/// One top-level subtree as get read it or put wrote it: its text and its lens, in 16
+/// bytes (a file can have millions; a layout is only recorded for texts whose offsets fit
+/// in 32 bits).
 #[derive(Debug, Clone)]
 pub(crate) struct TopEntry {
-    /// Its text.
-    pub(crate) span: Range<usize>,
-    /// The subtree lens that read or wrote it.
-    pub(crate) lens: Lens,
-}
-
-/// One entry of a [`Layout`], packed (a file can have millions).
-#[derive(Debug, Clone, Copy)]
-struct Packed {
     start: u32,
     end: u32,
-    /// The label's offset in `Layout::labels`.
-    label_at: u32,
-    /// The label's length plus one; 0 for no label.
-    label_len: u32,
-    /// Index in `Layout::lenses`.
-    lens: u32,
+    /// The subtree lens that read or wrote it.
+    lens: Lens,
+}
+
+impl TopEntry {
+    /// The subtree read or written by `lens` from `span`.
+    pub(crate) fn new(span: Range<usize>, lens: &Lens) -> TopEntry {
+        let narrow = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        TopEntry {
+            start: narrow(span.start),
+            end: narrow(span.end),
+            lens: lens.clone(),
+        }
+    }
 }
 
 /// The top-level layout of one file: valid for exactly the text it was made from (checked
-/// by length and hash), read by the file lens `lens` into the file node `node`.
+/// by length and hash), read by the file lens `lens` into the file node `node`. It keeps
+/// the list of subtrees get or put made (no copy of it), and their labels in one string:
+/// 20 bytes and the label's text per entry.
 #[derive(Debug)]
 pub(crate) struct Layout {
     keys: RandomState,
@@ -50,10 +52,16 @@ pub(crate) struct Layout {
     len: usize,
     lens: usize,
     node: NodeId,
-    lenses: Vec<Lens>,
+    entries: Vec<TopEntry>,
+    /// The entries' labels, one after the other.
     labels: String,
-    entries: Vec<Packed>,
+    /// Per entry: where its label ends in `labels` (it starts where the one before
+    /// ends), with `NO_LABEL` set for an entry whose node has no label.
+    label_ends: Vec<u32>,
 }
+
+/// [`Layout::label_ends`]: the entry's node has no label.
+const NO_LABEL: u32 = 1 << 31;
 
 /// One entry of a [`Layout`].
 pub(crate) struct Entry<'l> {
@@ -81,42 +89,20 @@ impl Layout {
             len: text.len(),
             lens: lens_id(file_lens),
             node,
-            lenses: Vec::new(),
+            label_ends: Vec::with_capacity(top.len()),
+            entries: top,
             labels: String::new(),
-            entries: Vec::with_capacity(top.len()),
         };
-        let mut seen: FxHashMap<usize, u32> = FxHashMap::default();
-        // Runs of entries read by the same lens are common: look that one up once.
-        let mut last = (0usize, 0u32);
-        for (t, label) in top.into_iter().zip(labels) {
-            let id = lens_id(&t.lens);
-            let lens = if id == last.0 {
-                last.1
-            } else {
-                let l = *seen.entry(id).or_insert_with(|| {
-                    layout.lenses.push(t.lens.clone());
-                    (layout.lenses.len() - 1) as u32
-                });
-                last = (id, l);
-                l
-            };
-            let label_at = u32::try_from(layout.labels.len()).ok()?;
-            let label_len = match label {
-                Some(l) => {
-                    layout.labels.push_str(l);
-                    u32::try_from(l.len() + 1).ok()?
-                }
-                None => 0,
-            };
-            layout.entries.push(Packed {
-                start: t.span.start as u32,
-                end: t.span.end as u32,
-                label_at,
-                label_len,
-                lens,
-            });
+        for label in labels {
+            layout.labels.push_str(label.unwrap_or_default());
+            let end = u32::try_from(layout.labels.len())
+                .ok()
+                .filter(|&e| e < NO_LABEL)?;
+            layout
+                .label_ends
+                .push(if label.is_some() { end } else { end | NO_LABEL });
         }
-        Some(layout)
+        (layout.label_ends.len() == layout.entries.len()).then_some(layout)
     }
 
     /// Whether the layout describes `text` as read by `file_lens` into `node`.
@@ -134,18 +120,21 @@ impl Layout {
 
     /// Entry `i`.
     pub(crate) fn get(&self, i: usize) -> Option<Entry<'_>> {
-        let p = self.entries.get(i)?;
-        let label = match p.label_len {
-            0 => None,
-            n => {
-                let at = p.label_at as usize;
-                Some(self.labels.get(at..at + n as usize - 1)?)
-            }
+        let t = self.entries.get(i)?;
+        let end = *self.label_ends.get(i)?;
+        let label = if end & NO_LABEL == 0 {
+            let start = match i.checked_sub(1) {
+                Some(before) => (*self.label_ends.get(before)? & !NO_LABEL) as usize,
+                None => 0,
+            };
+            Some(self.labels.get(start..end as usize)?)
+        } else {
+            None
         };
         Some(Entry {
             label,
-            span: p.start as usize..p.end as usize,
-            lens: self.lenses.get(p.lens as usize)?,
+            span: t.start as usize..t.end as usize,
+            lens: &t.lens,
         })
     }
 

@@ -525,10 +525,7 @@ impl Put<'_> {
                 if self.depth == 0
                     && let Some(top) = &mut self.top
                 {
-                    top.push(TopEntry {
-                        span: start..self.out.len(),
-                        lens: lens.clone(),
-                    });
+                    top.push(TopEntry::new(start..self.out.len(), lens));
                 }
             }
             Kind::Fix(id, body) => {
