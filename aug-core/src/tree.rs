@@ -877,13 +877,13 @@ impl Tree {
     /// [`Tree::adopt`] attaches the top-level ones, [`Tree::discard`] drops them on failure.
     pub(crate) fn new_detached(
         &mut self,
-        label: Option<CompactString>,
-        value: Option<CompactString>,
+        label: Option<&str>,
+        value: Option<&str>,
         span: Option<NodeSpan>,
         children: Vec<NodeId>,
     ) -> NodeId {
-        let label = label.map_or(NO_LABEL, |l| self.labels.intern(&l));
-        let id = self.nodes.insert(label, NO_ORIGIN, value.as_deref(), None);
+        let label = label.map_or(NO_LABEL, |l| self.labels.intern(l));
+        let id = self.nodes.insert(label, NO_ORIGIN, value, None);
         if let Some(span) = span {
             self.spans.insert(id, span);
         }

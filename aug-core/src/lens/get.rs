@@ -255,12 +255,11 @@ impl Sink for TreeSink<'_> {
         if !children.is_empty() && self.made.ends_with(&children) {
             self.made.truncate(self.made.len() - children.len());
         }
-        let id = self.tree.new_detached(
-            label.map(|p| p.to_compact(text)),
-            value.map(|p| p.to_compact(text)),
-            span,
-            children,
-        );
+        let label = label.as_ref().map(|p| p.as_str(text));
+        let value = value.as_ref().map(|p| p.as_str(text));
+        let id = self
+            .tree
+            .new_detached(label.as_deref(), value.as_deref(), span, children);
         self.made.push(id);
         id
     }

@@ -170,7 +170,9 @@ impl Store {
             slot,
             generation: NonZeroU32::new(generation).unwrap_or(NonZeroU32::MIN),
         };
-        self.set_value(id, value);
+        if value.is_some() {
+            self.set_value(id, value);
+        }
         id
     }
 
@@ -319,6 +321,9 @@ impl Store {
     /// How many cells of the pool the list of slot `i` owns.
     fn room_of(&self, i: usize) -> usize {
         let len = self.nodes.get(i).map_or(0, |n| n.kids_len as usize);
+        if self.room.is_empty() {
+            return len;
+        }
         self.room.get(&narrow(i)).map_or(len, |&room| room as usize)
     }
 
@@ -437,12 +442,26 @@ impl Store {
 
     /// Appends `kids` to `parent`'s list.
     pub(super) fn extend_kids(&mut self, parent: NodeId, kids: &[NodeId]) {
+        if kids.is_empty() {
+            return;
+        }
         let Some(i) = self.slot(parent) else {
             return;
         };
         let Some(len) = self.nodes.get(i).map(|n| n.kids_len as usize) else {
             return;
         };
+        if len == 0 && self.room_of(i) == 0 {
+            // A node's first children (how get builds every list): at the end of the pool,
+            // with exactly their room.
+            let start = narrow(self.pool.len());
+            self.pool.extend_from_slice(kids);
+            if let Some(n) = self.nodes.get_mut(i) {
+                n.kids_start = start;
+                n.kids_len = narrow(kids.len());
+            }
+            return;
+        }
         let Some(start) = self.reserve(i, kids.len()) else {
             return;
         };
