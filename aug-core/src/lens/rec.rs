@@ -442,6 +442,37 @@ impl<'a> Parser<'a> {
     /// The ends of the regular `part` of a recursive lens: its longest match, and `p` if
     /// it accepts the empty text.
     fn terminal_ends(&mut self, part: &'a Lens, p: usize) -> Ends {
+        let mut l = part;
+        while let Kind::Subtree(body) = &l.0.kind {
+            l = body;
+        }
+        let leaf = !matches!(
+            l.0.kind,
+            Kind::Concat(_) | Kind::Union(_) | Kind::Star(_) | Kind::Maybe(_)
+        );
+        if !l.0.rec && !l.0.c_eps && (leaf || !self.structural) {
+            // What `ends` answers with the automaton, reading only the first and last
+            // ends instead of gathering every one (a `[ \t\n]*` ends at every blank).
+            if !may_start(l, self.text.get(p).copied()) {
+                return Ends::default();
+            }
+            let (mut first, mut last) = (None, None);
+            l.0.ctype
+                .for_each_match_end(self.text, p, self.text.len(), |x| {
+                    first.get_or_insert(x);
+                    last = Some(x);
+                });
+            let (Some(first), Some(last)) = (first, last) else {
+                return Ends::default();
+            };
+            self.furthest = self.furthest.max(last);
+            if first == last || first != p {
+                return self.single(last);
+            }
+            let at = self.pool.len();
+            self.pool.extend_from_slice(&[p, last]);
+            return self.seal(at);
+        }
         let all = self.ends(part, p);
         if all.len < 2 {
             return all;
