@@ -171,6 +171,45 @@ impl Memo {
     }
 }
 
+/// The first and last ends of regular parts of recursive lenses at recent positions:
+/// reading a nested structure asks the same part at the same position again at every level
+/// (five times per position on average for XML and JSON), and each answer is a scan of
+/// the text. A direct-mapped table, so it costs no more than its fixed size, which grows
+/// with the text up to 64k entries.
+#[derive(Default)]
+struct TerminalCache {
+    /// (part's address, position, first and last ends; `usize::MAX` for none).
+    slots: Vec<(usize, usize, usize, usize)>,
+}
+
+impl TerminalCache {
+    fn slot(&self, key: usize, p: usize) -> usize {
+        let h = (key ^ p.rotate_left(17)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        (h >> 40) & (self.slots.len().wrapping_sub(1))
+    }
+
+    /// What was found for the part `key` at `p`: `Some(None)` when it ends nowhere.
+    fn get(&self, key: usize, p: usize) -> Option<Option<(usize, usize)>> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let &(k, q, first, last) = self.slots.get(self.slot(key, p))?;
+        (k == key && q == p).then_some((first != usize::MAX).then_some((first, last)))
+    }
+
+    fn put(&mut self, key: usize, p: usize, found: Option<(usize, usize)>, text_len: usize) {
+        if self.slots.is_empty() {
+            let n = (text_len / 4).clamp(64, 1 << 16).next_power_of_two();
+            self.slots = vec![(0, 0, 0, 0); n];
+        }
+        let i = self.slot(key, p);
+        let (first, last) = found.unwrap_or((usize::MAX, usize::MAX));
+        if let Some(s) = self.slots.get_mut(i) {
+            *s = (key, p, first, last);
+        }
+    }
+}
+
 /// A table indexed by text position over only the stretch of the text a parser visits:
 /// one get may read a small part of a big file (an entry that save reads again), so a
 /// table over the whole text would cost its length at every such get.
@@ -237,6 +276,9 @@ pub(crate) struct Parser<'a> {
     kept: Vec<usize>,
     /// `ident[i] == i` for the positions visited: the sets of one end.
     ident: Window<usize>,
+    /// The first and last ends of regular parts scanned lately (see
+    /// [`Parser::terminal_ends`]).
+    terminals: TerminalCache,
     /// The furthest position a regular part matched to: where a text that does not parse
     /// goes wrong, as far as the parser can tell.
     furthest: usize,
@@ -273,6 +315,7 @@ impl<'a> Parser<'a> {
             log: Vec::new(),
             pool: Vec::new(),
             ident: Window::default(),
+            terminals: TerminalCache::default(),
             kept: Vec::new(),
             furthest: 0,
             nesting: 0,
@@ -456,13 +499,22 @@ impl<'a> Parser<'a> {
             if !may_start(l, self.text.get(p).copied()) {
                 return Ends::default();
             }
-            let (mut first, mut last) = (None, None);
-            l.0.ctype
-                .for_each_match_end(self.text, p, self.text.len(), |x| {
-                    first.get_or_insert(x);
-                    last = Some(x);
-                });
-            let (Some(first), Some(last)) = (first, last) else {
+            let key = addr(l);
+            let found = match self.terminals.get(key, p) {
+                Some(hit) => hit,
+                None => {
+                    let (mut first, mut last) = (None, None);
+                    l.0.ctype
+                        .for_each_match_end(self.text, p, self.text.len(), |x| {
+                            first.get_or_insert(x);
+                            last = Some(x);
+                        });
+                    let found = first.zip(last);
+                    self.terminals.put(key, p, found, self.text.len());
+                    found
+                }
+            };
+            let Some((first, last)) = found else {
                 return Ends::default();
             };
             self.furthest = self.furthest.max(last);
