@@ -120,6 +120,32 @@ impl Simple {
         }
     }
 
+    /// Whether the whole of `t` is in the language.
+    fn is_match(&self, t: &[u8]) -> bool {
+        match self {
+            Simple::Seq(sets) => {
+                t.len() == sets.len() && sets.iter().zip(t).all(|(s, &b)| s.contains(b))
+            }
+            Simple::Run(set, min) => {
+                t.len() >= usize::try_from(*min).unwrap_or(usize::MAX)
+                    && t.iter().all(|&b| set.contains(b))
+            }
+        }
+    }
+
+    /// The longest prefix of `t` in the language.
+    fn longest(&self, t: &[u8]) -> Option<usize> {
+        match self {
+            Simple::Seq(sets) => (t.len() >= sets.len()
+                && sets.iter().zip(t).all(|(s, &b)| s.contains(b)))
+            .then_some(sets.len()),
+            Simple::Run(set, min) => {
+                let n = t.iter().take_while(|&&b| set.contains(b)).count();
+                (n >= usize::try_from(*min).unwrap_or(usize::MAX)).then_some(n)
+            }
+        }
+    }
+
     /// [`Regex::for_each_match_end`].
     fn for_each_match_end(&self, t: &[u8], mut f: impl FnMut(usize)) {
         match self {
@@ -319,7 +345,18 @@ impl Regex {
 
     /// Whether the whole of `text` is in the language.
     pub fn is_match(&self, text: &[u8]) -> bool {
-        self.fwd().full_match(text)
+        match self.simple() {
+            Some(simple) => simple.is_match(text),
+            None => self.fwd().full_match(text),
+        }
+    }
+
+    /// The language as a [`Simple`] one, if it is.
+    fn simple(&self) -> Option<&Simple> {
+        self.0
+            .simple
+            .get_or_init(|| Simple::of(&self.0.node))
+            .as_ref()
     }
 
     /// Whether `text[start..end]` is in the language; false if the range is out of bounds.
@@ -331,6 +368,9 @@ impl Regex {
     /// longest match, as Augeas's `re_match`). The scan stops at the first dead state.
     pub fn longest_match(&self, text: &[u8], start: usize, end: usize) -> Option<usize> {
         let t = text.get(start..end)?;
+        if let Some(simple) = self.simple() {
+            return simple.longest(t).map(|n| start + n);
+        }
         let mut best = None;
         self.fwd()
             .scan(t.iter().copied(), |n| best = Some(start + n));
@@ -366,7 +406,7 @@ impl Regex {
         mut f: impl FnMut(usize),
     ) {
         if let Some(t) = text.get(start..end) {
-            match self.0.simple.get_or_init(|| Simple::of(&self.0.node)) {
+            match self.simple() {
                 Some(simple) => simple.for_each_match_end(t, |n| f(start + n)),
                 None => {
                     self.fwd().scan(t.iter().copied(), |n| f(start + n));
@@ -810,7 +850,19 @@ mod tests {
             }
             let mut slow = Vec::new();
             r.fwd().scan(text.bytes(), |n| slow.push(n));
-            proptest::prop_assert_eq!(fast, slow, "/{}/ on {:?}", pattern, text);
+            proptest::prop_assert_eq!(&fast, &slow, "/{}/ on {:?}", pattern, text);
+            let simple = Simple::of(&r.0.node);
+            let simple = simple.as_ref();
+            proptest::prop_assert_eq!(
+                simple.map(|s| s.is_match(text.as_bytes())),
+                Some(r.fwd().full_match(text.as_bytes())),
+                "is_match /{}/ on {:?}", pattern, text
+            );
+            proptest::prop_assert_eq!(
+                simple.and_then(|s| s.longest(text.as_bytes())),
+                slow.last().copied(),
+                "longest /{}/ on {:?}", pattern, text
+            );
         }
     }
 
