@@ -212,6 +212,42 @@ impl TerminalCache {
     }
 }
 
+/// The ends, when there is one or none, of the parts `i..` of a recursive concatenation
+/// started at a position, for recent questions: direct-mapped, like [`TerminalCache`].
+#[derive(Default)]
+struct RestCache {
+    /// (concatenation's address, position, `i`, the end; `usize::MAX` for none).
+    slots: Vec<(usize, usize, usize, usize)>,
+}
+
+impl RestCache {
+    fn slot(&self, key: usize, i: usize, p: usize) -> usize {
+        let h = (key ^ p.rotate_left(17) ^ i.rotate_left(47)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        (h >> 40) & (self.slots.len().wrapping_sub(1))
+    }
+
+    /// The end cached for the parts `i..` of `key` at `p`: `Some(None)` when they end
+    /// nowhere.
+    fn get(&self, key: usize, i: usize, p: usize) -> Option<Option<usize>> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let &(k, q, j, end) = self.slots.get(self.slot(key, i, p))?;
+        (k == key && q == p && j == i).then_some((end != usize::MAX).then_some(end))
+    }
+
+    fn put(&mut self, key: usize, i: usize, p: usize, end: Option<usize>, text_len: usize) {
+        if self.slots.is_empty() {
+            let n = (text_len / 4).clamp(64, 1 << 12).next_power_of_two();
+            self.slots = vec![(0, 0, 0, 0); n];
+        }
+        let at = self.slot(key, i, p);
+        if let Some(s) = self.slots.get_mut(at) {
+            *s = (key, p, i, end.unwrap_or(usize::MAX));
+        }
+    }
+}
+
 /// A table indexed by text position over only the stretch of the text a parser visits:
 /// one get may read a small part of a big file (an entry that save reads again), so a
 /// table over the whole text would cost its length at every such get.
@@ -281,6 +317,9 @@ pub(crate) struct Parser<'a> {
     /// The first and last ends of regular parts scanned lately (see
     /// [`Parser::terminal_ends`]).
     terminals: TerminalCache,
+    /// Single or empty ends of the rests of recursive concatenations (see
+    /// [`Parser::seq_ends`]).
+    rests: RestCache,
     /// The furthest position a regular part matched to: where a text that does not parse
     /// goes wrong, as far as the parser can tell.
     furthest: usize,
@@ -318,6 +357,7 @@ impl<'a> Parser<'a> {
             pool: Vec::new(),
             ident: Window::default(),
             terminals: TerminalCache::default(),
+            rests: RestCache::default(),
             kept: Vec::new(),
             furthest: 0,
             nesting: 0,
@@ -777,6 +817,33 @@ impl<'a> Parser<'a> {
         let Some(part) = parts.get(i) else {
             return self.single(p);
         };
+        // Splitting a recursive concatenation asks for the ends of its rest from each part
+        // in turn, and each of those asks again for the rest after it. An answer of one end
+        // or none takes no room and, once no reference is being grown (whose ends could
+        // still change), is final: those are cached.
+        let cache = l.0.rec && i > 0 && self.active.is_empty();
+        if cache && let Some(hit) = self.rests.get(addr(l), i, p) {
+            return match hit {
+                Some(q) => self.single(q),
+                None => Ends::default(),
+            };
+        }
+        let e = self.seq_ends_uncached(l, parts, part, i, p);
+        if cache && e.len <= 1 && self.active.is_empty() {
+            let q = (e.len == 1).then(|| self.nth(e, 0));
+            self.rests.put(addr(l), i, p, q, self.text.len());
+        }
+        e
+    }
+
+    fn seq_ends_uncached(
+        &mut self,
+        l: &'a Lens,
+        parts: &'a [Lens],
+        part: &'a Lens,
+        i: usize,
+        p: usize,
+    ) -> Ends {
         if i + 1 == parts.len() {
             return self.part_ends(l, part, p);
         }
