@@ -1,9 +1,10 @@
-//! Where the nodes of a [`super::Tree`] live: one array of 28-byte nodes with a generation
+//! Where the nodes of a [`super::Tree`] live: one array of 24-byte nodes with a generation
 //! counter each, one text arena for their values and one pool for their children lists.
 //!
 //! A tree of a 100k-line file has over a million nodes, so the per-node cost is the
-//! tree's cost: nothing here allocates per node. A value of up to four bytes sits in its
-//! node; a longer one is a range of the arena. A children list is a range of the pool, as
+//! tree's cost: nothing here allocates per node. A value of up to three bytes sits in its
+//! node; a longer one is an entry of the arena: its length (one byte below 128) then its
+//! bytes. A children list is a range of the pool, as
 //! long as the list when get made it; a list that grows gets room to grow (recorded beside
 //! the nodes, since few lists ever grow) and moves to the end of the pool when it outgrows
 //! that room. Values and
@@ -18,17 +19,63 @@ use std::num::NonZeroU32;
 
 /// No parent (see [`Node::parent`]).
 const NO_PARENT: u32 = u32::MAX;
-/// [`Node::value_len`]: the node has no value.
-const NO_VALUE: u32 = u32::MAX;
-/// [`Node::value_len`]: the value is too long for the arena's 32-bit ranges and lives in
-/// [`Store::long`].
-const LONG_VALUE: u32 = u32::MAX - 1;
+/// [`Node::value`]: the node has no value.
+const NO_VALUE: [u8; 4] = [0xff; 4];
+/// [`Node::value`]: the value is too long for the arena and lives in [`Store::long`].
+const LONG_VALUE: [u8; 4] = [0xfe, 0xff, 0xff, 0xff];
 /// Values of at most this many bytes live in the node itself.
-const INLINE: usize = 4;
+const INLINE: usize = 3;
+/// [`Node::value`]'s last byte when the value is inline (ored with its length).
+const INLINE_TAG: u8 = 0x80;
+/// Arena offsets stay below this (the top bit of [`Node::value`] tells them from the rest).
+const ARENA_LIMIT: usize = 1 << 31;
+
+/// How a node holds its value, read off [`Node::value`].
+enum Held {
+    None,
+    /// In the node: its first `n` bytes.
+    Inline(usize),
+    /// The arena entry at this offset.
+    Arena(usize),
+    /// In [`Store::long`].
+    Long,
+}
+
+impl Held {
+    fn of(v: [u8; 4]) -> Held {
+        match v[3] {
+            b if b & INLINE_TAG == 0 => Held::Arena(u32::from_le_bytes(v) as usize),
+            b if usize::from(b & !INLINE_TAG) <= INLINE => {
+                Held::Inline(usize::from(b & !INLINE_TAG))
+            }
+            _ if v == LONG_VALUE => Held::Long,
+            _ => Held::None,
+        }
+    }
+}
+
+/// An arena entry's length is written as one `char` (so the arena stays a `str`): the
+/// length itself below the surrogates, shifted past them above. Longer values go to
+/// [`Store::long`].
+const MAX_ARENA_VALUE: usize = 0x10_ffff - 0x800;
+
+fn length_char(len: usize) -> Option<char> {
+    let code = if len < 0xd800 {
+        len
+    } else {
+        len.checked_add(0x800)?
+    };
+    char::from_u32(u32::try_from(code).ok()?)
+}
+
+fn char_length(c: char) -> usize {
+    let code = c as usize;
+    if code < 0xd800 { code } else { code - 0x800 }
+}
 /// The arena and the pool are compacted only past this much garbage.
 const MIN_GARBAGE: usize = 4096;
 
-/// One node: 28 bytes, with neither a heap allocation of its own nor a pointer.
+/// One node: 24 bytes, with neither a heap allocation of its own nor a pointer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Node {
     /// The label, as an index into the tree's labels (see `super::Labels`).
@@ -37,10 +84,9 @@ pub(super) struct Node {
     pub(super) meta: u32,
     /// The slot of the parent (`NO_PARENT` for none).
     parent: u32,
-    /// The value's length, or `NO_VALUE`, or `LONG_VALUE`.
-    value_len: u32,
-    /// The value's bytes when it is short enough, else its offset in the arena.
-    value_data: [u8; 4],
+    /// The value (see [`Held`]): up to three bytes and `INLINE_TAG | length`; or the
+    /// offset of its arena entry (top bit clear); or `NO_VALUE` or `LONG_VALUE`.
+    value: [u8; 4],
     /// Where the children list starts in the pool, and how long it is. Its room there is
     /// its length, unless [`Store::room`] says more.
     kids_start: u32,
@@ -48,7 +94,7 @@ pub(super) struct Node {
 }
 
 // Keep it small: every byte here is a megabyte at 100k lines.
-const _: () = assert!(std::mem::size_of::<Node>() == 28);
+const _: () = assert!(std::mem::size_of::<Node>() == 24);
 
 /// What fills the pool's unused room (never read as a child).
 const HOLE: NodeId = NodeId {
@@ -72,7 +118,7 @@ pub(super) struct Store {
     free: Vec<u32>,
     /// The number of live nodes.
     live: usize,
-    /// The values longer than `INLINE` bytes.
+    /// The values longer than `INLINE` bytes, each after its length.
     arena: String,
     /// Bytes of `arena` no node refers to any more.
     arena_garbage: usize,
@@ -141,8 +187,7 @@ impl Store {
             label,
             meta,
             parent: parent.map_or(NO_PARENT, |p| p.slot),
-            value_len: NO_VALUE,
-            value_data: [0; 4],
+            value: NO_VALUE,
             kids_start: 0,
             kids_len: 0,
         };
@@ -219,17 +264,20 @@ impl Store {
     /// The value of `id`.
     pub(super) fn value(&self, id: NodeId) -> Option<&str> {
         let n = self.get(id)?;
-        match n.value_len {
-            NO_VALUE => None,
-            LONG_VALUE => self.long.get(&id.slot).map(|v| &**v),
-            len if len as usize <= INLINE => {
-                std::str::from_utf8(n.value_data.get(..len as usize)?).ok()
-            }
-            len => {
-                let start = u32::from_le_bytes(n.value_data) as usize;
-                self.arena.get(start..start + len as usize)
-            }
+        match Held::of(n.value) {
+            Held::None => None,
+            Held::Long => self.long.get(&id.slot).map(|v| &**v),
+            Held::Inline(len) => std::str::from_utf8(n.value.get(..len)?).ok(),
+            Held::Arena(at) => self.arena_entry(at).map(|(_, v)| v),
         }
+    }
+
+    /// The arena entry at `at`: its size in the arena and its value.
+    fn arena_entry(&self, at: usize) -> Option<(usize, &str)> {
+        let c = self.arena.get(at..)?.chars().next()?;
+        let start = at + c.len_utf8();
+        let v = self.arena.get(start..start + char_length(c))?;
+        Some((c.len_utf8() + v.len(), v))
     }
 
     /// Sets the value of `id`; `false` when `id` is not live.
@@ -238,51 +286,55 @@ impl Store {
             return false;
         };
         self.drop_value(i);
-        let (len, data) = match value {
-            None => (NO_VALUE, [0; 4]),
+        let held = match value {
+            None => NO_VALUE,
             Some(v) if v.len() <= INLINE => {
-                let mut data = [0; 4];
-                data[..v.len()].copy_from_slice(v.as_bytes());
-                (narrow(v.len()), data)
+                let mut held = [0; 4];
+                held[..v.len()].copy_from_slice(v.as_bytes());
+                held[3] = INLINE_TAG | v.len() as u8;
+                held
             }
             Some(v) => {
                 if self.arena_garbage > MIN_GARBAGE.max(self.arena.len() / 2) {
                     self.compact_arena();
                 }
-                let start = self.arena.len();
-                match (u32::try_from(start), u32::try_from(start + v.len())) {
-                    (Ok(start32), Ok(end)) if end < LONG_VALUE => {
+                let at = self.arena.len();
+                match length_char(v.len()) {
+                    Some(c) if v.len() <= MAX_ARENA_VALUE && at + 4 + v.len() < ARENA_LIMIT => {
+                        self.arena.push(c);
                         self.arena.push_str(v);
-                        (narrow(v.len()), start32.to_le_bytes())
+                        narrow(at).to_le_bytes()
                     }
                     _ => {
                         self.long.insert(id.slot, v.into());
-                        (LONG_VALUE, [0; 4])
+                        LONG_VALUE
                     }
                 }
             }
         };
         if let Some(n) = self.nodes.get_mut(i) {
-            n.value_len = len;
-            n.value_data = data;
+            n.value = held;
         }
         true
     }
 
     /// Lets go of the value of slot `i`.
     fn drop_value(&mut self, i: usize) {
-        let Some(n) = self.nodes.get_mut(i) else {
+        let Some(n) = self.nodes.get(i) else {
             return;
         };
-        match n.value_len {
-            NO_VALUE => {}
-            LONG_VALUE => {
+        match Held::of(n.value) {
+            Held::None | Held::Inline(_) => {}
+            Held::Long => {
                 self.long.remove(&narrow(i));
             }
-            len if len as usize <= INLINE => {}
-            len => self.arena_garbage += len as usize,
+            Held::Arena(at) => {
+                self.arena_garbage += self.arena_entry(at).map_or(0, |(size, _)| size);
+            }
         }
-        n.value_len = NO_VALUE;
+        if let Some(n) = self.nodes.get_mut(i) {
+            n.value = NO_VALUE;
+        }
     }
 
     /// Copies the live values into a fresh arena.
@@ -290,17 +342,16 @@ impl Store {
         let mut arena =
             String::with_capacity(self.arena.len() - self.arena_garbage.min(self.arena.len()));
         for n in &mut self.nodes {
-            let len = n.value_len;
-            if len == NO_VALUE || len == LONG_VALUE || len as usize <= INLINE {
+            let Held::Arena(at) = Held::of(n.value) else {
                 continue;
-            }
-            let start = u32::from_le_bytes(n.value_data) as usize;
-            let v = self
-                .arena
-                .get(start..start + len as usize)
-                .unwrap_or_default();
-            n.value_data = narrow(arena.len()).to_le_bytes();
-            arena.push_str(v);
+            };
+            let size = self.arena.get(at..).and_then(|s| {
+                let c = s.chars().next()?;
+                Some(c.len_utf8() + char_length(c))
+            });
+            let entry = size.and_then(|size| self.arena.get(at..at + size));
+            n.value = narrow(arena.len()).to_le_bytes();
+            arena.push_str(entry.unwrap_or("\0"));
         }
         self.arena = arena;
         self.arena_garbage = 0;
@@ -499,9 +550,10 @@ mod tests {
             assert_eq!(owned + self.pool_garbage, self.pool.len(), "pool cells");
             let bytes: usize = live
                 .iter()
-                .map(|&i| self.nodes[i].value_len)
-                .filter(|&l| l != NO_VALUE && l != LONG_VALUE && l as usize > INLINE)
-                .map(|l| l as usize)
+                .filter_map(|&i| match Held::of(self.nodes[i].value) {
+                    Held::Arena(at) => Some(self.arena_entry(at).map_or(0, |(size, _)| size)),
+                    _ => None,
+                })
                 .sum();
             assert_eq!(bytes + self.arena_garbage, self.arena.len(), "arena bytes");
             assert_eq!(live.len(), self.live);
@@ -639,6 +691,44 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Lengths read back from their `char`, around every UTF-8 width and the surrogates;
+    /// values of such lengths read back from the arena.
+    #[test]
+    fn arena_lengths_round_trip() {
+        for len in [
+            0,
+            4,
+            127,
+            128,
+            2047,
+            2048,
+            0xd7ff,
+            0xd800,
+            0xdfff,
+            0xffff,
+            0x1_0000,
+            MAX_ARENA_VALUE,
+        ] {
+            let c = length_char(len).expect("a length the arena takes");
+            assert_eq!(char_length(c), len);
+        }
+        assert_eq!(length_char(MAX_ARENA_VALUE + 1), None);
+        let mut s = Store::default();
+        for len in [5, 200, 0xd800, 0x1_0005] {
+            let v = "x".repeat(len);
+            let id = s.insert(0, 0, Some(&v), None);
+            assert_eq!(s.value(id), Some(v.as_str()));
+            assert!(s.long.is_empty());
+        }
+        let big = "y".repeat(MAX_ARENA_VALUE + 1);
+        let id = s.insert(0, 0, Some(&big), None);
+        assert_eq!(s.value(id), Some(big.as_str()));
+        assert_eq!(s.long.len(), 1, "too long for the arena");
+        s.remove(id);
+        assert!(s.long.is_empty());
+        s.check_accounts();
     }
 
     /// Many small edits to two long lists in turn, with values replaced: the pool and
