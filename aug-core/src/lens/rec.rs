@@ -171,82 +171,56 @@ impl Memo {
     }
 }
 
-/// The first and last ends of regular parts of recursive lenses at recent positions:
-/// reading a nested structure asks the same part at the same position again at every level
-/// (five times per position on average for XML and JSON), and each answer is a scan of
-/// the text. A direct-mapped table, so it costs no more than its fixed size, which grows
-/// with the text up to 4096 entries (128 KB): the repeats come close together, and a
-/// bigger table misses the processor's cache more than scanning again costs (64k
-/// entries made XML and JSON of 100k lines slower than no table at all).
-#[derive(Default)]
-struct TerminalCache {
-    /// (part's address, position, first and last ends; `usize::MAX` for none).
-    slots: Vec<(usize, usize, usize, usize)>,
+/// Answers of at most two ends, which take no room in the parser's arenas, kept for the
+/// questions asked lately. Reading a nested structure asks the same questions again at
+/// every level it descends (five times per position on average for XML and JSON): the
+/// first and last ends of a regular part at a position (each a scan of the text), and the
+/// end of a concatenation's rest. A direct-mapped table, so it costs no more than its fixed
+/// size, which grows with the text up to 4096 entries (128 KB): the repeats come close
+/// together, and a bigger table misses the processor's cache more than asking again costs
+/// (64k entries made XML and JSON of 100k lines slower than no table at all).
+struct Recent<const K: usize, const A: usize> {
+    /// (key: a lens's address first, then positions or indexes; answer), the key all
+    /// zeros when the slot is empty (no lens lives at address 0).
+    slots: Vec<([usize; K], [usize; A])>,
 }
 
-impl TerminalCache {
-    fn slot(&self, key: usize, p: usize) -> usize {
-        let h = (key ^ p.rotate_left(17)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        (h >> 40) & (self.slots.len().wrapping_sub(1))
+impl<const K: usize, const A: usize> Default for Recent<K, A> {
+    fn default() -> Self {
+        Recent { slots: Vec::new() }
+    }
+}
+
+impl<const K: usize, const A: usize> Recent<K, A> {
+    fn slot(&self, key: [usize; K]) -> usize {
+        let h = key.iter().fold(0usize, |h, &k| {
+            (h.rotate_left(17) ^ k).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+        });
+        (h >> 40) & self.slots.len().wrapping_sub(1)
     }
 
-    /// What was found for the part `key` at `p`: `Some(None)` when it ends nowhere.
-    fn get(&self, key: usize, p: usize) -> Option<Option<(usize, usize)>> {
+    fn get(&self, key: [usize; K]) -> Option<[usize; A]> {
         if self.slots.is_empty() {
             return None;
         }
-        let &(k, q, first, last) = self.slots.get(self.slot(key, p))?;
-        (k == key && q == p).then_some((first != usize::MAX).then_some((first, last)))
+        let &(k, answer) = self.slots.get(self.slot(key))?;
+        (k == key).then_some(answer)
     }
 
-    fn put(&mut self, key: usize, p: usize, found: Option<(usize, usize)>, text_len: usize) {
+    fn put(&mut self, key: [usize; K], answer: [usize; A], text_len: usize) {
         if self.slots.is_empty() {
             let n = (text_len / 4).clamp(64, 1 << 12).next_power_of_two();
-            self.slots = vec![(0, 0, 0, 0); n];
+            self.slots = vec![([0; K], [0; A]); n];
         }
-        let i = self.slot(key, p);
-        let (first, last) = found.unwrap_or((usize::MAX, usize::MAX));
-        if let Some(s) = self.slots.get_mut(i) {
-            *s = (key, p, first, last);
-        }
-    }
-}
-
-/// The ends, when there is one or none, of the parts `i..` of a recursive concatenation
-/// started at a position, for recent questions: direct-mapped, like [`TerminalCache`].
-#[derive(Default)]
-struct RestCache {
-    /// (concatenation's address, position, `i`, the end; `usize::MAX` for none).
-    slots: Vec<(usize, usize, usize, usize)>,
-}
-
-impl RestCache {
-    fn slot(&self, key: usize, i: usize, p: usize) -> usize {
-        let h = (key ^ p.rotate_left(17) ^ i.rotate_left(47)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        (h >> 40) & (self.slots.len().wrapping_sub(1))
-    }
-
-    /// The end cached for the parts `i..` of `key` at `p`: `Some(None)` when they end
-    /// nowhere.
-    fn get(&self, key: usize, i: usize, p: usize) -> Option<Option<usize>> {
-        if self.slots.is_empty() {
-            return None;
-        }
-        let &(k, q, j, end) = self.slots.get(self.slot(key, i, p))?;
-        (k == key && q == p && j == i).then_some((end != usize::MAX).then_some(end))
-    }
-
-    fn put(&mut self, key: usize, i: usize, p: usize, end: Option<usize>, text_len: usize) {
-        if self.slots.is_empty() {
-            let n = (text_len / 4).clamp(64, 1 << 12).next_power_of_two();
-            self.slots = vec![(0, 0, 0, 0); n];
-        }
-        let at = self.slot(key, i, p);
+        let at = self.slot(key);
         if let Some(s) = self.slots.get_mut(at) {
-            *s = (key, p, i, end.unwrap_or(usize::MAX));
+            *s = (key, answer);
         }
     }
 }
+
+/// An answer of [`Recent`]: no end.
+const NOWHERE: usize = usize::MAX;
 
 /// A table indexed by text position over only the stretch of the text a parser visits:
 /// one get may read a small part of a big file (an entry that save reads again), so a
@@ -316,10 +290,10 @@ pub(crate) struct Parser<'a> {
     ident: Window<usize>,
     /// The first and last ends of regular parts scanned lately (see
     /// [`Parser::terminal_ends`]).
-    terminals: TerminalCache,
+    terminals: Recent<2, 2>,
     /// Single or empty ends of the rests of recursive concatenations (see
     /// [`Parser::seq_ends`]).
-    rests: RestCache,
+    rests: Recent<3, 1>,
     /// The furthest position a regular part matched to: where a text that does not parse
     /// goes wrong, as far as the parser can tell.
     furthest: usize,
@@ -356,8 +330,8 @@ impl<'a> Parser<'a> {
             log: Vec::new(),
             pool: Vec::new(),
             ident: Window::default(),
-            terminals: TerminalCache::default(),
-            rests: RestCache::default(),
+            terminals: Recent::default(),
+            rests: Recent::default(),
             kept: Vec::new(),
             furthest: 0,
             nesting: 0,
@@ -541,24 +515,23 @@ impl<'a> Parser<'a> {
             if !may_start(l, self.text.get(p).copied()) {
                 return Ends::default();
             }
-            let key = addr(l);
-            let found = match self.terminals.get(key, p) {
+            let key = [addr(l), p];
+            let [first, last] = match self.terminals.get(key) {
                 Some(hit) => hit,
                 None => {
-                    let (mut first, mut last) = (None, None);
+                    let (mut first, mut last) = (NOWHERE, NOWHERE);
                     l.0.ctype
                         .for_each_match_end(self.text, p, self.text.len(), |x| {
-                            first.get_or_insert(x);
-                            last = Some(x);
+                            first = first.min(x);
+                            last = x;
                         });
-                    let found = first.zip(last);
-                    self.terminals.put(key, p, found, self.text.len());
-                    found
+                    self.terminals.put(key, [first, last], self.text.len());
+                    [first, last]
                 }
             };
-            let Some((first, last)) = found else {
+            if last == NOWHERE {
                 return Ends::default();
-            };
+            }
             self.furthest = self.furthest.max(last);
             if first == last || first != p {
                 return self.single(last);
@@ -822,16 +795,17 @@ impl<'a> Parser<'a> {
         // or none takes no room and, once no reference is being grown (whose ends could
         // still change), is final: those are cached.
         let cache = l.0.rec && i > 0 && self.active.is_empty();
-        if cache && let Some(hit) = self.rests.get(addr(l), i, p) {
-            return match hit {
-                Some(q) => self.single(q),
-                None => Ends::default(),
+        let key = [addr(l), i, p];
+        if cache && let Some([end]) = self.rests.get(key) {
+            return match end {
+                NOWHERE => Ends::default(),
+                q => self.single(q),
             };
         }
         let e = self.seq_ends_uncached(l, parts, part, i, p);
         if cache && e.len <= 1 && self.active.is_empty() {
-            let q = (e.len == 1).then(|| self.nth(e, 0));
-            self.rests.put(addr(l), i, p, q, self.text.len());
+            let end = if e.len == 1 { self.nth(e, 0) } else { NOWHERE };
+            self.rests.put(key, [end], self.text.len());
         }
         e
     }
