@@ -602,3 +602,25 @@ fn load_drops_nodes_of_no_file_even_after_a_save() {
     aug.load().unwrap();
     assert_eq!(aug.count("/files/etc/here").unwrap(), 1);
 }
+
+/// A file whose node was made in the tree (here after its old node was removed) keeps
+/// being saved after its first save. Augeas 1.14 saves it once and then ignores every
+/// later change to it until the next load, reporting success (edit fuzzer, seed 2304459).
+#[test]
+fn a_file_made_in_the_tree_is_saved_again_after_its_first_save() {
+    let root = root_with(&[("etc/kv/a", "x = 1\n")]);
+    let mut aug = open(root.path(), Flags::NONE);
+    aug.rm("/files/etc/kv/a").unwrap();
+    aug.set("/files/etc/kv/a/y", Some("2")).unwrap();
+    aug.save().unwrap();
+    assert_eq!(
+        fs::read_to_string(root.path().join("etc/kv/a")).unwrap(),
+        "y = 2\n"
+    );
+    aug.set("/files/etc/kv/a/y", Some("3")).unwrap();
+    aug.save().unwrap();
+    assert_eq!(
+        fs::read_to_string(root.path().join("etc/kv/a")).unwrap(),
+        "y = 3\n"
+    );
+}

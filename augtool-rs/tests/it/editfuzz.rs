@@ -541,6 +541,35 @@ pub const ACCEPTED: &[Accepted] = &[
         },
     },
     Accepted {
+        name: "c-ignores-saved-new-file",
+        why: "a file whose node was made in the tree (not loaded: after an `rm` of the old \
+              one, say) and then saved: Augeas ignores every later change to that file until \
+              the next load, and reports success (the edits are lost); aug-rs saves them (or \
+              reports why it cannot). Checked: with a load done twice after every save, both \
+              tools agree.",
+        applies: |d| {
+            let Some(c) = c_augtool() else {
+                return false;
+            };
+            if d.cmds.iter().filter(|c| *c == "save").count() < 2 {
+                return false;
+            }
+            let reloaded: Vec<String> = d
+                .cmds
+                .iter()
+                .flat_map(|c| {
+                    let mut v = vec![c.clone()];
+                    if c == "save" {
+                        v.extend(["load".to_owned(), "load".to_owned()]);
+                    }
+                    v
+                })
+                .collect();
+            let (c, rs) = (run(&c, &reloaded), run(&augtool_rs(), &reloaded));
+            c.stdout == rs.stdout && c.code == rs.code && c.files == rs.files
+        },
+    },
+    Accepted {
         name: "c-empty-label-error",
         why: "after a file whose save failed is removed from the tree, C's save fails on \
               the `path` of the old error and records a second error under a node with an \
