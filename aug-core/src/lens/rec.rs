@@ -505,11 +505,7 @@ impl<'a> Parser<'a> {
         while let Kind::Subtree(body) = &l.0.kind {
             l = body;
         }
-        let leaf = !matches!(
-            l.0.kind,
-            Kind::Concat(_) | Kind::Union(_) | Kind::Star(_) | Kind::Maybe(_)
-        );
-        if !l.0.rec && !l.0.c_eps && (leaf || !self.structural) {
+        if !l.0.c_eps && self.by_automaton(l) {
             // What `ends` answers with the automaton, reading only the first and last
             // ends instead of gathering every one (a `[ \t\n]*` ends at every blank).
             if !may_start(l, self.text.get(p).copied()) {
@@ -579,6 +575,17 @@ impl<'a> Parser<'a> {
         r
     }
 
+    /// Whether the ends of `l` come from its automaton: a regular lens that is a leaf, or
+    /// any regular lens unless regular lenses are parsed by their structure. (A square is
+    /// a leaf here: its language is not its body's, both ends must be the same text.)
+    fn by_automaton(&self, l: &Lens) -> bool {
+        let leaf = !matches!(
+            l.0.kind,
+            Kind::Concat(_) | Kind::Union(_) | Kind::Star(_) | Kind::Maybe(_)
+        );
+        !l.0.rec && (leaf || !self.structural)
+    }
+
     /// Where `l` can end when it starts at `p`.
     fn ends(&mut self, l: &'a Lens, p: usize) -> Ends {
         // A subtree ends where its body does: no entry of its own.
@@ -593,13 +600,7 @@ impl<'a> Parser<'a> {
         if !may_start(l, self.text.get(p).copied()) {
             return Ends::default();
         }
-        // A square's language is not its body's (both ends must be the same text): its
-        // automaton answers, as for leaves.
-        let leaf = !matches!(
-            l.0.kind,
-            Kind::Concat(_) | Kind::Union(_) | Kind::Star(_) | Kind::Maybe(_)
-        );
-        if !l.0.rec && (leaf || !self.structural) {
+        if self.by_automaton(l) {
             // Not memoised: its automaton answers fast, and the memoised sets around it
             // ask it once or twice per position.
             let at = self.pool.len();

@@ -68,6 +68,14 @@ fn length_char(len: usize) -> Option<char> {
     char::from_u32(u32::try_from(code).ok()?)
 }
 
+/// The entry of `arena` at `at`: its size there (length and value) and its value.
+fn arena_entry(arena: &str, at: usize) -> Option<(usize, &str)> {
+    let c = arena.get(at..)?.chars().next()?;
+    let start = at + c.len_utf8();
+    let v = arena.get(start..start + char_length(c))?;
+    Some((c.len_utf8() + v.len(), v))
+}
+
 fn char_length(c: char) -> usize {
     let code = c as usize;
     if code < 0xd800 { code } else { code - 0x800 }
@@ -274,10 +282,7 @@ impl Store {
 
     /// The arena entry at `at`: its size in the arena and its value.
     fn arena_entry(&self, at: usize) -> Option<(usize, &str)> {
-        let c = self.arena.get(at..)?.chars().next()?;
-        let start = at + c.len_utf8();
-        let v = self.arena.get(start..start + char_length(c))?;
-        Some((c.len_utf8() + v.len(), v))
+        arena_entry(&self.arena, at)
     }
 
     /// Sets the value of `id`; `false` when `id` is not live.
@@ -345,11 +350,8 @@ impl Store {
             let Held::Arena(at) = Held::of(n.value) else {
                 continue;
             };
-            let size = self.arena.get(at..).and_then(|s| {
-                let c = s.chars().next()?;
-                Some(c.len_utf8() + char_length(c))
-            });
-            let entry = size.and_then(|size| self.arena.get(at..at + size));
+            let entry =
+                arena_entry(&self.arena, at).and_then(|(size, _)| self.arena.get(at..at + size));
             n.value = narrow(arena.len()).to_le_bytes();
             arena.push_str(entry.unwrap_or("\0"));
         }
