@@ -338,6 +338,48 @@ impl Node {
             Node::Text(_, body) => sub(body),
         }
     }
+
+    /// The length of every word of the language when all of its words have the same
+    /// length, as the expression shows it (`None` when it does not, or cannot tell: an
+    /// explicit automaton, an anchor, an empty language).
+    pub(crate) fn fixed_len(&self) -> Option<usize> {
+        let mut memo = HashMap::default();
+        self.fixed_len_memo(&mut memo)
+    }
+
+    fn fixed_len_memo(&self, memo: &mut HashMap<*const Node, Option<usize>>) -> Option<usize> {
+        let mut sub = |n: &Arc<Node>| -> Option<usize> {
+            let key = Arc::as_ptr(n);
+            if let Some(s) = memo.get(&key) {
+                return *s;
+            }
+            let s = n.fixed_len_memo(memo);
+            memo.insert(key, s);
+            s
+        };
+        match self {
+            Node::Never | Node::Dfa(_) | Node::Anchor(_) => None,
+            Node::Eps => Some(0),
+            Node::Set(set) => (!set.is_empty()).then_some(1),
+            Node::Concat(parts) => parts.iter().try_fold(0usize, |n, p| n.checked_add(sub(p)?)),
+            Node::Alt(alts) => {
+                let mut lens = alts.iter().map(&mut sub);
+                let first = lens.next()??;
+                lens.all(|l| l == Some(first)).then_some(first)
+            }
+            Node::Repeat(body, min, max) => {
+                if *max == Some(0) {
+                    return Some(0);
+                }
+                match sub(body)? {
+                    0 => Some(0),
+                    n if *max == Some(*min) => n.checked_mul(usize::try_from(*min).ok()?),
+                    _ => None,
+                }
+            }
+            Node::Restrict(body) | Node::Text(_, body) => sub(body),
+        }
+    }
 }
 
 /// A total, explicit DFA over byte classes. State 0 is not special; `start` is the start.

@@ -389,6 +389,7 @@ impl Put<'_> {
     ) -> Result<Vec<Split>, PutError> {
         let (a, b) = lvl.range(sp);
         let bounds = split_concat(
+            false,
             &lvl.enc,
             a,
             b,

@@ -366,6 +366,7 @@ proptest::proptest! {
         let member = lens.0.ctype.is_match(text);
         let expected = if member { brute_split(&regexes, text) } else { None };
         let got = if !member { None } else { split::split_concat(
+            true,
             text,
             0,
             text.len(),

@@ -86,79 +86,174 @@ struct Inner {
     dfa: OnceLock<Result<Arc<Dfa>, usize>>,
     sketch: OnceLock<Sketch>,
     simple: OnceLock<Option<Simple>>,
+    fixed: OnceLock<Option<usize>>,
 }
 
 /// A language simple enough to match without an automaton: most leaves of a lens
-/// (`del /[ \t]+/`, `key "rotate"`, `store /[0-9]+/`).
+/// (`del /[ \t]+/`, `key "rotate"`, `store /[0-9]+/`) and many small subtrees
+/// (`[^:\n]*:`, `[ \t]*#[ \t]*`). A sequence of items, each one byte of a set or a run
+/// of bytes of a set, where every run is followed by nothing or by an item that needs a
+/// byte the run cannot take: each text then has at most one reading, found greedily.
 #[derive(Debug)]
-enum Simple {
-    /// One byte from each set in turn (a literal, possibly with classes).
-    Seq(Vec<ByteSet>),
-    /// At least `min` bytes of the set.
-    Run(ByteSet, u32),
+struct Simple(Vec<Item>);
+
+/// One item of a [`Simple`] language: one byte of `set`, or (`run`) at least `min` bytes
+/// of it.
+#[derive(Debug, Clone, Copy)]
+struct Item {
+    set: ByteSet,
+    run: bool,
+    min: u32,
 }
+
+impl Item {
+    fn one(set: ByteSet) -> Item {
+        Item {
+            set,
+            run: false,
+            min: 1,
+        }
+    }
+
+    fn run(set: ByteSet, min: u32) -> Item {
+        Item {
+            set,
+            run: true,
+            min,
+        }
+    }
+
+    /// How many bytes it takes at the start of `t`, if it matches there.
+    #[inline]
+    fn take(&self, t: &[u8]) -> Option<usize> {
+        if self.run {
+            let n = t.iter().take_while(|&&b| self.set.contains(b)).count();
+            (n >= self.min as usize).then_some(n)
+        } else {
+            t.first()
+                .is_some_and(|&b| self.set.contains(b))
+                .then_some(1)
+        }
+    }
+}
+
+/// The most items a [`Simple`] language is made of (longer literals use the automaton).
+const SIMPLE_ITEMS: usize = 64;
 
 impl Simple {
     fn of(node: &Node) -> Option<Simple> {
-        match node {
-            Node::Text(_, inner) => Simple::of(inner),
-            Node::Eps => Some(Simple::Seq(Vec::new())),
-            Node::Set(s) => Some(Simple::Seq(vec![*s])),
-            Node::Concat(items) => items
-                .iter()
-                .map(|i| match i.as_ref() {
-                    Node::Set(s) => Some(*s),
-                    _ => None,
-                })
-                .collect::<Option<Vec<ByteSet>>>()
-                .map(Simple::Seq),
-            Node::Repeat(body, min, None) => match body.as_ref() {
-                Node::Set(s) => Some(Simple::Run(*s, *min)),
-                _ => None,
-            },
-            _ => None,
+        let mut items = Vec::new();
+        Simple::flatten(node, &mut items)?;
+        // A run followed by an item that may be empty or may start with a byte of the run
+        // could end in more than one place.
+        for w in items.windows(2) {
+            if let [a, b] = w
+                && a.run
+                && ((b.run && b.min == 0) || !a.set.and(b.set).is_empty())
+            {
+                return None;
+            }
         }
+        Some(Simple(items))
+    }
+
+    /// Appends the items of `node` to `out`; `None` when it is not of that shape.
+    fn flatten(node: &Node, out: &mut Vec<Item>) -> Option<()> {
+        match node {
+            Node::Text(_, inner) => Simple::flatten(inner, out)?,
+            Node::Eps => {}
+            Node::Set(s) => out.push(Item::one(*s)),
+            Node::Concat(parts) => {
+                for p in parts {
+                    Simple::flatten(p, out)?;
+                }
+            }
+            Node::Repeat(body, min, max) => {
+                let mut inner = Vec::new();
+                Simple::flatten(body, &mut inner)?;
+                match (inner.as_slice(), *max) {
+                    // `s*`, `s+`, `s{n,}`
+                    ([i], None) if !i.run => out.push(Item::run(i.set, *min)),
+                    // `(s*)?`, `(s+)?`
+                    ([i], Some(1)) if *min == 0 && i.run && i.min <= 1 => {
+                        out.push(Item::run(i.set, 0));
+                    }
+                    // `x{n}`
+                    (_, Some(m)) if m == *min => {
+                        let n = usize::try_from(m).ok()?;
+                        if inner.len().checked_mul(n)? > SIMPLE_ITEMS {
+                            return None;
+                        }
+                        for _ in 0..n {
+                            out.extend_from_slice(&inner);
+                        }
+                    }
+                    _ => return None,
+                }
+            }
+            // `x|` and `|x`, as `x?`.
+            Node::Alt(alts) => match alts.as_slice() {
+                [a, b] if matches!(b.as_ref(), Node::Eps) => {
+                    Simple::flatten(&Node::Repeat(a.clone(), 0, Some(1)), out)?;
+                }
+                [a, b] if matches!(a.as_ref(), Node::Eps) => {
+                    Simple::flatten(&Node::Repeat(b.clone(), 0, Some(1)), out)?;
+                }
+                _ => return None,
+            },
+            _ => return None,
+        }
+        (out.len() <= SIMPLE_ITEMS).then_some(())
+    }
+
+    /// Reads `items` greedily from the start of `t`: where they end, or `None` if `t`
+    /// does not start with them.
+    #[inline]
+    fn walk(items: &[Item], t: &[u8]) -> Option<usize> {
+        let mut at = 0;
+        for it in items {
+            at += it.take(t.get(at..).unwrap_or_default())?;
+        }
+        Some(at)
     }
 
     /// Whether the whole of `t` is in the language.
     fn is_match(&self, t: &[u8]) -> bool {
-        match self {
-            Simple::Seq(sets) => {
-                t.len() == sets.len() && sets.iter().zip(t).all(|(s, &b)| s.contains(b))
+        match self.0.as_slice() {
+            // The commonest leaf, without the general walk.
+            [run] if run.run => {
+                t.len() >= run.min as usize && t.iter().all(|&b| run.set.contains(b))
             }
-            Simple::Run(set, min) => {
-                t.len() >= usize::try_from(*min).unwrap_or(usize::MAX)
-                    && t.iter().all(|&b| set.contains(b))
-            }
+            items => Simple::walk(items, t) == Some(t.len()),
         }
     }
 
-    /// The longest prefix of `t` in the language.
+    /// The longest prefix of `t` in the language (its only reading, a last run taking
+    /// all it can).
     fn longest(&self, t: &[u8]) -> Option<usize> {
-        match self {
-            Simple::Seq(sets) => (t.len() >= sets.len()
-                && sets.iter().zip(t).all(|(s, &b)| s.contains(b)))
-            .then_some(sets.len()),
-            Simple::Run(set, min) => {
-                let n = t.iter().take_while(|&&b| set.contains(b)).count();
-                (n >= usize::try_from(*min).unwrap_or(usize::MAX)).then_some(n)
-            }
-        }
+        Simple::walk(&self.0, t)
     }
 
-    /// [`Regex::for_each_match_end`].
+    /// [`Regex::for_each_match_end`]: one end, or every length a last run can take.
     fn for_each_match_end(&self, t: &[u8], mut f: impl FnMut(usize)) {
-        match self {
-            Simple::Seq(sets) => {
-                if t.len() >= sets.len() && sets.iter().zip(t).all(|(s, &b)| s.contains(b)) {
-                    f(sets.len());
+        match self.0.split_last() {
+            Some((last, before)) if last.run => {
+                let Some(at) = Simple::walk(before, t) else {
+                    return;
+                };
+                let n = t
+                    .get(at..)
+                    .unwrap_or_default()
+                    .iter()
+                    .take_while(|&&b| last.set.contains(b))
+                    .count();
+                for k in last.min as usize..=n {
+                    f(at + k);
                 }
             }
-            Simple::Run(set, min) => {
-                let n = t.iter().take_while(|&&b| set.contains(b)).count();
-                let min = usize::try_from(*min).unwrap_or(usize::MAX);
-                for k in min..=n {
-                    f(k);
+            _ => {
+                if let Some(n) = self.longest(t) {
+                    f(n);
                 }
             }
         }
@@ -203,6 +298,7 @@ impl Regex {
             dfa: OnceLock::new(),
             sketch: OnceLock::new(),
             simple: OnceLock::new(),
+            fixed: OnceLock::new(),
         }))
     }
 
@@ -440,6 +536,12 @@ impl Regex {
         }
         out.reverse();
         out
+    }
+
+    /// The length of every word, when the expression shows they all have the same one
+    /// (computed once, no automaton; `None` when unsure).
+    pub(crate) fn fixed_len(&self) -> Option<usize> {
+        *self.0.fixed.get_or_init(|| self.0.node.fixed_len())
     }
 
     /// What the expression alone says about the language (computed once, no automaton).
@@ -843,11 +945,8 @@ mod tests {
         ) {
             let Ok(r) = Regex::parse(&pattern, false) else { return Ok(()) };
             let mut fast = Vec::new();
-            if let Some(s) = Simple::of(&r.0.node) {
-                s.for_each_match_end(text.as_bytes(), |n| fast.push(n));
-            } else {
-                return Ok(());
-            }
+            let Some(s) = Simple::of(&r.0.node) else { return Ok(()) };
+            s.for_each_match_end(text.as_bytes(), |n| fast.push(n));
             let mut slow = Vec::new();
             r.fwd().scan(text.bytes(), |n| slow.push(n));
             proptest::prop_assert_eq!(&fast, &slow, "/{}/ on {:?}", pattern, text);
@@ -866,6 +965,48 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// Sequences of bytes, classes and runs matched without an automaton agree with
+        /// it, whenever they are simple.
+        #[test]
+        fn simple_sequences_end_where_automata_do(
+            pattern in "(([ab]|[a-c]|a|b|:|[^:b])(\\*|\\+|\\?|\\{2\\}|\\{1,3\\})?|\\((a|:)\\+\\)\\?){0,5}",
+            text in "[abc:x]{0,10}",
+        ) {
+            let Ok(r) = Regex::parse(&pattern, false) else { return Ok(()) };
+            let Some(s) = Simple::of(&r.0.node) else { return Ok(()) };
+            let t = text.as_bytes();
+            let mut fast = Vec::new();
+            s.for_each_match_end(t, |n| fast.push(n));
+            let mut slow = Vec::new();
+            r.fwd().scan(text.bytes(), |n| slow.push(n));
+            proptest::prop_assert_eq!(&fast, &slow, "/{}/ on {:?}", pattern, text);
+            proptest::prop_assert_eq!(s.is_match(t), r.fwd().full_match(t));
+            proptest::prop_assert_eq!(s.longest(t), slow.last().copied());
+        }
+    }
+
+    #[test]
+    fn fixed_lengths() {
+        for (p, len) in [
+            ("", Some(0)),
+            ("abc", Some(3)),
+            ("[ab]:", Some(2)),
+            ("a|b", Some(1)),
+            ("ab|c", None),
+            ("(ab){3}", Some(6)),
+            ("x{2,3}", None),
+            ("a*", None),
+            ("()*", Some(0)),
+            ("a?", None),
+            ("(a|bc)d", None),
+        ] {
+            let r = Regex::parse(p, false).unwrap();
+            assert_eq!(r.fixed_len(), len, "/{p}/");
+        }
+        assert_eq!(Regex::literal("a.b").fixed_len(), Some(3));
+    }
+
     #[test]
     fn leaves_are_simple() {
         for (p, simple) in [
@@ -876,6 +1017,14 @@ mod tests {
             ("a|b", false),
             ("(ab)+", false),
             ("a{2,3}", false),
+            ("([^:\n]+)?:", true),
+            ("[ \t]*#[ \t]*", true),
+            ("[ \t]*\n", true),
+            ("a{3}b", true),
+            ("[a-z]*[a-c]", false),
+            ("a*a", false),
+            ("a*b*", false),
+            ("a*b+", true),
         ] {
             let r = Regex::parse(p, false).unwrap();
             assert_eq!(Simple::of(&r.0.node).is_some(), simple, "{p}");

@@ -31,8 +31,10 @@ const FORWARD_TRIES: usize = 2;
 /// Splits `[s, e)` into `parts.len()` consecutive pieces, piece `i` in `parts[i]` and the rest
 /// in `suffix[i]`, giving earlier pieces the longest text possible (POSIX submatch rules).
 /// `all` holds the same suffixes for matching in one pass. Returns the `n + 1` boundaries.
+/// `member`: see [`split_concat_into`].
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn split_concat(
+    member: bool,
     text: &[u8],
     s: usize,
     e: usize,
@@ -44,6 +46,7 @@ pub(crate) fn split_concat(
 ) -> Option<Vec<usize>> {
     let mut bounds = Vec::with_capacity(lenses.len() + 1);
     split_concat_into(
+        member,
         &mut bounds,
         text,
         s,
@@ -62,9 +65,13 @@ pub(crate) fn split_concat(
 /// The caller guarantees that `text[s..e]` belongs to the concatenation (every caller has
 /// matched it against the concatenation's language, or split it out of an enclosing
 /// lens): the split then always exists, and the last piece is only checked against the
-/// last part in debug builds.
+/// last part in debug builds. With `member`, the caller also vouches for that without a
+/// check of its own failing later (get, whose every text is split out of a text its lens
+/// matched): then a part, or the rest after it, whose words all have the same length is
+/// placed by that length, without a scan (it has no other place in any split).
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn split_concat_into(
+    member: bool,
     bounds: &mut Vec<usize>,
     text: &[u8],
     s: usize,
@@ -86,6 +93,18 @@ pub(crate) fn split_concat_into(
         let (rest, rest_eps) = suffix.get(i).map(|(r, e)| (r, *e))?;
         let q = if part_eps {
             p
+        } else if let Some(q) = member
+            .then(|| {
+                (part.fixed_len().and_then(|n| p.checked_add(n)))
+                    .or_else(|| rest.fixed_len().and_then(|n| e.checked_sub(n)))
+            })
+            .flatten()
+        {
+            if q < p || q > e {
+                return None;
+            }
+            debug_assert!(part.matches_span(text, p, q) && rest.matches_span(text, q, e));
+            q
         } else if rest_eps {
             if !part.matches_span(text, p, e) {
                 return None;
@@ -209,6 +228,7 @@ impl<'s, 'a> Automata<'s, 'a> {
         bounds: &mut Vec<usize>,
     ) -> Result<(), Fail> {
         split_concat_into(
+            true,
             bounds,
             self.text,
             s,
@@ -282,8 +302,13 @@ impl<'s, 'a> Automata<'s, 'a> {
         m.filter(|&(q, _)| q > p)
     }
 
-    /// Whether an optional `body` reads `text[s..e]`.
+    /// Whether an optional `body` reads `text[s..e]`, which the optional lens reads: a
+    /// text that is not empty is the body's.
     pub(super) fn maybe(&mut self, body: &'a Lens, s: usize, e: usize) -> bool {
-        body.0.ctype.matches_span(self.text, s, e) && (s < e || body.0.ctype.matches_empty())
+        if s < e {
+            debug_assert!(body.0.ctype.matches_span(self.text, s, e));
+            return true;
+        }
+        body.0.ctype.matches_empty()
     }
 }
