@@ -875,24 +875,26 @@ impl Tree {
     /// Creates a node with no parent yet, owning `children` (which must be detached too),
     /// without marking anything dirty. This is how get builds a file's nodes in place;
     /// [`Tree::adopt`] attaches the top-level ones, [`Tree::discard`] drops them on failure.
+    /// `label` is the label's id ([`Tree::label_id`]), `None` for no label.
     pub(crate) fn new_detached(
         &mut self,
-        label: Option<&str>,
+        label: Option<u32>,
         value: Option<&str>,
         span: Option<NodeSpan>,
-        children: Vec<NodeId>,
+        children: &[NodeId],
     ) -> NodeId {
-        let label = label.map_or(NO_LABEL, |l| self.labels.intern(l));
-        let id = self.nodes.insert(label, NO_ORIGIN, value, None);
+        let id = (self.nodes).insert_over(label.unwrap_or(NO_LABEL), NO_ORIGIN, value, children);
         if let Some(span) = span {
             self.spans.insert(id, span);
         }
         self.log(Undo::Created(id));
-        for &c in &children {
-            self.nodes.set_parent(c, Some(id));
-        }
-        self.nodes.extend_kids(id, &children);
         id
+    }
+
+    /// The id of the label `name` for [`Tree::new_detached`], added to the tree's labels
+    /// if new. Ids stay valid for the tree's life.
+    pub(crate) fn label_id(&mut self, name: &str) -> u32 {
+        self.labels.intern(name)
     }
 
     /// Appends detached nodes (see [`Tree::new_detached`]) as the last children of

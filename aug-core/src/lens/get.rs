@@ -183,14 +183,16 @@ pub(crate) trait Sink {
     /// What one node becomes.
     type Node;
 
-    /// Makes a node from its label, value, span and already made children.
+    /// Makes a node from its label, value, span and already made children: those are
+    /// `kids[start..]`, which the sink takes out of `kids`.
     fn node(
         &mut self,
         text: &str,
         label: Option<Piece<'_>>,
         value: Option<Piece<'_>>,
         span: Option<NodeSpan>,
-        children: Vec<Self::Node>,
+        kids: &mut Vec<Self::Node>,
+        start: usize,
     ) -> Self::Node;
 
     /// Whether nodes are kept at all (otherwise values are not even recorded).
@@ -219,13 +221,14 @@ impl Sink for SubtreeSink {
         label: Option<Piece<'_>>,
         value: Option<Piece<'_>>,
         span: Option<NodeSpan>,
-        children: Vec<Subtree>,
+        kids: &mut Vec<Subtree>,
+        start: usize,
     ) -> Subtree {
         Subtree {
             label: label.map(|p| p.as_str(text).into_owned()),
             value: value.map(|p| p.as_str(text).into_owned()),
             span,
-            children,
+            children: kids.split_off(start.min(kids.len())),
         }
     }
 }
@@ -239,6 +242,43 @@ struct TreeSink<'t> {
     /// right before it, so they are this list's tail and leave it when their parent comes:
     /// it stays as short as the file's top level, not as long as the whole tree.
     made: Vec<NodeId>,
+    /// The tree's ids of the lens's constant labels met so far, by the address and length
+    /// of the lens's string (direct-mapped): most nodes have a constant label, whose id
+    /// this saves hashing and comparing again for every node. Valid for one get, during
+    /// which the lens (and so the address of each of its strings) does not change.
+    lits: [(usize, usize, u32); LIT_CACHE],
+}
+
+/// How many constant labels [`TreeSink`] remembers the ids of.
+const LIT_CACHE: usize = 64;
+
+impl<'t> TreeSink<'t> {
+    fn new(tree: &'t mut Tree) -> Self {
+        TreeSink {
+            tree,
+            made: Vec::new(),
+            lits: [(0, 0, 0); LIT_CACHE],
+        }
+    }
+
+    /// The tree's id for the label `piece`.
+    fn label_id(&mut self, text: &str, piece: Piece<'_>) -> u32 {
+        if let Piece::Lit(l) = piece {
+            let key = (l.as_ptr() as usize, l.len());
+            let slot = (key.0 >> 3) % LIT_CACHE;
+            if let Some(&(p, n, id)) = self.lits.get(slot)
+                && (p, n) == key
+            {
+                return id;
+            }
+            let id = self.tree.label_id(l);
+            if let Some(e) = self.lits.get_mut(slot) {
+                *e = (key.0, key.1, id);
+            }
+            return id;
+        }
+        self.tree.label_id(&piece.as_str(text))
+    }
 }
 
 impl Sink for TreeSink<'_> {
@@ -250,16 +290,19 @@ impl Sink for TreeSink<'_> {
         label: Option<Piece<'_>>,
         value: Option<Piece<'_>>,
         span: Option<NodeSpan>,
-        children: Vec<NodeId>,
+        kids: &mut Vec<NodeId>,
+        start: usize,
     ) -> NodeId {
-        if !children.is_empty() && self.made.ends_with(&children) {
+        let children = kids.get(start..).unwrap_or_default();
+        if !children.is_empty() && self.made.ends_with(children) {
             self.made.truncate(self.made.len() - children.len());
         }
-        let label = label.as_ref().map(|p| p.as_str(text));
+        let label = label.map(|p| self.label_id(text, p));
         let value = value.as_ref().map(|p| p.as_str(text));
         let id = self
             .tree
-            .new_detached(label.as_deref(), value.as_deref(), span, children);
+            .new_detached(label, value.as_deref(), span, children);
+        kids.truncate(start);
         self.made.push(id);
         id
     }
@@ -284,11 +327,15 @@ impl Sink for HashSink {
         label: Option<Piece<'_>>,
         value: Option<Piece<'_>>,
         _: Option<NodeSpan>,
-        children: Vec<u64>,
+        kids: &mut Vec<u64>,
+        start: usize,
     ) -> u64 {
         let label = label.as_ref().map(|p| p.as_str(text));
         let value = value.as_ref().map(|p| p.as_str(text));
-        fingerprint(&self.keys, label.as_deref(), value.as_deref(), &children)
+        let children = kids.get(start..).unwrap_or_default();
+        let hash = fingerprint(&self.keys, label.as_deref(), value.as_deref(), children);
+        kids.truncate(start);
+        hash
     }
 
     fn fingerprint(&self, node: &u64) -> u64 {
@@ -315,22 +362,15 @@ struct Got<N> {
     dict: Dict,
 }
 
-struct Level<'l, N> {
+/// What get reads for the subtree it is in (or the top level): its label and value, and
+/// the layouts of its children. The children themselves are on [`State::kids`].
+#[derive(Default)]
+struct Level<'l> {
     key: Option<(Piece<'l>, Range<usize>)>,
     value: Option<(Piece<'l>, Range<usize>)>,
-    children: Vec<N>,
-    dict: Dict,
-}
-
-impl<N> Default for Level<'_, N> {
-    fn default() -> Self {
-        Level {
-            key: None,
-            value: None,
-            children: Vec::new(),
-            dict: Dict::default(),
-        }
-    }
+    /// Made on the first entry (only when skeletons are wanted): a plain get makes and
+    /// drops none.
+    dict: Option<Dict>,
 }
 
 /// What a get records for put besides the nodes.
@@ -344,7 +384,7 @@ enum Skels {
     Deferred,
 }
 
-struct State<'a, 'k, S> {
+struct State<'a, 'k, S: Sink> {
     text: &'a [u8],
     /// `text` as a string.
     src: &'a str,
@@ -364,6 +404,10 @@ struct State<'a, 'k, S> {
     depth: usize,
     /// When wanted: the text and lens of each top-level subtree, in order.
     top: Option<Vec<TopEntry>>,
+    /// The nodes made and not yet given to a parent, in order: a subtree's children are
+    /// the tail its body adds, which the sink takes when it makes the subtree's node (one
+    /// stack for the whole get rather than a vector per subtree).
+    kids: Vec<S::Node>,
     /// Spare boundary vectors for concatenations (one per nesting level in use).
     pool: Vec<Vec<usize>>,
     /// Where the pieces of each lens are: with automata or by structure.
@@ -396,10 +440,7 @@ impl Lens {
         layout: bool,
         tree: &mut Tree,
     ) -> Result<GotFile, GetError> {
-        let mut sink = TreeSink {
-            tree,
-            made: Vec::new(),
-        };
+        let mut sink = TreeSink::new(tree);
         match self.run_get_full(text, spans, Skels::No, layout, &mut sink) {
             Ok((got, top)) => Ok(GotFile {
                 children: got.children,
@@ -489,10 +530,10 @@ impl Lens {
         }
         Ok((
             Got {
-                children: lvl.children,
+                children: std::mem::take(&mut st.kids),
                 value,
                 skel,
-                dict: lvl.dict,
+                dict: lvl.dict.unwrap_or_default(),
             },
             st.top,
         ))
@@ -546,7 +587,7 @@ impl Lens {
             let mut lvl = Level::default();
             st.get(self, span.start, span.end, &mut lvl)
                 .map_err(|e| *e)?;
-            match lvl.dict.take_last() {
+            match lvl.dict.as_mut().and_then(Dict::take_last) {
                 Some(e) => Ok(e),
                 None => Err(*st.error(self, span.start, "not a subtree")),
             }
@@ -587,6 +628,7 @@ impl<'a, 'k, S: Sink> State<'a, 'k, S> {
             depth: 0,
             reading: rustc_hash::FxHashSet::default(),
             top: None,
+            kids: Vec::new(),
             pool: Vec::new(),
             split: Splitter::new(text.as_bytes(), structural),
         }
@@ -653,7 +695,7 @@ impl<'a, S: Sink> State<'a, '_, S> {
         lens: &'a Lens,
         s: usize,
         e: usize,
-        lvl: &mut Level<'a, S::Node>,
+        lvl: &mut Level<'a>,
     ) -> Result<Skel, Box<GetError>> {
         Ok(match &lens.0.kind {
             Kind::Del { .. } => {
@@ -765,6 +807,7 @@ impl<'a, S: Sink> State<'a, '_, S> {
                     top.push(TopEntry::new(s..e, lens));
                 }
                 let mut sub = Level::default();
+                let kids = self.kids.len();
                 // A nested subtree of a recursive lens is read without its layout, which
                 // put reads again from its span if it needs it.
                 // Only one taking at most half of the subtree around it: along any path
@@ -790,9 +833,10 @@ impl<'a, S: Sink> State<'a, '_, S> {
                     // It numbered nodes with `seq`, which a read of its span alone would
                     // number afresh: read it again, with its layout.
                     discard(skel);
-                    std::mem::forget(std::mem::take(&mut sub.dict));
+                    sub.dict = None;
                     self.seqs = seqs;
                     sub = Level::default();
+                    self.kids.truncate(kids);
                     defer = false;
                     self.outer = e - s;
                     self.depth += 1;
@@ -810,15 +854,14 @@ impl<'a, S: Sink> State<'a, '_, S> {
                 });
                 let label = sub.key.as_ref().map(|k| k.0);
                 let node = self.sink.keeps().then(|| {
-                    self.sink
-                        .node(self.src, label, sub.value.map(|v| v.0), span, sub.children)
+                    let value = sub.value.map(|v| v.0);
+                    (self.sink).node(self.src, label, value, span, &mut self.kids, kids)
                 });
                 if self.skel {
                     let name = label.map(|l| l.to_compact(self.src));
                     let hash = node.as_ref().map_or(0, |n| self.sink.fingerprint(n));
                     let entry = if defer {
                         discard(skel);
-                        std::mem::forget(std::mem::take(&mut sub.dict));
                         Entry {
                             skel: Skel::None,
                             dict: None,
@@ -831,7 +874,7 @@ impl<'a, S: Sink> State<'a, '_, S> {
                     } else {
                         Entry {
                             skel,
-                            dict: (!sub.dict.is_empty()).then(|| Box::new(sub.dict)),
+                            dict: sub.dict.filter(|d| !d.is_empty()).map(Box::new),
                             span: s..e,
                             lens: lens_id(lens),
                             hash,
@@ -839,14 +882,12 @@ impl<'a, S: Sink> State<'a, '_, S> {
                             deferred: None,
                         }
                     };
-                    lvl.dict.push(name, entry);
+                    lvl.dict.get_or_insert_with(Dict::default).push(name, entry);
                 } else {
                     discard(skel);
-                    // Without skeletons the level's dictionary stays empty.
-                    std::mem::forget(std::mem::take(&mut sub.dict));
                 }
                 if let Some(node) = node {
-                    lvl.children.push(node);
+                    self.kids.push(node);
                 }
                 if self.skel { Skel::Subtree } else { Skel::None }
             }

@@ -223,8 +223,40 @@ impl Store {
             slot,
             generation: NonZeroU32::new(generation).unwrap_or(NonZeroU32::MIN),
         };
-        if value.is_some() {
-            self.set_value(id, value);
+        if let Some(v) = value {
+            let held = self.hold(slot, v);
+            if let Some(n) = self.nodes.get_mut(slot as usize) {
+                n.value = held;
+            }
+        }
+        id
+    }
+
+    /// Makes a node with no parent whose children are `kids` (live nodes with no parent,
+    /// in no list): [`Store::insert`] and [`Store::extend_kids`] in one step.
+    pub(super) fn insert_over(
+        &mut self,
+        label: u32,
+        meta: u32,
+        value: Option<&str>,
+        kids: &[NodeId],
+    ) -> NodeId {
+        let id = self.insert(label, meta, value, None);
+        if kids.is_empty() {
+            return id;
+        }
+        let start = narrow(self.pool.len());
+        for &k in kids {
+            if let Some(i) = self.slot(k)
+                && let Some(n) = self.nodes.get_mut(i)
+            {
+                n.parent = id.slot;
+                self.pool.push(k);
+            }
+        }
+        if let Some(n) = self.nodes.get_mut(id.slot as usize) {
+            n.kids_start = start;
+            n.kids_len = narrow(self.pool.len()) - start;
         }
         id
     }
@@ -293,34 +325,38 @@ impl Store {
         self.drop_value(i);
         let held = match value {
             None => NO_VALUE,
-            Some(v) if v.len() <= INLINE => {
-                let mut held = [0; 4];
-                held[..v.len()].copy_from_slice(v.as_bytes());
-                held[3] = INLINE_TAG | v.len() as u8;
-                held
-            }
-            Some(v) => {
-                if self.arena_garbage > MIN_GARBAGE.max(self.arena.len() / 2) {
-                    self.compact_arena();
-                }
-                let at = self.arena.len();
-                match length_char(v.len()) {
-                    Some(c) if v.len() <= MAX_ARENA_VALUE && at + 4 + v.len() < ARENA_LIMIT => {
-                        self.arena.push(c);
-                        self.arena.push_str(v);
-                        narrow(at).to_le_bytes()
-                    }
-                    _ => {
-                        self.long.insert(id.slot, v.into());
-                        LONG_VALUE
-                    }
-                }
-            }
+            Some(v) => self.hold(id.slot, v),
         };
         if let Some(n) = self.nodes.get_mut(i) {
             n.value = held;
         }
         true
+    }
+
+    /// Stores `v` for the node in `slot` (which holds no value): what its node's `value`
+    /// field is then.
+    fn hold(&mut self, slot: u32, v: &str) -> [u8; 4] {
+        if v.len() <= INLINE {
+            let mut held = [0; 4];
+            held[..v.len()].copy_from_slice(v.as_bytes());
+            held[3] = INLINE_TAG | v.len() as u8;
+            return held;
+        }
+        if self.arena_garbage > MIN_GARBAGE.max(self.arena.len() / 2) {
+            self.compact_arena();
+        }
+        let at = self.arena.len();
+        match length_char(v.len()) {
+            Some(c) if v.len() <= MAX_ARENA_VALUE && at + 4 + v.len() < ARENA_LIMIT => {
+                self.arena.push(c);
+                self.arena.push_str(v);
+                narrow(at).to_le_bytes()
+            }
+            _ => {
+                self.long.insert(slot, v.into());
+                LONG_VALUE
+            }
+        }
     }
 
     /// Lets go of the value of slot `i`.
@@ -565,6 +601,7 @@ mod tests {
     #[derive(Debug, Clone)]
     enum Op {
         Insert(Option<String>),
+        InsertOver(Option<String>, Vec<usize>),
         Remove(usize),
         SetValue(usize, Option<String>),
         InsertKid(usize, usize, usize),
@@ -582,6 +619,8 @@ mod tests {
         let n = 0usize..64;
         prop_oneof![
             3 => value().prop_map(Op::Insert),
+            2 => (value(), proptest::collection::vec(n.clone(), 0..6))
+                .prop_map(|(v, k)| Op::InsertOver(v, k)),
             1 => n.clone().prop_map(Op::Remove),
             2 => (n.clone(), value()).prop_map(|(a, v)| Op::SetValue(a, v)),
             6 => (n.clone(), 0usize..40, n.clone()).prop_map(|(a, i, b)| Op::InsertKid(a, i, b)),
@@ -614,6 +653,21 @@ mod tests {
                         let id = s.insert(7, 0, v.as_deref(), None);
                         prop_assert!(!model.contains_key(&id) && !dead.contains(&id));
                         model.insert(id, (v, Vec::new()));
+                        ids.push(id);
+                    }
+                    Op::InsertOver(v, ks) => {
+                        // Live kids only, as get gives it.
+                        let kids: Vec<NodeId> = ks
+                            .iter()
+                            .filter_map(|&k| pick(&ids, k))
+                            .filter(|k| model.contains_key(k))
+                            .collect();
+                        let id = s.insert_over(7, 0, v.as_deref(), &kids);
+                        prop_assert!(!model.contains_key(&id) && !dead.contains(&id));
+                        for &k in &kids {
+                            prop_assert_eq!(s.parent(k), Some(id));
+                        }
+                        model.insert(id, (v, kids));
                         ids.push(id);
                     }
                     Op::Remove(k) => {
