@@ -38,7 +38,7 @@ fn byte_of(c: char) -> Option<u8> {
 /// valid and holds no stand-in character), every other byte as its stand-in character.
 pub fn decode(bytes: &[u8]) -> Cow<'_, str> {
     if let Ok(s) = std::str::from_utf8(bytes)
-        && !s.chars().any(|c| byte_of(c).is_some())
+        && !has_stand_in(s)
     {
         return Cow::Borrowed(s);
     }
@@ -62,10 +62,26 @@ pub fn decode(bytes: &[u8]) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// [`decode`] of bytes the caller owns: valid UTF-8 without stand-ins becomes the string
+/// in place, checked once.
+pub fn decode_owned(bytes: Vec<u8>) -> String {
+    match String::from_utf8(bytes) {
+        Ok(s) if !has_stand_in(&s) => s,
+        Ok(s) => decode(s.as_bytes()).into_owned(),
+        Err(e) => decode(e.as_bytes()).into_owned(),
+    }
+}
+
+/// Whether `s` holds a stand-in character. Their UTF-8 starts with the byte 0xF4 (as all
+/// characters from U+100000 do), which most texts never hold: one quick byte search.
+fn has_stand_in(s: &str) -> bool {
+    s.as_bytes().contains(&0xF4) && s.chars().any(|c| byte_of(c).is_some())
+}
+
 /// Text as the bytes it was decoded from: stand-in characters as their bytes, everything
 /// else as UTF-8.
 pub fn encode(text: &str) -> Cow<'_, [u8]> {
-    if !text.chars().any(|c| byte_of(c).is_some()) {
+    if !has_stand_in(text) {
         return Cow::Borrowed(text.as_bytes());
     }
     let mut out = Vec::with_capacity(text.len());
@@ -115,7 +131,26 @@ mod tests {
         fn every_byte_string_round_trips(bytes in prop::collection::vec(any::<u8>(), 0..64)) {
             let text = decode(&bytes);
             let back = encode(&text).into_owned();
-            prop_assert_eq!(back, bytes);
+            prop_assert_eq!(&back, &bytes);
+            prop_assert_eq!(decode_owned(bytes.clone()), text.into_owned());
+        }
+
+        /// Stand-ins and other characters from U+100000 up, mixed with plain text.
+        #[test]
+        fn high_plane_text_round_trips(
+            chars in prop::collection::vec(
+                prop_oneof![
+                    (0x10_FF70u32..=0x10_FFFF).prop_map(|c| char::from_u32(c).unwrap_or('x')),
+                    (0x10_0000u32..=0x10_0100).prop_map(|c| char::from_u32(c).unwrap_or('x')),
+                    prop::char::range('a', 'z'),
+                ],
+                0..16,
+            ),
+        ) {
+            let bytes = chars.iter().collect::<String>().into_bytes();
+            let text = decode(&bytes);
+            prop_assert_eq!(encode(&text).into_owned(), bytes.clone());
+            prop_assert_eq!(decode_owned(bytes.clone()), text.into_owned());
         }
     }
 }

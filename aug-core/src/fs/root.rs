@@ -254,11 +254,7 @@ impl Root {
     /// Reads `file` as text; bytes that are not UTF-8 are kept as their stand-in
     /// characters ([`crate::text`]), so that writing the text back gives the same bytes.
     pub(crate) fn read_text(&self, file: &str) -> io::Result<String> {
-        let bytes = self.read(file)?;
-        Ok(match crate::text::decode(&bytes) {
-            std::borrow::Cow::Borrowed(_) => String::from_utf8(bytes).unwrap_or_default(),
-            std::borrow::Cow::Owned(s) => s,
-        })
+        Ok(crate::text::decode_owned(self.read(file)?))
     }
 
     /// Writes `text` as the new content of `file`: a temp file created next to it with
