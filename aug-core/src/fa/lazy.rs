@@ -261,6 +261,54 @@ impl LazyDfa {
         self.accept.get(s as usize).copied().unwrap_or(false)
     }
 
+    /// Feeds `bytes` from the start state, calling `visit(n, state, self)` for the start
+    /// (`n = 0`) and after each byte read while the automaton is alive. Returns how many
+    /// bytes were read before it died (all of them if it did not).
+    ///
+    /// Transitions already in the table are followed in an inner loop that holds the
+    /// table in locals (computing a new one needs `&mut self`, which would make every
+    /// step reload them): the hot loop of every match.
+    #[inline(always)]
+    fn drive(
+        &mut self,
+        bytes: impl Iterator<Item = u8>,
+        mut visit: impl FnMut(usize, u32, &LazyDfa),
+    ) -> usize {
+        let mut s = self.start;
+        if s == DEAD {
+            return 0;
+        }
+        visit(0, s, self);
+        let mut it = bytes.enumerate();
+        loop {
+            let (i, b, slot) = {
+                let (trans, classes, nclasses) = (&self.trans, &self.classes, self.nclasses);
+                loop {
+                    let Some((i, b)) = it.next() else {
+                        return usize::MAX;
+                    };
+                    let slot = s as usize * nclasses + usize::from(classes[usize::from(b)]);
+                    match trans.get(slot) {
+                        Some(&t) if t != UNKNOWN => {
+                            if t == DEAD {
+                                return i;
+                            }
+                            s = t;
+                            visit(i + 1, s, self);
+                        }
+                        Some(_) => break (i, b, slot),
+                        None => return i,
+                    }
+                }
+            };
+            s = self.compute(s, b, slot);
+            if s == DEAD {
+                return i;
+            }
+            visit(i + 1, s, self);
+        }
+    }
+
     /// Feeds `bytes` from the start state and calls `on_accept(n)` for every prefix length
     /// `n` that is accepted. Stops at the first dead state. Returns how many bytes were
     /// consumed while the automaton was still alive (the longest viable prefix).
@@ -269,25 +317,14 @@ impl LazyDfa {
         bytes: impl Iterator<Item = u8>,
         mut on_accept: impl FnMut(usize),
     ) -> usize {
-        let mut s = self.start;
-        if s == DEAD {
-            return 0;
-        }
-        if self.accepts(s) {
-            on_accept(0);
-        }
-        let mut n = 0;
-        for (i, b) in bytes.enumerate() {
-            s = self.next(s, b);
-            if s == DEAD {
-                return i;
+        let mut read = 0;
+        let died = self.drive(bytes, |n, s, d| {
+            read = n;
+            if d.accepts(s) {
+                on_accept(n);
             }
-            n = i + 1;
-            if self.accepts(s) {
-                on_accept(i + 1);
-            }
-        }
-        n
+        });
+        died.min(read)
     }
 
     /// Like [`LazyDfa::scan`], but calls `on_marks(n, mask)` for every prefix length `n`
@@ -297,36 +334,23 @@ impl LazyDfa {
         bytes: impl Iterator<Item = u8>,
         mut on_marks: impl FnMut(usize, u64),
     ) {
-        let mut s = self.start;
-        if s == DEAD {
-            return;
-        }
-        let m = self.masks.get(s as usize).copied().unwrap_or(0);
-        if m != 0 {
-            on_marks(0, m);
-        }
-        for (i, b) in bytes.enumerate() {
-            s = self.next(s, b);
-            if s == DEAD {
-                return;
-            }
-            let m = self.masks.get(s as usize).copied().unwrap_or(0);
+        self.drive(bytes, |n, s, d| {
+            let m = d.masks.get(s as usize).copied().unwrap_or(0);
             if m != 0 {
-                on_marks(i + 1, m);
+                on_marks(n, m);
             }
-        }
+        });
     }
 
     /// Whether the whole of `bytes` is accepted.
     pub(crate) fn full_match(&mut self, bytes: &[u8]) -> bool {
-        let mut s = self.start;
-        for &b in bytes {
-            if s == DEAD {
-                return false;
+        let mut ok = false;
+        self.drive(bytes.iter().copied(), |n, s, d| {
+            if n == bytes.len() {
+                ok = d.accepts(s);
             }
-            s = self.next(s, b);
-        }
-        self.accepts(s)
+        });
+        ok
     }
 
     /// Whether the empty word is accepted.

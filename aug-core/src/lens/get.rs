@@ -689,15 +689,12 @@ impl<'a, S: Sink> State<'a, '_, S> {
         }
     }
 
-    /// Reads `text[s..e]` with `lens` into `lvl`, returning its skeleton (when wanted).
-    fn get(
-        &mut self,
-        lens: &'a Lens,
-        s: usize,
-        e: usize,
-        lvl: &mut Level<'a>,
-    ) -> Result<Skel, Box<GetError>> {
-        Ok(match &lens.0.kind {
+    /// Reads `text[s..e]` with `lens` when it is one of the commonest leaves (`del`,
+    /// `store`, `key`, `label`): what [`State::get`] does for them, without a call of the
+    /// whole of it. `None` for any other lens.
+    #[inline(always)]
+    fn leaf(&mut self, lens: &'a Lens, s: usize, e: usize, lvl: &mut Level<'a>) -> Option<Skel> {
+        Some(match &lens.0.kind {
             Kind::Del { .. } => {
                 if self.skel {
                     Skel::Del(s, e)
@@ -719,6 +716,38 @@ impl<'a, S: Sink> State<'a, '_, S> {
                 lvl.key = Some((Piece::Lit(l), 0..0));
                 Skel::Label
             }
+            _ => return None,
+        })
+    }
+
+    /// [`State::get`] of a part of a concatenation or an iteration: leaves inline.
+    #[inline(always)]
+    fn get_part(
+        &mut self,
+        lens: &'a Lens,
+        s: usize,
+        e: usize,
+        lvl: &mut Level<'a>,
+    ) -> Result<Skel, Box<GetError>> {
+        match self.leaf(lens, s, e, lvl) {
+            Some(sk) => Ok(sk),
+            None => self.get(lens, s, e, lvl),
+        }
+    }
+
+    /// Reads `text[s..e]` with `lens` into `lvl`, returning its skeleton (when wanted).
+    fn get(
+        &mut self,
+        lens: &'a Lens,
+        s: usize,
+        e: usize,
+        lvl: &mut Level<'a>,
+    ) -> Result<Skel, Box<GetError>> {
+        if let Some(sk) = self.leaf(lens, s, e, lvl) {
+            return Ok(sk);
+        }
+        Ok(match &lens.0.kind {
+            Kind::Del { .. } | Kind::Store { .. } | Kind::Key { .. } | Kind::Label(_) => Skel::None,
             Kind::Value(v) => {
                 if self.sink.keeps() {
                     lvl.value = Some((Piece::Lit(v), 0..0));
@@ -745,12 +774,12 @@ impl<'a, S: Sink> State<'a, '_, S> {
                 let skel = if self.skel {
                     let mut skels = Vec::with_capacity(parts.len());
                     for (i, p) in parts.iter().enumerate() {
-                        skels.push(self.get(p, bounds[i], bounds[i + 1], lvl)?);
+                        skels.push(self.get_part(p, bounds[i], bounds[i + 1], lvl)?);
                     }
                     Skel::Concat(skels)
                 } else {
                     for (i, p) in parts.iter().enumerate() {
-                        let sk = self.get(p, bounds[i], bounds[i + 1], lvl)?;
+                        let sk = self.get_part(p, bounds[i], bounds[i + 1], lvl)?;
                         discard(sk);
                     }
                     Skel::None
@@ -781,7 +810,7 @@ impl<'a, S: Sink> State<'a, '_, S> {
                 };
                 let mut skels = Vec::new();
                 while let Some((piece, part)) = self.split.next(&mut pieces) {
-                    let sk = self.get(part, piece.start, piece.end, lvl)?;
+                    let sk = self.get_part(part, piece.start, piece.end, lvl)?;
                     self.keep(&mut skels, sk);
                 }
                 if let Some(p) = pieces.short() {
