@@ -484,6 +484,13 @@ impl Tree {
         self.labels.get(self.nodes.get(id)?.label)
     }
 
+    /// The tree's number for the label of `id` (equal numbers, equal labels), `None` when
+    /// [`Tree::label`] is `None`: comparing labels without reading them.
+    pub(crate) fn label_sym(&self, id: NodeId) -> Option<u32> {
+        let sym = self.nodes.get(id)?.label;
+        (sym != NO_LABEL).then_some(sym)
+    }
+
     /// The value of `id`, `None` when it has none.
     pub fn value(&self, id: NodeId) -> Option<&str> {
         self.nodes.value(id)
