@@ -277,8 +277,34 @@ impl<'t> TreeSink<'t> {
             }
             return id;
         }
+        if let Piece::Num(n) = piece {
+            return self.num_label_id(n);
+        }
         self.tree.label_id(&piece.as_str(text))
     }
+
+    /// The tree's id for the label of a `seq` number, written without allocating.
+    #[inline(never)]
+    fn num_label_id(&mut self, n: u64) -> u32 {
+        let mut buf = [0u8; 20];
+        self.tree.label_id(decimal(n, &mut buf))
+    }
+}
+
+/// `n` in decimal, written at the end of `buf`.
+fn decimal(mut n: u64, buf: &mut [u8; 20]) -> &str {
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        if let Some(d) = buf.get_mut(at) {
+            *d = b'0' + (n % 10) as u8;
+        }
+        n /= 10;
+        if n == 0 || at == 0 {
+            break;
+        }
+    }
+    std::str::from_utf8(buf.get(at..).unwrap_or_default()).unwrap_or_default()
 }
 
 impl Sink for TreeSink<'_> {
@@ -983,5 +1009,25 @@ impl<'a, S: Sink> State<'a, '_, S> {
                 }
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    proptest::proptest! {
+        /// `seq` numbers become labels as `to_string` writes them.
+        #[test]
+        fn decimal_is_to_string(n in proptest::prelude::any::<u64>()) {
+            let mut buf = [0u8; 20];
+            proptest::prop_assert_eq!(super::decimal(n, &mut buf), n.to_string());
+        }
+    }
+
+    #[test]
+    fn decimal_edges() {
+        let mut buf = [0u8; 20];
+        for n in [0, 1, 9, 10, 99, 100, u64::MAX] {
+            assert_eq!(super::decimal(n, &mut buf), n.to_string());
+        }
     }
 }

@@ -124,6 +124,7 @@ impl<'a> Splitter<'a> {
     /// Splits `[s, e)` among `parts`, the parts of the concatenation `lens`, into
     /// `bounds` (`parts.len() + 1` positions), each part taking the longest text after
     /// which the rest still matches (POSIX submatch rules).
+    #[inline]
     pub(crate) fn concat(
         &mut self,
         lens: &'a Lens,
@@ -160,6 +161,7 @@ impl<'a> Splitter<'a> {
 
     /// The branch of the union `lens` that reads `text[s..e]`: the first one that
     /// matches, as in Augeas.
+    #[inline]
     pub(crate) fn union(
         &mut self,
         lens: &'a Lens,
@@ -177,6 +179,7 @@ impl<'a> Splitter<'a> {
     /// Starts splitting `[s, e)` among iterations of `body`, the body of the iteration
     /// `lens`: Augeas's greedy iteration, each piece the longest match of the body
     /// (recursive lenses: the parser's split). Take the pieces with [`Splitter::next`].
+    #[inline]
     pub(crate) fn star(
         &mut self,
         lens: &'a Lens,
@@ -216,6 +219,7 @@ impl<'a> Splitter<'a> {
     }
 
     /// Whether the optional lens `lens` reads its body from `text[s..e]` (else nothing).
+    #[inline]
     pub(crate) fn maybe(&mut self, lens: &'a Lens, body: &'a Lens, s: usize, e: usize) -> bool {
         if self.by_structure(lens) {
             self.structural_impl().maybe(lens, body, s, e)
