@@ -201,6 +201,18 @@ fn expand_from(
     path: &str,
 ) -> R<(NodeId, bool)> {
     let expr = parse(path, vars)?;
+    expand_expr(tree, vars, &expr, origin, root_ctx, path)
+}
+
+/// [`expand_from`] of `path` already parsed, as `expr`.
+fn expand_expr(
+    tree: &mut Tree,
+    vars: &Vars,
+    expr: &PathExpr,
+    origin: NodeId,
+    root_ctx: Option<NodeId>,
+    path: &str,
+) -> R<(NodeId, bool)> {
     let traced = expr.creation_trace(tree, vars, origin, root_ctx)?;
     let Some((lp, trace)) = traced else {
         // Not a location path: it must match exactly one node.
@@ -323,6 +335,9 @@ fn setm_in(
     // the root's value).
     let bases = select(tree, vars, ctx, base)?;
     let mut n = 0;
+    // `sub`, parsed on the first base node (with none, a bad `sub` is no error, as in
+    // Augeas), once for all of them.
+    let mut parsed: Option<PathExpr> = None;
     for b in bases {
         match sub {
             None | Some(".") => {
@@ -330,10 +345,14 @@ fn setm_in(
                 n += 1;
             }
             Some(sub) => {
+                let expr = match &mut parsed {
+                    Some(expr) => expr,
+                    none => none.insert(parse(sub, vars)?),
+                };
                 // `sub` is evaluated with the base node as its origin.
-                let found = parse(sub, vars)?.select_in(tree, vars, b, None)?;
+                let found = expr.select_in(tree, vars, b, None)?;
                 if found.is_empty() {
-                    let (node, _) = expand_from(tree, vars, b, None, sub)?;
+                    let (node, _) = expand_expr(tree, vars, expr, b, None, sub)?;
                     tree.set_value(node, value);
                     n += 1;
                 } else {
