@@ -618,7 +618,10 @@ impl Lens {
                 None => Err(*st.error(self, span.start, "not a subtree")),
             }
         };
-        let structural = structural_for(span.len());
+        // As the file was read: a big file's automata exist since its load, and reading
+        // each of many entries by structure would cost far more (its parser's tables are
+        // made afresh for every entry).
+        let structural = structural_for(text.len());
         match run(structural) {
             // Again with automata, for Augeas's error.
             Err(_) if structural && engine() == Engine::Auto => run(false),
