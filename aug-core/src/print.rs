@@ -110,28 +110,38 @@ pub fn node_path(tree: &Tree, node: NodeId) -> Option<String> {
 /// (comparing label numbers, not labels), however many of its nodes are asked for, and
 /// steps are written only for the nodes on the paths asked for.
 pub fn node_paths(tree: &Tree, nodes: &[NodeId]) -> Vec<Option<String>> {
-    // Every node on a path asked for, grouped by parent.
-    let mut wanted: FxHashMap<NodeId, FxHashSet<NodeId>> = FxHashMap::default();
+    // Every node on a path asked for, with its parent, grouped by parent.
+    let mut wanted: FxHashSet<NodeId> = FxHashSet::default();
+    wanted.reserve(nodes.len());
+    let mut pairs: Vec<(NodeId, NodeId)> = Vec::with_capacity(nodes.len());
     for &n in nodes {
         let mut cur = n;
         while let Some(parent) = tree.parent(cur) {
-            if !wanted.entry(parent).or_default().insert(cur) {
+            if !wanted.insert(cur) {
                 break;
             }
+            pairs.push((parent, cur));
             cur = parent;
         }
     }
+    pairs.sort_unstable();
     // Their steps, one scan of each sibling list.
     let mut steps: FxHashMap<NodeId, String> = FxHashMap::default();
-    for (parent, kids) in &wanted {
-        // Per label wanted: how many siblings carry it, and how many were met so far.
-        let mut counts: FxHashMap<u32, (usize, usize)> = FxHashMap::default();
-        for &k in kids {
+    steps.reserve(pairs.len());
+    // Per label wanted under one parent: how many siblings carry it, and how many were
+    // met so far.
+    let mut counts: FxHashMap<u32, (usize, usize)> = FxHashMap::default();
+    for group in pairs.chunk_by(|a, b| a.0 == b.0) {
+        let Some(&(parent, _)) = group.first() else {
+            continue;
+        };
+        counts.clear();
+        for &(_, k) in group {
             if let Some(sym) = tree.label_sym(k) {
                 counts.insert(sym, (0, 0));
             }
         }
-        let siblings = tree.children(*parent);
+        let siblings = tree.children(parent);
         for &c in siblings {
             if let Some(count) = tree.label_sym(c).and_then(|sym| counts.get_mut(&sym)) {
                 count.0 += 1;
@@ -145,7 +155,7 @@ pub fn node_paths(tree: &Tree, nodes: &[NodeId]) -> Vec<Option<String>> {
                 continue;
             };
             *seen += 1;
-            if kids.contains(&c)
+            if wanted.contains(&c)
                 && let Some(label) = tree.label(c)
             {
                 let mut s = escape_name(label);

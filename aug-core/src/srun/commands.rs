@@ -821,12 +821,19 @@ fn cmd_ls(s: &mut Shell<'_>, a: &Args, out: &mut dyn Write) -> Result<(), Failur
     let nodes = s.aug.match_nodes(&pattern)?;
     // All paths at once: one pass over each sibling list, not one per node.
     let paths = crate::print::node_paths(tree, &nodes);
+    // Each line written at once (a formatted write is a call per piece).
+    let mut line = String::new();
     for (&n, path) in nodes.iter().zip(paths) {
         let path = path.unwrap_or_default();
         let base = path.rsplit('/').next().unwrap_or(&path);
         let dir = tree.children(n).iter().any(|&c| tree.label(c).is_some());
         let value = tree.value(n).unwrap_or("(none)");
-        writeln!(out, "{base}{}= {value}", if dir { "/ " } else { " " })?;
+        line.clear();
+        line.push_str(base);
+        line.push_str(if dir { "/ = " } else { " = " });
+        line.push_str(value);
+        line.push('\n');
+        out.write_all(line.as_bytes())?;
     }
     Ok(())
 }
@@ -841,14 +848,23 @@ fn cmd_match(s: &mut Shell<'_>, a: &Args, out: &mut dyn Write) -> Result<(), Fai
     }
     let tree = s.aug.tree();
     let paths = crate::print::node_paths(tree, &nodes);
+    // Each line written at once (a formatted write is a call per piece).
+    let mut line = String::new();
     for (&n, path) in nodes.iter().zip(paths) {
         let path = path.unwrap_or_default();
         let value = tree.value(n).unwrap_or("(none)");
+        line.clear();
         match filter {
-            Some(f) if f == value => writeln!(out, "{path}")?,
-            Some(_) => {}
-            None => writeln!(out, "{path} = {value}")?,
+            Some(f) if f == value => line.push_str(&path),
+            Some(_) => continue,
+            None => {
+                line.push_str(&path);
+                line.push_str(" = ");
+                line.push_str(value);
+            }
         }
+        line.push('\n');
+        out.write_all(line.as_bytes())?;
     }
     Ok(())
 }
