@@ -11,7 +11,12 @@ const NAME_SPECIAL: &[char] = &[']', '[', '|', '/', '=', '(', ')', '!', ',', '\\
 /// Escapes a label for use as one step of a path (Augeas's `aug_escape_name`): puts a
 /// backslash before each of `][|/=()!,\` and before whitespace.
 pub fn escape_name(label: &str) -> String {
-    let mut out = String::with_capacity(label.len());
+    // Most labels need nothing (every character escaped is ASCII).
+    let special = |b: u8| NAME_SPECIAL.contains(&char::from(b)) || b.is_ascii_whitespace();
+    if !label.bytes().any(special) {
+        return label.to_owned();
+    }
+    let mut out = String::with_capacity(label.len() + 1);
     for c in label.chars() {
         if NAME_SPECIAL.contains(&c) || c.is_ascii_whitespace() {
             out.push('\\');
@@ -166,28 +171,48 @@ pub fn node_paths(tree: &Tree, nodes: &[NodeId]) -> Vec<Option<String>> {
             }
         }
     }
+    // The paths of the nodes above those asked for (results share their ancestors), made
+    // once each; `None` for a hidden one.
+    let mut above: FxHashMap<NodeId, Option<String>> = FxHashMap::default();
+    let mut chain = Vec::new();
     nodes
         .iter()
         .map(|&n| {
             if !tree.contains(n) {
                 return None;
             }
-            let mut parts = Vec::new();
-            let mut cur = n;
-            while tree.parent(cur).is_some() {
-                // A hidden node (no label) has no step, and nothing under it a path.
-                parts.push(steps.get(&cur)?);
-                cur = tree.parent(cur)?;
-            }
-            if parts.is_empty() {
+            let Some(parent) = tree.parent(n) else {
                 return Some("/".to_owned());
+            };
+            // Up to the nearest ancestor whose path is known (the root's is empty).
+            chain.clear();
+            let mut cur = parent;
+            let mut path = String::new();
+            while let Some(up) = tree.parent(cur) {
+                if let Some(known) = above.get(&cur) {
+                    path = known.clone()?;
+                    break;
+                }
+                chain.push(cur);
+                cur = up;
             }
-            let mut out = String::new();
-            for p in parts.iter().rev() {
-                out.push('/');
-                out.push_str(p);
+            // Down again, recording each ancestor's path (a hidden one ends them all).
+            while let Some(a) = chain.pop() {
+                let Some(step) = steps.get(&a) else {
+                    above.insert(a, None);
+                    for &below in chain.iter() {
+                        above.insert(below, None);
+                    }
+                    return None;
+                };
+                path.push('/');
+                path.push_str(step);
+                above.insert(a, Some(path.clone()));
             }
-            Some(out)
+            // A hidden node (no label) has no step.
+            path.push('/');
+            path.push_str(steps.get(&n)?);
+            Some(path)
         })
         .collect()
 }
@@ -393,6 +418,16 @@ mod tests {
     fn escapes_names_and_values() {
         assert_eq!(escape_name("mail function"), "mail\\ function");
         assert_eq!(escape_name("a[1]/b"), "a\\[1\\]\\/b");
+        assert_eq!(escape_name("user77"), "user77");
+        assert_eq!(
+            escape_name("h\u{e9}\u{85}t\u{10ffe9}"),
+            "h\u{e9}\u{85}t\u{10ffe9}"
+        );
+        assert_eq!(escape_name("\u{e9} x"), "\u{e9}\\ x");
+        assert_eq!(
+            escape_name("a,b!(c)=d|e\\f\tg"),
+            "a\\,b\\!\\(c\\)\\=d\\|e\\\\f\\\tg"
+        );
         assert_eq!(quote_value("a\t\"b\"\\"), "\"a\\t\\\"b\\\"\\\\\"");
         assert_eq!(quote_value("\u{1}"), "\"\\001\"");
         assert_eq!(quote_value("é"), "\"\\303\\251\"");
