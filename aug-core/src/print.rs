@@ -5,20 +5,25 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-/// Characters that end a name in a path expression and therefore need a backslash.
-const NAME_SPECIAL: &[char] = &[']', '[', '|', '/', '=', '(', ')', '!', ',', '\\'];
+/// Whether a byte ends a name in a path expression and therefore needs a backslash: one of
+/// `][|/=()!,\` or whitespace (all ASCII, so a byte of a longer character never is).
+fn name_special(b: u8) -> bool {
+    matches!(
+        b,
+        b']' | b'[' | b'|' | b'/' | b'=' | b'(' | b')' | b'!' | b',' | b'\\'
+    ) || b.is_ascii_whitespace()
+}
 
 /// Escapes a label for use as one step of a path (Augeas's `aug_escape_name`): puts a
 /// backslash before each of `][|/=()!,\` and before whitespace.
 pub fn escape_name(label: &str) -> String {
-    // Most labels need nothing (every character escaped is ASCII).
-    let special = |b: u8| NAME_SPECIAL.contains(&char::from(b)) || b.is_ascii_whitespace();
-    if !label.bytes().any(special) {
+    // Most labels need nothing.
+    if !label.bytes().any(name_special) {
         return label.to_owned();
     }
     let mut out = String::with_capacity(label.len() + 1);
     for c in label.chars() {
-        if NAME_SPECIAL.contains(&c) || c.is_ascii_whitespace() {
+        if u8::try_from(c).is_ok_and(name_special) {
             out.push('\\');
         }
         out.push(c);
