@@ -497,8 +497,10 @@ fn mv_in(tree: &mut Tree, vars: &Vars, ctx: NodeId, src: &str, dst: &str) -> R<N
     let value = tree.value(s).map(str::to_owned);
     tree.set_value(d, value.as_deref());
     let kids: Vec<NodeId> = tree.children(s).to_vec();
+    // The children keep their flags, as in Augeas: a clean subtree moved under another
+    // file's path is not written there.
     for k in kids {
-        tree.move_to(k, d, usize::MAX);
+        tree.relink(k, d, usize::MAX);
     }
     tree.remove(s);
     tree.mark_dirty(d);

@@ -1081,6 +1081,18 @@ impl Tree {
     /// Moves the subtree `id` to become child number `index` of `new_parent`.
     /// Fails (returns `false`) if `new_parent` is `id` or one of its descendants.
     pub fn move_to(&mut self, id: NodeId, new_parent: NodeId, index: usize) -> bool {
+        let moved = self.relink(id, new_parent, index);
+        if moved {
+            self.mark_dirty(id);
+        }
+        moved
+    }
+
+    /// [`Tree::move_to`] without marking `id` itself dirty (its old and new parents are):
+    /// how `aug_mv` moves the source's children, which keep their own flags. A file node
+    /// moved so is saved only if something in it changes (as in Augeas, where a clean
+    /// subtree moved elsewhere is not written there).
+    pub(crate) fn relink(&mut self, id: NodeId, new_parent: NodeId, index: usize) -> bool {
         if !self.contains(id) || !self.contains(new_parent) || id == self.root {
             return false;
         }
@@ -1102,7 +1114,6 @@ impl Tree {
         }
         let old = self.nodes.set_parent(id, Some(new_parent));
         self.log(Undo::Parent { id, old });
-        self.mark_dirty(id);
         self.mark_dirty(new_parent);
         true
     }
@@ -1222,6 +1233,23 @@ mod tests {
         assert!(t.is_dirty(y) && t.is_dirty(f) && !t.is_dirty(x));
         t.clear_dirty(f);
         assert!(!t.is_dirty(y));
+    }
+
+    #[test]
+    fn relink_keeps_the_moved_nodes_flags() {
+        let mut t = Tree::new();
+        let r = t.root();
+        let from = t.graft(r, 0, Subtree::new(Some("from"), None)).unwrap();
+        let to = t.graft(r, 1, Subtree::new(Some("to"), None)).unwrap();
+        let f = t.graft(from, 0, Subtree::new(Some("file"), None)).unwrap();
+        t.set_file(f, true);
+        assert!(t.relink(f, to, 0));
+        assert_eq!(t.children(to), &[f]);
+        assert!(!t.is_dirty(f), "the moved node keeps its (clean) flag");
+        assert!(t.is_dirty(from) && t.is_dirty(to));
+        // move_to, the public move, marks the node it moves.
+        assert!(t.move_to(f, from, 0));
+        assert!(t.is_dirty(f));
     }
 
     /// A tree with a file under `/files` and a few levels, clean.
