@@ -134,7 +134,8 @@ pub fn node_paths(tree: &Tree, nodes: &[NodeId]) -> Vec<Option<String>> {
             cur = parent;
         }
     }
-    pairs.sort_unstable();
+    // By parent only: a group's order does not matter.
+    pairs.sort_unstable_by_key(|&(parent, _)| parent);
     // Their steps, one scan of each sibling list.
     let mut steps: FxHashMap<NodeId, String> = FxHashMap::default();
     steps.reserve(pairs.len());
@@ -145,7 +146,13 @@ pub fn node_paths(tree: &Tree, nodes: &[NodeId]) -> Vec<Option<String>> {
         let Some(&(parent, _)) = group.first() else {
             continue;
         };
-        counts.clear();
+        // A map grown by a big group is dropped rather than cleared: clearing costs its
+        // capacity, for every later group.
+        if counts.capacity() > 64 {
+            counts = FxHashMap::default();
+        } else {
+            counts.clear();
+        }
         for &(_, k) in group {
             if let Some(sym) = tree.label_sym(k) {
                 counts.insert(sym, (0, 0));
