@@ -776,6 +776,7 @@ impl<'a, S: Sink> State<'a, '_, S> {
             return Ok(sk);
         }
         Ok(match &lens.0.kind {
+            // Read by `leaf` above.
             Kind::Del { .. } | Kind::Store { .. } | Kind::Key { .. } | Kind::Label(_) => Skel::None,
             Kind::Value(v) => {
                 if self.sink.keeps() {
