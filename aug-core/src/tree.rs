@@ -6,7 +6,7 @@
 
 use compact_str::CompactString;
 use hashbrown::HashTable;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::num::NonZeroU32;
 use std::ops::Range;
 use std::sync::{Mutex, PoisonError};
@@ -694,7 +694,7 @@ impl Tree {
     /// save) the records of what changed stay, so that their next save still knows which
     /// nodes to write afresh.
     pub(crate) fn clear_dirty_keeping(&mut self, id: NodeId, keep: &[NodeId]) {
-        let keep: std::collections::HashSet<NodeId> = keep.iter().copied().collect();
+        let keep: FxHashSet<NodeId> = keep.iter().copied().collect();
         let mut stack = vec![(id, false)];
         while let Some((d, keeping)) = stack.pop() {
             if self
@@ -997,8 +997,7 @@ impl Tree {
     /// lists. Nodes already removed as descendants of others are skipped. Returns the number
     /// of nodes removed.
     pub fn remove_many(&mut self, ids: &[NodeId]) -> usize {
-        use std::collections::HashSet;
-        let doomed: HashSet<NodeId> = ids
+        let doomed: FxHashSet<NodeId> = ids
             .iter()
             .copied()
             .filter(|&i| i != self.root && self.contains(i))

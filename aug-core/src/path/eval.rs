@@ -21,6 +21,7 @@ use super::ast::{Axis, BinOp, Expr, Func, LocPath, Start, Step};
 use super::error::{PathError, PathErrorKind};
 use super::regex::{self, Regex};
 use crate::tree::{NodeId, Tree};
+use rustc_hash::FxHashSet;
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
@@ -420,7 +421,7 @@ impl<'a> Evaluator<'a> {
             }
             return Ok(Vec::new());
         }
-        let mut seen: HashSet<NodeId> = HashSet::new();
+        let mut seen: FxHashSet<NodeId> = FxHashSet::default();
         let mut out = Vec::new();
         for &n in from {
             for c in self.axis_iter(n, step) {
@@ -592,7 +593,7 @@ impl<'a> Evaluator<'a> {
             (BinOp::Plus, Value::Regexp(a), Value::Regexp(b)) => Value::Regexp(a.concat(&b)),
             (BinOp::Union, Value::NodeSet(mut a), Value::NodeSet(b)) => {
                 // Only the nodes added from the right side are checked for duplicates.
-                let mut added = HashSet::new();
+                let mut added: FxHashSet<NodeId> = FxHashSet::default();
                 for n in b {
                     if added.insert(n) {
                         a.push(n);
@@ -727,7 +728,8 @@ fn dedup(ns: Vec<NodeId>) -> Vec<NodeId> {
     if ns.len() < 2 {
         return ns;
     }
-    let mut seen = HashSet::with_capacity(ns.len());
+    let mut seen: FxHashSet<NodeId> = FxHashSet::default();
+    seen.reserve(ns.len());
     ns.into_iter().filter(|n| seen.insert(*n)).collect()
 }
 
