@@ -262,8 +262,8 @@ impl LazyDfa {
     }
 
     /// Feeds `bytes` from the start state, calling `visit(n, state, self)` for the start
-    /// (`n = 0`) and after each byte read while the automaton is alive. Returns how many
-    /// bytes were read before it died (all of them if it did not).
+    /// (`n = 0`) and after each byte read while the automaton is alive: the last `n`
+    /// visited is how many bytes it read before it died.
     ///
     /// Transitions already in the table are followed in an inner loop that holds the
     /// table in locals (computing a new one needs `&mut self`, which would make every
@@ -273,10 +273,10 @@ impl LazyDfa {
         &mut self,
         bytes: impl Iterator<Item = u8>,
         mut visit: impl FnMut(usize, u32, &LazyDfa),
-    ) -> usize {
+    ) {
         let mut s = self.start;
         if s == DEAD {
-            return 0;
+            return;
         }
         visit(0, s, self);
         let mut it = bytes.enumerate();
@@ -285,25 +285,25 @@ impl LazyDfa {
                 let (trans, classes, nclasses) = (&self.trans, &self.classes, self.nclasses);
                 loop {
                     let Some((i, b)) = it.next() else {
-                        return usize::MAX;
+                        return;
                     };
                     let slot = s as usize * nclasses + usize::from(classes[usize::from(b)]);
                     match trans.get(slot) {
                         Some(&t) if t != UNKNOWN => {
                             if t == DEAD {
-                                return i;
+                                return;
                             }
                             s = t;
                             visit(i + 1, s, self);
                         }
                         Some(_) => break (i, b, slot),
-                        None => return i,
+                        None => return,
                     }
                 }
             };
             s = self.compute(s, b, slot);
             if s == DEAD {
-                return i;
+                return;
             }
             visit(i + 1, s, self);
         }
@@ -318,13 +318,13 @@ impl LazyDfa {
         mut on_accept: impl FnMut(usize),
     ) -> usize {
         let mut read = 0;
-        let died = self.drive(bytes, |n, s, d| {
+        self.drive(bytes, |n, s, d| {
             read = n;
             if d.accepts(s) {
                 on_accept(n);
             }
         });
-        died.min(read)
+        read
     }
 
     /// Like [`LazyDfa::scan`], but calls `on_marks(n, mask)` for every prefix length `n`

@@ -93,16 +93,7 @@ pub(crate) fn split_concat_into(
         let (rest, rest_eps) = suffix.get(i).map(|(r, e)| (r, *e))?;
         let q = if part_eps {
             p
-        } else if let Some(q) = member
-            .then(|| {
-                (part.fixed_len().and_then(|n| p.checked_add(n)))
-                    .or_else(|| rest.fixed_len().and_then(|n| e.checked_sub(n)))
-            })
-            .flatten()
-        {
-            if q < p || q > e {
-                return None;
-            }
+        } else if let Some(q) = member.then(|| fixed_end(part, rest, p, e)).flatten() {
             debug_assert!(part.matches_span(text, p, q) && rest.matches_span(text, q, e));
             q
         } else if rest_eps {
@@ -189,6 +180,17 @@ pub(crate) fn split_concat_into(
     debug_assert!(last_eps || last.matches_span(text, p, e));
     bounds.push(e);
     Some(())
+}
+
+/// Where a part started at `p` ends in `[p, e]` when it, or the `rest` after it, has words
+/// of one length only: the one place it can end in a text the concatenation matches.
+/// `None` when neither has a fixed length, or the length does not fit.
+fn fixed_end(part: &Regex, rest: &Regex, p: usize, e: usize) -> Option<usize> {
+    let q = match part.fixed_len() {
+        Some(n) => p.checked_add(n)?,
+        None => e.checked_sub(rest.fixed_len()?)?,
+    };
+    (p..=e).contains(&q).then_some(q)
 }
 
 /// A lens's text language as a [`Part`].
