@@ -138,6 +138,16 @@ impl Labels {
         label_at(&self.text, &self.ends, label)
     }
 
+    /// Makes room for the labels of `other`, all new at worst.
+    fn reserve(&mut self, other: &Labels) {
+        self.text.reserve(other.text.len());
+        self.ends.reserve(other.ends.len());
+        let (text, ends) = (&self.text, &self.ends);
+        self.index.reserve(other.ends.len(), |&j| {
+            label_hash(label_at(text, ends, j).unwrap_or(""))
+        });
+    }
+
     /// The index of `name`, if the tree has ever seen it.
     fn find(&self, name: &str) -> Option<u32> {
         self.index
@@ -279,6 +289,19 @@ enum Undo {
     Span { id: NodeId, old: Option<NodeSpan> },
     /// The subtree at `id` was removed; it is dropped when the outermost transaction commits.
     Removed(NodeId),
+}
+
+/// Where [`Tree::absorb`] put another tree's nodes.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Absorbed {
+    base: u32,
+}
+
+impl Absorbed {
+    /// The id here of the other tree's node `id`.
+    pub(crate) fn id(self, id: NodeId) -> NodeId {
+        store::shifted(id, self.base)
+    }
 }
 
 /// An open transaction of a [`Tree`] (see [`Tree::begin`]).
@@ -931,6 +954,51 @@ impl Tree {
         }
     }
 
+    /// Moves the nodes of `other`, a tree whose nodes were all made with
+    /// [`Tree::new_detached`] (by a get on another thread), into this tree, detached as
+    /// they were there; `other`'s root goes. Node `id` of `other` is then
+    /// [`Absorbed::id`]`(id)` here, with the same label, value, span and children. `None`,
+    /// with nothing moved, when this tree cannot hold that many more nodes.
+    ///
+    /// Takes time linear in `other`'s size, and never holds two copies of it.
+    pub(crate) fn absorb(&mut self, mut other: Tree) -> Option<Absorbed> {
+        let other_root = other.root;
+        other.nodes.remove(other_root);
+        let Tree {
+            nodes,
+            labels,
+            spans,
+            ..
+        } = other;
+        let mut ids = Vec::with_capacity(labels.ends.len());
+        self.labels.reserve(&labels);
+        let mut start = 0;
+        for &end in &labels.ends {
+            ids.push(
+                self.labels
+                    .intern(labels.text.get(start..end as usize).unwrap_or("")),
+            );
+            start = end as usize;
+        }
+        drop(labels);
+        let end = self.nodes.slots() + nodes.slots();
+        let base = self
+            .nodes
+            .absorb(nodes, |l| ids.get(l as usize).copied().unwrap_or(NO_LABEL))?;
+        let moved = Absorbed { base };
+        self.spans.reserve(spans.len());
+        for (id, span) in spans {
+            self.spans.insert(moved.id(id), span);
+        }
+        if self.depth > 0 {
+            // A rollback drops them again (their descendants go with them).
+            for id in self.nodes.roots_in(base as usize..end) {
+                self.undo.push(Undo::Created(id));
+            }
+        }
+        Some(moved)
+    }
+
     /// A copy of the subtree at `id` as plain data.
     pub fn extract(&self, id: NodeId) -> Option<Subtree> {
         let n = self.nodes.get(id)?;
@@ -1268,6 +1336,41 @@ mod tests {
         t.set_file(f, true);
         t.clear_dirty(r);
         (t, f)
+    }
+
+    /// Nodes made in another tree come over with their labels (which that tree numbered
+    /// its own way), values, spans and children; in a transaction, a rollback drops
+    /// them again and leaves the tree as it was.
+    #[test]
+    fn absorbed_nodes_keep_everything_and_roll_back() {
+        let mut t = Tree::new();
+        let root = t.root();
+        t.append_child(root, Some("kept"), Some("1")).unwrap();
+        let before = t.clone();
+        let mut side = Tree::new();
+        let (x, a) = (side.label_id("x"), side.label_id("a"));
+        let span = NodeSpan {
+            label: 0..1,
+            value: 2..5,
+            span: 0..5,
+        };
+        let leaf = side.new_detached(Some(x), Some("a long value"), Some(span.clone()), &[]);
+        let top = side.new_detached(Some(a), Some("v"), None, &[leaf]);
+        let sp = t.begin();
+        let moved = t.absorb(side).unwrap();
+        let (top, leaf) = (moved.id(top), moved.id(leaf));
+        assert_eq!(t.label(top), Some("a"));
+        assert_eq!(t.value(top), Some("v"));
+        assert_eq!(t.children(top), &[leaf]);
+        assert_eq!(t.parent(leaf), Some(top));
+        assert_eq!(t.label(leaf), Some("x"));
+        assert_eq!(t.value(leaf), Some("a long value"));
+        assert_eq!(t.span(leaf), Some(&span));
+        assert!(t.adopt(root, vec![top]));
+        assert_eq!(t.len(), 4);
+        t.rollback(sp);
+        assert!(!t.contains(top) && !t.contains(leaf));
+        assert!(t == before);
     }
 
     #[test]

@@ -99,6 +99,7 @@ pub struct Builder {
     /// `None`: the default ([`default_cache_dir`]); `Some(None)`: no cache.
     cache_dir: Option<Option<PathBuf>>,
     engine: Option<Engine>,
+    load_threads: Option<usize>,
 }
 
 impl Builder {
@@ -147,6 +148,16 @@ impl Builder {
         self
     }
 
+    /// How many threads a load may read files on: `1` reads them all on the calling
+    /// thread; `n > 1` shares them among up to `n` threads (the calling one included) by
+    /// size. By default (or `0`), `$AUG_RS_LOAD_THREADS`, else one thread for less than
+    /// 64 KiB of files and as many as the machine runs at once (at most 8) for more.
+    /// Every setting gives the same trees, metadata and errors.
+    pub fn load_threads(mut self, threads: usize) -> Builder {
+        self.load_threads = Some(threads);
+        self
+    }
+
     /// Opens the handle: finds the modules, and loads the files unless
     /// [`Flags::NO_LOAD`]. As with `aug_init`, nothing here fails: a file that fails to
     /// load is reported under `/augeas/files/<file>/error`, a module that fails to build
@@ -158,9 +169,11 @@ impl Builder {
         };
         let modules = modules_with(self.modules, &self.loadpath, self.flags, cache.as_deref());
         let root = self.root.as_deref();
+        let (flags, threads) = (self.flags, self.load_threads);
+        let open = || Augeas::open_with(root, flags, modules, threads);
         let mut aug = match self.engine {
-            Some(e) => crate::lens::with_engine(e, || Augeas::open(root, self.flags, modules)),
-            None => Augeas::open(root, self.flags, modules),
+            Some(e) => crate::lens::with_engine(e, open),
+            None => open(),
         };
         aug.engine = self.engine;
         aug.set_loadpath(

@@ -5,9 +5,83 @@
 use super::{Augeas, Module, meta_set};
 use crate::fs;
 use crate::lens::Lens;
-use crate::lens::layout::{Layout, TopEntry};
-use crate::tree::{NodeId, Subtree};
+use crate::lens::layout::{Layout, TextPrint, TopEntry};
+use crate::tree::{NodeId, Subtree, Tree};
 use std::collections::{BTreeMap, BTreeSet};
+
+/// Below this much text in all, a load reads its files on one thread.
+const PARALLEL_MIN_BYTES: u64 = 64 * 1024;
+/// The most threads a load reads files on.
+const MAX_LOAD_THREADS: usize = 8;
+
+/// The indexes of `jobs` shared among `threads` threads, each share in order: the biggest
+/// files first, each to the share with the fewest bytes so far. Share 0 is read on the
+/// calling thread, straight into the handle's tree.
+fn shares(jobs: &[LoadJob], threads: usize) -> Vec<Vec<usize>> {
+    let mut order: Vec<usize> = (0..jobs.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(jobs.get(i).map_or(0, |j| j.size)));
+    let mut shares: Vec<(u64, Vec<usize>)> = vec![(0, Vec::new()); threads.max(1)];
+    for i in order {
+        if let Some(least) = shares.iter_mut().min_by_key(|(bytes, _)| *bytes) {
+            least.0 += jobs.get(i).map_or(0, |j| j.size);
+            least.1.push(i);
+        }
+    }
+    shares
+        .into_iter()
+        .map(|(_, mut share)| {
+            share.sort_unstable();
+            share
+        })
+        .collect()
+}
+
+/// A file to read, once its metadata is written ([`Augeas::prepare_load`]).
+struct LoadJob {
+    file: String,
+    /// Its size when it was looked at (how to share the reading among threads).
+    size: u64,
+    lens: Lens,
+    /// Its node under `/augeas/files`.
+    meta: NodeId,
+    /// Its tree from an earlier load, replaced when the new one is in.
+    old: Option<NodeId>,
+    spans: bool,
+}
+
+/// A file that was read: the print of its text (for its layout) and what get made of it.
+struct FileRead {
+    print: TextPrint,
+    got: Result<crate::lens::GotFile, crate::lens::GetError>,
+}
+
+/// A file that could not be read, with the message.
+struct ReadFailure(String);
+
+impl LoadJob {
+    /// Reads the file from `disk` and gets its tree into `tree`, detached.
+    fn read(&self, disk: &fs::Root, tree: &mut Tree) -> Result<FileRead, ReadFailure> {
+        let text = disk
+            .read_text(&self.file)
+            .map_err(|e| ReadFailure(crate::fs::message(&e)))?;
+        let text = with_final_newline(text);
+        // As C, an empty file is not parsed: it reads as a file with no nodes, whether
+        // the lens accepts the empty text or not.
+        let got = if text.is_empty() {
+            Ok(crate::lens::GotFile {
+                children: Vec::new(),
+                value: None,
+                top: None,
+            })
+        } else {
+            (self.lens).get_into(&text, self.spans, self.lens.layout_by_subtrees(), tree)
+        };
+        Ok(FileRead {
+            print: TextPrint::of(&text),
+            got,
+        })
+    }
+}
 
 /// A transform as read from `/augeas/load/NAME`.
 #[derive(Debug, Clone)]
@@ -182,6 +256,7 @@ impl Augeas {
                 self.drop_file(&f);
             }
         }
+        let mut jobs = Vec::new();
         for (file, owners) in &claimed {
             if owners.len() > 1 {
                 self.drop_file(file);
@@ -206,7 +281,13 @@ impl Augeas {
                 }
                 continue;
             };
-            self.load_one(file, &lens, &x.lens_name, spans);
+            if let Some(job) = self.prepare_load(file, &lens, &x.lens_name, spans) {
+                jobs.push(job);
+            }
+        }
+        let reads = self.read_all(&jobs);
+        for (job, read) in jobs.into_iter().zip(reads) {
+            self.finish_load(job, read);
         }
         // Nodes under `/files` that belong to no file go, as in Augeas, and so do the
         // ones added or changed since the last load; the context node stays.
@@ -221,12 +302,28 @@ impl Augeas {
 
     /// Loads one file through `lens` unless it is up to date.
     pub(crate) fn load_one(&mut self, file: &str, lens: &Lens, lens_name: &str, spans: bool) {
+        if let Some(job) = self.prepare_load(file, lens, lens_name, spans) {
+            let read = job.read(&self.disk(), &mut self.tree);
+            self.finish_load(job, read);
+        }
+    }
+
+    /// The first step of loading `file`: `None` if it is up to date (or not to be
+    /// loaded), else its metadata under `/augeas/files` is written anew and the job of
+    /// reading it is returned, for [`LoadJob::read`] then [`Augeas::finish_load`].
+    fn prepare_load(
+        &mut self,
+        file: &str,
+        lens: &Lens,
+        lens_name: &str,
+        spans: bool,
+    ) -> Option<LoadJob> {
         // A glob's match with `..` in it (`/etc/../etc/hosts`) is not loaded.
         if file.split('/').any(|c| c == "..") {
-            return;
+            return None;
         }
-        let disk = self.disk();
-        let mtime = disk.mtime(file);
+        let stat = self.disk().mtime_and_size(file);
+        let mtime = stat.map(|(m, _)| m);
         let meta = self.file_meta(file);
         let node = self.file_node(file, false);
         let recorded = self
@@ -238,7 +335,7 @@ impl Augeas {
         // Up to date, as Augeas's `file_current` says: same mtime, and a tree that is
         // not dirty. A file whose last save failed keeps its (unsaved) tree and its error.
         if node.is_some() && !dirty && recorded.is_some() && recorded == mtime {
-            return;
+            return None;
         }
         // Start from a clean slate for this file.
         let keep: Vec<NodeId> = self.tree.children(meta).to_vec();
@@ -257,32 +354,42 @@ impl Augeas {
             .origin()
             .map_or_else(|| lens_name.to_owned(), |o| format!("{o}:"));
         meta_set(&mut self.tree, lens_node, "info", &info);
+        self.layouts.remove(file);
+        Some(LoadJob {
+            file: file.to_owned(),
+            size: stat.map_or(0, |(_, size)| size),
+            lens: lens.clone(),
+            meta,
+            old: node,
+            spans,
+        })
+    }
+
+    /// The last step of loading a file: its old tree (if any) is replaced by what `read`
+    /// got, in the same place among its siblings, or the failure is recorded.
+    fn finish_load(&mut self, job: LoadJob, read: Result<FileRead, ReadFailure>) {
+        let LoadJob {
+            file,
+            lens,
+            meta,
+            old,
+            spans,
+            ..
+        } = job;
+        let file = file.as_str();
         // A file read again keeps its place among its siblings, as in Augeas.
-        let slot = node.and_then(|n| Some((self.tree.parent(n)?, self.tree.index_in_parent(n)?)));
+        let slot = old.and_then(|n| Some((self.tree.parent(n)?, self.tree.index_in_parent(n)?)));
         // So does a value set on the file's node (Augeas reads the file into that node).
-        let old_value = node.and_then(|n| self.tree.value(n).map(str::to_owned));
-        if let Some(n) = node {
+        let old_value = old.and_then(|n| self.tree.value(n).map(str::to_owned));
+        if let Some(n) = old {
             self.tree.remove(n);
         }
-        self.layouts.remove(file);
-        let text = match disk.read_text(file) {
-            Ok(t) => t,
-            Err(e) => {
-                self.record_error(meta, "read_failed", &[("message", &crate::fs::message(&e))]);
+        let FileRead { print, got } = match read {
+            Ok(r) => r,
+            Err(ReadFailure(message)) => {
+                self.record_error(meta, "read_failed", &[("message", &message)]);
                 return;
             }
-        };
-        let text = with_final_newline(text);
-        // As C, an empty file is not parsed: it reads as a file with no nodes, whether
-        // the lens accepts the empty text or not.
-        let got = if text.is_empty() {
-            Ok(crate::lens::GotFile {
-                children: Vec::new(),
-                value: None,
-                top: None,
-            })
-        } else {
-            lens.get_into(&text, spans, lens.layout_by_subtrees(), &mut self.tree)
         };
         match got {
             Ok(crate::lens::GotFile {
@@ -304,14 +411,15 @@ impl Augeas {
                         self.tree.set_value(node, Some(v));
                     }
                     self.tree.adopt(node, children);
-                    self.record_layout(file, node, &text, lens, top);
+                    let len = print.len();
+                    self.record_layout(file, node, print, &lens, top);
                     if spans {
                         self.tree.set_span(
                             node,
                             Some(crate::tree::NodeSpan {
                                 label: 0..0,
                                 value: 0..0,
-                                span: 0..text.len(),
+                                span: 0..len,
                             }),
                         );
                     }
@@ -321,6 +429,104 @@ impl Augeas {
             }
             Err(e) => self.record_get_error(meta, "parse_failed", &e),
         }
+    }
+
+    /// Reads the files of `jobs` into the tree, in order: on several threads when there
+    /// is enough text to pay for them (see [`Augeas::load_threads`]), else on this one.
+    /// Every thread but this one reads into a tree of its own, which is then moved into
+    /// this one ([`Tree::absorb`]): the trees, and everything a load records, are the
+    /// same either way.
+    fn read_all(&mut self, jobs: &[LoadJob]) -> Vec<Result<FileRead, ReadFailure>> {
+        let disk = self.disk();
+        let threads = self.load_threads(jobs);
+        if threads <= 1 {
+            return jobs.iter().map(|j| j.read(&disk, &mut self.tree)).collect();
+        }
+        let shares = shares(jobs, threads);
+        let engine = crate::lens::engine::engine();
+        let mut results: Vec<Option<Result<FileRead, ReadFailure>>> =
+            (0..jobs.len()).map(|_| None).collect();
+        let tree = &mut self.tree;
+        let theirs = std::thread::scope(|scope| {
+            let mut handles = Vec::new();
+            for share in shares.iter().skip(1) {
+                let disk = &disk;
+                let spawned = std::thread::Builder::new()
+                    .name("aug-load".into())
+                    .spawn_scoped(scope, move || {
+                        crate::lens::with_engine(engine, || {
+                            let mut side = Tree::new();
+                            let reads: Vec<_> = share
+                                .iter()
+                                .filter_map(|&i| Some((i, jobs.get(i)?.read(disk, &mut side))))
+                                .collect();
+                            (side, reads)
+                        })
+                    });
+                // A thread that cannot be made leaves its files to this one (below).
+                if let Ok(h) = spawned {
+                    handles.push(h);
+                }
+            }
+            for &i in shares.first().into_iter().flatten() {
+                if let (Some(job), Some(r)) = (jobs.get(i), results.get_mut(i)) {
+                    *r = Some(job.read(&disk, tree));
+                }
+            }
+            handles
+                .into_iter()
+                .filter_map(|h| h.join().ok())
+                .collect::<Vec<_>>()
+        });
+        for (side, reads) in theirs {
+            // Files of a tree that cannot be moved here are read again, here.
+            let Some(moved) = self.tree.absorb(side) else {
+                continue;
+            };
+            for (i, mut read) in reads {
+                if let Ok(FileRead { got: Ok(got), .. }) = &mut read {
+                    for c in &mut got.children {
+                        *c = moved.id(*c);
+                    }
+                }
+                if let Some(r) = results.get_mut(i) {
+                    *r = Some(read);
+                }
+            }
+        }
+        results
+            .into_iter()
+            .zip(jobs)
+            .map(|(r, job)| r.unwrap_or_else(|| job.read(&disk, &mut self.tree)))
+            .collect()
+    }
+
+    /// How many threads to read `jobs` on: the handle's setting ([`Builder::load_threads`],
+    /// else `$AUG_RS_LOAD_THREADS`); automatically, one unless the files have
+    /// [`PARALLEL_MIN_BYTES`] between them, else as many as the machine runs at once
+    /// (at most [`MAX_LOAD_THREADS`]). Never more than there are files.
+    ///
+    /// [`Builder::load_threads`]: super::Builder::load_threads
+    fn load_threads(&self, jobs: &[LoadJob]) -> usize {
+        let set = self.load_threads.filter(|&n| n > 0).or_else(|| {
+            std::env::var("AUG_RS_LOAD_THREADS")
+                .ok()
+                .and_then(|v| v.trim().parse().ok())
+        });
+        let threads = match set {
+            Some(n) if n > 0 => n,
+            _ => {
+                let total: u64 = jobs.iter().map(|j| j.size).sum();
+                if total < PARALLEL_MIN_BYTES {
+                    1
+                } else {
+                    std::thread::available_parallelism()
+                        .map_or(1, usize::from)
+                        .min(MAX_LOAD_THREADS)
+                }
+            }
+        };
+        threads.min(jobs.len())
     }
 
     /// Records a text that did not parse as Augeas does: `kind` with the position (`pos`,
@@ -382,21 +588,22 @@ impl Augeas {
         out
     }
 
-    /// Keeps the layout of `text`, just read into (or written from) the file node `node`
-    /// by `lens`, for the next save: `top` lists the top-level subtrees, which must be the
-    /// node's children in order; each child records which entry it came from.
+    /// Keeps the layout of the text `print` is of, just read into (or written from) the
+    /// file node `node` by `lens`, for the next save: `top` lists the top-level subtrees,
+    /// which must be the node's children in order; each child records which entry it came
+    /// from.
     pub(crate) fn record_layout(
         &mut self,
         file: &str,
         node: NodeId,
-        text: &str,
+        print: TextPrint,
         lens: &Lens,
         top: Option<Vec<TopEntry>>,
     ) {
         let kids = self.tree.children(node);
         let layout = top.filter(|t| t.len() == kids.len()).and_then(|t| {
             Layout::new(
-                text,
+                print,
                 lens,
                 node,
                 t,

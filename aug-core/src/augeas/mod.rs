@@ -259,6 +259,9 @@ pub struct Augeas {
     /// How get splits texts, when the builder chose (else [`crate::lens::Engine::Auto`] or
     /// `$AUG_RS_GET_ENGINE`).
     pub(crate) engine: Option<crate::lens::Engine>,
+    /// How many threads a load reads files on, when the builder chose (see
+    /// [`Builder::load_threads`]).
+    pub(crate) load_threads: Option<usize>,
 }
 
 /// Sets (creating if needed) the child `label` of `parent` to `value`; returns the child.
@@ -278,6 +281,16 @@ impl Augeas {
     /// Opens a handle on `root` (else `$AUGEAS_ROOT`, else `/`) with the given modules, and
     /// loads the files unless `flags` has [`Flags::NO_LOAD`].
     pub fn open(root: Option<&Path>, flags: Flags, modules: Vec<Module>) -> Augeas {
+        Augeas::open_with(root, flags, modules, None)
+    }
+
+    /// [`Augeas::open`], loading on `load_threads` threads (see [`Builder::load_threads`]).
+    fn open_with(
+        root: Option<&Path>,
+        flags: Flags,
+        modules: Vec<Module>,
+        load_threads: Option<usize>,
+    ) -> Augeas {
         let root = match root {
             Some(r) => r.to_path_buf(),
             None => std::env::var_os("AUGEAS_ROOT")
@@ -304,6 +317,7 @@ impl Augeas {
             text_spans: Default::default(),
             loadpath: Vec::new(),
             engine: None,
+            load_threads,
         };
         aug.init_meta();
         if flags.contains(Flags::TYPE_CHECK) {

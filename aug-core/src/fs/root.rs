@@ -225,6 +225,13 @@ impl Root {
         Some(st.st_mtime)
     }
 
+    /// The modification time of `file` in seconds and its size in bytes, `None` if it does
+    /// not exist.
+    pub(crate) fn mtime_and_size(&self, file: &str) -> Option<(i64, u64)> {
+        let st = self.locate(file).ok()?.stat().ok()??;
+        Some((st.st_mtime, u64::try_from(st.st_size).unwrap_or(0)))
+    }
+
     /// Reads `file`, a regular file, as bytes.
     pub(crate) fn read(&self, file: &str) -> io::Result<Vec<u8>> {
         let loc = self.locate(file)?;

@@ -63,6 +63,32 @@ pub(crate) struct Layout {
 /// [`Layout::label_ends`]: the entry's node has no label.
 const NO_LABEL: u32 = 1 << 31;
 
+/// What a [`Layout`] keeps of its text, to know it again: its length and a hash (the
+/// text itself can go).
+#[derive(Debug, Clone)]
+pub(crate) struct TextPrint {
+    keys: RandomState,
+    hash: u64,
+    len: usize,
+}
+
+impl TextPrint {
+    /// The print of `text`.
+    pub(crate) fn of(text: &str) -> TextPrint {
+        let keys = RandomState::default();
+        TextPrint {
+            hash: keys.hash_one(text.as_bytes()),
+            keys,
+            len: text.len(),
+        }
+    }
+
+    /// The length of the text.
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+}
+
 /// One entry of a [`Layout`].
 pub(crate) struct Entry<'l> {
     pub(crate) label: Option<&'l str>,
@@ -71,22 +97,22 @@ pub(crate) struct Entry<'l> {
 }
 
 impl Layout {
-    /// The layout of `text`, read or written by the file lens `file_lens` for the file
-    /// node `node`, from its top-level subtrees and their labels (in the same order).
-    /// `None` when the text is too big to index with 32 bits.
+    /// The layout of the text `print` was taken of, read or written by the file lens
+    /// `file_lens` for the file node `node`, from its top-level subtrees and their labels
+    /// (in the same order). `None` when the text is too big to index with 32 bits.
     pub(crate) fn new<'a>(
-        text: &str,
+        print: TextPrint,
         file_lens: &Lens,
         node: NodeId,
         top: Vec<TopEntry>,
         labels: impl Iterator<Item = Option<&'a str>>,
     ) -> Option<Layout> {
-        u32::try_from(text.len()).ok()?;
-        let keys = RandomState::default();
+        u32::try_from(print.len).ok()?;
+        let TextPrint { keys, hash, len } = print;
         let mut layout = Layout {
-            hash: keys.hash_one(text.as_bytes()),
+            hash,
             keys,
-            len: text.len(),
+            len,
             lens: lens_id(file_lens),
             node,
             label_ends: Vec::with_capacity(top.len()),

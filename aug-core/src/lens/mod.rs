@@ -10,7 +10,7 @@
 //! nodes it produces at the current level), and, for lenses that set the label or value of
 //! the enclosing node, its *ktype* and *vtype*.
 
-mod engine;
+pub(crate) mod engine;
 mod get;
 pub(crate) mod layout;
 mod put;

@@ -175,6 +175,19 @@ impl Store {
         self.nodes.get_mut(i)
     }
 
+    /// How many slots there are, live or free.
+    pub(super) fn slots(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// The live nodes with no parent among slots `range`.
+    pub(super) fn roots_in(&self, range: std::ops::Range<usize>) -> Vec<NodeId> {
+        range
+            .filter(|&i| self.nodes.get(i).is_some_and(|n| n.parent == NO_PARENT))
+            .filter_map(|i| self.id_at(narrow(i)))
+            .collect()
+    }
+
     /// The live nodes, in slot order.
     pub(super) fn iter(&self) -> impl Iterator<Item = (NodeId, &Node)> {
         self.nodes
@@ -569,6 +582,81 @@ impl Store {
         self.extend_kids(parent, kids);
         old
     }
+
+    /// Moves every slot of `other` after this store's own, live or free, with each label
+    /// replaced by `label(old)`: node `id` of `other` is then `id` shifted by the returned
+    /// offset (see [`shifted`]), with the same generation, value, children and links.
+    /// Each of `other`'s arrays is dropped as soon as it is copied, so that the two
+    /// stores are never whole at once. `None` (and nothing moved) when the slots would
+    /// not fit the ids' 32 bits.
+    pub(super) fn absorb(&mut self, other: Store, label: impl Fn(u32) -> u32) -> Option<u32> {
+        let Store {
+            nodes,
+            generations,
+            free,
+            live,
+            arena,
+            arena_garbage,
+            mut long,
+            pool,
+            pool_garbage,
+            room,
+        } = other;
+        let base = u32::try_from(self.nodes.len()).ok()?;
+        let pool_base = u32::try_from(self.pool.len()).ok()?;
+        // Every slot stays below `NO_PARENT` (`u32::MAX`), every pool cell addressable.
+        base.checked_add(u32::try_from(nodes.len()).ok()?)?;
+        pool_base.checked_add(u32::try_from(pool.len()).ok()?)?;
+        let arena_base = self.arena.len();
+        // Values whose arena offsets would pass the limit here move to `long`.
+        let arena_fits = arena_base + arena.len() < ARENA_LIMIT;
+        self.nodes.reserve_exact(nodes.len());
+        for (i, mut n) in nodes.into_iter().enumerate() {
+            n.label = label(n.label);
+            if n.parent != NO_PARENT {
+                n.parent += base;
+            }
+            n.kids_start += pool_base;
+            if let Held::Arena(at) = Held::of(n.value) {
+                if arena_fits {
+                    n.value = narrow(at + arena_base).to_le_bytes();
+                } else {
+                    let v = arena_entry(&arena, at).map_or("", |(_, v)| v);
+                    long.insert(narrow(i), v.into());
+                    n.value = LONG_VALUE;
+                }
+            }
+            self.nodes.push(n);
+        }
+        if arena_fits {
+            self.arena.push_str(&arena);
+            self.arena_garbage += arena_garbage;
+        }
+        drop(arena);
+        self.generations.extend_from_slice(&generations);
+        drop(generations);
+        self.pool.reserve_exact(pool.len());
+        self.pool.extend(
+            pool.into_iter()
+                .map(|k| if k == HOLE { k } else { shifted(k, base) }),
+        );
+        self.pool_garbage += pool_garbage;
+        self.free.extend(free.into_iter().map(|s| s + base));
+        self.long
+            .extend(long.into_iter().map(|(s, v)| (s + base, v)));
+        self.room
+            .extend(room.into_iter().map(|(s, r)| (s + base, r)));
+        self.live += live;
+        Some(base)
+    }
+}
+
+/// `id` of a store absorbed at offset `base` (see [`Store::absorb`]).
+pub(super) fn shifted(id: NodeId, base: u32) -> NodeId {
+    NodeId {
+        slot: id.slot + base,
+        generation: id.generation,
+    }
 }
 
 #[cfg(test)]
@@ -595,6 +683,7 @@ mod tests {
                 .sum();
             assert_eq!(bytes + self.arena_garbage, self.arena.len(), "arena bytes");
             assert_eq!(live.len(), self.live);
+            assert_eq!(self.free.len() + self.live, self.nodes.len(), "free slots");
         }
     }
 
@@ -641,8 +730,63 @@ mod tests {
         /// removed id is never live again.
         #[test]
         fn store_matches_a_model(ops in proptest::collection::vec(op(), 1..400)) {
+            run(ops)?;
+        }
+
+        /// A store absorbed by another keeps every node (shifted), value, list, parent
+        /// and relabelled label, and its freed slots; the other store's nodes stay as
+        /// they were; both go on working (new nodes never take a live id).
+        #[test]
+        fn absorbed_stores_keep_their_nodes(
+            ours in proptest::collection::vec(op(), 0..200),
+            theirs in proptest::collection::vec(op(), 0..200),
+        ) {
+            let (mut s, model, dead) = run(ours)?;
+            let (other, other_model, other_dead) = run(theirs)?;
+            let before: Vec<(NodeId, Option<NodeId>, u32)> = other_model
+                .keys()
+                .map(|&id| (id, other.parent(id), other.get(id).map_or(0, |n| n.label)))
+                .collect();
+            let base = s.absorb(other, |l| l + 100).expect("room for the nodes");
+            s.check_accounts();
+            prop_assert_eq!(s.len(), model.len() + other_model.len());
+            for (&id, (v, kids)) in &model {
+                prop_assert_eq!(s.value(id), v.as_deref());
+                prop_assert_eq!(s.children(id), kids.as_slice());
+            }
+            for (id, parent, label) in before {
+                let (v, kids) = &other_model[&id];
+                let here = shifted(id, base);
+                let kids: Vec<NodeId> = kids.iter().map(|&k| shifted(k, base)).collect();
+                prop_assert_eq!(s.value(here), v.as_deref());
+                prop_assert_eq!(s.children(here), kids.as_slice());
+                prop_assert_eq!(s.parent(here), parent.map(|p| shifted(p, base)));
+                prop_assert_eq!(s.get(here).map(|n| n.label), Some(label + 100));
+            }
+            for &id in &dead {
+                prop_assert!(!s.contains(id));
+            }
+            for &id in &other_dead {
+                prop_assert!(!s.contains(shifted(id, base)));
+            }
+            let live = s.len();
+            for i in 0..40 {
+                let id = s.insert(1, 0, Some("a new value"), None);
+                prop_assert_eq!(s.value(id), Some("a new value"));
+                prop_assert_eq!(s.len(), live + i + 1);
+            }
+            s.check_accounts();
+        }
+    }
+
+    type Model = HashMap<NodeId, (Option<String>, Vec<NodeId>)>;
+
+    /// Applies `ops` to a new store and to the model, checking them against each other
+    /// after each; returns the store, the model and the ids removed.
+    fn run(ops: Vec<Op>) -> Result<(Store, Model, Vec<NodeId>), TestCaseError> {
+        {
             let mut s = Store::default();
-            let mut model: HashMap<NodeId, (Option<String>, Vec<NodeId>)> = HashMap::new();
+            let mut model: Model = HashMap::new();
             // Every id ever made, in order; picks index into it.
             let mut ids: Vec<NodeId> = Vec::new();
             let mut dead: Vec<NodeId> = Vec::new();
@@ -746,6 +890,7 @@ mod tests {
                     prop_assert!(s.children(id).is_empty());
                 }
             }
+            Ok((s, model, dead))
         }
     }
 

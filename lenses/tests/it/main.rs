@@ -11,3 +11,4 @@ mod layout;
 mod oracle;
 mod putget;
 mod recursive;
+mod threads;
