@@ -680,33 +680,27 @@ impl Tree {
         }
     }
 
-    /// Removes, below `id`, every node without children that is dirty or belongs to no
-    /// file (neither a file's node nor inside one), children first, so that a node left
-    /// without children by that goes too; `keep` stays. This is what Augeas's load does to
-    /// the nodes under `/files` that belong to no file: they go even when a save cleaned
-    /// them (`set /files/etc/x v`, `save`, `load` leaves no `x`). Only the nodes outside
-    /// files and the subtrees where something changed are visited.
+    /// Removes, below `id`, every node without children that belongs to no file (neither
+    /// a file's node nor inside one), children first, so that a node left without
+    /// children by that goes too; `keep` stays. This is what Augeas's load does to the
+    /// nodes under `/files` that belong to no file: they go even when a save cleaned them
+    /// (`set /files/etc/x v`, `save`, `load` leaves no `x`). A file's node and what is
+    /// below it stay as they are, changes included: the files a load reads again were
+    /// replaced already, and a file's tree that no longer sits at its file's path (a
+    /// `rename` of it or of a directory above it) keeps what the user did to it, as in
+    /// Augeas. Only the nodes outside files are visited.
     pub(crate) fn remove_stray_leaves(&mut self, id: NodeId, keep: Option<NodeId>) {
-        // (node, whether it is inside a file's subtree)
         let mut order = Vec::new();
-        let mut stack = vec![(id, false)];
-        while let Some((n, in_file)) = stack.pop() {
-            order.push((n, in_file));
-            if let Some(node) = self.nodes.get(n) {
-                let below_in_file = in_file || node.has(META_FILE);
-                if node.has(META_TOUCHED) || n == id || !below_in_file {
-                    stack.extend(self.children(n).iter().map(|&c| (c, below_in_file)));
-                }
+        let mut stack = vec![id];
+        while let Some(n) = stack.pop() {
+            if n != id && self.is_file(n) {
+                continue;
             }
+            order.push(n);
+            stack.extend_from_slice(self.children(n));
         }
-        for &(n, in_file) in order.iter().rev() {
-            if n != id
-                && Some(n) != keep
-                && self.nodes.get(n).is_some_and(|node| {
-                    self.nodes.children(n).is_empty()
-                        && (node.has(META_DIRTY) || !(in_file || node.has(META_FILE)))
-                })
-            {
+        for &n in order.iter().rev() {
+            if n != id && Some(n) != keep && self.nodes.children(n).is_empty() {
                 self.remove(n);
             }
         }
