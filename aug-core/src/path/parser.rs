@@ -57,6 +57,46 @@ pub(crate) struct Parsed {
 
 /// Parses `text` into an [`Expr`].
 pub(crate) fn parse(text: &str) -> Result<Parsed, PathError> {
+    match plain_path(text) {
+        Some(expr) => Ok(Parsed {
+            expr,
+            has_else: false,
+        }),
+        None => parse_grammar(text),
+    }
+}
+
+/// The AST of an absolute path of plain names (`/files/etc/hosts/1/ipaddr`), the kind of
+/// path most calls give, read without the grammar (whose parse took most of the time of a
+/// `get` by such a path); `None` for any other text. A plain name is made of letters,
+/// digits and `_-.#@`, and is not all dots (`.` and `..` are steps of their own): the
+/// grammar reads each as a `child::` step of that name, after a `root::` step, as this
+/// does (the unit test `plain_paths_read_as_the_grammar_reads_them` checks it).
+fn plain_path(text: &str) -> Option<Expr> {
+    let rest = text.strip_prefix('/')?;
+    let mut steps = vec![Step::any(Axis::Root)];
+    for name in rest.split('/') {
+        let plain = name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'#' | b'@'))
+            && name.bytes().any(|b| b != b'.');
+        if !plain {
+            return None;
+        }
+        steps.push(Step {
+            axis: Axis::Child,
+            name: Some(name.to_owned()),
+            predicates: Vec::new(),
+        });
+    }
+    Some(Expr::Path(Box::new(LocPath {
+        start: Start::Context,
+        steps,
+    })))
+}
+
+/// Parses `text` into an [`Expr`] with the grammar.
+fn parse_grammar(text: &str) -> Result<Parsed, PathError> {
     let pairs = pest_parse(text);
     // The grammar matches any text: pest fails only when it runs out of stack, or of calls
     // if the program set a (process-wide) `pest::set_call_limit` too low for this text.
@@ -462,6 +502,69 @@ mod tests {
     /// The most calls pest may make per byte of text: the worst of `UNITS` takes about 40
     /// (measured with `pest::set_call_limit`).
     const CALLS_PER_BYTE: usize = 60;
+
+    /// The paths [`plain_path`] reads give the AST the grammar gives, and the texts it
+    /// leaves to the grammar include every near miss: random texts over an alphabet of
+    /// plain characters, the characters that end or escape names, blanks, axes and
+    /// operators.
+    #[test]
+    fn plain_paths_read_as_the_grammar_reads_them() {
+        let grammar = |t: &str| parse_grammar(t).map(|p| (p.expr, p.has_else));
+        let fast = |t: &str| plain_path(t).map(|e| (e, false));
+        for t in [
+            "/files/etc/hosts/1/ipaddr",
+            "/files/etc/passwd/root/shell",
+            "/augeas/files/etc/hosts/error/message",
+            "/files/etc/hosts/#comment",
+            "/files/etc/logrotate.d/apt/rule/file",
+            "/files/etc/sysctl.conf/net.ipv4.ip_forward",
+            "/files/or/and/else/child/root/rootfs/.x/x./...a/@x/-",
+            "/1/2",
+        ] {
+            assert_eq!(fast(t).map(Ok), Some(grammar(t)), "{t}");
+        }
+        for t in [
+            "",
+            "/",
+            "//a",
+            "/a/",
+            "/a//b",
+            "/.",
+            "/..",
+            "/a/.",
+            "/a/../b",
+            "/...",
+            "a/b",
+            "/a b",
+            "/a\\b",
+            "/a[1]",
+            "/a/*",
+            "/child::a",
+            "/a|/b",
+            "/$x",
+            "/a=1",
+            "/a or /b",
+        ] {
+            assert_eq!(fast(t), None, "{t:?}");
+        }
+        use proptest::prelude::*;
+        let alphabet = prop::sample::select(vec![
+            "a", "Z", "0", "9", "_", "-", ".", "#", "@", "/", "//", " ", "\\", "[1]", "*", "::",
+            "child::", "or", " or ", "and", "else", "(", ")", "|", "=", "'", "$x", "!", ",", "..",
+            "\t",
+        ]);
+        let texts = prop::collection::vec(alphabet, 0..12).prop_map(|v| v.concat());
+        let mut runner = proptest::test_runner::TestRunner::default();
+        runner
+            .run(&texts, |t| {
+                let t = format!("/{t}");
+                if let Some(fast) = fast(&t) {
+                    prop_assert_eq!(Ok(fast), grammar(&t), "{:?}", t);
+                }
+                Ok(())
+            })
+            .unwrap();
+    }
 
     /// The grammar's `too_deep` rule and [`MAX_NESTING`] agree; predicates and operators
     /// are counted at Augeas's positions.
