@@ -270,14 +270,48 @@ impl Lens {
         })
     }
 
-    /// Whether a `seq` or `counter` occurs inside a subtree of the lens.
+    /// Whether a subtree of the lens holds a `seq` that the subtree does not reset with a
+    /// `counter` of the same name before it (see [`Lens::seq_unreset`]).
     fn seq_below(&self) -> bool {
         *self.0.memo.seq_below.get_or_init(|| match &self.0.kind {
-            Kind::Subtree(b) => b.has_seq(),
+            Kind::Subtree(b) => b.seq_unreset(&[]),
             Kind::Rec(_) => true,
             Kind::Union(v) | Kind::Concat(v) => v.iter().any(Lens::seq_below),
             Kind::Star(b) | Kind::Maybe(b) | Kind::Square(b) | Kind::Fix(_, b) => b.seq_below(),
             _ => false,
         })
+    }
+
+    /// Whether the lens may read a `seq` other than those of `reset`, the counters reset
+    /// before it in the same entry: a `counter` that is a part of a concatenation resets
+    /// its name for the parts after it (`[ counter "args" . label "arguments" . (sep .
+    /// [ seq "args" . store v ])+ ]`, as systemd's). An entry whose every `seq` is reset
+    /// within it numbers its nodes the same whether it is parsed alone or in its file.
+    fn seq_unreset(&self, reset: &[&str]) -> bool {
+        if !self.has_seq() {
+            return false;
+        }
+        match &self.0.kind {
+            Kind::Seq(name) => !reset.contains(&name.as_str()),
+            Kind::Counter(_) => false,
+            Kind::Concat(v) => {
+                let mut reset = reset.to_vec();
+                for part in v {
+                    if let Kind::Counter(name) = &part.0.kind {
+                        reset.push(name);
+                    } else if part.seq_unreset(&reset) {
+                        return true;
+                    }
+                }
+                false
+            }
+            Kind::Union(v) => v.iter().any(|l| l.seq_unreset(reset)),
+            Kind::Subtree(b)
+            | Kind::Star(b)
+            | Kind::Maybe(b)
+            | Kind::Square(b)
+            | Kind::Fix(_, b) => b.seq_unreset(reset),
+            _ => true,
+        }
     }
 }
