@@ -315,3 +315,48 @@ impl Lens {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::lens::{Lens, concat, counter, del, label, lit, rx, seq, store, subtree};
+
+    /// `[ label "e" . (parts) ]` with ` x` items `[ seq "n" . store /[a-z]+/ ]`.
+    fn entry(parts: Vec<Lens>) -> Lens {
+        let mut all = vec![label("e")];
+        all.extend(parts);
+        subtree(concat(all).unwrap())
+    }
+
+    fn items(name: &str) -> Lens {
+        let item = subtree(
+            concat(vec![
+                del(lit(" "), " "),
+                seq(name),
+                store(rx("[a-z]+").unwrap()),
+            ])
+            .unwrap(),
+        );
+        subtree(concat(vec![label("args"), item.star().unwrap()]).unwrap())
+    }
+
+    /// An entry is recorded in a layout unless a `seq` in it goes on from the entries
+    /// before it: one reset by a `counter` of the same name earlier in the entry numbers
+    /// its nodes the same when the entry is parsed alone.
+    #[test]
+    fn entries_with_their_own_counters_are_recorded() {
+        let eol = del(lit("\n"), "\n");
+        let file = |e: Lens| {
+            concat(vec![e, eol.clone()])
+                .map(|l| subtree(l).star().unwrap())
+                .unwrap()
+        };
+        let reset = entry(vec![counter("n"), items("n")]);
+        assert!(file(reset).layout_by_subtrees());
+        let running = entry(vec![items("n")]);
+        assert!(!file(running).layout_by_subtrees());
+        let other_name = entry(vec![counter("m"), items("n")]);
+        assert!(!file(other_name).layout_by_subtrees());
+        let reset_after = entry(vec![items("n"), counter("n")]);
+        assert!(!file(reset_after).layout_by_subtrees());
+    }
+}
