@@ -5,7 +5,7 @@
 use super::{Augeas, Module, meta_set};
 use crate::fs;
 use crate::lens::Lens;
-use crate::lens::layout::{Layout, TextPrint, TopEntry};
+use crate::lens::layout::{Layout, SeqsAt, TextPrint, TopEntry};
 use crate::tree::{NodeId, Subtree, Tree};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -72,6 +72,7 @@ impl LoadJob {
                 children: Vec::new(),
                 value: None,
                 top: None,
+                seqs: Vec::new(),
             })
         } else {
             (self.lens).get_into(&text, self.spans, self.lens.layout_by_subtrees(), tree)
@@ -396,6 +397,7 @@ impl Augeas {
                 children,
                 value,
                 top,
+                seqs,
             }) => {
                 let label = file.rsplit('/').next().unwrap_or(file);
                 let node = match slot {
@@ -412,7 +414,7 @@ impl Augeas {
                     }
                     self.tree.adopt(node, children);
                     let len = print.len();
-                    self.record_layout(file, node, print, &lens, top);
+                    self.record_layout(file, node, print, &lens, top, seqs);
                     if spans {
                         self.tree.set_span(
                             node,
@@ -590,8 +592,9 @@ impl Augeas {
 
     /// Keeps the layout of the text `print` is of, just read into (or written from) the
     /// file node `node` by `lens`, for the next save: `top` lists the top-level subtrees,
-    /// which must be the node's children in order; each child records which entry it came
-    /// from.
+    /// which must be the node's children in order, with the `seq` counters at their
+    /// starts where the lens needs them (see [`SeqsAt`]); each child records which entry
+    /// it came from.
     pub(crate) fn record_layout(
         &mut self,
         file: &str,
@@ -599,6 +602,7 @@ impl Augeas {
         print: TextPrint,
         lens: &Lens,
         top: Option<Vec<TopEntry>>,
+        seqs: SeqsAt,
     ) {
         let kids = self.tree.children(node);
         let layout = top.filter(|t| t.len() == kids.len()).and_then(|t| {
@@ -607,6 +611,7 @@ impl Augeas {
                 lens,
                 node,
                 t,
+                seqs,
                 kids.iter().map(|&k| self.tree.label(k)),
             )
         });

@@ -317,7 +317,7 @@ impl Augeas {
             if mode != Mode::Noop {
                 self.tree.clear_dirty(node);
             }
-            self.record_layout(file, node, TextPrint::of(&text), &lens, top);
+            self.record_layout(file, node, TextPrint::of(&text), &lens, top, Vec::new());
             return Ok(());
         }
         match mode {
@@ -340,7 +340,7 @@ impl Augeas {
                     // The original stays as it was, but the tree now counts as saved.
                     self.layouts.remove(file);
                 } else {
-                    self.record_layout(file, node, TextPrint::of(&text), &lens, top);
+                    self.record_layout(file, node, TextPrint::of(&text), &lens, top, Vec::new());
                 }
             }
         }

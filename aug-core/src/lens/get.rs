@@ -10,7 +10,7 @@
 //! soon as its automaton dies, so reading a file of many lines is linear in its size.
 
 use super::engine::{Engine, engine, structural_for};
-use super::layout::TopEntry;
+use super::layout::{SeqsAt, TopEntry};
 use super::rec::{MAX_NESTING, RecError, grow};
 use super::skel::{Dict, Entry, Skel, fingerprint, lens_id};
 use super::split::{Fail, Splitter};
@@ -360,10 +360,14 @@ pub(crate) struct GotFile {
     pub(crate) children: Vec<NodeId>,
     pub(crate) value: Option<String>,
     pub(crate) top: Option<Vec<TopEntry>>,
+    /// With `top`, for a lens whose `seq` numbers run on from entry to entry: the
+    /// counters at the start of the entries where they changed (see [`SeqsAt`]).
+    pub(crate) seqs: SeqsAt,
 }
 
-/// A whole get, and (when asked) the text and lens of each top-level subtree.
-type GotTop<N> = (Got<N>, Option<Vec<TopEntry>>);
+/// A whole get, and (when asked) the text and lens of each top-level subtree, with the
+/// counters at their starts.
+type GotTop<N> = (Got<N>, Option<Vec<TopEntry>>, SeqsAt);
 
 /// What a whole get produced.
 struct Got<N> {
@@ -415,6 +419,9 @@ struct State<'a, 'k, S: Sink> {
     depth: usize,
     /// When wanted: the text and lens of each top-level subtree, in order.
     top: Option<Vec<TopEntry>>,
+    /// With `top`, when the lens's `seq` numbers run on across entries: the counters at
+    /// the entries' starts, and `seq_uses` when they were last recorded.
+    top_seqs: Option<(SeqsAt, u64)>,
     /// The nodes made and not yet given to a parent, in order: a subtree's children are
     /// the tail its body adds, which the sink takes when it makes the subtree's node (one
     /// stack for the whole get rather than a vector per subtree).
@@ -453,10 +460,11 @@ impl Lens {
     ) -> Result<GotFile, GetError> {
         let mut sink = TreeSink::new(tree);
         match self.run_get_full(text, spans, Skels::No, layout, &mut sink) {
-            Ok((got, top)) => Ok(GotFile {
+            Ok((got, top, seqs)) => Ok(GotFile {
                 children: got.children,
                 value: got.value,
                 top,
+                seqs,
             }),
             Err(e) => {
                 sink.tree.discard(&sink.made);
@@ -472,7 +480,7 @@ impl Lens {
         mut sink: S,
     ) -> Result<Got<S::Node>, GetError> {
         self.run_get_full(text, spans, Skels::No, false, &mut sink)
-            .map(|(got, _)| got)
+            .map(|(got, _, _)| got)
     }
 
     /// Runs get on `text` the way [`Engine`] says; when splitting by structure fails, runs
@@ -507,6 +515,7 @@ impl Lens {
     ) -> Result<GotTop<S::Node>, GetError> {
         let mut st = State::new(text, skel, spans, sink, structural);
         st.top = top.then(Vec::new);
+        st.top_seqs = (top && self.seqs_run_on()).then(|| (SeqsAt::new(), 0));
         let n = st.text.len();
         // An iteration is read as far as it goes, and fails where it stops.
         if (self.0.rec || !matches!(self.0.kind, Kind::Star(_))) && !st.split.matches(self, 0, n) {
@@ -547,6 +556,7 @@ impl Lens {
                 dict: lvl.dict.unwrap_or_default(),
             },
             st.top,
+            st.top_seqs.map(|(at, _)| at).unwrap_or_default(),
         ))
     }
 
@@ -564,7 +574,7 @@ impl Lens {
         let mut sink = HashSink {
             keys: RandomState::default(),
         };
-        let (got, _) = self.run_get_full(
+        let (got, _, _) = self.run_get_full(
             text,
             false,
             if defer { Skels::Deferred } else { Skels::All },
@@ -579,7 +589,8 @@ impl Lens {
     /// Parses the original subtree `text[span]`, read by this subtree lens, into its
     /// dictionary entry (with fingerprints keyed by `keys`). `recs` are the bodies of the
     /// recursive lenses this one may refer to; with `defer`, its own nested subtrees of
-    /// recursive lenses are deferred entries, as in [`Lens::parse_layout`].
+    /// recursive lenses are deferred entries, as in [`Lens::parse_layout`]. Its `seq`
+    /// numbers start from `seqs` (name, next number), where the whole text had them.
     pub(crate) fn parse_entry(
         &self,
         text: &str,
@@ -587,11 +598,13 @@ impl Lens {
         keys: &RandomState,
         recs: &FxHashMap<u64, Lens>,
         defer: bool,
+        seqs: &[(Box<str>, u64)],
     ) -> Result<Entry, GetError> {
         let run = |structural: bool| -> Result<Entry, GetError> {
             let mut sink = HashSink { keys: keys.clone() };
             let skels = if defer { Skels::Deferred } else { Skels::All };
             let mut st = State::new(text, skels, false, &mut sink, structural);
+            st.seqs.extend(seqs.iter().map(|(k, v)| (&**k, *v)));
             for (id, body) in recs {
                 st.split.enter(*id, body);
             }
@@ -642,6 +655,7 @@ impl<'a, 'k, S: Sink> State<'a, 'k, S> {
             depth: 0,
             reading: rustc_hash::FxHashSet::default(),
             top: None,
+            top_seqs: None,
             kids: Vec::new(),
             pool: Vec::new(),
             split: Splitter::new(text.as_bytes(), structural),
@@ -848,6 +862,16 @@ impl<'a, S: Sink> State<'a, '_, S> {
                 if self.depth == 0
                     && let Some(top) = &mut self.top
                 {
+                    if let Some((at, uses)) = &mut self.top_seqs
+                        && *uses != self.seq_uses
+                    {
+                        *uses = self.seq_uses;
+                        let mut now: Vec<(Box<str>, u64)> =
+                            self.seqs.iter().map(|(&k, &v)| (k.into(), v)).collect();
+                        now.sort_unstable();
+                        let index = u32::try_from(top.len()).unwrap_or(u32::MAX);
+                        at.push((index, now.into_boxed_slice()));
+                    }
                     top.push(TopEntry::new(s..e, lens));
                 }
                 let mut sub = Level::default();

@@ -58,7 +58,16 @@ pub(crate) struct Layout {
     /// Per entry: where its label ends in `labels` (it starts where the one before
     /// ends), with `NO_LABEL` set for an entry whose node has no label.
     label_ends: Vec<u32>,
+    /// The `seq` counters at the start of the entries where they changed, for a lens
+    /// whose numbers run on across entries (see [`Lens::seqs_run_on`]).
+    seqs: SeqsAt,
 }
+
+/// The `seq` counters (name, next number) at the start of top-level entries, recorded
+/// where they changed since the entry before, by entry index: what reading one entry
+/// alone starts from to number its nodes as the whole file did (Sshd's `AllowUsers`
+/// items run on from one line to the next).
+pub(crate) type SeqsAt = Vec<(u32, Box<[(Box<str>, u64)]>)>;
 
 /// [`Layout::label_ends`]: the entry's node has no label.
 const NO_LABEL: u32 = 1 << 31;
@@ -105,6 +114,7 @@ impl Layout {
         file_lens: &Lens,
         node: NodeId,
         top: Vec<TopEntry>,
+        seqs: SeqsAt,
         labels: impl Iterator<Item = Option<&'a str>>,
     ) -> Option<Layout> {
         u32::try_from(print.len).ok()?;
@@ -118,6 +128,7 @@ impl Layout {
             label_ends: Vec::with_capacity(top.len()),
             entries: top,
             labels: String::new(),
+            seqs,
         };
         for label in labels {
             layout.labels.push_str(label.unwrap_or_default());
@@ -164,6 +175,15 @@ impl Layout {
         })
     }
 
+    /// The `seq` counters (name, next number) at the start of entry `i`.
+    pub(crate) fn seqs_at(&self, i: usize) -> &[(Box<str>, u64)] {
+        let after = self.seqs.partition_point(|&(at, _)| at as usize <= i);
+        after
+            .checked_sub(1)
+            .and_then(|j| self.seqs.get(j))
+            .map_or(&[], |(_, seqs)| seqs)
+    }
+
     /// The dictionary of the file's top level for put, every entry to be parsed when put
     /// needs it (from its span alone), read from this layout as put takes it.
     pub(crate) fn dict(&self) -> Dict {
@@ -193,13 +213,13 @@ impl LayoutEntries for Layout {
 impl Lens {
     /// Whether this lens's top level is made of subtrees only (through unions,
     /// concatenations, iterations and options), so that its layout is fully described by
-    /// a [`Layout`]. Subtrees with a `seq` or `counter` inside a nested subtree do not
-    /// qualify: parsing one entry on its own would number them differently.
+    /// a [`Layout`]. Where `seq` numbers run on from entry to entry
+    /// ([`Lens::seqs_run_on`]), the layout keeps the counters at the entries' starts.
     pub(crate) fn layout_by_subtrees(&self) -> bool {
         *self.0.memo.layout.get_or_init(|| match &self.0.kind {
             // Recursive lenses parse differently (see `rec`): not worth recording.
             _ if self.0.rec => false,
-            Kind::Subtree(body) => !body.seq_below(),
+            Kind::Subtree(_) => true,
             Kind::Union(v) | Kind::Concat(v) => v.iter().all(Lens::layout_by_subtrees),
             Kind::Star(b) | Kind::Maybe(b) => b.layout_by_subtrees(),
             _ => false,
@@ -270,47 +290,51 @@ impl Lens {
         })
     }
 
-    /// Whether a subtree of the lens holds a `seq` that the subtree does not reset with a
-    /// `counter` of the same name before it (see [`Lens::seq_unreset`]).
-    fn seq_below(&self) -> bool {
-        *self.0.memo.seq_below.get_or_init(|| match &self.0.kind {
-            Kind::Subtree(b) => b.seq_unreset(&[]),
+    /// Whether, in an entry of the file lens (a top-level subtree), a subtree holds a
+    /// `seq` that the entry does not reset with a `counter` of the same name before it
+    /// (see [`Lens::seq_unreset`]): then its numbers run on from the entries before it
+    /// (Sshd's `AllowUsers` items), and reading one entry alone must start from the
+    /// counters the whole file had there. An entry's own `seq` label does not count: the
+    /// layout keeps the entries' labels.
+    pub(crate) fn seqs_run_on(&self) -> bool {
+        *self.0.memo.seqs_run_on.get_or_init(|| match &self.0.kind {
+            Kind::Subtree(b) => b.seq_unreset(&[], false),
             Kind::Rec(_) => true,
-            Kind::Union(v) | Kind::Concat(v) => v.iter().any(Lens::seq_below),
-            Kind::Star(b) | Kind::Maybe(b) | Kind::Square(b) | Kind::Fix(_, b) => b.seq_below(),
+            Kind::Union(v) | Kind::Concat(v) => v.iter().any(Lens::seqs_run_on),
+            Kind::Star(b) | Kind::Maybe(b) | Kind::Square(b) | Kind::Fix(_, b) => b.seqs_run_on(),
             _ => false,
         })
     }
 
     /// Whether the lens may read a `seq` other than those of `reset`, the counters reset
-    /// before it in the same entry: a `counter` that is a part of a concatenation resets
-    /// its name for the parts after it (`[ counter "args" . label "arguments" . (sep .
-    /// [ seq "args" . store v ])+ ]`, as systemd's). An entry whose every `seq` is reset
-    /// within it numbers its nodes the same whether it is parsed alone or in its file.
-    fn seq_unreset(&self, reset: &[&str]) -> bool {
+    /// before it in the same entry (only inside a subtree unless `inside`): a `counter`
+    /// that is a part of a concatenation resets its name for the parts after it
+    /// (`[ counter "args" . label "arguments" . (sep . [ seq "args" . store v ])+ ]`, as
+    /// systemd's). An entry whose every `seq` is reset within it numbers its nodes the
+    /// same whether it is parsed alone or in its file.
+    fn seq_unreset(&self, reset: &[&str], inside: bool) -> bool {
         if !self.has_seq() {
             return false;
         }
         match &self.0.kind {
-            Kind::Seq(name) => !reset.contains(&name.as_str()),
+            Kind::Seq(name) => inside && !reset.contains(&name.as_str()),
             Kind::Counter(_) => false,
             Kind::Concat(v) => {
                 let mut reset = reset.to_vec();
                 for part in v {
                     if let Kind::Counter(name) = &part.0.kind {
                         reset.push(name);
-                    } else if part.seq_unreset(&reset) {
+                    } else if part.seq_unreset(&reset, inside) {
                         return true;
                     }
                 }
                 false
             }
-            Kind::Union(v) => v.iter().any(|l| l.seq_unreset(reset)),
-            Kind::Subtree(b)
-            | Kind::Star(b)
-            | Kind::Maybe(b)
-            | Kind::Square(b)
-            | Kind::Fix(_, b) => b.seq_unreset(reset),
+            Kind::Union(v) => v.iter().any(|l| l.seq_unreset(reset, inside)),
+            Kind::Subtree(b) => b.seq_unreset(reset, true),
+            Kind::Star(b) | Kind::Maybe(b) | Kind::Square(b) | Kind::Fix(_, b) => {
+                b.seq_unreset(reset, inside)
+            }
             _ => true,
         }
     }
@@ -339,24 +363,33 @@ mod tests {
         subtree(concat(vec![label("args"), item.star().unwrap()]).unwrap())
     }
 
-    /// An entry is recorded in a layout unless a `seq` in it goes on from the entries
-    /// before it: one reset by a `counter` of the same name earlier in the entry numbers
-    /// its nodes the same when the entry is parsed alone.
+    /// Entries are recorded in a layout with the `seq` counters at their starts only
+    /// where a `seq` in them goes on from the entries before: one reset by a `counter` of
+    /// the same name earlier in the entry numbers its nodes the same when the entry is
+    /// parsed alone.
     #[test]
-    fn entries_with_their_own_counters_are_recorded() {
+    fn seqs_run_on_unless_their_entry_resets_them() {
         let eol = del(lit("\n"), "\n");
         let file = |e: Lens| {
             concat(vec![e, eol.clone()])
                 .map(|l| subtree(l).star().unwrap())
                 .unwrap()
         };
-        let reset = entry(vec![counter("n"), items("n")]);
-        assert!(file(reset).layout_by_subtrees());
-        let running = entry(vec![items("n")]);
-        assert!(!file(running).layout_by_subtrees());
-        let other_name = entry(vec![counter("m"), items("n")]);
-        assert!(!file(other_name).layout_by_subtrees());
-        let reset_after = entry(vec![items("n"), counter("n")]);
-        assert!(!file(reset_after).layout_by_subtrees());
+        let reset = file(entry(vec![counter("n"), items("n")]));
+        assert!(reset.layout_by_subtrees() && !reset.seqs_run_on());
+        // An entry's own `seq` label (hosts' entries) is in the layout's labels.
+        let own =
+            subtree(concat(vec![seq("h"), store(rx("[a-z]+").unwrap()), eol.clone()]).unwrap())
+                .star()
+                .unwrap();
+        assert!(own.layout_by_subtrees() && !own.seqs_run_on());
+        for running in [
+            entry(vec![items("n")]),
+            entry(vec![counter("m"), items("n")]),
+            entry(vec![items("n"), counter("n")]),
+        ] {
+            let running = file(running);
+            assert!(running.layout_by_subtrees() && running.seqs_run_on());
+        }
     }
 }

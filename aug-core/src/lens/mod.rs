@@ -180,8 +180,8 @@ pub(crate) struct Memo {
     pub(crate) layout: OnceLock<bool>,
     /// Whether a `seq` or `counter` occurs anywhere in the lens.
     pub(crate) seq: OnceLock<bool>,
-    /// Whether a `seq` or `counter` occurs inside a subtree of the lens.
-    pub(crate) seq_below: OnceLock<bool>,
+    /// See [`Lens::seqs_run_on`].
+    pub(crate) seqs_run_on: OnceLock<bool>,
     /// See [`Lens::labels_survive_save`].
     pub(crate) survives: OnceLock<bool>,
     /// See [`Lens::sketch`].

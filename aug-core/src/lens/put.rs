@@ -149,7 +149,9 @@ impl Lens {
         // Only recursive lenses defer: the layouts of regular ones are recorded at load.
         let defer = self.0.rec;
         let eligible = self.layout_by_subtrees();
-        let record = eligible && self.labels_survive_save();
+        // Put does not count `seq` numbers: where they run on across entries, the text
+        // it writes has no layout until it is read again.
+        let record = eligible && self.labels_survive_save() && !self.seqs_run_on();
         let layout = layout.filter(|l| eligible && l.describes(original, self, node));
         let (skel, mut dict, keys) = match layout {
             Some(l) => (None, l.dict(), RandomState::default()),
@@ -611,12 +613,14 @@ impl Put<'_> {
                     return Ok(());
                 }
                 let keys = self.keys.clone().unwrap_or_default();
+                let seqs = self.layout.map_or(&[][..], |l| l.seqs_at(k as usize));
                 let e = orig.lens.parse_entry(
                     self.src,
                     entry.span.clone(),
                     &keys,
                     &self.recs,
                     self.defer,
+                    seqs,
                 )?;
                 (Some(e.skel), e.dict.map(|d| *d).unwrap_or_default())
             }
@@ -649,6 +653,7 @@ impl Put<'_> {
                             &keys,
                             &self.recs,
                             true,
+                            &[],
                         )?;
                         (Some(e.skel), e.dict.map(|d| *d).unwrap_or_default())
                     }

@@ -56,6 +56,21 @@ fn check_same_as_c(script: &str) {
     );
 }
 
+/// Sshd's `AllowUsers` items are numbered on from one line to the next (carol is 3): a
+/// first save, which reads the changed line alone from the layout recorded at load,
+/// starts from the counters the file had at that line, so its dictionary knows `3` and
+/// `4` and the spacing of the kept items stays.
+#[test]
+fn seq_numbers_that_run_on_across_lines_save_as_c_augtool() {
+    check_same_as_c(concat!(
+        "set /files/etc/ssh/sshd_config/AllowUsers[2]/4 dan\n",
+        "set /files/etc/ssh/sshd_config/AllowUsers[2]/5 erin\n",
+        "save\n",
+        "print /augeas//error\n",
+        "print /files/etc/ssh/sshd_config/AllowUsers\n",
+    ));
+}
+
 #[test]
 fn stock_trees_are_those_of_c_augtool() {
     // One file at a time: the order of files under /files differs (see README).
@@ -64,6 +79,7 @@ fn stock_trees_are_those_of_c_augtool() {
         "/etc/resolv.conf",
         "/etc/sysctl.conf",
         "/etc/ssh/sshd_config",
+        "/etc/systemd/system/bench.service",
     ] {
         check_same_as_c(&format!(
             "print /files{file}\nprint /augeas/files{file}/error\n"
