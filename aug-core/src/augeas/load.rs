@@ -290,8 +290,8 @@ impl Augeas {
         for (job, read) in jobs.into_iter().zip(reads) {
             self.finish_load(job, read);
         }
-        // Nodes under `/files` that belong to no file go, as in Augeas, and so do the
-        // ones added or changed since the last load; the context node stays.
+        // Nodes under `/files` that belong to no file go, as in Augeas; files' trees
+        // and the context node stay.
         let files = self.files_mut();
         let context = self.context();
         self.tree.remove_stray_leaves(files, Some(context));

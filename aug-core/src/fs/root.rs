@@ -221,8 +221,7 @@ impl Root {
 
     /// The modification time of `file` in seconds, `None` if it does not exist.
     pub(crate) fn mtime(&self, file: &str) -> Option<i64> {
-        let st = self.locate(file).ok()?.stat().ok()??;
-        Some(st.st_mtime)
+        self.mtime_and_size(file).map(|(mtime, _)| mtime)
     }
 
     /// The modification time of `file` in seconds and its size in bytes, `None` if it does

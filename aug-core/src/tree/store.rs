@@ -784,114 +784,110 @@ mod tests {
     /// Applies `ops` to a new store and to the model, checking them against each other
     /// after each; returns the store, the model and the ids removed.
     fn run(ops: Vec<Op>) -> Result<(Store, Model, Vec<NodeId>), TestCaseError> {
-        {
-            let mut s = Store::default();
-            let mut model: Model = HashMap::new();
-            // Every id ever made, in order; picks index into it.
-            let mut ids: Vec<NodeId> = Vec::new();
-            let mut dead: Vec<NodeId> = Vec::new();
-            let pick = |ids: &[NodeId], k: usize| ids.get(k % ids.len().max(1)).copied();
-            for op in ops {
-                match op {
-                    Op::Insert(v) => {
-                        let id = s.insert(7, 0, v.as_deref(), None);
-                        prop_assert!(!model.contains_key(&id) && !dead.contains(&id));
-                        model.insert(id, (v, Vec::new()));
-                        ids.push(id);
+        let mut s = Store::default();
+        let mut model: Model = HashMap::new();
+        // Every id ever made, in order; picks index into it.
+        let mut ids: Vec<NodeId> = Vec::new();
+        let mut dead: Vec<NodeId> = Vec::new();
+        let pick = |ids: &[NodeId], k: usize| ids.get(k % ids.len().max(1)).copied();
+        for op in ops {
+            match op {
+                Op::Insert(v) => {
+                    let id = s.insert(7, 0, v.as_deref(), None);
+                    prop_assert!(!model.contains_key(&id) && !dead.contains(&id));
+                    model.insert(id, (v, Vec::new()));
+                    ids.push(id);
+                }
+                Op::InsertOver(v, ks) => {
+                    // Live kids only, as get gives it.
+                    let kids: Vec<NodeId> = ks
+                        .iter()
+                        .filter_map(|&k| pick(&ids, k))
+                        .filter(|k| model.contains_key(k))
+                        .collect();
+                    let id = s.insert_over(7, 0, v.as_deref(), &kids);
+                    prop_assert!(!model.contains_key(&id) && !dead.contains(&id));
+                    for &k in &kids {
+                        prop_assert_eq!(s.parent(k), Some(id));
                     }
-                    Op::InsertOver(v, ks) => {
-                        // Live kids only, as get gives it.
-                        let kids: Vec<NodeId> = ks
-                            .iter()
-                            .filter_map(|&k| pick(&ids, k))
-                            .filter(|k| model.contains_key(k))
-                            .collect();
-                        let id = s.insert_over(7, 0, v.as_deref(), &kids);
-                        prop_assert!(!model.contains_key(&id) && !dead.contains(&id));
-                        for &k in &kids {
-                            prop_assert_eq!(s.parent(k), Some(id));
-                        }
-                        model.insert(id, (v, kids));
-                        ids.push(id);
+                    model.insert(id, (v, kids));
+                    ids.push(id);
+                }
+                Op::Remove(k) => {
+                    if let Some(id) = pick(&ids, k) {
+                        let kids = s.remove(id);
+                        prop_assert_eq!(kids, model.remove(&id).map(|m| m.1));
+                        dead.push(id);
                     }
-                    Op::Remove(k) => {
-                        if let Some(id) = pick(&ids, k) {
-                            let kids = s.remove(id);
-                            prop_assert_eq!(kids, model.remove(&id).map(|m| m.1));
-                            dead.push(id);
-                        }
+                }
+                Op::SetValue(k, v) => {
+                    if let Some(id) = pick(&ids, k) {
+                        let live = model.get_mut(&id).map(|m| m.0 = v.clone()).is_some();
+                        prop_assert_eq!(s.set_value(id, v.as_deref()), live);
                     }
-                    Op::SetValue(k, v) => {
-                        if let Some(id) = pick(&ids, k) {
-                            let live = model.get_mut(&id).map(|m| m.0 = v.clone()).is_some();
-                            prop_assert_eq!(s.set_value(id, v.as_deref()), live);
-                        }
+                }
+                Op::InsertKid(a, i, b) => {
+                    if let (Some(p), Some(kid)) = (pick(&ids, a), pick(&ids, b)) {
+                        let got = s.insert_kid(p, i, kid);
+                        let want = model.get_mut(&p).map(|m| {
+                            let i = i.min(m.1.len());
+                            m.1.insert(i, kid);
+                            i
+                        });
+                        prop_assert_eq!(got, want);
                     }
-                    Op::InsertKid(a, i, b) => {
-                        if let (Some(p), Some(kid)) = (pick(&ids, a), pick(&ids, b)) {
-                            let got = s.insert_kid(p, i, kid);
-                            let want = model.get_mut(&p).map(|m| {
-                                let i = i.min(m.1.len());
-                                m.1.insert(i, kid);
-                                i
-                            });
-                            prop_assert_eq!(got, want);
-                        }
+                }
+                Op::RemoveKid(a, i) => {
+                    if let Some(p) = pick(&ids, a) {
+                        let want = model
+                            .get_mut(&p)
+                            .and_then(|m| (i < m.1.len()).then(|| m.1.remove(i)));
+                        prop_assert_eq!(s.remove_kid(p, i), want);
                     }
-                    Op::RemoveKid(a, i) => {
-                        if let Some(p) = pick(&ids, a) {
-                            let want = model
-                                .get_mut(&p)
-                                .and_then(|m| (i < m.1.len()).then(|| m.1.remove(i)));
-                            prop_assert_eq!(s.remove_kid(p, i), want);
-                        }
-                    }
-                    Op::Truncate(a, l) => {
-                        if let Some(p) = pick(&ids, a) {
-                            s.truncate_kids(p, l);
-                            if let Some(m) = model.get_mut(&p) {
-                                m.1.truncate(l);
-                            }
-                        }
-                    }
-                    Op::Extend(a, ks) | Op::Replace(a, ks) if ids.is_empty() => {
-                        let _ = (a, ks);
-                    }
-                    Op::Extend(a, ks) => {
-                        if let Some(p) = pick(&ids, a) {
-                            let kids: Vec<NodeId> =
-                                ks.iter().filter_map(|&k| pick(&ids, k)).collect();
-                            s.extend_kids(p, &kids);
-                            if let Some(m) = model.get_mut(&p) {
-                                m.1.extend(kids);
-                            }
-                        }
-                    }
-                    Op::Replace(a, ks) => {
-                        if let Some(p) = pick(&ids, a) {
-                            let kids: Vec<NodeId> =
-                                ks.iter().filter_map(|&k| pick(&ids, k)).collect();
-                            let old = s.replace_kids(p, &kids);
-                            let want = model.get_mut(&p).map(|m| std::mem::replace(&mut m.1, kids));
-                            prop_assert_eq!(old, want.unwrap_or_default());
+                }
+                Op::Truncate(a, l) => {
+                    if let Some(p) = pick(&ids, a) {
+                        s.truncate_kids(p, l);
+                        if let Some(m) = model.get_mut(&p) {
+                            m.1.truncate(l);
                         }
                     }
                 }
-                s.check_accounts();
-                prop_assert_eq!(s.len(), model.len());
-                for (&id, (v, kids)) in &model {
-                    prop_assert!(s.contains(id));
-                    prop_assert_eq!(s.value(id), v.as_deref());
-                    prop_assert_eq!(s.children(id), kids.as_slice());
+                Op::Extend(a, ks) | Op::Replace(a, ks) if ids.is_empty() => {
+                    let _ = (a, ks);
                 }
-                for &id in &dead {
-                    prop_assert!(!s.contains(id));
-                    prop_assert_eq!(s.value(id), None);
-                    prop_assert!(s.children(id).is_empty());
+                Op::Extend(a, ks) => {
+                    if let Some(p) = pick(&ids, a) {
+                        let kids: Vec<NodeId> = ks.iter().filter_map(|&k| pick(&ids, k)).collect();
+                        s.extend_kids(p, &kids);
+                        if let Some(m) = model.get_mut(&p) {
+                            m.1.extend(kids);
+                        }
+                    }
+                }
+                Op::Replace(a, ks) => {
+                    if let Some(p) = pick(&ids, a) {
+                        let kids: Vec<NodeId> = ks.iter().filter_map(|&k| pick(&ids, k)).collect();
+                        let old = s.replace_kids(p, &kids);
+                        let want = model.get_mut(&p).map(|m| std::mem::replace(&mut m.1, kids));
+                        prop_assert_eq!(old, want.unwrap_or_default());
+                    }
                 }
             }
-            Ok((s, model, dead))
+            s.check_accounts();
+            prop_assert_eq!(s.len(), model.len());
+            for (&id, (v, kids)) in &model {
+                prop_assert!(s.contains(id));
+                prop_assert_eq!(s.value(id), v.as_deref());
+                prop_assert_eq!(s.children(id), kids.as_slice());
+            }
+            for &id in &dead {
+                prop_assert!(!s.contains(id));
+                prop_assert_eq!(s.value(id), None);
+                prop_assert!(s.children(id).is_empty());
+            }
         }
+        Ok((s, model, dead))
     }
 
     /// Lengths read back from their `char`, around every UTF-8 width and the surrogates;
