@@ -5,7 +5,7 @@
 use super::{Augeas, Module, meta_set};
 use crate::fs;
 use crate::lens::Lens;
-use crate::lens::layout::{Layout, SeqsAt, TextPrint, TopEntry};
+use crate::lens::layout::{Layout, TextPrint, TopEntry, TopNotes};
 use crate::tree::{NodeId, Subtree, Tree};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -72,7 +72,7 @@ impl LoadJob {
                 children: Vec::new(),
                 value: None,
                 top: None,
-                seqs: Vec::new(),
+                notes: TopNotes::default(),
             })
         } else {
             (self.lens).get_into(&text, self.spans, self.lens.layout_by_subtrees(), tree)
@@ -397,7 +397,7 @@ impl Augeas {
                 children,
                 value,
                 top,
-                seqs,
+                notes,
             }) => {
                 let label = file.rsplit('/').next().unwrap_or(file);
                 let node = match slot {
@@ -414,7 +414,7 @@ impl Augeas {
                     }
                     self.tree.adopt(node, children);
                     let len = print.len();
-                    self.record_layout(file, node, print, &lens, top, seqs);
+                    self.record_layout(file, node, print, &lens, top, notes);
                     if spans {
                         self.tree.set_span(
                             node,
@@ -592,9 +592,9 @@ impl Augeas {
 
     /// Keeps the layout of the text `print` is of, just read into (or written from) the
     /// file node `node` by `lens`, for the next save: `top` lists the top-level subtrees,
-    /// which must be the node's children in order, with the `seq` counters at their
-    /// starts where the lens needs them (see [`SeqsAt`]); each child records which entry
-    /// it came from.
+    /// which must be the node's children in order, with what get noted of them (the `seq`
+    /// counters at their starts where the lens needs them, the entries put writes anew:
+    /// see [`TopNotes`]); each child records which entry it came from.
     pub(crate) fn record_layout(
         &mut self,
         file: &str,
@@ -602,7 +602,7 @@ impl Augeas {
         print: TextPrint,
         lens: &Lens,
         top: Option<Vec<TopEntry>>,
-        seqs: SeqsAt,
+        notes: TopNotes,
     ) {
         let kids = self.tree.children(node);
         let layout = top.filter(|t| t.len() == kids.len()).and_then(|t| {
@@ -611,7 +611,7 @@ impl Augeas {
                 lens,
                 node,
                 t,
-                seqs,
+                notes,
                 kids.iter().map(|&k| self.tree.label(k)),
             )
         });

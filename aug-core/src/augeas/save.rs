@@ -7,7 +7,7 @@ use super::{Augeas, Error, ErrorKind, meta_set};
 use crate::error::ErrorCode;
 use crate::fs::SaveMode;
 use crate::lens::PutError;
-use crate::lens::layout::TextPrint;
+use crate::lens::layout::{TextPrint, TopNotes};
 use crate::print::node_path;
 use crate::tree::NodeId;
 
@@ -317,7 +317,14 @@ impl Augeas {
             if mode != Mode::Noop {
                 self.tree.clear_dirty(node);
             }
-            self.record_layout(file, node, TextPrint::of(&text), &lens, top, Vec::new());
+            self.record_layout(
+                file,
+                node,
+                TextPrint::of(&text),
+                &lens,
+                top,
+                TopNotes::default(),
+            );
             return Ok(());
         }
         match mode {
@@ -340,7 +347,14 @@ impl Augeas {
                     // The original stays as it was, but the tree now counts as saved.
                     self.layouts.remove(file);
                 } else {
-                    self.record_layout(file, node, TextPrint::of(&text), &lens, top, Vec::new());
+                    self.record_layout(
+                        file,
+                        node,
+                        TextPrint::of(&text),
+                        &lens,
+                        top,
+                        TopNotes::default(),
+                    );
                 }
             }
         }

@@ -10,7 +10,7 @@
 //! soon as its automaton dies, so reading a file of many lines is linear in its size.
 
 use super::engine::{Engine, engine, structural_for};
-use super::layout::{SeqsAt, TopEntry};
+use super::layout::{SeqsAt, TopEntry, TopNotes};
 use super::rec::{MAX_NESTING, RecError, grow};
 use super::skel::{Dict, Entry, Skel, fingerprint, lens_id};
 use super::split::{Fail, Splitter};
@@ -205,6 +205,11 @@ pub(crate) trait Sink {
         0
     }
 
+    /// Marks a node whose text put would not write back as it was even with the node
+    /// unchanged (a `square` below it whose ends differ in case): its fingerprint, and
+    /// so those of its ancestors, then match no tree.
+    fn taint(&self, _node: &mut Self::Node) {}
+
     /// Forgets the nodes made so far (a get that failed is run again).
     fn reset(&mut self) {}
 }
@@ -352,6 +357,10 @@ impl Sink for HashSink {
     fn fingerprint(&self, node: &u64) -> u64 {
         *node
     }
+
+    fn taint(&self, node: &mut u64) {
+        *node = !*node;
+    }
 }
 
 /// What [`Lens::get_into`] read: the detached top-level nodes, the value set at the top
@@ -360,14 +369,13 @@ pub(crate) struct GotFile {
     pub(crate) children: Vec<NodeId>,
     pub(crate) value: Option<String>,
     pub(crate) top: Option<Vec<TopEntry>>,
-    /// With `top`, for a lens whose `seq` numbers run on from entry to entry: the
-    /// counters at the start of the entries where they changed (see [`SeqsAt`]).
-    pub(crate) seqs: SeqsAt,
+    /// With `top`: what get noted of the entries (see [`TopNotes`]).
+    pub(crate) notes: TopNotes,
 }
 
-/// A whole get, and (when asked) the text and lens of each top-level subtree, with the
-/// counters at their starts.
-type GotTop<N> = (Got<N>, Option<Vec<TopEntry>>, SeqsAt);
+/// A whole get, and (when asked) the text and lens of each top-level subtree, with what
+/// get noted of them.
+type GotTop<N> = (Got<N>, Option<Vec<TopEntry>>, TopNotes);
 
 /// What a whole get produced.
 struct Got<N> {
@@ -422,6 +430,10 @@ struct State<'a, 'k, S: Sink> {
     /// With `top`, when the lens's `seq` numbers run on across entries: the counters at
     /// the entries' starts, and `seq_uses` when they were last recorded.
     top_seqs: Option<(SeqsAt, u64)>,
+    /// With `top`: the entries holding a `square` whose ends differ in case.
+    top_relabeled: Vec<u32>,
+    /// How many `square`s get has read whose ends differ in case (see [`Sink::taint`]).
+    relabels: u64,
     /// The nodes made and not yet given to a parent, in order: a subtree's children are
     /// the tail its body adds, which the sink takes when it makes the subtree's node (one
     /// stack for the whole get rather than a vector per subtree).
@@ -460,11 +472,11 @@ impl Lens {
     ) -> Result<GotFile, GetError> {
         let mut sink = TreeSink::new(tree);
         match self.run_get_full(text, spans, Skels::No, layout, &mut sink) {
-            Ok((got, top, seqs)) => Ok(GotFile {
+            Ok((got, top, notes)) => Ok(GotFile {
                 children: got.children,
                 value: got.value,
                 top,
-                seqs,
+                notes,
             }),
             Err(e) => {
                 sink.tree.discard(&sink.made);
@@ -556,7 +568,10 @@ impl Lens {
                 dict: lvl.dict.unwrap_or_default(),
             },
             st.top,
-            st.top_seqs.map(|(at, _)| at).unwrap_or_default(),
+            TopNotes {
+                seqs: st.top_seqs.map(|(at, _)| at).unwrap_or_default(),
+                relabeled: st.top_relabeled,
+            },
         ))
     }
 
@@ -656,6 +671,8 @@ impl<'a, 'k, S: Sink> State<'a, 'k, S> {
             reading: rustc_hash::FxHashSet::default(),
             top: None,
             top_seqs: None,
+            top_relabeled: Vec::new(),
+            relabels: 0,
             kids: Vec::new(),
             pool: Vec::new(),
             split: Splitter::new(text.as_bytes(), structural),
@@ -876,6 +893,7 @@ impl<'a, S: Sink> State<'a, '_, S> {
                 }
                 let mut sub = Level::default();
                 let kids = self.kids.len();
+                let relabels = self.relabels;
                 // A nested subtree of a recursive lens is read without its layout, which
                 // put reads again from its span if it needs it.
                 // Only one taking at most half of the subtree around it: along any path
@@ -920,10 +938,22 @@ impl<'a, S: Sink> State<'a, '_, S> {
                     span: s..e,
                 });
                 let label = sub.key.as_ref().map(|k| k.0);
-                let node = self.sink.keeps().then(|| {
+                let mut node = self.sink.keeps().then(|| {
                     let value = sub.value.map(|v| v.0);
                     (self.sink).node(self.src, label, value, span, &mut self.kids, kids)
                 });
+                if self.relabels != relabels {
+                    if let Some(n) = &mut node {
+                        self.sink.taint(n);
+                    }
+                    if self.depth == 0
+                        && let Some(top) = &self.top
+                        && let Some(i) = top.len().checked_sub(1)
+                    {
+                        self.top_relabeled
+                            .push(u32::try_from(i).unwrap_or(u32::MAX));
+                    }
+                }
                 if self.skel {
                     let name = label.map(|l| l.to_compact(self.src));
                     let hash = node.as_ref().map_or(0, |n| self.sink.fingerprint(n));
@@ -998,6 +1028,13 @@ impl<'a, S: Sink> State<'a, '_, S> {
                 } else {
                     left == right
                 };
+                // Put writes the closing end as the label read from the opening one.
+                let key_left = parts
+                    .first()
+                    .is_some_and(|l| matches!(l.0.kind, Kind::Key { .. }));
+                if key_left && left != right {
+                    self.relabels += 1;
+                }
                 if !same {
                     return Err(self.error(
                         lens,

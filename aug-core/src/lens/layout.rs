@@ -58,9 +58,20 @@ pub(crate) struct Layout {
     /// Per entry: where its label ends in `labels` (it starts where the one before
     /// ends), with `NO_LABEL` set for an entry whose node has no label.
     label_ends: Vec<u32>,
+    /// What get noted of the entries beyond their spans.
+    notes: TopNotes,
+}
+
+/// What get notes of a file's top-level entries besides their spans and lenses.
+#[derive(Debug, Default)]
+pub(crate) struct TopNotes {
     /// The `seq` counters at the start of the entries where they changed, for a lens
     /// whose numbers run on across entries (see [`Lens::seqs_run_on`]).
-    seqs: SeqsAt,
+    pub(crate) seqs: SeqsAt,
+    /// The entries, in order, holding a `square` whose ends differ in case
+    /// (`<VirtualHost>…</virtualhost>`): put writes the closing end as the label, so
+    /// such an entry is not its original text even when unchanged.
+    pub(crate) relabeled: Vec<u32>,
 }
 
 /// The `seq` counters (name, next number) at the start of top-level entries, recorded
@@ -114,7 +125,7 @@ impl Layout {
         file_lens: &Lens,
         node: NodeId,
         top: Vec<TopEntry>,
-        seqs: SeqsAt,
+        notes: TopNotes,
         labels: impl Iterator<Item = Option<&'a str>>,
     ) -> Option<Layout> {
         u32::try_from(print.len).ok()?;
@@ -128,7 +139,7 @@ impl Layout {
             label_ends: Vec::with_capacity(top.len()),
             entries: top,
             labels: String::new(),
-            seqs,
+            notes,
         };
         for label in labels {
             layout.labels.push_str(label.unwrap_or_default());
@@ -177,11 +188,19 @@ impl Layout {
 
     /// The `seq` counters (name, next number) at the start of entry `i`.
     pub(crate) fn seqs_at(&self, i: usize) -> &[(Box<str>, u64)] {
-        let after = self.seqs.partition_point(|&(at, _)| at as usize <= i);
+        let seqs = &self.notes.seqs;
+        let after = seqs.partition_point(|&(at, _)| at as usize <= i);
         after
             .checked_sub(1)
-            .and_then(|j| self.seqs.get(j))
+            .and_then(|j| seqs.get(j))
             .map_or(&[], |(_, seqs)| seqs)
+    }
+
+    /// Whether put writes entry `i` differently from its text even when its node is
+    /// unchanged (see [`TopNotes::relabeled`]).
+    pub(crate) fn relabels(&self, i: usize) -> bool {
+        let i = u32::try_from(i).unwrap_or(u32::MAX);
+        self.notes.relabeled.binary_search(&i).is_ok()
     }
 
     /// The dictionary of the file's top level for put, every entry to be parsed when put
@@ -217,11 +236,13 @@ impl Lens {
     /// ([`Lens::seqs_run_on`]), the layout keeps the counters at the entries' starts.
     pub(crate) fn layout_by_subtrees(&self) -> bool {
         *self.0.memo.layout.get_or_init(|| match &self.0.kind {
-            // Recursive lenses parse differently (see `rec`): not worth recording.
-            _ if self.0.rec => false,
             Kind::Subtree(_) => true,
             Kind::Union(v) | Kind::Concat(v) => v.iter().all(Lens::layout_by_subtrees),
-            Kind::Star(b) | Kind::Maybe(b) => b.layout_by_subtrees(),
+            // A recursive lens whose top-level entries are subtrees (Httpd's
+            // `(content | directive | comment | empty)*`, `content` a section holding
+            // itself): an entry is read alone with the bodies put met on its way down.
+            Kind::Star(b) | Kind::Maybe(b) | Kind::Fix(_, b) => b.layout_by_subtrees(),
+            // A reference outside any subtree: its entries are not known here.
             _ => false,
         })
     }
@@ -234,7 +255,7 @@ impl Lens {
         *self.0.memo.survives.get_or_init(|| match &self.0.kind {
             Kind::Subtree(body) => !body.seq_here(),
             Kind::Union(v) | Kind::Concat(v) => v.iter().all(Lens::labels_survive_save),
-            Kind::Star(b) | Kind::Maybe(b) => b.labels_survive_save(),
+            Kind::Star(b) | Kind::Maybe(b) | Kind::Fix(_, b) => b.labels_survive_save(),
             _ => false,
         })
     }
@@ -242,41 +263,18 @@ impl Lens {
     /// Whether a `seq` or `counter` occurs in the lens outside its subtrees.
     fn seq_here(&self) -> bool {
         match &self.0.kind {
-            Kind::Seq(_) | Kind::Counter(_) | Kind::Rec(_) => true,
+            Kind::Seq(_) | Kind::Counter(_) => true,
+            // What it refers to may number its nodes at this level.
+            Kind::Rec(_) => self.has_seq(),
             Kind::Union(v) | Kind::Concat(v) => v.iter().any(Lens::seq_here),
             Kind::Star(b) | Kind::Maybe(b) | Kind::Square(b) | Kind::Fix(_, b) => b.seq_here(),
             _ => false,
         }
     }
 
-    /// Whether the lens holds a `square` whose key end is compared case-insensitively:
-    /// put writes its right end as the node's label, which may differ in case from the
-    /// original text, so an unchanged subtree is not simply copied.
-    pub(crate) fn relabels_square(&self) -> bool {
-        *self.0.memo.relabels.get_or_init(|| match &self.0.kind {
-            Kind::Square(inner) => {
-                let ends = inner.parts();
-                let nocase = |l: Option<&Lens>| {
-                    l.is_some_and(|l| match &l.0.kind {
-                        Kind::Key { re } | Kind::Del { re, .. } => re.is_nocase(),
-                        _ => false,
-                    })
-                };
-                let key_left = ends
-                    .first()
-                    .is_some_and(|l| matches!(l.0.kind, Kind::Key { .. }));
-                (key_left && (nocase(ends.first()) || nocase(ends.last())))
-                    || inner.relabels_square()
-            }
-            Kind::Union(v) | Kind::Concat(v) => v.iter().any(Lens::relabels_square),
-            Kind::Subtree(b) | Kind::Star(b) | Kind::Maybe(b) | Kind::Fix(_, b) => {
-                b.relabels_square()
-            }
-            _ => false,
-        })
-    }
-
-    /// Whether a `seq` or `counter` occurs anywhere in the lens.
+    /// Whether a `seq` or `counter` occurs anywhere in the lens (for a reference to a
+    /// recursive lens, anywhere in what it refers to, as [`crate::lens::rec_ref`] found;
+    /// a reference made without that knowledge may read any).
     fn has_seq(&self) -> bool {
         *self.0.memo.seq.get_or_init(|| match &self.0.kind {
             Kind::Seq(_) | Kind::Counter(_) | Kind::Rec(_) => true,
@@ -290,6 +288,32 @@ impl Lens {
         })
     }
 
+    /// Whether a `seq` or `counter` occurs anywhere in the lens, the references to the
+    /// recursive lens `id` aside (each other reference answers for what it refers to,
+    /// see [`crate::lens::rec_ref`]).
+    pub(crate) fn has_seq_besides(&self, id: u64) -> bool {
+        let mut seen = rustc_hash::FxHashSet::default();
+        let mut todo = vec![self];
+        while let Some(l) = todo.pop() {
+            if !seen.insert(std::sync::Arc::as_ptr(&l.0)) {
+                continue;
+            }
+            match &l.0.kind {
+                Kind::Seq(_) | Kind::Counter(_) => return true,
+                Kind::Rec(r) if *r == id => {}
+                Kind::Rec(_) if l.has_seq() => return true,
+                Kind::Union(v) | Kind::Concat(v) => todo.extend(v),
+                Kind::Subtree(b)
+                | Kind::Star(b)
+                | Kind::Maybe(b)
+                | Kind::Square(b)
+                | Kind::Fix(_, b) => todo.push(b),
+                _ => {}
+            }
+        }
+        false
+    }
+
     /// Whether, in an entry of the file lens (a top-level subtree), a subtree holds a
     /// `seq` that the entry does not reset with a `counter` of the same name before it
     /// (see [`Lens::seq_unreset`]): then its numbers run on from the entries before it
@@ -299,7 +323,7 @@ impl Lens {
     pub(crate) fn seqs_run_on(&self) -> bool {
         *self.0.memo.seqs_run_on.get_or_init(|| match &self.0.kind {
             Kind::Subtree(b) => b.seq_unreset(&[], false),
-            Kind::Rec(_) => true,
+            Kind::Rec(_) => self.has_seq(),
             Kind::Union(v) | Kind::Concat(v) => v.iter().any(Lens::seqs_run_on),
             Kind::Star(b) | Kind::Maybe(b) | Kind::Square(b) | Kind::Fix(_, b) => b.seqs_run_on(),
             _ => false,
@@ -342,7 +366,10 @@ impl Lens {
 
 #[cfg(test)]
 mod tests {
-    use crate::lens::{Lens, concat, counter, del, label, lit, rx, seq, store, subtree};
+    use crate::lens::{
+        Lens, concat, counter, del, fix, fresh_rec_id, key, label, lit, rec_ref, rx, seq, store,
+        subtree, union,
+    };
 
     /// `[ label "e" . (parts) ]` with ` x` items `[ seq "n" . store /[a-z]+/ ]`.
     fn entry(parts: Vec<Lens>) -> Lens {
@@ -391,5 +418,45 @@ mod tests {
             let running = file(running);
             assert!(running.layout_by_subtrees() && running.seqs_run_on());
         }
+    }
+
+    /// `(section)*`, a section `[ key . "{" . (section | item)* . "}" ]` holding itself,
+    /// its items `[ seq "i" . store ]` with `numbered`, `[ label "i" . store ]` without.
+    fn sections(numbered: bool) -> Lens {
+        let id = fresh_rec_id();
+        let build = |me: Lens| {
+            let item = subtree(
+                concat(vec![
+                    del(lit(" "), " "),
+                    if numbered { seq("i") } else { label("i") },
+                    store(rx("[0-9]+").unwrap()),
+                ])
+                .unwrap(),
+            );
+            subtree(
+                concat(vec![
+                    key(rx("[a-z]+").unwrap()),
+                    del(lit("{"), "{"),
+                    union(vec![me, item]).unwrap().star().unwrap(),
+                    del(lit("}"), "}"),
+                ])
+                .unwrap(),
+            )
+        };
+        let first = build(rec_ref(id, "section", None));
+        let second = build(rec_ref(id, "section", Some(&first)));
+        fix(id, second, &first).unwrap().star().unwrap()
+    }
+
+    /// A recursive lens whose entries are subtrees has a layout. Where nothing in it
+    /// numbers nodes (the reference knows what it refers to), put records the layout of
+    /// what it writes; a `seq` inside runs on, as in any other lens.
+    #[test]
+    fn recursive_lenses_have_layouts() {
+        let plain = sections(false);
+        assert!(plain.layout_by_subtrees());
+        assert!(plain.labels_survive_save() && !plain.seqs_run_on());
+        let numbered = sections(true);
+        assert!(numbered.layout_by_subtrees() && numbered.seqs_run_on());
     }
 }

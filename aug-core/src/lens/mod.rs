@@ -190,8 +190,6 @@ pub(crate) struct Memo {
     pub(crate) stops: OnceLock<Vec<bool>>,
     /// See [`Lens::origin`].
     pub(crate) origin: OnceLock<Origin>,
-    /// See [`Lens::relabels_square`].
-    pub(crate) relabels: OnceLock<bool>,
 }
 
 /// Where a lens was written: a range of a `.aug` file, which Augeas uses to name a lens
@@ -680,6 +678,12 @@ pub fn rec_ref(id: u64, name: &str, like: Option<&Lens>) -> Lens {
         }
         None => (Regex::never(), None, None, false, false, false),
     };
+    // Whether a `seq` or `counter` can be read through the reference: what the first
+    // evaluation of the body holds (its own references aside), so that a recursive lens
+    // without any (Httpd's sections) is known to number nothing.
+    let seq = like.is_none_or(|l| l.has_seq_besides(id));
+    let memo = Memo::default();
+    let _ = memo.seq.set(seq);
     Lens(Arc::new(Node {
         kind: Kind::Rec(id),
         // Not the text language (which is not regular): get never uses it (see `rec`).
@@ -694,7 +698,7 @@ pub fn rec_ref(id: u64, name: &str, like: Option<&Lens>) -> Lens {
         rec: true,
         split: Splitting::none(),
         name: Some(Arc::from(name)),
-        memo: Memo::default(),
+        memo,
     }))
 }
 

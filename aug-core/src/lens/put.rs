@@ -603,9 +603,10 @@ impl Put<'_> {
                     return Err(self.fail(lens, lvl, "lost layout entry".to_owned()));
                 };
                 // A top-level node unchanged since it was read from this very entry, by
-                // this very lens: its original text is what put would write (GetPut).
+                // this very lens: its original text is what put would write (GetPut),
+                // unless a `square` in it has ends that differ in case.
                 if entry.lens == lens_id(lens)
-                    && !lens.relabels_square()
+                    && self.layout.is_some_and(|l| !l.relabels(k as usize))
                     && self.tree.origin(node) == Some(k)
                     && let Some(t) = self.src.get(entry.span.clone())
                 {
@@ -626,7 +627,8 @@ impl Put<'_> {
             }
             Some(entry) => {
                 // An unchanged subtree read by this very lens: its original text is what
-                // put would write (GetPut), so copy it.
+                // put would write (GetPut), so copy it. (Get taints the fingerprint of
+                // a subtree that put would write differently, see `Sink::taint`.)
                 // A deferred entry is checked however deep it is: writing it with put
                 // would mean reading its layout first.
                 let depth_left = match entry.deferred {
@@ -634,7 +636,6 @@ impl Put<'_> {
                     None => REUSE_DEPTH.saturating_sub(self.depth),
                 };
                 if entry.lens == lens_id(lens)
-                    && !lens.relabels_square()
                     && let Some(keys) = &self.keys
                     && (entry.deferred.is_some() || self.depth < REUSE_DEPTH)
                     && fingerprint_tree(keys, self.tree, node, depth_left) == Some(entry.hash)

@@ -71,6 +71,36 @@ fn seq_numbers_that_run_on_across_lines_save_as_c_augtool() {
     ));
 }
 
+/// Httpd's sections are a recursive lens whose closing tag must repeat the opening one,
+/// case aside; C writes it as the section's label whenever it writes the file, changed
+/// or not. The first save reads the changed sections alone from the layout recorded at
+/// load (entries whose tags differ in case are written anew, the others copied); the
+/// second from the layout that save recorded.
+#[test]
+fn httpd_sections_save_as_c_augtool() {
+    let conf = "/files/etc/apache2/apache2.conf";
+    // An edit in a section whose tags differ, one whose nested section's tags differ,
+    // one in a section whose tags agree, a new directive after the sections.
+    check_same_as_c(&format!(
+        "set {conf}/VirtualHost[1]/directive[1]/arg first.example.com\n\
+         set {conf}/IfModule/VirtualHost/directive[2]/arg off\n\
+         set {conf}/Directory/directive[1]/arg None\n\
+         save\n\
+         set {conf}/VirtualHost[2]/Directory/directive/arg All\n\
+         rename {conf}/Directory Location\n\
+         save\n\
+         print /augeas//error\n\
+         print {conf}\n"
+    ));
+    // Only a top-level directive changes: the sections whose tags differ are written
+    // anew all the same, as C does.
+    check_same_as_c(&format!(
+        "set {conf}/directive[2]/arg 60\n\
+         save\n\
+         print /augeas//error\n"
+    ));
+}
+
 #[test]
 fn stock_trees_are_those_of_c_augtool() {
     // One file at a time: the order of files under /files differs (see README).
