@@ -527,7 +527,7 @@ impl Lens {
     ) -> Result<GotTop<S::Node>, GetError> {
         let mut st = State::new(text, skel, spans, sink, structural);
         st.top = top.then(Vec::new);
-        st.top_seqs = (top && self.seqs_run_on()).then(|| (SeqsAt::new(), 0));
+        st.top_seqs = (top && self.seqs_run_on()).then(|| (SeqsAt::default(), 0));
         let n = st.text.len();
         // An iteration is read as far as it goes, and fails where it stops.
         if (self.0.rec || !matches!(self.0.kind, Kind::Star(_))) && !st.split.matches(self, 0, n) {
@@ -613,13 +613,13 @@ impl Lens {
         keys: &RandomState,
         recs: &FxHashMap<u64, Lens>,
         defer: bool,
-        seqs: &[(Box<str>, u64)],
+        seqs: &[(&str, u64)],
     ) -> Result<Entry, GetError> {
         let run = |structural: bool| -> Result<Entry, GetError> {
             let mut sink = HashSink { keys: keys.clone() };
             let skels = if defer { Skels::Deferred } else { Skels::All };
             let mut st = State::new(text, skels, false, &mut sink, structural);
-            st.seqs.extend(seqs.iter().map(|(k, v)| (&**k, *v)));
+            st.seqs.extend(seqs.iter().copied());
             for (id, body) in recs {
                 st.split.enter(*id, body);
             }
@@ -883,11 +883,8 @@ impl<'a, S: Sink> State<'a, '_, S> {
                         && *uses != self.seq_uses
                     {
                         *uses = self.seq_uses;
-                        let mut now: Vec<(Box<str>, u64)> =
-                            self.seqs.iter().map(|(&k, &v)| (k.into(), v)).collect();
-                        now.sort_unstable();
                         let index = u32::try_from(top.len()).unwrap_or(u32::MAX);
-                        at.push((index, now.into_boxed_slice()));
+                        at.record(index, self.seqs.iter().map(|(&k, &v)| (k, v)));
                     }
                     top.push(TopEntry::new(s..e, lens));
                 }

@@ -77,8 +77,54 @@ pub(crate) struct TopNotes {
 /// The `seq` counters (name, next number) at the start of top-level entries, recorded
 /// where they changed since the entry before, by entry index: what reading one entry
 /// alone starts from to number its nodes as the whole file did (Sshd's `AllowUsers`
-/// items run on from one line to the next).
-pub(crate) type SeqsAt = Vec<(u32, Box<[(Box<str>, u64)]>)>;
+/// items run on from one line to the next). A 100k-line file may record one at every
+/// entry: a record is one allocation, the names being kept once.
+#[derive(Debug, Default)]
+pub(crate) struct SeqsAt {
+    /// The counters' names, each once.
+    names: Vec<Box<str>>,
+    /// By entry index, ascending: the counters at its start.
+    at: Vec<(u32, Counters)>,
+}
+
+/// Counters: (index of the name in [`SeqsAt::names`], next number).
+type Counters = Box<[(u32, u64)]>;
+
+impl SeqsAt {
+    /// Records the counters at the start of entry `entry` (after those of the entries
+    /// before it).
+    pub(crate) fn record<'n>(
+        &mut self,
+        entry: u32,
+        counters: impl Iterator<Item = (&'n str, u64)>,
+    ) {
+        let now: Counters = counters
+            .map(|(name, next)| {
+                let i = match self.names.iter().position(|n| **n == *name) {
+                    Some(i) => i,
+                    None => {
+                        self.names.push(name.into());
+                        self.names.len() - 1
+                    }
+                };
+                (u32::try_from(i).unwrap_or(u32::MAX), next)
+            })
+            .collect();
+        self.at.push((entry, now));
+    }
+
+    /// The counters (name, next number) at the start of entry `i`.
+    fn at(&self, i: usize) -> Vec<(&str, u64)> {
+        let after = self.at.partition_point(|&(at, _)| at as usize <= i);
+        let Some((_, counters)) = after.checked_sub(1).and_then(|j| self.at.get(j)) else {
+            return Vec::new();
+        };
+        counters
+            .iter()
+            .filter_map(|&(n, next)| Some((&**self.names.get(n as usize)?, next)))
+            .collect()
+    }
+}
 
 /// [`Layout::label_ends`]: the entry's node has no label.
 const NO_LABEL: u32 = 1 << 31;
@@ -187,13 +233,8 @@ impl Layout {
     }
 
     /// The `seq` counters (name, next number) at the start of entry `i`.
-    pub(crate) fn seqs_at(&self, i: usize) -> &[(Box<str>, u64)] {
-        let seqs = &self.notes.seqs;
-        let after = seqs.partition_point(|&(at, _)| at as usize <= i);
-        after
-            .checked_sub(1)
-            .and_then(|j| seqs.get(j))
-            .map_or(&[], |(_, seqs)| seqs)
+    pub(crate) fn seqs_at(&self, i: usize) -> Vec<(&str, u64)> {
+        self.notes.seqs.at(i)
     }
 
     /// Whether put writes entry `i` differently from its text even when its node is

@@ -614,14 +614,17 @@ impl Put<'_> {
                     return Ok(());
                 }
                 let keys = self.keys.clone().unwrap_or_default();
-                let seqs = self.layout.map_or(&[][..], |l| l.seqs_at(k as usize));
+                let seqs = self
+                    .layout
+                    .map(|l| l.seqs_at(k as usize))
+                    .unwrap_or_default();
                 let e = orig.lens.parse_entry(
                     self.src,
                     entry.span.clone(),
                     &keys,
                     &self.recs,
                     self.defer,
-                    seqs,
+                    &seqs,
                 )?;
                 (Some(e.skel), e.dict.map(|d| *d).unwrap_or_default())
             }

@@ -110,6 +110,7 @@ fn stock_trees_are_those_of_c_augtool() {
         "/etc/sysctl.conf",
         "/etc/ssh/sshd_config",
         "/etc/systemd/system/bench.service",
+        "/etc/apache2/apache2.conf",
     ] {
         check_same_as_c(&format!(
             "print /files{file}\nprint /augeas/files{file}/error\n"
