@@ -75,7 +75,8 @@ impl LoadJob {
                 notes: TopNotes::default(),
             })
         } else {
-            (self.lens).get_into(&text, self.spans, self.lens.layout_by_subtrees(), tree)
+            let layout = self.lens.layout_by_subtrees() || self.lens.layout_by_iterations();
+            (self.lens).get_into(&text, self.spans, layout, tree)
         };
         Ok(FileRead {
             print: TextPrint::of(&text),

@@ -7,7 +7,7 @@ use super::{Augeas, Error, ErrorKind, meta_set};
 use crate::error::ErrorCode;
 use crate::fs::SaveMode;
 use crate::lens::PutError;
-use crate::lens::layout::{TextPrint, TopNotes};
+use crate::lens::layout::TextPrint;
 use crate::print::node_path;
 use crate::tree::NodeId;
 
@@ -286,7 +286,7 @@ impl Augeas {
         let original_len = original.as_ref().map(String::len);
         let base = with_final_newline(original.unwrap_or_default());
         let put = lens.put_file(&self.tree, node, &base, self.layouts.get(file));
-        let (text, top) = match put {
+        let (text, top, notes) = match put {
             Ok(t) => t,
             Err(e) => {
                 let (kind, path, message) = match &e {
@@ -317,14 +317,7 @@ impl Augeas {
             if mode != Mode::Noop {
                 self.tree.clear_dirty(node);
             }
-            self.record_layout(
-                file,
-                node,
-                TextPrint::of(&text),
-                &lens,
-                top,
-                TopNotes::default(),
-            );
+            self.record_layout(file, node, TextPrint::of(&text), &lens, top, notes);
             return Ok(());
         }
         match mode {
@@ -347,14 +340,7 @@ impl Augeas {
                     // The original stays as it was, but the tree now counts as saved.
                     self.layouts.remove(file);
                 } else {
-                    self.record_layout(
-                        file,
-                        node,
-                        TextPrint::of(&text),
-                        &lens,
-                        top,
-                        TopNotes::default(),
-                    );
+                    self.record_layout(file, node, TextPrint::of(&text), &lens, top, notes);
                 }
             }
         }

@@ -10,7 +10,7 @@
 //! soon as its automaton dies, so reading a file of many lines is linear in its size.
 
 use super::engine::{Engine, engine, structural_for};
-use super::layout::{SeqsAt, TopEntry, TopNotes};
+use super::layout::{IterSpan, SeqsAt, TopEntry, TopNotes};
 use super::rec::{MAX_NESTING, RecError, grow};
 use super::skel::{Dict, Entry, Skel, fingerprint, lens_id};
 use super::split::{Fail, Splitter};
@@ -432,6 +432,9 @@ struct State<'a, 'k, S: Sink> {
     top_seqs: Option<(SeqsAt, u64)>,
     /// With `top`: the entries holding a `square` whose ends differ in case.
     top_relabeled: Vec<u32>,
+    /// With `top`, for a file lens whose layout is recorded by iterations (see
+    /// [`Lens::layout_by_iterations`]): its address, and its iterations so far.
+    top_iters: Option<(usize, Vec<IterSpan>)>,
     /// How many `square`s get has read whose ends differ in case (see [`Sink::taint`]).
     relabels: u64,
     /// The nodes made and not yet given to a parent, in order: a subtree's children are
@@ -528,6 +531,8 @@ impl Lens {
         let mut st = State::new(text, skel, spans, sink, structural);
         st.top = top.then(Vec::new);
         st.top_seqs = (top && self.seqs_run_on()).then(|| (SeqsAt::default(), 0));
+        st.top_iters = (top && !self.layout_by_subtrees() && self.layout_by_iterations())
+            .then(|| (lens_addr(self), Vec::new()));
         let n = st.text.len();
         // An iteration is read as far as it goes, and fails where it stops.
         if (self.0.rec || !matches!(self.0.kind, Kind::Star(_))) && !st.split.matches(self, 0, n) {
@@ -571,6 +576,7 @@ impl Lens {
             TopNotes {
                 seqs: st.top_seqs.map(|(at, _)| at).unwrap_or_default(),
                 relabeled: st.top_relabeled,
+                iters: st.top_iters.map(|(_, v)| v).unwrap_or_default(),
             },
         ))
     }
@@ -641,6 +647,32 @@ impl Lens {
             r => r,
         }
     }
+
+    /// The skeleton of this lens read from `text[span]` alone: for put, the `del`s of
+    /// one iteration of a file lens whose layout was recorded by iterations (see
+    /// [`Lens::layout_by_iterations`]); what its subtrees hold comes from the layout's
+    /// entries.
+    pub(crate) fn parse_skel(&self, text: &str, span: Range<usize>) -> Result<Skel, GetError> {
+        let run = |structural: bool| -> Result<Skel, GetError> {
+            let mut sink = HashSink {
+                keys: RandomState::default(),
+            };
+            let mut st = State::new(text, Skels::All, false, &mut sink, structural);
+            let mut lvl = Level::default();
+            st.get(self, span.start, span.end, &mut lvl).map_err(|e| *e)
+        };
+        // As the file was read (see `parse_entry`).
+        let structural = structural_for(text.len());
+        match run(structural) {
+            Err(_) if structural && engine() == Engine::Auto => run(false),
+            r => r,
+        }
+    }
+}
+
+/// The address of a lens, to know it again during one get.
+fn lens_addr(lens: &Lens) -> usize {
+    std::sync::Arc::as_ptr(&lens.0) as usize
 }
 
 /// Drops a skeleton made without skeletons wanted: such a skeleton is a marker that owns
@@ -672,6 +704,7 @@ impl<'a, 'k, S: Sink> State<'a, 'k, S> {
             top: None,
             top_seqs: None,
             top_relabeled: Vec::new(),
+            top_iters: None,
             relabels: 0,
             kids: Vec::new(),
             pool: Vec::new(),
@@ -855,7 +888,19 @@ impl<'a, S: Sink> State<'a, '_, S> {
                     }
                 };
                 let mut skels = Vec::new();
+                // The file lens's own iterations, when its layout is recorded by them.
+                let iterations = self.depth == 0
+                    && self.top.is_some()
+                    && self
+                        .top_iters
+                        .as_ref()
+                        .is_some_and(|(l, _)| *l == lens_addr(lens));
                 while let Some((piece, part)) = self.split.next(&mut pieces) {
+                    if iterations
+                        && let (Some(top), Some((_, iters))) = (&self.top, &mut self.top_iters)
+                    {
+                        iters.push(IterSpan::new(piece.start..piece.end, top.len()));
+                    }
                     let sk = self.get_part(part, piece.start, piece.end, lvl)?;
                     self.keep(&mut skels, sk);
                 }

@@ -72,6 +72,31 @@ pub(crate) struct TopNotes {
     /// (`<VirtualHost>…</virtualhost>`): put writes the closing end as the label, so
     /// such an entry is not its original text even when unchanged.
     pub(crate) relabeled: Vec<u32>,
+    /// For a file lens read by its iterations ([`Lens::layout_by_iterations`]): each
+    /// iteration of its top-level `*`, in order.
+    pub(crate) iters: Vec<IterSpan>,
+}
+
+/// One iteration of a file lens's top-level `*` (see [`Lens::layout_by_iterations`]):
+/// its text, and the first of the top-level subtrees it holds (the next iteration's
+/// first is where they end).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct IterSpan {
+    pub(crate) start: u32,
+    pub(crate) end: u32,
+    pub(crate) first: u32,
+}
+
+impl IterSpan {
+    /// The iteration of `span` whose subtrees start at entry `first`.
+    pub(crate) fn new(span: Range<usize>, first: usize) -> IterSpan {
+        let narrow = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        IterSpan {
+            start: narrow(span.start),
+            end: narrow(span.end),
+            first: narrow(first),
+        }
+    }
 }
 
 /// The `seq` counters (name, next number) at the start of top-level entries, recorded
@@ -237,6 +262,22 @@ impl Layout {
         self.notes.seqs.at(i)
     }
 
+    /// Iteration `i` of the file lens's top-level `*`, when the layout was recorded by
+    /// iterations: its text and the entries (top-level subtrees) it holds.
+    pub(crate) fn iteration(&self, i: usize) -> Option<(Range<usize>, Range<usize>)> {
+        let it = self.notes.iters.get(i)?;
+        let last = match self.notes.iters.get(i + 1) {
+            Some(next) => next.first as usize,
+            None => self.entries.len(),
+        };
+        Some((it.start as usize..it.end as usize, it.first as usize..last))
+    }
+
+    /// Whether the layout was recorded by iterations (see [`Lens::layout_by_iterations`]).
+    pub(crate) fn by_iterations(&self) -> bool {
+        !self.notes.iters.is_empty()
+    }
+
     /// Whether put writes entry `i` differently from its text even when its node is
     /// unchanged (see [`TopNotes::relabeled`]).
     pub(crate) fn relabels(&self, i: usize) -> bool {
@@ -288,6 +329,27 @@ impl Lens {
         })
     }
 
+    /// Whether this lens is a `*` whose body is made of subtrees and `del`s only
+    /// (Logrotate's `(comment | empty | directive . eol | rule)*`), and not recursive: its
+    /// layout is the list of its iterations' texts besides its subtrees', and save reads
+    /// an iteration's `del`s from its text alone.
+    pub(crate) fn layout_by_iterations(&self) -> bool {
+        *self.0.memo.iters.get_or_init(|| match &self.0.kind {
+            Kind::Star(b) => !self.0.rec && b.subtrees_and_dels(),
+            _ => false,
+        })
+    }
+
+    /// Whether the lens is made of subtrees and `del`s only, outside its subtrees.
+    fn subtrees_and_dels(&self) -> bool {
+        match &self.0.kind {
+            Kind::Subtree(_) | Kind::Del { .. } => true,
+            Kind::Union(v) | Kind::Concat(v) => v.iter().all(Lens::subtrees_and_dels),
+            Kind::Star(b) | Kind::Maybe(b) => b.subtrees_and_dels(),
+            _ => false,
+        }
+    }
+
     /// Whether the labels of the top-level nodes are what a parse of the text written for
     /// them would give, so that put can record the layout of what it wrote. Not with a
     /// `seq` label at the top level: a reload numbers the entries afresh (after a removal,
@@ -295,6 +357,8 @@ impl Lens {
     pub(crate) fn labels_survive_save(&self) -> bool {
         *self.0.memo.survives.get_or_init(|| match &self.0.kind {
             Kind::Subtree(body) => !body.seq_here(),
+            // Between the subtrees of a lens whose layout goes by iterations.
+            Kind::Del { .. } => true,
             Kind::Union(v) | Kind::Concat(v) => v.iter().all(Lens::labels_survive_save),
             Kind::Star(b) | Kind::Maybe(b) | Kind::Fix(_, b) => b.labels_survive_save(),
             _ => false,

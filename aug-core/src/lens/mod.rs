@@ -178,6 +178,8 @@ impl Splitting {
 pub(crate) struct Memo {
     /// See [`Lens::layout_by_subtrees`].
     pub(crate) layout: OnceLock<bool>,
+    /// See [`Lens::layout_by_iterations`].
+    pub(crate) iters: OnceLock<bool>,
     /// Whether a `seq` or `counter` occurs anywhere in the lens.
     pub(crate) seq: OnceLock<bool>,
     /// See [`Lens::seqs_run_on`].

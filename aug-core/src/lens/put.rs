@@ -6,7 +6,7 @@
 //! reuses the layout of the n-th original subtree labelled L; everything new is written with
 //! the `del` defaults.
 
-use super::layout::{Layout, TopEntry};
+use super::layout::{IterSpan, Layout, TopEntry, TopNotes};
 use super::rec::{MAX_NESTING, RecError, grow};
 use super::skel::{Dict, Entry, LayoutEntries, Skel, fingerprint_tree, lens_id};
 use super::split::{Scratch, atype_part, split_concat};
@@ -103,6 +103,11 @@ struct Put<'a> {
     layout: Option<&'a Layout>,
     /// When wanted: the top-level subtrees written, to record the new text's layout.
     top: Option<Vec<TopEntry>>,
+    /// The file lens when its layout goes by iterations (see
+    /// [`Lens::layout_by_iterations`]), its identity; else 0.
+    iter_star: usize,
+    /// With `top`, for such a lens: the iterations written.
+    iters: Vec<IterSpan>,
     out: String,
     scratch: Scratch,
     /// The keys of the fingerprints in the dictionary (none when creating a file).
@@ -131,28 +136,33 @@ impl Lens {
     /// `original` itself, byte for byte.
     pub fn put(&self, tree: &Tree, node: NodeId, original: &str) -> Result<String, PutError> {
         self.put_file(tree, node, original, None)
-            .map(|(text, _)| text)
+            .map(|(text, _, _)| text)
     }
 
     /// [`Lens::put`] for a file: when `layout` was recorded for this very text, lens and
     /// file node, the original text is not parsed again. When the lens's layout can be
     /// recorded (see [`Lens::layout_by_subtrees`]) and the node labels are those a reload
     /// would read ([`Lens::labels_survive_save`]), also returns the top-level entries of
-    /// the text written, in the order of the node's children (labels left empty).
+    /// the text written, in the order of the node's children (labels left empty), and
+    /// what put notes of them (the iterations of a lens whose layout goes by them).
     pub(crate) fn put_file(
         &self,
         tree: &Tree,
         node: NodeId,
         original: &str,
         layout: Option<&Layout>,
-    ) -> Result<(String, Option<Vec<TopEntry>>), PutError> {
+    ) -> Result<(String, Option<Vec<TopEntry>>, TopNotes), PutError> {
         // Only recursive lenses defer: the layouts of regular ones are recorded at load.
         let defer = self.0.rec;
-        let eligible = self.layout_by_subtrees();
+        let by_subtrees = self.layout_by_subtrees();
+        let by_iterations = !by_subtrees && self.layout_by_iterations();
+        let eligible = by_subtrees || by_iterations;
         // Put does not count `seq` numbers: where they run on across entries, the text
         // it writes has no layout until it is read again.
         let record = eligible && self.labels_survive_save() && !self.seqs_run_on();
-        let layout = layout.filter(|l| eligible && l.describes(original, self, node));
+        let layout = layout.filter(|l| {
+            eligible && l.describes(original, self, node) && (by_subtrees || l.by_iterations())
+        });
         let (skel, mut dict, keys) = match layout {
             Some(l) => (None, l.dict(), RandomState::default()),
             None => {
@@ -166,6 +176,8 @@ impl Lens {
             src: original,
             layout,
             top: record.then(Vec::new),
+            iter_star: if by_iterations { lens_id(self) } else { 0 },
+            iters: Vec::new(),
             out: String::with_capacity(original.len() + 64),
             scratch: Scratch::default(),
             keys: Some(keys),
@@ -176,7 +188,11 @@ impl Lens {
         };
         let skel = skel.filter(|s| instance_of(self, s, p.text, &p.recs));
         p.top_level(self, node, skel.as_ref(), &mut dict)?;
-        Ok((p.out, p.top))
+        let notes = TopNotes {
+            iters: p.iters,
+            ..TopNotes::default()
+        };
+        Ok((p.out, p.top, notes))
     }
 
     /// Writes the children of `node` with the lens defaults only, as for a new file.
@@ -187,6 +203,8 @@ impl Lens {
             src: "",
             layout: None,
             top: None,
+            iter_star: 0,
+            iters: Vec::new(),
             out: String::new(),
             scratch: Scratch::default(),
             keys: None,
@@ -496,6 +514,8 @@ impl Put<'_> {
                 let mut p = a;
                 let mut lo = sp.lo;
                 let mut i = 0;
+                // The file lens's own iterations, when its layout goes by them.
+                let iterations = self.depth == 0 && self.iter_star == lens_id(lens);
                 while p < b {
                     let q = match body.0.atype.longest_match(&lvl.enc, p, b) {
                         Some(q) if q > p => q,
@@ -504,10 +524,21 @@ impl Put<'_> {
                     let Some(hi) = lvl.index_from(lo, q) else {
                         break;
                     };
-                    let sk = skels
-                        .and_then(|v| v.get(i))
-                        .filter(|s| instance_of(body, s, self.text, &self.recs));
-                    self.put(body, lvl, Split { lo, hi }, sk, dict, over)?;
+                    let (start, first) = (self.out.len(), self.top.as_ref().map_or(0, Vec::len));
+                    match self.layout {
+                        Some(layout) if iterations => {
+                            self.put_iteration(body, layout, i, lvl, Split { lo, hi }, dict, over)?;
+                        }
+                        _ => {
+                            let sk = skels
+                                .and_then(|v| v.get(i))
+                                .filter(|s| instance_of(body, s, self.text, &self.recs));
+                            self.put(body, lvl, Split { lo, hi }, sk, dict, over)?;
+                        }
+                    }
+                    if iterations && self.top.is_some() {
+                        self.iters.push(IterSpan::new(start..self.out.len(), first));
+                    }
                     p = q;
                     lo = hi;
                     i += 1;
@@ -582,6 +613,49 @@ impl Put<'_> {
             }
         }
         Ok(())
+    }
+
+    /// Writes iteration `i` of the file lens's top-level `*` (whose body is `body`), for
+    /// the nodes `sp` selects, from the layout recorded by iterations: as C, with the
+    /// `del`s of the original's iteration `i`, read from its text alone; or as that text
+    /// itself when it held one subtree, and that subtree's node, unchanged, is the one
+    /// written here (GetPut).
+    #[allow(clippy::too_many_arguments)]
+    fn put_iteration(
+        &mut self,
+        body: &Lens,
+        layout: &Layout,
+        i: usize,
+        lvl: &Level<'_>,
+        sp: Split,
+        dict: &mut Dict,
+        over: Option<&str>,
+    ) -> Result<(), PutError> {
+        let Some((span, entries)) = layout.iteration(i) else {
+            // Past the original's iterations: defaults.
+            return self.put(body, lvl, sp, None, dict, over);
+        };
+        if let [node] = lvl.kids.get(sp.lo..sp.hi).unwrap_or_default()
+            && entries.len() == 1
+            && self.tree.origin(*node) == u32::try_from(entries.start).ok()
+            && !layout.relabels(entries.start)
+            && let Some(entry) = layout.get(entries.start)
+            && let Some(text) = self.src.get(span.clone())
+            && dict.next_is(self.tree.label(*node), layout, entries.start)
+        {
+            dict.pop(self.tree.label(*node), Some(layout));
+            let at = self.out.len() + (entry.span.start - span.start);
+            if let Some(top) = &mut self.top {
+                top.push(TopEntry::new(at..at + entry.span.len(), entry.lens));
+            }
+            self.out.push_str(text);
+            return Ok(());
+        }
+        let skel = body
+            .parse_skel(self.src, span)
+            .map_err(PutError::Skeleton)?;
+        let sk = Some(&skel).filter(|s| instance_of(body, s, self.text, &self.recs));
+        self.put(body, lvl, sp, sk, dict, over)
     }
 
     /// Writes the subtree lens `lens` (whose body is `body`) for the node `sp` selects.

@@ -121,27 +121,62 @@ impl Finder {
                 }
                 return Some(i);
             }
-            let mut index = Index {
-                head: FxHashMap::default(),
-                next: vec![u32::MAX; n],
-            };
-            for i in (0..n).rev().filter(|&i| free(i)) {
-                let head = index
-                    .head
-                    .entry(label_at(i).map(CompactString::from))
-                    .or_insert(u32::MAX);
-                if let Some(next) = index.next.get_mut(i) {
-                    *next = *head;
-                }
-                *head = i as u32;
-            }
-            self.index = Some(index);
+            self.build_index(n, label_at, free);
         }
         let index = self.index.as_mut()?;
         let head = index.head.get_mut(&label.map(CompactString::from))?;
         let i = *head as usize;
         *head = *index.next.get(i)?;
         Some(i)
+    }
+}
+
+impl Finder {
+    /// Indexes the unused entries by label: pops out of document order follow it.
+    fn build_index<'e>(
+        &mut self,
+        n: usize,
+        label_at: impl Fn(usize) -> Option<&'e str>,
+        free: impl Fn(usize) -> bool,
+    ) {
+        let mut index = Index {
+            head: FxHashMap::default(),
+            next: vec![u32::MAX; n],
+        };
+        for i in (0..n).rev().filter(|&i| free(i)) {
+            let head = index
+                .head
+                .entry(label_at(i).map(CompactString::from))
+                .or_insert(u32::MAX);
+            if let Some(next) = index.next.get_mut(i) {
+                *next = *head;
+            }
+            *head = i as u32;
+        }
+        self.index = Some(index);
+    }
+
+    /// The entry [`Finder::find`] would give, left unused.
+    fn peek<'e>(
+        &mut self,
+        n: usize,
+        label: Option<&str>,
+        label_at: impl Fn(usize) -> Option<&'e str>,
+        free: impl Fn(usize) -> bool,
+    ) -> Option<usize> {
+        if n <= DICT_SCAN {
+            return (0..n).find(|&i| free(i) && label_at(i) == label);
+        }
+        if self.index.is_none() {
+            let i = self.cursor;
+            if i < n && label_at(i) == label {
+                return Some(i);
+            }
+            self.build_index(n, &label_at, free);
+        }
+        let index = self.index.as_ref()?;
+        let head = *index.head.get(&label.map(CompactString::from))?;
+        (head != u32::MAX && (head as usize) < n).then_some(head as usize)
     }
 }
 
@@ -172,6 +207,22 @@ impl Dict {
     /// Takes the layout recorded last, if it is still there.
     pub(crate) fn take_last(&mut self) -> Option<Entry> {
         self.entries.pop().and_then(|(_, e)| e)
+    }
+
+    /// Whether [`Dict::pop`] of `label` would take entry `i` of a dictionary over a
+    /// recorded layout.
+    pub(crate) fn next_is(
+        &mut self,
+        label: Option<&str>,
+        layout: &dyn LayoutEntries,
+        i: usize,
+    ) -> bool {
+        let Some(taken) = &self.taken else {
+            return false;
+        };
+        let label_at = |j| layout.label_of(j).flatten();
+        let free = |j: usize| taken.get(j) == Some(&false);
+        self.finder.peek(taken.len(), label, label_at, free) == Some(i)
     }
 
     /// Takes the next unused layout of a subtree labelled `label`; `layout` is where a

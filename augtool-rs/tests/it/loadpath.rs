@@ -101,6 +101,44 @@ fn httpd_sections_save_as_c_augtool() {
     ));
 }
 
+/// Logrotate's top-level directives end their line outside their subtree, with the
+/// trailing blanks in it: its layout is its iterations. A save copies an iteration whose
+/// one node is unchanged and in its place, and writes any other with the `del`s of the
+/// original iteration at its position, read from that iteration's text alone, as C does
+/// (a directive inserted before `rotate` ends with `rotate`'s tab); the second save goes
+/// by the iterations the first one wrote.
+#[test]
+fn logrotate_iterations_save_as_c_augtool() {
+    let conf = "/files/etc/logrotate.conf";
+    let first = format!(
+        "set {conf}/compressext .gz\n\
+         ins missingok before {conf}/rotate\n\
+         set {conf}/missingok missingok\n\
+         rm {conf}/dateext\n\
+         set {conf}/rule[1]/rotate 2\n\
+         save\n"
+    );
+    check_same_as_c(&first);
+    check_same_as_c(&format!(
+        "{first}\
+         set {conf}/maxage 60\n\
+         rm {conf}/#comment[2]\n\
+         set {conf}/rule[3]/file /var/log/new.log\n\
+         set {conf}/rule[3]/schedule daily\n\
+         save\n\
+         print /augeas//error\n\
+         print {conf}\n"
+    ));
+    // Nodes moved: every iteration after the first change is written with the `del`s of
+    // the original iteration at its position.
+    check_same_as_c(&format!(
+        "mv {conf}/schedule {conf}/schedule2\n\
+         rename {conf}/schedule2 schedule\n\
+         save\n\
+         print /augeas//error\n"
+    ));
+}
+
 #[test]
 fn stock_trees_are_those_of_c_augtool() {
     // One file at a time: the order of files under /files differs (see README).
@@ -111,6 +149,7 @@ fn stock_trees_are_those_of_c_augtool() {
         "/etc/ssh/sshd_config",
         "/etc/systemd/system/bench.service",
         "/etc/apache2/apache2.conf",
+        "/etc/logrotate.conf",
     ] {
         check_same_as_c(&format!(
             "print /files{file}\nprint /augeas/files{file}/error\n"
