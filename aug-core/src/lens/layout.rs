@@ -564,4 +564,25 @@ mod tests {
         let numbered = sections(true);
         assert!(numbered.layout_by_subtrees() && numbered.seqs_run_on());
     }
+
+    /// A `*` of subtrees and `del`s has its layout by iterations (not by subtrees alone);
+    /// one with a `counter` outside the subtrees, or a recursive lens, has none.
+    #[test]
+    fn lines_that_end_outside_their_subtree_have_layouts_by_iterations() {
+        let eol = del(lit("\n"), "\n");
+        let directive = subtree(key(rx("[a-z]+").unwrap()));
+        let lines = concat(vec![directive.clone(), eol.clone()])
+            .unwrap()
+            .star()
+            .unwrap();
+        assert!(lines.layout_by_iterations() && !lines.layout_by_subtrees());
+        assert!(lines.labels_survive_save());
+        let counted = concat(vec![counter("n"), directive.clone(), eol])
+            .unwrap()
+            .star()
+            .unwrap();
+        assert!(!counted.layout_by_iterations());
+        assert!(directive.star().unwrap().layout_by_subtrees());
+        assert!(!sections(false).layout_by_iterations());
+    }
 }
