@@ -128,20 +128,23 @@ impl Augeas {
                 failed.push(path.clone());
             }
         }
-        let mut unsaved: Vec<NodeId> = ambiguous.iter().flat_map(|(_, n)| n.clone()).collect();
+        // Every file not written now keeps the records of what changed in its tree since
+        // its text was read or written: a file whose last save failed is not dirty any
+        // more (below), but its next save must still write those changes, not copy the
+        // text they replaced.
+        let mut unsaved: Vec<NodeId> = Vec::with_capacity(candidates.len());
         for (path, node) in candidates {
             if !self.tree.is_dirty(node) || ambiguous.iter().any(|(p, _)| *p == path) {
+                unsaved.push(node);
                 continue;
             }
             let Some(x) = xfms.iter().find(|x| x.applies(&path)) else {
+                unsaved.push(node);
                 continue;
             };
-            match self.save_file(&path, node, x, mode, copy) {
-                Ok(()) => {}
-                Err(()) => {
-                    failed.push(path);
-                    unsaved.push(node);
-                }
+            if self.save_file(&path, node, x, mode, copy).is_err() {
+                failed.push(path);
+                unsaved.push(node);
             }
         }
         // Files whose whole subtree was removed.

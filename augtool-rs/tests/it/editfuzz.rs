@@ -614,6 +614,17 @@ fn failed_commands(program: &Path, cmds: &[String]) -> Vec<usize> {
     failed
 }
 
+/// The commands of the session that failed in `program`, but for `save`s: a failed save
+/// is what a session checks, not a command whose leftovers may be dropped (a save that
+/// failed in both tools, left out, hid a later save that wrote a file without its
+/// changes).
+fn failed_tree_commands(program: &Path, cmds: &[String]) -> Vec<usize> {
+    failed_commands(program, cmds)
+        .into_iter()
+        .filter(|&i| cmds.get(i).is_some_and(|c| c.trim() != "save"))
+        .collect()
+}
+
 /// Whether both tools agree on the session up to (without) the command that makes C
 /// crash.
 fn agrees_before_crash(d: &Disagreement) -> bool {
@@ -639,7 +650,7 @@ fn agrees_without_failed_commands(d: &Disagreement) -> bool {
     let Some(c) = c_augtool() else {
         return false;
     };
-    let ours = failed_commands(&augtool_rs(), &d.cmds);
+    let ours = failed_tree_commands(&augtool_rs(), &d.cmds);
     !ours.is_empty() && agrees_without(&c, &d.cmds, &ours)
 }
 
@@ -680,7 +691,7 @@ fn errors(o: &Outcome) -> usize {
 /// commands through both tools.
 fn failed_alike(d: &Disagreement) -> Option<bool> {
     let c = c_augtool()?;
-    let ours = failed_commands(&augtool_rs(), &d.cmds);
+    let ours = failed_tree_commands(&augtool_rs(), &d.cmds);
     if ours.is_empty() {
         return None;
     }
