@@ -707,9 +707,11 @@ impl Tree {
     }
 
     /// Clears every dirty flag below `id`, as Augeas does after each save, whether the
-    /// files could be written or not. Below the nodes of `keep` (files that failed to
-    /// save) the records of what changed stay, so that their next save still knows which
-    /// nodes to write afresh.
+    /// files could be written or not, and after each load. Below files' nodes and the
+    /// nodes of `keep` the records of what changed stay (a file whose save failed, or
+    /// that a load did not read again, still differs from its text there), so that their
+    /// next save still knows which nodes to write afresh; they go only when the file's
+    /// text is read or written ([`Tree::clear_dirty`] of its node).
     pub(crate) fn clear_dirty_keeping(&mut self, id: NodeId, keep: &[NodeId]) {
         let keep: FxHashSet<NodeId> = keep.iter().copied().collect();
         let mut stack = vec![(id, false)];
@@ -721,7 +723,8 @@ impl Tree {
             {
                 self.log_flags(d);
             }
-            let keeping = keeping || keep.contains(&d);
+            let keeping =
+                keeping || keep.contains(&d) || self.nodes.get(d).is_some_and(|n| n.has(META_FILE));
             if let Some(n) = self.nodes.get_mut(d) {
                 n.put(META_DIRTY, false);
                 let descend = if keeping {
@@ -1176,6 +1179,10 @@ impl Tree {
         let old = self.nodes.set_parent(id, Some(new_parent));
         self.log(Undo::Parent { id, old });
         self.mark_dirty(new_parent);
+        // Moved, the node no longer holds what its file's layout says it came from (it
+        // may even sit in another file now: `mv` of a file onto another keeps the target's
+        // node and moves the children).
+        self.touch(id);
         true
     }
 

@@ -564,7 +564,9 @@ impl Augeas {
         let spans = self.spans_enabled();
         self.load_one(file, &lens, &name, spans);
         if let Some(n) = self.file_node(file, false) {
-            self.tree.clear_dirty(n);
+            // A file up to date is not read again, and keeps the record of how its tree
+            // differs from its text.
+            self.tree.clear_dirty_keeping(n, &[]);
         }
         Ok(())
     }

@@ -296,9 +296,10 @@ impl Augeas {
         let files = self.files_mut();
         let context = self.context();
         self.tree.remove_stray_leaves(files, Some(context));
-        // Like Augeas, a load leaves nothing modified, `/augeas` included.
+        // Like Augeas, a load leaves nothing modified, `/augeas` included; a file it did
+        // not read again keeps the record of how its tree differs from its text.
         let root = self.tree.root();
-        self.tree.clear_dirty(root);
+        self.tree.clear_dirty_keeping(root, &[]);
         self.reevaluate_vars();
     }
 
