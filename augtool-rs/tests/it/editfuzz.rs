@@ -505,13 +505,7 @@ pub const ACCEPTED: &[Accepted] = &[
               (`multiple_nodes`) and leaves it as it is; C writes one of the nodes over the \
               other, often as an empty file. Checked: every other file is the same.",
         applies: |d| {
-            let refused: Vec<String> =
-                d.rs.stdout
-                    .lines()
-                    .filter_map(|l| l.strip_suffix("/error = multiple_nodes"))
-                    .filter_map(|l| l.strip_prefix("/augeas/files/"))
-                    .map(str::to_owned)
-                    .collect();
+            let refused = refused_files(d);
             !refused.is_empty() && same_files_but(&d.c.files, &d.rs.files, &refused)
         },
     },
@@ -643,6 +637,28 @@ fn failed_tree_commands(program: &Path, cmds: &[String]) -> Vec<usize> {
         .into_iter()
         .filter(|&i| cmds.get(i).is_some_and(|c| c.trim() != "save"))
         .collect()
+}
+
+/// The files augtool-rs's saves refused because two nodes name them: from the errors
+/// that end the session, or, when a later `load` cleared those, from the errors after
+/// each `save` of it.
+fn refused_files(d: &Disagreement) -> Vec<String> {
+    let refused = |out: &str| -> Vec<String> {
+        out.lines()
+            .filter_map(|l| l.strip_suffix("/error = multiple_nodes"))
+            .filter_map(|l| l.strip_prefix("/augeas/files/"))
+            .map(str::to_owned)
+            .collect()
+    };
+    let mut files = refused(&d.rs.stdout);
+    if files.is_empty() {
+        for i in (0..d.cmds.len()).filter(|&i| d.cmds[i].trim() == "save") {
+            files.extend(refused(&run(&augtool_rs(), &d.cmds[..=i]).stdout));
+        }
+        files.sort();
+        files.dedup();
+    }
+    files
 }
 
 /// Whether both tools agree on the session up to (without) the command that makes C
