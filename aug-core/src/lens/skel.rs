@@ -108,6 +108,33 @@ impl Finder {
         label_at: impl Fn(usize) -> Option<&'e str>,
         free: impl Fn(usize) -> bool,
     ) -> Option<usize> {
+        let i = self.peek(n, label, label_at, &free)?;
+        if n > DICT_SCAN {
+            match self.index.as_mut() {
+                // In document order: `i` was the cursor, which moves to the next unused.
+                None => {
+                    self.cursor += 1;
+                    while self.cursor < n && !free(self.cursor) {
+                        self.cursor += 1;
+                    }
+                }
+                Some(index) => {
+                    let head = index.head.get_mut(&label.map(CompactString::from))?;
+                    *head = *index.next.get(i)?;
+                }
+            }
+        }
+        Some(i)
+    }
+
+    /// The entry [`Finder::find`] would give, left unused.
+    fn peek<'e>(
+        &mut self,
+        n: usize,
+        label: Option<&str>,
+        label_at: impl Fn(usize) -> Option<&'e str>,
+        free: impl Fn(usize) -> bool,
+    ) -> Option<usize> {
         if n <= DICT_SCAN {
             return (0..n).find(|&i| free(i) && label_at(i) == label);
         }
@@ -115,23 +142,15 @@ impl Finder {
             // In document order, the entry at the cursor is the first unused one.
             let i = self.cursor;
             if i < n && label_at(i) == label {
-                self.cursor += 1;
-                while self.cursor < n && !free(self.cursor) {
-                    self.cursor += 1;
-                }
                 return Some(i);
             }
             self.build_index(n, label_at, free);
         }
-        let index = self.index.as_mut()?;
-        let head = index.head.get_mut(&label.map(CompactString::from))?;
-        let i = *head as usize;
-        *head = *index.next.get(i)?;
-        Some(i)
+        let index = self.index.as_ref()?;
+        let head = *index.head.get(&label.map(CompactString::from))?;
+        (head != u32::MAX && (head as usize) < n).then_some(head as usize)
     }
-}
 
-impl Finder {
     /// Indexes the unused entries by label: pops out of document order follow it.
     fn build_index<'e>(
         &mut self,
@@ -154,29 +173,6 @@ impl Finder {
             *head = i as u32;
         }
         self.index = Some(index);
-    }
-
-    /// The entry [`Finder::find`] would give, left unused.
-    fn peek<'e>(
-        &mut self,
-        n: usize,
-        label: Option<&str>,
-        label_at: impl Fn(usize) -> Option<&'e str>,
-        free: impl Fn(usize) -> bool,
-    ) -> Option<usize> {
-        if n <= DICT_SCAN {
-            return (0..n).find(|&i| free(i) && label_at(i) == label);
-        }
-        if self.index.is_none() {
-            let i = self.cursor;
-            if i < n && label_at(i) == label {
-                return Some(i);
-            }
-            self.build_index(n, &label_at, free);
-        }
-        let index = self.index.as_ref()?;
-        let head = *index.head.get(&label.map(CompactString::from))?;
-        (head != u32::MAX && (head as usize) < n).then_some(head as usize)
     }
 }
 
