@@ -539,6 +539,10 @@ pub fn rename(tree: &mut Tree, vars: &Vars, ctx: NodeId, src: &str, label: &str)
     tree.atomic(|tree| {
         for &n in &ns {
             tree.set_label(n, Some(label));
+            // As Augeas's, a rename to the label the node has counts as a change: its file
+            // is written again (the same text, unless its lens writes it otherwise, as
+            // Httpd's closing tags whose case differs from the opening ones).
+            tree.mark_dirty(n);
         }
         let mut parents: Vec<NodeId> = ns.iter().filter_map(|&n| tree.parent(n)).collect();
         parents.sort_unstable();

@@ -92,6 +92,13 @@ fn httpd_sections_save_as_c_augtool() {
          print /augeas//error\n\
          print {conf}\n"
     ));
+    // A rename to the label a node has is a change in C too: the file is written again,
+    // and its closing tags with it.
+    check_same_as_c(&format!(
+        "rename {conf}/VirtualHost[2]/directive directive\n\
+         save\n\
+         print /augeas//error\n"
+    ));
     // Only a top-level directive changes: the sections whose tags differ are written
     // anew all the same, as C does.
     check_same_as_c(&format!(
