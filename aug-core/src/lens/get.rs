@@ -532,7 +532,7 @@ impl Lens {
         st.top = top.then(Vec::new);
         st.top_seqs = (top && self.seqs_run_on()).then(|| (SeqsAt::default(), 0));
         st.top_iters = (top && !self.layout_by_subtrees() && self.layout_by_iterations())
-            .then(|| (lens_addr(self), Vec::new()));
+            .then(|| (lens_id(self), Vec::new()));
         let n = st.text.len();
         // An iteration is read as far as it goes, and fails where it stops.
         if (self.0.rec || !matches!(self.0.kind, Kind::Star(_))) && !st.split.matches(self, 0, n) {
@@ -668,11 +668,6 @@ impl Lens {
             r => r,
         }
     }
-}
-
-/// The address of a lens, to know it again during one get.
-fn lens_addr(lens: &Lens) -> usize {
-    std::sync::Arc::as_ptr(&lens.0) as usize
 }
 
 /// Drops a skeleton made without skeletons wanted: such a skeleton is a marker that owns
@@ -890,16 +885,11 @@ impl<'a, S: Sink> State<'a, '_, S> {
                 let mut skels = Vec::new();
                 // The file lens's own iterations, when its layout is recorded by them.
                 let iterations = self.depth == 0
-                    && self.top.is_some()
-                    && self
-                        .top_iters
-                        .as_ref()
-                        .is_some_and(|(l, _)| *l == lens_addr(lens));
+                    && (self.top_iters.as_ref()).is_some_and(|(l, _)| *l == lens_id(lens));
                 while let Some((piece, part)) = self.split.next(&mut pieces) {
-                    if iterations
-                        && let (Some(top), Some((_, iters))) = (&self.top, &mut self.top_iters)
-                    {
-                        iters.push(IterSpan::new(piece.start..piece.end, top.len()));
+                    if iterations && let Some((_, iters)) = &mut self.top_iters {
+                        let first = self.top.as_ref().map_or(0, Vec::len);
+                        iters.push(IterSpan::new(piece.start..piece.end, first));
                     }
                     let sk = self.get_part(part, piece.start, piece.end, lvl)?;
                     self.keep(&mut skels, sk);
