@@ -49,10 +49,20 @@ struct LoadJob {
     spans: bool,
 }
 
-/// A file that was read: the print of its text (for its layout) and what get made of it.
+/// A file that was read: the length of its text and what get made of it.
 struct FileRead {
-    print: TextPrint,
-    got: Result<crate::lens::GotFile, crate::lens::GetError>,
+    len: usize,
+    got: Result<Got, crate::lens::GetError>,
+}
+
+/// What get made of a file: its top-level nodes, detached, and the value the lens set at
+/// the top level; with the layout of its text when the lens has one, which the nodes'
+/// origins already point into (made on the reading thread, which is what the reading
+/// threads have time for: see [`Augeas::read_all`]).
+struct Got {
+    children: Vec<NodeId>,
+    value: Option<String>,
+    layout: Option<Layout>,
 }
 
 /// A file that could not be read, with the message.
@@ -68,18 +78,23 @@ impl LoadJob {
         // As C, an empty file is not parsed: it reads as a file with no nodes, whether
         // the lens accepts the empty text or not.
         let got = if text.is_empty() {
-            Ok(crate::lens::GotFile {
+            Ok(Got {
                 children: Vec::new(),
                 value: None,
-                top: None,
-                notes: TopNotes::default(),
+                layout: None,
             })
         } else {
             let layout = self.lens.layout_by_subtrees() || self.lens.layout_by_iterations();
-            (self.lens).get_into(&text, self.spans, layout, tree)
+            (self.lens)
+                .get_into(&text, self.spans, layout, tree)
+                .map(|got| Got {
+                    layout: layout_of(&text, &self.lens, got.top, got.notes, &got.children, tree),
+                    children: got.children,
+                    value: got.value,
+                })
         };
         Ok(FileRead {
-            print: TextPrint::of(&text),
+            len: text.len(),
             got,
         })
     }
@@ -373,7 +388,6 @@ impl Augeas {
     fn finish_load(&mut self, job: LoadJob, read: Result<FileRead, ReadFailure>) {
         let LoadJob {
             file,
-            lens,
             meta,
             old,
             spans,
@@ -387,7 +401,7 @@ impl Augeas {
         if let Some(n) = old {
             self.tree.remove(n);
         }
-        let FileRead { print, got } = match read {
+        let FileRead { len, got } = match read {
             Ok(r) => r,
             Err(ReadFailure(message)) => {
                 self.record_error(meta, "read_failed", &[("message", &message)]);
@@ -395,11 +409,10 @@ impl Augeas {
             }
         };
         match got {
-            Ok(crate::lens::GotFile {
+            Ok(Got {
                 children,
                 value,
-                top,
-                notes,
+                layout,
             }) => {
                 let label = file.rsplit('/').next().unwrap_or(file);
                 let node = match slot {
@@ -415,8 +428,7 @@ impl Augeas {
                         self.tree.set_value(node, Some(v));
                     }
                     self.tree.adopt(node, children);
-                    let len = print.len();
-                    self.record_layout(file, node, print, &lens, top, notes);
+                    self.keep_layout(file, node, layout);
                     if spans {
                         self.tree.set_span(
                             node,
@@ -606,25 +618,25 @@ impl Augeas {
         top: Option<Vec<TopEntry>>,
         notes: TopNotes,
     ) {
-        let kids = self.tree.children(node);
-        let layout = top.filter(|t| t.len() == kids.len()).and_then(|t| {
-            Layout::new(
-                print,
-                lens,
-                node,
-                t,
-                notes,
-                kids.iter().map(|&k| self.tree.label(k)),
-            )
-        });
+        let kids = self.tree.children(node).to_vec();
+        let layout = layout_of_nodes(print, lens, top, notes, &kids, &mut self.tree);
+        self.keep_layout(file, node, layout);
+    }
+
+    /// Keeps `layout` as the layout of `file`, whose node is `node`, if it has as many
+    /// entries as the node has children (their origins set by [`layout_of_nodes`]); else
+    /// the file has none, and its children no origin.
+    fn keep_layout(&mut self, file: &str, node: NodeId, layout: Option<Layout>) {
         match layout {
-            Some(l) => {
-                for i in 0..l.len() {
-                    if let Some(&k) = self.tree.children(node).get(i) {
-                        self.tree.set_origin(k, i as u32);
-                    }
-                }
+            Some(mut l) if l.len() == self.tree.children(node).len() => {
+                l.place(node);
                 self.layouts.insert(file.to_owned(), l);
+            }
+            Some(_) => {
+                for k in self.tree.children(node).to_vec() {
+                    self.tree.set_origin(k, u32::MAX);
+                }
+                self.layouts.remove(file);
             }
             None => {
                 self.layouts.remove(file);
@@ -673,6 +685,40 @@ impl Augeas {
         let at = self.tree.children(meta).len();
         self.tree.graft(meta, at, sub);
     }
+}
+
+/// The layout of `text` as read by the file lens `lens` into the top-level nodes `kids`
+/// of `tree` (see [`layout_of_nodes`]).
+fn layout_of(
+    text: &str,
+    lens: &Lens,
+    top: Option<Vec<TopEntry>>,
+    notes: TopNotes,
+    kids: &[NodeId],
+    tree: &mut Tree,
+) -> Option<Layout> {
+    top.as_ref()?;
+    layout_of_nodes(TextPrint::of(text), lens, top, notes, kids, tree)
+}
+
+/// The layout of the text `print` is of, as read (or written) by the file lens `lens`
+/// from (or of) the top-level nodes `kids` of `tree`, from where get or put says each
+/// came from (`top`) and what it noted (`notes`); each of `kids` records which entry it
+/// is (its origin). `None`, with no origin set, when there is no such layout.
+fn layout_of_nodes(
+    print: TextPrint,
+    lens: &Lens,
+    top: Option<Vec<TopEntry>>,
+    notes: TopNotes,
+    kids: &[NodeId],
+    tree: &mut Tree,
+) -> Option<Layout> {
+    let top = top.filter(|t| t.len() == kids.len())?;
+    let layout = Layout::new(print, lens, top, notes, kids.iter().map(|&k| tree.label(k)))?;
+    for (i, &k) in kids.iter().enumerate() {
+        tree.set_origin(k, u32::try_from(i).unwrap_or(u32::MAX));
+    }
+    Some(layout)
 }
 
 /// Augeas appends a newline to a file that lacks one before parsing (and before put).

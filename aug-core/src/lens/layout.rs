@@ -51,7 +51,8 @@ pub(crate) struct Layout {
     hash: u64,
     len: usize,
     lens: usize,
-    node: NodeId,
+    /// The file node (see [`Layout::place`]).
+    node: Option<NodeId>,
     entries: Vec<TopEntry>,
     /// The entries' labels, one after the other.
     labels: String,
@@ -173,11 +174,6 @@ impl TextPrint {
             len: text.len(),
         }
     }
-
-    /// The length of the text.
-    pub(crate) fn len(&self) -> usize {
-        self.len
-    }
 }
 
 /// One entry of a [`Layout`].
@@ -189,12 +185,12 @@ pub(crate) struct Entry<'l> {
 
 impl Layout {
     /// The layout of the text `print` was taken of, read or written by the file lens
-    /// `file_lens` for the file node `node`, from its top-level subtrees and their labels
-    /// (in the same order). `None` when the text is too big to index with 32 bits.
+    /// `file_lens`, from its top-level subtrees and their labels (in the same order), for
+    /// the file node [`Layout::place`] names. `None` when the text is too big to index
+    /// with 32 bits.
     pub(crate) fn new<'a>(
         print: TextPrint,
         file_lens: &Lens,
-        node: NodeId,
         top: Vec<TopEntry>,
         notes: TopNotes,
         labels: impl Iterator<Item = Option<&'a str>>,
@@ -206,7 +202,7 @@ impl Layout {
             keys,
             len,
             lens: lens_id(file_lens),
-            node,
+            node: None,
             label_ends: Vec::with_capacity(top.len()),
             entries: top,
             labels: String::new(),
@@ -224,9 +220,14 @@ impl Layout {
         (layout.label_ends.len() == layout.entries.len()).then_some(layout)
     }
 
+    /// Says which file node the layout is of: the one the entries are the children of.
+    pub(crate) fn place(&mut self, node: NodeId) {
+        self.node = Some(node);
+    }
+
     /// Whether the layout describes `text` as read by `file_lens` into `node`.
     pub(crate) fn describes(&self, text: &str, file_lens: &Lens, node: NodeId) -> bool {
-        self.node == node
+        self.node == Some(node)
             && self.lens == lens_id(file_lens)
             && self.len == text.len()
             && self.hash == self.keys.hash_one(text.as_bytes())

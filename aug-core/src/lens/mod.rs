@@ -24,7 +24,6 @@ mod typecheck;
 #[cfg(test)]
 pub(crate) use engine::engine;
 pub use engine::{Engine, STRUCTURAL_LIMIT, with_engine};
-pub(crate) use get::GotFile;
 pub use get::{GetError, MatchedParts, Parsed};
 pub use put::PutError;
 pub use typecheck::{CheckError, TypeError};
