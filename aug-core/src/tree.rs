@@ -89,6 +89,12 @@ impl Node {
 /// passwd has 800k labels but only 100k different ones (a hosts file only a handful).
 /// Labels are kept for the tree's lifetime: it only ever sees as many as its files and
 /// edits name. Their text is one string, so a label costs its bytes and 4 more.
+///
+/// A label that is a number below [`NUMBERS`] (what `seq` makes: 1 to 100k in a
+/// 100k-line hosts) is not kept that way: its id is [`NUMBER`] plus the number, the same
+/// in every tree (a tree read on another thread moves in without looking its numbers up
+/// again), and its text is in `digits`, which holds every number from 0 up to the biggest
+/// the tree has seen.
 #[derive(Debug, Clone, Default)]
 struct Labels {
     /// Every label, one after the other.
@@ -96,6 +102,52 @@ struct Labels {
     /// Where each label ends in `text` (it starts where the one before ends).
     ends: Vec<u32>,
     index: HashTable<u32>,
+    /// The numbers' labels: 0, 1, 2, ... up to `numbers - 1`, one after the other.
+    digits: String,
+    /// How many numbers `digits` holds.
+    numbers: u32,
+}
+
+/// The id of the label that is the number 0; number `n`'s is `NUMBER + n`. Other labels'
+/// ids stay below it.
+const NUMBER: u32 = 1 << 31;
+/// Labels that are numbers below this have ids of their own (see [`Labels`]): at most
+/// 660 KiB of `digits`, for the tree that names the biggest.
+const NUMBERS: u32 = 1 << 17;
+
+/// The number `name` is, when it is written as Rust writes numbers below [`NUMBERS`]
+/// (no sign, no leading zero): the labels [`Labels`] keeps by number.
+fn label_number(name: &str) -> Option<u32> {
+    let b = name.as_bytes();
+    if b.is_empty() || b.len() > 6 || (b.len() > 1 && b.first() == Some(&b'0')) {
+        return None;
+    }
+    let mut n: u32 = 0;
+    for &c in b {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        n = n * 10 + u32::from(c - b'0');
+    }
+    (n < NUMBERS).then_some(n)
+}
+
+/// Where number `n` is written in `Labels::digits`, and how many digits it has.
+fn digits_at(n: u32) -> (usize, usize) {
+    let (mut start, mut first, mut width) = (0usize, 0u32, 1usize);
+    loop {
+        let next = if first == 0 {
+            10
+        } else {
+            first.saturating_mul(10)
+        };
+        if n < next {
+            return (start + (n - first) as usize * width, width);
+        }
+        start += (next - first) as usize * width;
+        first = next;
+        width += 1;
+    }
 }
 
 fn label_hash(name: &str) -> u64 {
@@ -106,6 +158,9 @@ fn label_hash(name: &str) -> u64 {
 impl Labels {
     /// The index of `name`, added if new.
     fn intern(&mut self, name: &str) -> u32 {
+        if let Some(n) = label_number(name) {
+            return self.number(n);
+        }
         let hash = label_hash(name);
         if let Some(&i) = self.index.find(hash, |&i| self.get(i) == Some(name)) {
             return i;
@@ -113,17 +168,35 @@ impl Labels {
         self.add(hash, name)
     }
 
+    /// The id of the label that is the number `n` (below [`NUMBERS`]), its text written
+    /// if new.
+    fn number(&mut self, n: u32) -> u32 {
+        self.cover(n.saturating_add(1));
+        NUMBER + n.min(NUMBERS - 1)
+    }
+
+    /// Writes the numbers' labels up to `numbers - 1`.
+    fn cover(&mut self, numbers: u32) {
+        use std::fmt::Write;
+        let numbers = numbers.min(NUMBERS);
+        for k in self.numbers..numbers {
+            // Writing to a `String` cannot fail.
+            let _ = write!(self.digits, "{k}");
+        }
+        self.numbers = self.numbers.max(numbers);
+    }
+
     fn add(&mut self, hash: u64, name: &str) -> u32 {
-        // Four billion different labels, or 4 GiB of them, cannot fit in memory;
-        // saturate below `NO_LABEL` rather than wrap.
+        // Two billion different labels, or 4 GiB of them, cannot fit in memory;
+        // saturate below `NUMBER` rather than wrap.
         let (Ok(i), Ok(end)) = (
             u32::try_from(self.ends.len()),
             u32::try_from(self.text.len() + name.len()),
         ) else {
-            return NO_LABEL - 1;
+            return NUMBER - 1;
         };
-        if i >= NO_LABEL - 1 {
-            return NO_LABEL - 1;
+        if i >= NUMBER - 1 {
+            return NUMBER - 1;
         }
         self.text.push_str(name);
         self.ends.push(end);
@@ -135,24 +208,49 @@ impl Labels {
     }
 
     fn get(&self, label: u32) -> Option<&str> {
-        label_at(&self.text, &self.ends, label)
+        match label.checked_sub(NUMBER) {
+            Some(n) if n < self.numbers => {
+                let (at, width) = digits_at(n);
+                self.digits.get(at..at + width)
+            }
+            Some(_) => None,
+            None => label_at(&self.text, &self.ends, label),
+        }
     }
 
-    /// Makes room for the labels of `other`, all new at worst.
-    fn reserve(&mut self, other: &Labels) {
+    /// The index of `name`, if the tree has ever seen it.
+    fn find(&self, name: &str) -> Option<u32> {
+        if let Some(n) = label_number(name) {
+            return (n < self.numbers).then_some(NUMBER + n);
+        }
+        self.index
+            .find(label_hash(name), |&i| self.get(i) == Some(name))
+            .copied()
+    }
+
+    /// Takes in the labels of `other`, a tree's whose nodes move into this one: returns
+    /// the id here of each label by its id there (a number's is the same in both).
+    fn absorb(&mut self, other: Labels) -> impl Fn(u32) -> u32 + use<> {
         self.text.reserve(other.text.len());
         self.ends.reserve(other.ends.len());
         let (text, ends) = (&self.text, &self.ends);
         self.index.reserve(other.ends.len(), |&j| {
             label_hash(label_at(text, ends, j).unwrap_or(""))
         });
-    }
-
-    /// The index of `name`, if the tree has ever seen it.
-    fn find(&self, name: &str) -> Option<u32> {
-        self.index
-            .find(label_hash(name), |&i| self.get(i) == Some(name))
-            .copied()
+        let mut ids = Vec::with_capacity(other.ends.len());
+        let mut start = 0;
+        for &end in &other.ends {
+            ids.push(self.intern(other.text.get(start..end as usize).unwrap_or("")));
+            start = end as usize;
+        }
+        self.cover(other.numbers);
+        move |l: u32| {
+            if l >= NUMBER {
+                l
+            } else {
+                ids.get(l as usize).copied().unwrap_or(NO_LABEL)
+            }
+        }
     }
 }
 
@@ -924,6 +1022,14 @@ impl Tree {
         self.labels.intern(name)
     }
 
+    /// The id of the label that is the number `n` (see [`Tree::label_id`]).
+    pub(crate) fn number_label_id(&mut self, n: u64) -> u32 {
+        match u32::try_from(n) {
+            Ok(n) if n < NUMBERS => self.labels.number(n),
+            _ => self.labels.intern(&n.to_string()),
+        }
+    }
+
     /// Appends detached nodes (see [`Tree::new_detached`]) as the last children of
     /// `parent`, without marking anything dirty. Returns `false` if `parent` is gone.
     pub(crate) fn adopt(&mut self, parent: NodeId, kids: Vec<NodeId>) -> bool {
@@ -967,21 +1073,9 @@ impl Tree {
             spans,
             ..
         } = other;
-        let mut ids = Vec::with_capacity(labels.ends.len());
-        self.labels.reserve(&labels);
-        let mut start = 0;
-        for &end in &labels.ends {
-            ids.push(
-                self.labels
-                    .intern(labels.text.get(start..end as usize).unwrap_or("")),
-            );
-            start = end as usize;
-        }
-        drop(labels);
+        let label = self.labels.absorb(labels);
         let end = self.nodes.slots() + nodes.slots();
-        let base = self
-            .nodes
-            .absorb(nodes, |l| ids.get(l as usize).copied().unwrap_or(NO_LABEL))?;
+        let base = self.nodes.absorb(nodes, label)?;
         let moved = Absorbed { base };
         self.spans.reserve(spans.len());
         for (id, span) in spans {
@@ -1265,6 +1359,47 @@ impl Iterator for Descendants<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every label reads back as it was given, numbers (kept by number) or not, and one
+    /// text has one id; a tree's labels moved into another keep their texts there.
+    #[test]
+    fn labels_read_back_numbers_included() {
+        let names = [
+            "0", "9", "10", "99", "100", "1000", "65535", "99999", "100000", "131071", "131072",
+            "1000000", "007", "00", "-1", "+1", "1a", "", "x", "#comment", "٣",
+        ];
+        let mut l = Labels::default();
+        let ids: Vec<u32> = names.iter().map(|n| l.intern(n)).collect();
+        for (n, &id) in names.iter().zip(&ids) {
+            assert_eq!(l.get(id), Some(*n), "{n}");
+            assert_eq!(l.intern(n), id, "{n} again");
+            assert_eq!(l.find(n), Some(id), "{n} found");
+        }
+        assert_eq!(label_number("131071"), Some(NUMBERS - 1));
+        assert_eq!(label_number("131072"), None);
+        assert!(
+            l.find("5").is_some(),
+            "every number up to the biggest is written"
+        );
+        assert_eq!(l.find("y"), None);
+        // Every number's text, in a tree that saw only the last one.
+        let mut m = Labels::default();
+        m.intern("4321");
+        for n in 0..=4321u32 {
+            assert_eq!(m.get(NUMBER + n), Some(n.to_string().as_str()));
+        }
+        assert_eq!(m.get(NUMBER + 4322), None);
+        // Moved into a tree that has seen fewer numbers, and other labels.
+        let mut main = Labels::default();
+        let x = main.intern("x");
+        main.intern("12");
+        let label = main.absorb(l);
+        for (n, &id) in names.iter().zip(&ids) {
+            assert_eq!(main.get(label(id)), Some(*n), "{n} moved");
+        }
+        assert_eq!(label(ids[18]), x, "a label both trees have is one");
+        assert_eq!(label(NO_LABEL), NO_LABEL);
+    }
 
     #[test]
     fn insert_move_remove_keep_identities() {

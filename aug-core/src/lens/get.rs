@@ -288,12 +288,11 @@ impl<'t> TreeSink<'t> {
         self.tree.label_id(&piece.as_str(text))
     }
 
-    /// The tree's id for the label of a `seq` number, written without allocating (a
-    /// `CompactString` of a number is inline). Out of line: inlined, it tipped the
+    /// The tree's id for the label of a `seq` number. Out of line: inlined, it tipped the
     /// compiler into calling the splitter out of line in `get`.
     #[inline(never)]
     fn num_label_id(&mut self, n: u64) -> u32 {
-        self.tree.label_id(&n.to_compact_string())
+        self.tree.number_label_id(n)
     }
 }
 
