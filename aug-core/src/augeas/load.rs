@@ -714,11 +714,18 @@ fn layout_of_nodes(
     tree: &mut Tree,
 ) -> Option<Layout> {
     let top = top.filter(|t| t.len() == kids.len())?;
-    let layout = Layout::new(print, lens, top, notes, kids.iter().map(|&k| tree.label(k)))?;
+    let mut layout = Layout::start(print, lens, top, notes)?;
+    // One pass: each node is read and marked while it is at hand (100k of them, apart).
     for (i, &k) in kids.iter().enumerate() {
+        if layout.push_label(tree.label(k)).is_none() {
+            for &k in kids {
+                tree.set_origin(k, u32::MAX);
+            }
+            return None;
+        }
         tree.set_origin(k, u32::try_from(i).unwrap_or(u32::MAX));
     }
-    Some(layout)
+    layout.complete()
 }
 
 /// Augeas appends a newline to a file that lacks one before parsing (and before put).

@@ -185,19 +185,19 @@ pub(crate) struct Entry<'l> {
 
 impl Layout {
     /// The layout of the text `print` was taken of, read or written by the file lens
-    /// `file_lens`, from its top-level subtrees and their labels (in the same order), for
-    /// the file node [`Layout::place`] names. `None` when the text is too big to index
-    /// with 32 bits.
-    pub(crate) fn new<'a>(
+    /// `file_lens`, from its top-level subtrees: their labels are given one by one, in the
+    /// same order ([`Layout::push_label`]), then checked ([`Layout::complete`]); the file
+    /// node is named by [`Layout::place`]. `None` when the text is too big to index with
+    /// 32 bits.
+    pub(crate) fn start(
         print: TextPrint,
         file_lens: &Lens,
         top: Vec<TopEntry>,
         notes: TopNotes,
-        labels: impl Iterator<Item = Option<&'a str>>,
     ) -> Option<Layout> {
         u32::try_from(print.len).ok()?;
         let TextPrint { keys, hash, len } = print;
-        let mut layout = Layout {
+        Some(Layout {
             hash,
             keys,
             len,
@@ -207,17 +207,23 @@ impl Layout {
             entries: top,
             labels: String::new(),
             notes,
-        };
-        for label in labels {
-            layout.labels.push_str(label.unwrap_or_default());
-            let end = u32::try_from(layout.labels.len())
-                .ok()
-                .filter(|&e| e < NO_LABEL)?;
-            layout
-                .label_ends
-                .push(if label.is_some() { end } else { end | NO_LABEL });
-        }
-        (layout.label_ends.len() == layout.entries.len()).then_some(layout)
+        })
+    }
+
+    /// Adds the label of the next entry. `None` when the labels are too long to index.
+    pub(crate) fn push_label(&mut self, label: Option<&str>) -> Option<()> {
+        self.labels.push_str(label.unwrap_or_default());
+        let end = u32::try_from(self.labels.len())
+            .ok()
+            .filter(|&e| e < NO_LABEL)?;
+        self.label_ends
+            .push(if label.is_some() { end } else { end | NO_LABEL });
+        Some(())
+    }
+
+    /// The layout, if it has a label for each entry.
+    pub(crate) fn complete(self) -> Option<Layout> {
+        (self.label_ends.len() == self.entries.len()).then_some(self)
     }
 
     /// Says which file node the layout is of: the one the entries are the children of.
