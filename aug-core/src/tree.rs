@@ -4,7 +4,7 @@
 //! Node identities are generational keys: a [`NodeId`] of a removed node never aliases a
 //! node created later, and every accessor answers `None` (or an empty slice) for it.
 
-use compact_str::CompactString;
+use compact_str::{CompactString, ToCompactString};
 use hashbrown::HashTable;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::num::NonZeroU32;
@@ -228,7 +228,7 @@ impl Labels {
             .copied()
     }
 
-    /// Takes in the labels of `other`, a tree's whose nodes move into this one: returns
+    /// Takes in the labels of `other`, a tree whose nodes move into this one: returns
     /// the id here of each label by its id there (a number's is the same in both).
     fn absorb(&mut self, other: Labels) -> impl Fn(u32) -> u32 + use<> {
         self.text.reserve(other.text.len());
@@ -1026,7 +1026,7 @@ impl Tree {
     pub(crate) fn number_label_id(&mut self, n: u64) -> u32 {
         match u32::try_from(n) {
             Ok(n) if n < NUMBERS => self.labels.number(n),
-            _ => self.labels.intern(&n.to_string()),
+            _ => self.labels.intern(&n.to_compact_string()),
         }
     }
 
