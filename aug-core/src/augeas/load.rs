@@ -87,10 +87,17 @@ impl LoadJob {
             let layout = self.lens.layout_by_subtrees() || self.lens.layout_by_iterations();
             (self.lens)
                 .get_into(&text, self.spans, layout, tree)
-                .map(|got| Got {
-                    layout: layout_of(&text, &self.lens, got.top, got.notes, &got.children, tree),
-                    children: got.children,
-                    value: got.value,
+                .map(|got| {
+                    // The text's print is taken only for a layout (a hash of all of it).
+                    let print = got.top.as_ref().map(|_| TextPrint::of(&text));
+                    let layout = print.and_then(|print| {
+                        layout_of_nodes(print, &self.lens, got.top, got.notes, &got.children, tree)
+                    });
+                    Got {
+                        layout,
+                        children: got.children,
+                        value: got.value,
+                    }
                 })
         };
         Ok(FileRead {
@@ -685,20 +692,6 @@ impl Augeas {
         let at = self.tree.children(meta).len();
         self.tree.graft(meta, at, sub);
     }
-}
-
-/// The layout of `text` as read by the file lens `lens` into the top-level nodes `kids`
-/// of `tree` (see [`layout_of_nodes`]).
-fn layout_of(
-    text: &str,
-    lens: &Lens,
-    top: Option<Vec<TopEntry>>,
-    notes: TopNotes,
-    kids: &[NodeId],
-    tree: &mut Tree,
-) -> Option<Layout> {
-    top.as_ref()?;
-    layout_of_nodes(TextPrint::of(text), lens, top, notes, kids, tree)
 }
 
 /// The layout of the text `print` is of, as read (or written) by the file lens `lens`
