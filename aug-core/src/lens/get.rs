@@ -328,6 +328,29 @@ impl Sink for TreeSink<'_> {
     }
 }
 
+/// Where get places a text's top-level subtrees and, for a file lens read by its
+/// iterations, its iterations (see [`Lens::top_spans`]).
+pub(crate) struct TopSpans {
+    pub(crate) entries: Vec<Range<usize>>,
+    pub(crate) iters: Vec<Range<usize>>,
+}
+
+impl Lens {
+    /// Where get places the top-level subtrees of `text` and, for a file lens read by its
+    /// iterations ([`Lens::layout_by_iterations`]), its iterations: how put checks the
+    /// layout of what it wrote. `None` when `text` does not parse.
+    pub(crate) fn top_spans(&self, text: &str) -> Option<TopSpans> {
+        let mut sink = HashSink {
+            keys: RandomState::default(),
+        };
+        let (_, top, notes) = (self.run_get_full(text, false, Skels::No, true, &mut sink)).ok()?;
+        Some(TopSpans {
+            entries: top?.iter().map(TopEntry::span).collect(),
+            iters: notes.iters.iter().map(IterSpan::span).collect(),
+        })
+    }
+}
+
 /// Keeps only fingerprints: put's layout parse.
 struct HashSink {
     keys: RandomState,

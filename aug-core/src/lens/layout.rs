@@ -39,6 +39,11 @@ impl TopEntry {
             lens: lens.clone(),
         }
     }
+
+    /// Its text's place.
+    pub(crate) fn span(&self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
 }
 
 /// The top-level layout of one file: valid for exactly the text it was made from (checked
@@ -89,6 +94,11 @@ pub(crate) struct IterSpan {
 }
 
 impl IterSpan {
+    /// Its text's place.
+    pub(crate) fn span(&self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+
     /// The iteration of `span` whose subtrees start at entry `first`.
     pub(crate) fn new(span: Range<usize>, first: usize) -> IterSpan {
         let narrow = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);

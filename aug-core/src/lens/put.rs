@@ -16,6 +16,7 @@ use crate::rx::{Regex, Suffixes};
 use crate::tree::{NodeId, Tree};
 use foldhash::quality::RandomState;
 use rustc_hash::FxHashMap;
+use std::ops::Range;
 
 /// Why put failed. No text is produced when put fails.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -108,6 +109,11 @@ struct Put<'a> {
     iter_star: usize,
     /// With `top`, for such a lens: the iterations written.
     iters: Vec<IterSpan>,
+    /// With `top`: per unit written (top-level subtree, or iteration for a lens whose
+    /// layout goes by them), the original text it is a copy of, if it is one.
+    copies: Vec<Option<Range<usize>>>,
+    /// The original text the unit being written was copied from (see `copies`).
+    copied: Option<Range<usize>>,
     out: String,
     scratch: Scratch,
     /// The keys of the fingerprints in the dictionary (none when creating a file).
@@ -178,6 +184,8 @@ impl Lens {
             top: record.then(Vec::new),
             iter_star: if by_iterations { lens_id(self) } else { 0 },
             iters: Vec::new(),
+            copies: Vec::new(),
+            copied: None,
             out: String::with_capacity(original.len() + 64),
             scratch: Scratch::default(),
             keys: Some(keys),
@@ -188,11 +196,12 @@ impl Lens {
         };
         let skel = skel.filter(|s| instance_of(self, s, p.text, &p.recs));
         p.top_level(self, node, skel.as_ref(), &mut dict)?;
+        let top = p.top.take().filter(|top| p.reads_back(self, top));
         let notes = TopNotes {
-            iters: p.iters,
+            iters: if top.is_some() { p.iters } else { Vec::new() },
             ..TopNotes::default()
         };
-        Ok((p.out, p.top, notes))
+        Ok((p.out, top, notes))
     }
 
     /// Writes the children of `node` with the lens defaults only, as for a new file.
@@ -205,6 +214,8 @@ impl Lens {
             top: None,
             iter_star: 0,
             iters: Vec::new(),
+            copies: Vec::new(),
+            copied: None,
             out: String::new(),
             scratch: Scratch::default(),
             keys: None,
@@ -525,6 +536,7 @@ impl Put<'_> {
                         break;
                     };
                     let (start, first) = (self.out.len(), self.top.as_ref().map_or(0, Vec::len));
+                    self.copied = None;
                     match self.layout {
                         Some(layout) if iterations => {
                             self.put_iteration(body, layout, i, lvl, Split { lo, hi }, dict, over)?;
@@ -538,6 +550,7 @@ impl Put<'_> {
                     }
                     if iterations && self.top.is_some() {
                         self.iters.push(IterSpan::new(start..self.out.len(), first));
+                        self.copies.push(self.copied.take());
                     }
                     p = q;
                     lo = hi;
@@ -555,11 +568,18 @@ impl Put<'_> {
             }
             Kind::Subtree(body) => {
                 let start = self.out.len();
+                let unit = self.depth == 0 && self.iter_star == 0;
+                if unit {
+                    self.copied = None;
+                }
                 self.put_subtree(lens, body, lvl, sp, dict)?;
                 if self.depth == 0
                     && let Some(top) = &mut self.top
                 {
                     top.push(TopEntry::new(start..self.out.len(), lens));
+                    if unit {
+                        self.copies.push(self.copied.take());
+                    }
                 }
             }
             Kind::Fix(id, body) => {
@@ -649,6 +669,7 @@ impl Put<'_> {
                 top.push(TopEntry::new(at..at + entry.span.len(), entry.lens));
             }
             self.out.push_str(text);
+            self.copied = Some(span);
             return Ok(());
         }
         let skel = body
@@ -656,6 +677,91 @@ impl Put<'_> {
             .map_err(PutError::Skeleton)?;
         let sk = Some(&skel).filter(|s| instance_of(body, s, self.text, &self.recs));
         self.put(body, lvl, sp, sk, dict, over)
+    }
+
+    /// Notes that the subtree just written is a copy of the original's `span`, when it is
+    /// a unit of the layout (a top-level subtree of a lens whose layout goes by them).
+    fn copied_here(&mut self, span: Range<usize>) {
+        if self.depth == 0 && self.iter_star == 0 {
+            self.copied = Some(span);
+        }
+    }
+
+    /// Whether the text written reads back as the layout put recorded (`top`, and the
+    /// iterations for a lens whose layout goes by them). C reads the text again at the
+    /// next save, and a unit written anew may read otherwise: Httpd's section, written
+    /// `</directive>` and a newline, takes the empty line after it into its closing `del`.
+    /// So the units written anew, and the units that meet where they did not meet in the
+    /// original, are read again, in runs, each run alone. `false` as well when those runs
+    /// add up to more than a quarter of the text (then the next save reads it all).
+    fn reads_back(&self, lens: &Lens, top: &[TopEntry]) -> bool {
+        let units: Vec<Range<usize>> = if self.iter_star != 0 {
+            self.iters.iter().map(IterSpan::span).collect()
+        } else {
+            top.iter().map(TopEntry::span).collect()
+        };
+        if units.len() != self.copies.len() {
+            return false;
+        }
+        let copy = |i: usize| self.copies.get(i).cloned().flatten();
+        let mut check = vec![false; units.len()];
+        for (i, c) in check.iter_mut().enumerate() {
+            *c = copy(i).is_none();
+        }
+        for i in 1..units.len() {
+            let met = matches!((copy(i - 1), copy(i)), (Some(a), Some(b)) if a.end == b.start);
+            if !met {
+                check[i - 1] = true;
+                check[i] = true;
+            }
+        }
+        let budget = (self.out.len() / 4).max(64 * 1024);
+        let mut spent = 0;
+        let mut i = 0;
+        while i < units.len() {
+            if !check[i] {
+                i += 1;
+                continue;
+            }
+            let first = i;
+            while check.get(i + 1) == Some(&true) {
+                i += 1;
+            }
+            let (Some(a), Some(b)) = (units.get(first), units.get(i)) else {
+                return false;
+            };
+            let window = a.start..b.end;
+            spent += window.len();
+            if spent > budget || !self.window_reads_back(lens, window, &units[first..=i], top) {
+                return false;
+            }
+            i += 1;
+        }
+        true
+    }
+
+    /// Whether the text written at `window`, read alone by the file lens, gives `units`
+    /// (and the top-level subtrees of `top` that lie there).
+    fn window_reads_back(
+        &self,
+        lens: &Lens,
+        window: Range<usize>,
+        units: &[Range<usize>],
+        top: &[TopEntry],
+    ) -> bool {
+        let Some(read) = self.out.get(window.clone()).and_then(|t| lens.top_spans(t)) else {
+            return false;
+        };
+        let at = window.start;
+        let shift = |r: &Range<usize>| r.start + at..r.end + at;
+        let inside = top
+            .iter()
+            .map(TopEntry::span)
+            .filter(|r| r.start >= window.start && r.end <= window.end);
+        if !read.entries.iter().map(shift).eq(inside) {
+            return false;
+        }
+        self.iter_star == 0 || read.iters.iter().map(shift).eq(units.iter().cloned())
     }
 
     /// Writes the subtree lens `lens` (whose body is `body`) for the node `sp` selects.
@@ -685,6 +791,7 @@ impl Put<'_> {
                     && let Some(t) = self.src.get(entry.span.clone())
                 {
                     self.out.push_str(t);
+                    self.copied_here(entry.span);
                     return Ok(());
                 }
                 let keys = self.keys.clone().unwrap_or_default();
@@ -719,6 +826,7 @@ impl Put<'_> {
                     && let Some(t) = self.src.get(entry.span.clone())
                 {
                     self.out.push_str(t);
+                    self.copied_here(entry.span);
                     return Ok(());
                 }
                 match &entry.deferred {

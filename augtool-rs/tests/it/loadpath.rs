@@ -106,6 +106,19 @@ fn httpd_sections_save_as_c_augtool() {
          save\n\
          print /augeas//error\n"
     ));
+    // A directive without a value is written as a section, `<directive>` and
+    // `</directive>`, before an empty line: read again, the section's closing `del`
+    // takes that line, so C's next save writes it twice. The layout put records must
+    // be what a reading of the text gives, or the second save differs from C's.
+    check_same_as_c(&format!(
+        "ins directive after {conf}/directive[3]\n\
+         save\n\
+         set {conf}/directive[last()]/arg debug\n\
+         save\n\
+         set {conf}/directive[1]/arg /srv\n\
+         save\n\
+         print /augeas//error\n"
+    ));
 }
 
 /// Logrotate's top-level directives end their line outside their subtree, with the
