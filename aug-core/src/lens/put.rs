@@ -703,16 +703,12 @@ impl Put<'_> {
         if units.len() != self.copies.len() {
             return false;
         }
-        let copy = |i: usize| self.copies.get(i).cloned().flatten();
-        let mut check = vec![false; units.len()];
-        for (i, c) in check.iter_mut().enumerate() {
-            *c = copy(i).is_none();
-        }
-        for i in 1..units.len() {
-            let met = matches!((copy(i - 1), copy(i)), (Some(a), Some(b)) if a.end == b.start);
-            if !met {
-                check[i - 1] = true;
-                check[i] = true;
+        // A unit is read again if it was written anew, or meets a unit it did not meet.
+        let mut check: Vec<bool> = self.copies.iter().map(Option::is_none).collect();
+        for (i, pair) in self.copies.windows(2).enumerate() {
+            let met = matches!(pair, [Some(a), Some(b)] if a.end == b.start);
+            if !met && let Some(both) = check.get_mut(i..i + 2) {
+                both.fill(true);
             }
         }
         let budget = (self.out.len() / 4).max(64 * 1024);
@@ -732,7 +728,8 @@ impl Put<'_> {
             };
             let window = a.start..b.end;
             spent += window.len();
-            if spent > budget || !self.window_reads_back(lens, window, &units[first..=i], top) {
+            let run = units.get(first..=i).unwrap_or_default();
+            if spent > budget || !self.window_reads_back(lens, window, run, top) {
                 return false;
             }
             i += 1;
