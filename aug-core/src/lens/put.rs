@@ -692,8 +692,9 @@ impl Put<'_> {
     /// next save, and a unit written anew may read otherwise: Httpd's section, written
     /// `</directive>` and a newline, takes the empty line after it into its closing `del`.
     /// So the units written anew, and the units that meet where they did not meet in the
-    /// original, are read again, in runs, each run alone. `false` as well when those runs
-    /// add up to more than a quarter of the text (then the next save reads it all).
+    /// original, are read again, in runs, each run alone. `false` as well when one of
+    /// them is more than a quarter of the text (Nginx's one `http` block): a layout of so
+    /// big a unit saves the next save nothing, since a changed unit is read again whole.
     fn reads_back(&self, lens: &Lens, top: &[TopEntry]) -> bool {
         let units: Vec<Range<usize>> = if self.iter_star != 0 {
             self.iters.iter().map(IterSpan::span).collect()
@@ -711,8 +712,7 @@ impl Put<'_> {
                 both.fill(true);
             }
         }
-        let budget = (self.out.len() / 4).max(64 * 1024);
-        let mut spent = 0;
+        let big = (self.out.len() / 4).max(64 * 1024);
         let mut i = 0;
         while i < units.len() {
             if !check[i] {
@@ -726,10 +726,10 @@ impl Put<'_> {
             let (Some(a), Some(b)) = (units.get(first), units.get(i)) else {
                 return false;
             };
-            let window = a.start..b.end;
-            spent += window.len();
             let run = units.get(first..=i).unwrap_or_default();
-            if spent > budget || !self.window_reads_back(lens, window, run, top) {
+            if run.iter().any(|u| u.len() > big)
+                || !self.window_reads_back(lens, a.start..b.end, run, top)
+            {
                 return false;
             }
             i += 1;
