@@ -269,7 +269,7 @@ impl Layout {
         };
         Some(Entry {
             label,
-            span: t.start as usize..t.end as usize,
+            span: t.span(),
             lens: &t.lens,
         })
     }
@@ -287,7 +287,7 @@ impl Layout {
             Some(next) => next.first as usize,
             None => self.entries.len(),
         };
-        Some((it.start as usize..it.end as usize, it.first as usize..last))
+        Some((it.span(), it.first as usize..last))
     }
 
     /// Whether the layout was recorded by iterations (see [`Lens::layout_by_iterations`]).
