@@ -632,12 +632,27 @@ impl<'a> Parser<'a> {
         if reference {
             return self.grow_reference(l, p, key);
         }
+        // A recursive lens other than a reference is asked again at every level get
+        // descends through (its parts' splits ask for its parts' ends, which asked for
+        // theirs): an answer of one end or none, once final, is kept as a rest's is.
+        let cached = l.0.rec && !matches!(l.0.kind, Kind::Fix(..)) && self.active.is_empty();
+        let rkey = [addr(l), usize::MAX, p];
+        if cached && let Some([end]) = self.rests.get(rkey) {
+            return match end {
+                NOWHERE => Ends::default(),
+                q => self.single(q),
+            };
+        }
         let mark = self.pool.len();
         let e = self.compute(l, p);
         if memoised {
             let e = self.keep(e, mark);
             self.remember(key, e);
             return e;
+        }
+        if cached && e.len <= 1 && self.active.is_empty() {
+            let end = if e.len == 1 { self.nth(e, 0) } else { NOWHERE };
+            self.rests.put(rkey, [end], self.text.len());
         }
         e
     }
