@@ -23,6 +23,26 @@ pub const STRUCTURAL_LIMIT: usize = 8 * 1024;
 
 thread_local! {
     static ENGINE: std::cell::Cell<Option<Engine>> = const { std::cell::Cell::new(None) };
+    static FORWARD: std::cell::Cell<Option<bool>> = const { std::cell::Cell::new(None) };
+}
+
+/// Whether get reads recursive lenses forward first (see `lens::forward`): set for this
+/// thread by [`with_forward`], else `$AUG_RS_FORWARD` (`off` turns it off), else on.
+pub(crate) fn forward() -> bool {
+    static FROM_ENV: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    FORWARD.with(std::cell::Cell::get).unwrap_or_else(|| {
+        *FROM_ENV.get_or_init(|| std::env::var("AUG_RS_FORWARD").as_deref() != Ok("off"))
+    })
+}
+
+/// Runs `f` with get on this thread reading recursive lenses forward first (`true`, the
+/// default) or only with the memoising parser (`false`). Both read the same trees and
+/// fail with the same errors; this exists to compare and measure them.
+pub fn with_forward<R>(on: bool, f: impl FnOnce() -> R) -> R {
+    let old = FORWARD.with(|e| e.replace(Some(on)));
+    let r = f();
+    FORWARD.with(|e| e.set(old));
+    r
 }
 
 /// The engine in use: set for this thread by [`with_engine`], else `$AUG_RS_GET_ENGINE`

@@ -557,7 +557,13 @@ impl Lens {
             .then(|| (lens_id(self), Vec::new()));
         let n = st.text.len();
         // An iteration is read as far as it goes, and fails where it stops.
-        if (self.0.rec || !matches!(self.0.kind, Kind::Star(_))) && !st.split.matches(self, 0, n) {
+        // A recursive lens is first read forward (one pass, when it can tell each choice by
+        // looking ahead): that parse reads the whole text, and its splits answer get.
+        let forward = self.0.rec && st.split.forward(self);
+        if !forward
+            && (self.0.rec || !matches!(self.0.kind, Kind::Star(_)))
+            && !st.split.matches(self, 0, n)
+        {
             if self.0.rec {
                 // Point where parsing went furthest, as C does: past the last part that
                 // matched; with C's message for a text its parser for recursive lenses
@@ -959,6 +965,7 @@ impl<'a, S: Sink> State<'a, '_, S> {
                     && lens.0.rec
                     && (e - s).saturating_mul(2) <= self.outer;
                 let before = defer.then(|| (self.seqs.clone(), self.seq_uses));
+                let tape = self.split.tape_mark();
                 let (skel_here, outer) = (self.skel, self.outer);
                 self.skel &= !defer;
                 self.outer = e - s;
@@ -977,6 +984,7 @@ impl<'a, S: Sink> State<'a, '_, S> {
                     sub = Level::default();
                     self.kids.truncate(kids);
                     defer = false;
+                    self.split.tape_rewind(tape);
                     self.outer = e - s;
                     self.depth += 1;
                     let again = self.get(body, s, e, &mut sub);

@@ -11,6 +11,7 @@
 //! the enclosing node, its *ktype* and *vtype*.
 
 pub(crate) mod engine;
+mod forward;
 mod get;
 pub(crate) mod layout;
 mod put;
@@ -23,7 +24,7 @@ mod typecheck;
 
 #[cfg(test)]
 pub(crate) use engine::engine;
-pub use engine::{Engine, STRUCTURAL_LIMIT, with_engine};
+pub use engine::{Engine, STRUCTURAL_LIMIT, with_engine, with_forward};
 pub use get::{GetError, MatchedParts, Parsed};
 pub use put::PutError;
 pub use typecheck::{CheckError, TypeError};

@@ -6,6 +6,7 @@ mod bad;
 mod common;
 mod edits;
 mod engines;
+mod forward;
 mod handle;
 mod layout;
 mod oracle;

@@ -17,6 +17,7 @@ pub(crate) use automata::ctype_part;
 pub(crate) use automata::{Scratch, atype_part, split_concat};
 
 use super::Lens;
+use super::forward::{self, Split, Tape};
 use super::rec::{Parser, RecError};
 use automata::Automata;
 use std::ops::Range;
@@ -41,6 +42,9 @@ pub(crate) struct Splitter<'a> {
     scratch: Scratch,
     /// The parser, made when first needed.
     parser: Option<Parser<'a>>,
+    /// The splits of a forward parse of a recursive lens (see `forward`), while get's
+    /// questions about recursive lenses are the ones it answers.
+    tape: Option<Tape>,
 }
 
 /// An iteration being split, piece by piece (see [`Splitter::next`]).
@@ -82,7 +86,57 @@ impl<'a> Splitter<'a> {
             structural,
             scratch: Scratch::default(),
             parser: None,
+            tape: None,
         }
+    }
+
+    /// Whether the recursive `lens` reads the whole text, by a forward parse that decides
+    /// each choice by looking ahead (see `forward`); `false` when that parse cannot tell,
+    /// and the memoising parser answers get's questions as before. When `true`, get's
+    /// questions about recursive lenses are answered from that parse's splits as long as
+    /// they are the ones it recorded (the first that is not stops that).
+    pub(crate) fn forward(&mut self, lens: &'a Lens) -> bool {
+        if self.structural || !super::engine::forward() {
+            return false;
+        }
+        self.tape = forward::parse(lens, self.text);
+        self.tape.is_some()
+    }
+
+    /// Where get is in the forward parse's splits, to read a stretch again.
+    pub(crate) fn tape_mark(&self) -> Option<usize> {
+        self.tape.as_ref().map(Tape::mark)
+    }
+
+    /// Reads the forward parse's splits again from `mark` (see [`Splitter::tape_mark`]).
+    pub(crate) fn tape_rewind(&mut self, mark: Option<usize>) {
+        if let (Some(t), Some(m)) = (&mut self.tape, mark) {
+            t.rewind(m);
+        }
+    }
+
+    /// The forward parse's split of the recursive `lens` over `[s, e)`, if it is the next
+    /// one recorded: bounds (the inner ones, between `s` and `e`) pushed onto `out`, or a
+    /// branch's index, or whether an optional lens is there (1) or not (0). Otherwise the
+    /// splits are no longer used.
+    fn taped(&mut self, lens: &Lens, s: usize, e: usize, out: &mut Vec<usize>) -> Option<usize> {
+        if !lens.0.rec {
+            return None;
+        }
+        let tape = self.tape.as_mut()?;
+        let r = match tape.take(lens, s, e) {
+            Some(Split::Bounds(b)) => {
+                out.extend(b.iter().map(|&q| q as usize));
+                Some(0)
+            }
+            Some(Split::Branch(j)) => Some(j),
+            Some(Split::Present(p)) => Some(usize::from(p)),
+            None => None,
+        };
+        if r.is_none() {
+            self.tape = None;
+        }
+        r
     }
 
     /// Whether `lens` is split by structure.
@@ -133,6 +187,15 @@ impl<'a> Splitter<'a> {
         e: usize,
         bounds: &mut Vec<usize>,
     ) -> Result<(), Fail> {
+        if lens.0.rec && self.tape.is_some() {
+            bounds.clear();
+            bounds.push(s);
+            if self.taped(lens, s, e, bounds).is_some() && bounds.len() == parts.len() {
+                bounds.push(e);
+                return Ok(());
+            }
+            self.tape = None;
+        }
         if self.by_structure(lens) {
             self.structural_impl().concat(lens, parts, s, e, bounds)
         } else {
@@ -151,6 +214,15 @@ impl<'a> Splitter<'a> {
         e: usize,
         bounds: &mut Vec<usize>,
     ) -> Result<(), Fail> {
+        if inner.0.rec && self.tape.is_some() {
+            bounds.clear();
+            bounds.push(s);
+            if self.taped(inner, s, e, bounds).is_some() && bounds.len() == parts.len() {
+                bounds.push(e);
+                return Ok(());
+            }
+            self.tape = None;
+        }
         if self.by_structure(inner) {
             self.structural_impl().square(inner, parts, s, e, bounds)
         } else {
@@ -169,6 +241,13 @@ impl<'a> Splitter<'a> {
         s: usize,
         e: usize,
     ) -> Result<&'a Lens, Fail> {
+        if lens.0.rec && self.tape.is_some() {
+            let j = self.taped(lens, s, e, &mut Vec::new());
+            if let Some(alt) = j.and_then(|j| alts.get(j)) {
+                return Ok(alt);
+            }
+            self.tape = None;
+        }
         if self.by_structure(lens) {
             self.structural_impl().union(lens, alts, s, e)
         } else {
@@ -187,6 +266,17 @@ impl<'a> Splitter<'a> {
         s: usize,
         e: usize,
     ) -> Result<Iteration<'a>, Fail> {
+        if self.tape.is_some() {
+            let mut ends = Vec::new();
+            if self.taped(lens, s, e, &mut ends).is_some() {
+                return Ok(Iteration {
+                    at: s,
+                    end: e,
+                    body,
+                    steps: Steps::Known(ends.into_iter()),
+                });
+            }
+        }
         let steps = if self.by_structure(lens) {
             self.structural_impl().star(lens, body, s, e)?
         } else {
@@ -221,6 +311,11 @@ impl<'a> Splitter<'a> {
     /// Whether the optional lens `lens` reads its body from `text[s..e]` (else nothing).
     #[inline]
     pub(crate) fn maybe(&mut self, lens: &'a Lens, body: &'a Lens, s: usize, e: usize) -> bool {
+        if self.tape.is_some()
+            && let Some(present) = self.taped(lens, s, e, &mut Vec::new())
+        {
+            return present == 1;
+        }
         if self.by_structure(lens) {
             self.structural_impl().maybe(lens, body, s, e)
         } else {
