@@ -138,6 +138,9 @@ type Res = Result<usize, No>;
 /// shortcut gives up early, at a cost bounded by a few readings of the text).
 const WORK_PER_BYTE: usize = 64;
 
+/// The size of the table of recent longest matches (a power of two).
+const SCANS: usize = 64;
+
 /// How many regular parts a lookahead matches before it takes a way as open.
 const LOOK_PARTS: usize = 3;
 /// How many lens steps one lookahead may take before it takes a way as open.
@@ -150,6 +153,10 @@ struct Forward<'a> {
     /// First bytes of the recursive lenses (by address).
     firsts: FxHashMap<usize, First>,
     tape: Tape,
+    /// Recent longest matches of regular lenses: (address, start, end).
+    scans: Vec<(usize, usize, Option<usize>)>,
+    /// Whether each regular lens met accepts the empty text.
+    empties: FxHashMap<usize, bool>,
     /// The bounds being gathered by the concatenations and iterations in progress.
     stack: Vec<u32>,
     /// The references being parsed, with where each started (left recursion).
@@ -170,6 +177,8 @@ pub(crate) fn parse(lens: &Lens, text: &[u8]) -> Option<Tape> {
         bodies: FxHashMap::default(),
         firsts: FxHashMap::default(),
         tape: Tape::default(),
+        scans: vec![(0, 0, None); SCANS],
+        empties: FxHashMap::default(),
         stack: Vec::new(),
         refs: Vec::new(),
         work: 0,
@@ -269,6 +278,33 @@ impl<'a> Forward<'a> {
         }
     }
 
+    /// The longest match of the regular `l` from `p`: looking ahead and parsing ask for
+    /// the same ones, kept in a small table.
+    fn longest(&mut self, l: &Lens, p: usize) -> Option<usize> {
+        let a = addr(l);
+        let slot = (a >> 4 ^ p.wrapping_mul(0x9e37_79b9)) & (SCANS - 1);
+        if let Some(&(ka, kp, q)) = self.scans.get(slot)
+            && ka == a
+            && kp == p
+        {
+            return q;
+        }
+        self.work += 1;
+        let q = l.0.ctype.longest_match(self.text, p, self.text.len());
+        if let Some(e) = self.scans.get_mut(slot) {
+            *e = (a, p, q);
+        }
+        q
+    }
+
+    /// Whether the regular `l` accepts the empty text.
+    fn accepts_empty(&mut self, l: &Lens) -> bool {
+        *self
+            .empties
+            .entry(addr(l))
+            .or_insert_with(|| l.0.ctype.matches_empty())
+    }
+
     /// Whether `l` may read a non-empty text from `p`: by its first bytes, and for a
     /// regular lens by its longest match.
     fn starts(&mut self, l: &'a Lens, p: usize) -> bool {
@@ -281,10 +317,7 @@ impl<'a> Forward<'a> {
         if l.0.rec {
             return true;
         }
-        self.work += 1;
-        l.0.ctype
-            .longest_match(self.text, p, self.text.len())
-            .is_some_and(|q| q > p)
+        self.longest(l, p).is_some_and(|q| q > p)
     }
 
     /// Whether what `k` holds may follow at `p` (read a non-empty text, or nothing when
@@ -372,15 +405,14 @@ impl<'a> Forward<'a> {
             return false;
         }
         if !x.0.rec {
-            self.work += 1;
-            let longest = x.0.ctype.longest_match(self.text, p, self.text.len());
+            let longest = self.longest(x, p);
             let Some(q) = longest else {
                 return false;
             };
             if q > p && self.look_cont(rest, q, seen + 1, fuel) {
                 return true;
             }
-            let empty = q == p || (f.nullable && x.0.ctype.matches_empty());
+            let empty = q == p || (f.nullable && self.accepts_empty(x));
             return empty && self.look_cont(rest, p, seen, fuel);
         }
         match &x.0.kind {
@@ -450,14 +482,13 @@ impl<'a> Forward<'a> {
         if l.0.rec {
             return self.lens(l, p, k);
         }
-        self.work += 1;
-        let longest = l.0.ctype.longest_match(self.text, p, self.text.len());
+        let longest = self.longest(l, p);
         match longest {
             None => Err(No::Fail),
             Some(q) if q == p => Ok(p),
             Some(q) => {
                 // The empty text too, if the lens reads it and what follows may start here.
-                let empty = l.sketch().nullable && l.0.ctype.matches_empty();
+                let empty = l.sketch().nullable && self.accepts_empty(l);
                 if empty && self.look(k, p) {
                     if self.look(k, q) {
                         return Err(No::Bail);
