@@ -145,6 +145,9 @@ const SCANS: usize = 64;
 const LOOK_PARTS: usize = 3;
 /// How many lens steps one lookahead may take before it takes a way as open.
 const LOOK_FUEL: usize = 48;
+/// The same, for a second look where a way that parsed leaves another open.
+const DEEP_PARTS: usize = 16;
+const DEEP_FUEL: usize = 512;
 
 /// The forward parser over one text.
 struct Forward<'a> {
@@ -159,6 +162,9 @@ struct Forward<'a> {
     empties: FxHashMap<usize, bool>,
     /// The bounds being gathered by the concatenations and iterations in progress.
     stack: Vec<u32>,
+    /// The limits of a lookahead: matched parts, steps (see [`Forward::look`]).
+    look_parts: usize,
+    look_fuel: usize,
     /// The references being parsed, with where each started (left recursion).
     refs: Vec<(u64, usize)>,
     work: usize,
@@ -181,6 +187,8 @@ pub(crate) fn parse(lens: &Lens, text: &[u8]) -> Option<Tape> {
         empties: FxHashMap::default(),
         stack: Vec::new(),
         refs: Vec::new(),
+        look_parts: LOOK_PARTS,
+        look_fuel: LOOK_FUEL,
         work: 0,
         budget: text
             .len()
@@ -358,13 +366,23 @@ impl<'a> Forward<'a> {
 
     /// [`Forward::look`] without its first, cheap check.
     fn look_past(&mut self, k: &Cont<'_, 'a>, p: usize) -> bool {
-        let mut fuel = LOOK_FUEL;
+        let mut fuel = self.look_fuel;
         self.look_cont(k, p, 0, &mut fuel)
+    }
+
+    /// [`Forward::look_past`] looking further ([`DEEP_PARTS`] parts, [`DEEP_FUEL`] steps):
+    /// asked where one way parsed and a first look left the other open too.
+    fn look_deep(&mut self, k: &Cont<'_, 'a>, p: usize) -> bool {
+        let saved = (self.look_parts, self.look_fuel);
+        (self.look_parts, self.look_fuel) = (DEEP_PARTS, DEEP_FUEL);
+        let r = self.look_past(k, p);
+        (self.look_parts, self.look_fuel) = saved;
+        r
     }
 
     /// Whether `l` followed by `k` may read on from `p` (see [`Forward::look`]).
     fn look_lens(&mut self, l: &'a Lens, p: usize, k: &Cont<'_, 'a>) -> bool {
-        let mut fuel = LOOK_FUEL;
+        let mut fuel = self.look_fuel;
         self.look_at(l, p, k, 0, &mut fuel)
     }
 
@@ -396,7 +414,7 @@ impl<'a> Forward<'a> {
         seen: usize,
         fuel: &mut usize,
     ) -> bool {
-        if seen >= LOOK_PARTS || *fuel == 0 {
+        if seen >= self.look_parts || *fuel == 0 {
             return true;
         }
         *fuel -= 1;
@@ -490,10 +508,15 @@ impl<'a> Forward<'a> {
                 // The empty text too, if the lens reads it and what follows may start here.
                 let empty = l.sketch().nullable && self.accepts_empty(l);
                 if empty && self.look(k, p) {
-                    if self.look(k, q) {
-                        return Err(No::Bail);
+                    if !self.look(k, q) {
+                        return Ok(p);
                     }
-                    return Ok(p);
+                    // Both open at a first look: a second one, further.
+                    return match (self.look_deep(k, p), self.look_deep(k, q)) {
+                        (true, true) => Err(No::Bail),
+                        (true, false) => Ok(p),
+                        (false, _) => Ok(q),
+                    };
                 }
                 Ok(q)
             }
@@ -632,7 +655,7 @@ impl<'a> Forward<'a> {
             );
             match self.lens(body, q, &again) {
                 Ok(r) if r > q => {
-                    if stop {
+                    if stop && self.look_deep(k, q) {
                         // Both another iteration and the end may read on.
                         return Err(No::Bail);
                     }
@@ -672,7 +695,7 @@ impl<'a> Forward<'a> {
         );
         match self.lens(body, p, k) {
             Ok(q) if q > p => {
-                if stop {
+                if stop && self.look_deep(k, p) {
                     return Err(No::Bail);
                 }
                 self.fill(i, q, None, 1);
@@ -713,6 +736,7 @@ mod tests {
             ("Xml", "catalog.xml"),
             ("Httpd", "apache2.conf"),
             ("Nginx", "nginx.conf"),
+            ("Shellvars", "profile"),
         ] {
             let m = modules
                 .iter()
