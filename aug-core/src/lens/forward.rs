@@ -152,6 +152,8 @@ const DEEP_FUEL: usize = 512;
 /// The forward parser over one text.
 struct Forward<'a> {
     text: &'a [u8],
+    /// Where the lens read must end (what [`Cont::End`] stands for).
+    end: usize,
     bodies: FxHashMap<u64, &'a Lens>,
     /// First bytes of the recursive lenses (by address).
     firsts: FxHashMap<usize, First>,
@@ -171,16 +173,25 @@ struct Forward<'a> {
     budget: usize,
 }
 
-/// Parses `text` with the recursive lens `lens` (which must read all of it), returning the
-/// tape of its splits; `None` where this parser cannot tell (or the text does not parse:
-/// the memoising parser then finds the error).
-pub(crate) fn parse(lens: &Lens, text: &[u8]) -> Option<Tape> {
-    if !lens.0.rec || u32::try_from(text.len()).is_err() {
+/// Parses `text[s..e]` with the recursive lens `lens` (which must read all of it),
+/// returning the tape of its splits; `None` where this parser cannot tell (or the text does
+/// not parse: the memoising parser then finds the error). As in the memoising parser,
+/// regular parts match as far as the whole text allows. `bodies` are the recursive lenses
+/// `lens` may refer to from outside (an entry read alone).
+pub(crate) fn parse<'a>(
+    lens: &'a Lens,
+    text: &'a [u8],
+    s: usize,
+    e: usize,
+    bodies: &FxHashMap<u64, &'a Lens>,
+) -> Option<Tape> {
+    if !lens.0.rec || u32::try_from(text.len()).is_err() || s > e || e > text.len() {
         return None;
     }
     let mut f = Forward {
         text,
-        bodies: FxHashMap::default(),
+        end: e,
+        bodies: bodies.clone(),
         firsts: FxHashMap::default(),
         tape: Tape::default(),
         scans: vec![(0, 0, None); SCANS],
@@ -190,14 +201,11 @@ pub(crate) fn parse(lens: &Lens, text: &[u8]) -> Option<Tape> {
         look_parts: LOOK_PARTS,
         look_fuel: LOOK_FUEL,
         work: 0,
-        budget: text
-            .len()
-            .saturating_mul(WORK_PER_BYTE)
-            .saturating_add(4096),
+        budget: (e - s).saturating_mul(WORK_PER_BYTE).saturating_add(4096),
     };
     f.solve_firsts(lens);
-    let end = f.lens(lens, 0, &Cont::End).ok()?;
-    (end == text.len()).then_some(f.tape)
+    let end = f.lens(lens, s, &Cont::End).ok()?;
+    (end == e).then_some(f.tape)
 }
 
 impl<'a> Forward<'a> {
@@ -212,8 +220,12 @@ impl<'a> Forward<'a> {
                 continue;
             }
             order.push(l);
-            if let Kind::Fix(id, body) = &l.0.kind {
-                self.bodies.insert(*id, body);
+            match &l.0.kind {
+                Kind::Fix(id, body) => {
+                    self.bodies.insert(*id, body);
+                }
+                Kind::Rec(id) => todo.extend(self.bodies.get(id).copied()),
+                _ => {}
             }
             todo.extend(l.parts());
         }
@@ -333,7 +345,7 @@ impl<'a> Forward<'a> {
     fn may_follow(&mut self, mut k: &Cont<'_, 'a>, p: usize) -> bool {
         loop {
             match *k {
-                Cont::End => return p == self.text.len(),
+                Cont::End => return p == self.end,
                 Cont::Parts(parts, i, up) => {
                     for part in parts.get(i..).unwrap_or_default() {
                         if self.starts(part, p) {
@@ -392,7 +404,7 @@ impl<'a> Forward<'a> {
         }
         *fuel -= 1;
         match *k {
-            Cont::End => p == self.text.len(),
+            Cont::End => p == self.end,
             Cont::Parts(parts, i, up) => match parts.get(i) {
                 None => self.look_cont(up, p, seen, fuel),
                 Some(x) => {
@@ -744,11 +756,12 @@ mod tests {
                 .unwrap();
             let lens = m.lens().unwrap();
             let text = std::fs::read(dir.join(file)).unwrap();
-            let tape = super::parse(lens, &text);
+            let none = Default::default();
+            let tape = super::parse(lens, &text, 0, text.len(), &none);
             assert!(tape.is_some(), "{module}: no forward parse of {file}");
             let cut = text.get(..text.len() - 3).unwrap();
             assert!(
-                super::parse(lens, cut).is_none(),
+                super::parse(lens, cut, 0, cut.len(), &none).is_none(),
                 "{module}: {file} cut short"
             );
         }

@@ -559,7 +559,7 @@ impl Lens {
         // An iteration is read as far as it goes, and fails where it stops.
         // A recursive lens is first read forward (one pass, when it can tell each choice by
         // looking ahead): that parse reads the whole text, and its splits answer get.
-        let forward = self.0.rec && st.split.forward(self);
+        let forward = self.0.rec && st.split.forward(self, 0, n);
         if !forward
             && (self.0.rec || !matches!(self.0.kind, Kind::Star(_)))
             && !st.split.matches(self, 0, n)
@@ -657,6 +657,10 @@ impl Lens {
             for (id, body) in recs {
                 st.split.enter(*id, body);
             }
+            // Read forward first, as a whole text is (see `run_get_once`).
+            if self.0.rec {
+                st.split.forward(self, span.start, span.end);
+            }
             let mut lvl = Level::default();
             st.get(self, span.start, span.end, &mut lvl)
                 .map_err(|e| *e)?;
@@ -686,6 +690,9 @@ impl Lens {
                 keys: RandomState::default(),
             };
             let mut st = State::new(text, Skels::All, false, &mut sink, structural);
+            if self.0.rec {
+                st.split.forward(self, span.start, span.end);
+            }
             let mut lvl = Level::default();
             st.get(self, span.start, span.end, &mut lvl).map_err(|e| *e)
         };

@@ -95,6 +95,7 @@ proptest! {
         sample in 0usize..64,
         keep_order in any::<bool>(),
         picks in prop::collection::vec((0usize..256, 0usize..6, "[ -~\t]{0,3}"), 0..24),
+        edit in 0usize..1024,
     ) {
         let samples = samples();
         if samples.is_empty() {
@@ -121,10 +122,23 @@ proptest! {
         let text = mixed(&lines, &picks);
         let on = read(lens, &text, true);
         prop_assert_eq!(read(lens, &text, false), on.clone(), "{}, text:\n{}", module, text);
-        // Put reads the original text again, for its layout.
+        // Put reads the original text again, for its layout, and the entries around an
+        // edit (here a value made a letter or digit longer) from their own spans.
         if !on.starts_with("error")
-            && let Ok((tree, f)) = crate::common::load(lens, "f", &text)
+            && let Ok((mut tree, f)) = crate::common::load(lens, "f", &text)
         {
+            let valued: Vec<_> = tree
+                .descendants_or_self(f)
+                .filter(|&n| tree.value(n).is_some())
+                .collect();
+            if !valued.is_empty() {
+                let n = valued[edit % valued.len()];
+                let mut v = tree.value(n).unwrap_or_default().to_owned();
+                if let Some(c) = v.chars().last().filter(char::is_ascii_alphanumeric) {
+                    v.push(c);
+                }
+                tree.set_value(n, Some(&v));
+            }
             let put = |fwd| {
                 with_forward(fwd, || {
                     with_engine(Engine::Automata, || {

@@ -45,6 +45,9 @@ pub(crate) struct Splitter<'a> {
     /// The splits of a forward parse of a recursive lens (see `forward`), while get's
     /// questions about recursive lenses are the ones it answers.
     tape: Option<Tape>,
+    /// The bodies of the recursive lenses made known from outside (see
+    /// [`Splitter::enter`]), for the forward parse.
+    bodies: rustc_hash::FxHashMap<u64, &'a Lens>,
 }
 
 /// An iteration being split, piece by piece (see [`Splitter::next`]).
@@ -87,19 +90,20 @@ impl<'a> Splitter<'a> {
             scratch: Scratch::default(),
             parser: None,
             tape: None,
+            bodies: rustc_hash::FxHashMap::default(),
         }
     }
 
-    /// Whether the recursive `lens` reads the whole text, by a forward parse that decides
+    /// Whether the recursive `lens` reads `text[s..e]`, by a forward parse that decides
     /// each choice by looking ahead (see `forward`); `false` when that parse cannot tell,
     /// and the memoising parser answers get's questions as before. When `true`, get's
     /// questions about recursive lenses are answered from that parse's splits as long as
     /// they are the ones it recorded (the first that is not stops that).
-    pub(crate) fn forward(&mut self, lens: &'a Lens) -> bool {
+    pub(crate) fn forward(&mut self, lens: &'a Lens, s: usize, e: usize) -> bool {
         if self.structural || !super::engine::forward() {
             return false;
         }
-        self.tape = forward::parse(lens, self.text);
+        self.tape = forward::parse(lens, self.text, s, e, &self.bodies);
         self.tape.is_some()
     }
 
@@ -331,6 +335,7 @@ impl<'a> Splitter<'a> {
 
     /// Makes the body of the recursive lens `id` known (get meets the `Fix` first).
     pub(crate) fn enter(&mut self, id: u64, body: &'a Lens) {
+        self.bodies.insert(id, body);
         self.parser().enter(id, body);
     }
 
