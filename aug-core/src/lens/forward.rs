@@ -606,7 +606,12 @@ impl<'a> Forward<'a> {
             if !empty_ok && !self.starts(a, p) {
                 continue;
             }
-            if found.is_some() && !self.look_lens(a, p, k) {
+            // The same lens again (a flattened union may hold one twice) reads the same:
+            // one parse, as the memoising parser counts it.
+            let again = found
+                .and_then(|(f, _)| alts.get(f))
+                .is_some_and(|f| std::sync::Arc::ptr_eq(&f.0, &a.0));
+            if again || (found.is_some() && !self.look_lens(a, p, k)) {
                 continue;
             }
             if found.is_some() {
@@ -749,6 +754,7 @@ mod tests {
             ("Httpd", "apache2.conf"),
             ("Nginx", "nginx.conf"),
             ("Shellvars", "profile"),
+            ("Dhcpd", "dhcpd.conf"),
         ] {
             let m = modules
                 .iter()

@@ -143,6 +143,29 @@ impl<'a> Splitter<'a> {
         r
     }
 
+    /// The forward parse's bounds of the recursive concatenation `lens` of `n` parts over
+    /// `[s, e)` into `bounds` (`n + 1` positions), if they are the next split recorded.
+    fn taped_bounds(
+        &mut self,
+        lens: &Lens,
+        n: usize,
+        s: usize,
+        e: usize,
+        bounds: &mut Vec<usize>,
+    ) -> bool {
+        if !lens.0.rec || self.tape.is_none() {
+            return false;
+        }
+        bounds.clear();
+        bounds.push(s);
+        if self.taped(lens, s, e, bounds).is_some() && bounds.len() == n {
+            bounds.push(e);
+            return true;
+        }
+        self.tape = None;
+        false
+    }
+
     /// Whether `lens` is split by structure.
     #[inline]
     fn by_structure(&self, lens: &Lens) -> bool {
@@ -191,14 +214,8 @@ impl<'a> Splitter<'a> {
         e: usize,
         bounds: &mut Vec<usize>,
     ) -> Result<(), Fail> {
-        if lens.0.rec && self.tape.is_some() {
-            bounds.clear();
-            bounds.push(s);
-            if self.taped(lens, s, e, bounds).is_some() && bounds.len() == parts.len() {
-                bounds.push(e);
-                return Ok(());
-            }
-            self.tape = None;
+        if self.taped_bounds(lens, parts.len(), s, e, bounds) {
+            return Ok(());
         }
         if self.by_structure(lens) {
             self.structural_impl().concat(lens, parts, s, e, bounds)
@@ -218,14 +235,8 @@ impl<'a> Splitter<'a> {
         e: usize,
         bounds: &mut Vec<usize>,
     ) -> Result<(), Fail> {
-        if inner.0.rec && self.tape.is_some() {
-            bounds.clear();
-            bounds.push(s);
-            if self.taped(inner, s, e, bounds).is_some() && bounds.len() == parts.len() {
-                bounds.push(e);
-                return Ok(());
-            }
-            self.tape = None;
+        if self.taped_bounds(inner, parts.len(), s, e, bounds) {
+            return Ok(());
         }
         if self.by_structure(inner) {
             self.structural_impl().square(inner, parts, s, e, bounds)
