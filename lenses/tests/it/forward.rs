@@ -1,9 +1,9 @@
 //! Get reads a recursive lens forward first, deciding each choice by looking ahead, and
 //! falls back on the memoising parser where that cannot tell (see `aug_core::lens::forward`).
 //! Both must read the same trees and fail with the same errors: the stock recursive
-//! lenses (read when installed) over the samples in `tests/data/forward/`, whole and with
-//! their lines shuffled, repeated, cut and mixed with stray bytes; also put, which reads
-//! the original text again.
+//! lenses (read when installed) over the samples listed in `tests/data/forward/samples.txt`,
+//! whole and with their lines shuffled, repeated, cut and mixed with stray bytes; also put,
+//! which reads the original text and the entries around an edit again.
 
 use aug_core::lang::{Options, lens_modules};
 use aug_core::lens::{Engine, Lens, with_engine, with_forward};
@@ -12,16 +12,6 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 const STOCK: &str = "/usr/share/augeas/lenses/dist";
-
-/// Each sample with the stock module whose `lns` reads it.
-const SAMPLES: &[(&str, &str)] = &[
-    ("Json", "app.json"),
-    ("Xml", "catalog.xml"),
-    ("Httpd", "apache2.conf"),
-    ("Nginx", "nginx.conf"),
-    ("Shellvars", "profile"),
-    ("Dhcpd", "dhcpd.conf"),
-];
 
 /// The samples as (module, lens, text), or none (with a message) when the stock lenses
 /// are not installed.
@@ -34,15 +24,17 @@ fn samples() -> &'static [(String, Lens, String)] {
         }
         let modules = lens_modules(&[PathBuf::from(STOCK)], Options::default());
         let dir = crate::common::repo().join("lenses/tests/data/forward");
-        SAMPLES
-            .iter()
+        let list = std::fs::read_to_string(dir.join("samples.txt")).unwrap();
+        list.lines()
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|l| l.split_once(' '))
             .map(|(module, file)| {
                 let m = modules
                     .iter()
                     .find(|m| m.name.eq_ignore_ascii_case(module))
                     .unwrap();
                 let text = std::fs::read_to_string(dir.join(file)).unwrap();
-                ((*module).to_owned(), m.lens().unwrap().clone(), text)
+                (module.to_owned(), m.lens().unwrap().clone(), text)
             })
             .collect()
     })
