@@ -653,6 +653,8 @@ impl Lens {
             let mut sink = HashSink { keys: keys.clone() };
             let skels = if defer { Skels::Deferred } else { Skels::All };
             let mut st = State::new(text, skels, false, &mut sink, structural);
+            // The entry is the whole here: never deferred itself.
+            st.outer = span.len();
             st.seqs.extend(seqs.iter().copied());
             for (id, body) in recs {
                 st.split.enter(*id, body);
@@ -968,8 +970,7 @@ impl<'a, S: Sink> State<'a, '_, S> {
                 // twice the file.
                 let mut defer = self.skel
                     && self.defer
-                    && self.depth > 0
-                    && lens.0.rec
+                    && (self.depth == 0 || lens.0.rec)
                     && (e - s).saturating_mul(2) <= self.outer;
                 let before = defer.then(|| (self.seqs.clone(), self.seq_uses));
                 let tape = self.split.tape_mark();
