@@ -291,25 +291,21 @@ impl Augeas {
         let put = lens.put_file(&self.tree, node, &base, self.layouts.get(file));
         let (text, top, notes) = match put {
             Ok(t) => t,
-            Err(e) => {
-                let (kind, path, message) = match &e {
-                    PutError::Tree { path, message, .. } => {
-                        ("put_failed", path.clone(), message.clone())
-                    }
-                    other => (
-                        "parse_skel_failed",
-                        format!("/files{file}"),
-                        other.to_string(),
-                    ),
-                };
-                let lens_name = match &e {
-                    PutError::Tree { lens, .. } => lens.clone(),
-                    _ => x.lens_name.clone(),
-                };
+            // The original does not parse: where, as a load records it (C's
+            // `parse_skel_failed` has the get error's position, lens and message).
+            Err(PutError::Skeleton(e)) => {
+                self.record_get_error(meta, "parse_skel_failed", &e);
+                return Err(());
+            }
+            Err(PutError::Tree {
+                path,
+                lens,
+                message,
+            }) => {
                 self.record_error(
                     meta,
-                    kind,
-                    &[("path", &path), ("lens", &lens_name), ("message", &message)],
+                    "put_failed",
+                    &[("path", &path), ("lens", &lens), ("message", &message)],
                 );
                 return Err(());
             }

@@ -121,6 +121,22 @@ fn httpd_sections_save_as_c_augtool() {
     ));
 }
 
+/// A file whose original text does not parse (stockroot's broken.json, a doubled comma)
+/// gets a tree by `set`; its save must read the original again, fails, and records where,
+/// as a load does: C's `parse_skel_failed` has the position, lens and message of the get
+/// error (found by mutating big recursive-lens files and saving them against C).
+#[test]
+fn a_save_whose_original_does_not_parse_fails_as_c_augtool() {
+    check_same_as_c(
+        "transform Json.lns incl /etc/broken.json\n\
+         load\n\
+         set /files/etc/broken.json/dict/entry x\n\
+         save\n\
+         print /augeas//error\n\
+         errors\n",
+    );
+}
+
 /// Logrotate's top-level directives end their line outside their subtree, with the
 /// trailing blanks in it: its layout is its iterations. A save copies an iteration whose
 /// one node is unchanged and in its place, and writes any other with the `del`s of the
