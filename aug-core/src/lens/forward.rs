@@ -148,6 +148,8 @@ const LOOK_FUEL: usize = 48;
 /// The same, for a second look where a way that parsed leaves another open.
 const DEEP_PARTS: usize = 16;
 const DEEP_FUEL: usize = 512;
+/// The stack a second look may need (a frame of a few hundred bytes per step, at most).
+const DEEP_STACK: usize = DEEP_FUEL * 1024;
 
 /// The forward parser over one text.
 struct Forward<'a> {
@@ -387,7 +389,8 @@ impl<'a> Forward<'a> {
     fn look_deep(&mut self, k: &Cont<'_, 'a>, p: usize) -> bool {
         let saved = (self.look_parts, self.look_fuel);
         (self.look_parts, self.look_fuel) = (DEEP_PARTS, DEEP_FUEL);
-        let r = self.look_past(k, p);
+        // Each step of a lookahead may be a frame deeper: room for all of them.
+        let r = stacker::maybe_grow(DEEP_STACK, DEEP_STACK * 2, || self.look_past(k, p));
         (self.look_parts, self.look_fuel) = saved;
         r
     }
