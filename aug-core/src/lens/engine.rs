@@ -39,9 +39,18 @@ pub(crate) fn forward() -> bool {
 /// default) or only with the memoising parser (`false`). Both read the same trees and
 /// fail with the same errors; this exists to compare and measure them.
 pub fn with_forward<R>(on: bool, f: impl FnOnce() -> R) -> R {
-    let old = FORWARD.with(|e| e.replace(Some(on)));
+    scoped(&FORWARD, on, f)
+}
+
+/// Runs `f` with this thread's `setting` at `value`, then as it was.
+fn scoped<T: Copy + 'static, R>(
+    setting: &'static std::thread::LocalKey<std::cell::Cell<Option<T>>>,
+    value: T,
+    f: impl FnOnce() -> R,
+) -> R {
+    let old = setting.with(|e| e.replace(Some(value)));
     let r = f();
-    FORWARD.with(|e| e.set(old));
+    setting.with(|e| e.set(old));
     r
 }
 
@@ -64,10 +73,7 @@ pub(crate) fn engine() -> Engine {
 /// [`Lens::get`](super::Lens::get) themselves. A handle chooses with
 /// [`Builder::engine`](crate::Builder::engine).
 pub fn with_engine<R>(engine: Engine, f: impl FnOnce() -> R) -> R {
-    let old = ENGINE.with(|e| e.replace(Some(engine)));
-    let r = f();
-    ENGINE.with(|e| e.set(old));
-    r
+    scoped(&ENGINE, engine, f)
 }
 
 /// Whether a text of `len` bytes is split by structure.

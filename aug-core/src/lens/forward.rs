@@ -572,9 +572,18 @@ impl<'a> Forward<'a> {
         }
     }
 
-    /// Forgets the steps made since `steps` and `arena` were these lengths (a branch
-    /// that did not parse).
-    fn undo(&mut self, steps: usize, arena: usize, stack: usize) {
+    /// Where the tape and the bounds being gathered are, to go back to (see
+    /// [`Forward::undo`]).
+    fn mark(&self) -> (usize, usize, usize) {
+        (
+            self.tape.steps.len(),
+            self.tape.arena.len(),
+            self.stack.len(),
+        )
+    }
+
+    /// Forgets what was recorded since `mark` (a branch that did not parse).
+    fn undo(&mut self, (steps, arena, stack): (usize, usize, usize)) {
         self.tape.steps.truncate(steps);
         self.tape.arena.truncate(arena);
         self.stack.truncate(stack);
@@ -597,11 +606,7 @@ impl<'a> Forward<'a> {
 
     fn union(&mut self, l: &'a Lens, alts: &'a [Lens], p: usize, k: &Cont<'_, 'a>) -> Res {
         let i = self.reserve(l, p);
-        let (steps, arena, stack) = (
-            self.tape.steps.len(),
-            self.tape.arena.len(),
-            self.stack.len(),
-        );
+        let start = self.mark();
         let follows = self.first_nullable_follows(alts, p, k);
         let mut found: Option<(usize, usize)> = None;
         for (j, a) in alts.iter().enumerate() {
@@ -620,14 +625,10 @@ impl<'a> Forward<'a> {
             if found.is_some() {
                 // A second branch that may read here: it must not parse (its steps are
                 // not kept).
-                let keep = (
-                    self.tape.steps.len(),
-                    self.tape.arena.len(),
-                    self.stack.len(),
-                );
+                let keep = self.mark();
                 match self.part(a, p, k) {
                     Err(No::Fail) => {
-                        self.undo(keep.0, keep.1, keep.2);
+                        self.undo(keep);
                         continue;
                     }
                     _ => return Err(No::Bail),
@@ -635,7 +636,7 @@ impl<'a> Forward<'a> {
             }
             match self.part(a, p, k) {
                 Ok(q) => found = Some((j, q)),
-                Err(No::Fail) => self.undo(steps, arena, stack),
+                Err(No::Fail) => self.undo(start),
                 Err(No::Bail) => return Err(No::Bail),
             }
         }
@@ -668,11 +669,7 @@ impl<'a> Forward<'a> {
             if !more {
                 break;
             }
-            let keep = (
-                self.tape.steps.len(),
-                self.tape.arena.len(),
-                self.stack.len(),
-            );
+            let keep = self.mark();
             match self.lens(body, q, &again) {
                 Ok(r) if r > q => {
                     if stop && self.look_deep(k, q) {
@@ -683,7 +680,7 @@ impl<'a> Forward<'a> {
                     q = r;
                 }
                 Ok(_) | Err(No::Fail) if stop => {
-                    self.undo(keep.0, keep.1, keep.2);
+                    self.undo(keep);
                     break;
                 }
                 Ok(_) | Err(No::Fail) => return Err(No::Fail),
@@ -708,11 +705,7 @@ impl<'a> Forward<'a> {
             self.fill(i, p, None, 0);
             return Ok(p);
         }
-        let keep = (
-            self.tape.steps.len(),
-            self.tape.arena.len(),
-            self.stack.len(),
-        );
+        let keep = self.mark();
         match self.lens(body, p, k) {
             Ok(q) if q > p => {
                 if stop && self.look_deep(k, p) {
@@ -722,7 +715,7 @@ impl<'a> Forward<'a> {
                 Ok(q)
             }
             Ok(_) | Err(No::Fail) if stop => {
-                self.undo(keep.0, keep.1, keep.2);
+                self.undo(keep);
                 self.fill(i, p, None, 0);
                 Ok(p)
             }

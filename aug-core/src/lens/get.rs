@@ -559,7 +559,7 @@ impl Lens {
         // An iteration is read as far as it goes, and fails where it stops.
         // A recursive lens is first read forward (one pass, when it can tell each choice by
         // looking ahead): that parse reads the whole text, and its splits answer get.
-        let forward = self.0.rec && st.split.forward(self, 0, n);
+        let forward = st.split.forward(self, 0, n);
         if !forward
             && (self.0.rec || !matches!(self.0.kind, Kind::Star(_)))
             && !st.split.matches(self, 0, n)
@@ -660,9 +660,7 @@ impl Lens {
                 st.split.enter(*id, body);
             }
             // Read forward first, as a whole text is (see `run_get_once`).
-            if self.0.rec {
-                st.split.forward(self, span.start, span.end);
-            }
+            st.split.forward(self, span.start, span.end);
             let mut lvl = Level::default();
             st.get(self, span.start, span.end, &mut lvl)
                 .map_err(|e| *e)?;
@@ -692,9 +690,7 @@ impl Lens {
                 keys: RandomState::default(),
             };
             let mut st = State::new(text, Skels::All, false, &mut sink, structural);
-            if self.0.rec {
-                st.split.forward(self, span.start, span.end);
-            }
+            st.split.forward(self, span.start, span.end);
             let mut lvl = Level::default();
             st.get(self, span.start, span.end, &mut lvl).map_err(|e| *e)
         };
@@ -973,7 +969,8 @@ impl<'a, S: Sink> State<'a, '_, S> {
                     && (self.depth == 0 || lens.0.rec)
                     && (e - s).saturating_mul(2) <= self.outer;
                 let before = defer.then(|| (self.seqs.clone(), self.seq_uses));
-                let tape = self.split.tape_mark();
+                // To read the same splits again if it is read again below.
+                let tape = defer.then(|| self.split.tape_mark()).flatten();
                 let (skel_here, outer) = (self.skel, self.outer);
                 self.skel &= !defer;
                 self.outer = e - s;

@@ -95,12 +95,13 @@ impl<'a> Splitter<'a> {
     }
 
     /// Whether the recursive `lens` reads `text[s..e]`, by a forward parse that decides
-    /// each choice by looking ahead (see `forward`); `false` when that parse cannot tell,
-    /// and the memoising parser answers get's questions as before. When `true`, get's
+    /// each choice by looking ahead (see `forward`); `false` when `lens` is not recursive,
+    /// the text is split by structure or that parse cannot tell, and the memoising parser
+    /// answers get's questions as before. When `true`, get's
     /// questions about recursive lenses are answered from that parse's splits as long as
     /// they are the ones it recorded (the first that is not stops that).
     pub(crate) fn forward(&mut self, lens: &'a Lens, s: usize, e: usize) -> bool {
-        if self.structural || !super::engine::forward() {
+        if !lens.0.rec || self.structural || !super::engine::forward() {
             return false;
         }
         self.tape = forward::parse(lens, self.text, s, e, &self.bodies);
